@@ -1,0 +1,78 @@
+// BarAggregator: trades -> 1-minute bars -> 5m/15m/30m/1h/4h bars rolled up from 1m, and daily
+// bars by New York trading date.
+//
+// A bar closes when the clock passes its end plus `close_grace`, whichever symbol's tick or
+// timer moved the clock. A tick at most `allowed_lateness` older than the clock is still used:
+// if its bar had closed, the bar is re-emitted with revision + 1 (and so are the higher
+// timeframe bars that contain it). Older ticks are refused as TooLate and counted.
+#ifndef TICKSTOCK_BAR_AGGREGATOR_H_
+#define TICKSTOCK_BAR_AGGREGATOR_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+
+#include "tickstock/clock.h"
+#include "tickstock/result.h"
+#include "tickstock/sink.h"
+#include "tickstock/types.h"
+
+namespace tickstock {
+
+// Settings of a BarAggregator; every field has a working default.
+struct AggregatorOptions {
+  // A bar closes once now >= bar end + close_grace (trades are often reported a bit late).
+  Timestamp close_grace = 2 * kNanosPerSecond;
+  // Ticks up to this much older than now still count (revising closed bars). At most 30 min.
+  Timestamp allowed_lateness = 5 * kNanosPerMinute;
+  // Intraday bars include pre-market, post-market and overnight trades (as Polygon's do).
+  bool intraday_extended_hours = true;
+  // Daily bars count only the regular session (09:30-16:00 New York) unless this is true,
+  // in which case they cover the whole New York calendar day.
+  bool daily_extended_hours = false;
+  // Which timeframes are emitted, indexed by Timeframe. M1 bars are built regardless.
+  std::array<bool, kTimeframeCount> emit = {true, true, true, true, true, true, true};
+};
+
+// Checks option ranges; the error names the field and value.
+Result<void> validate(const AggregatorOptions& options);
+
+// Counters kept by a BarAggregator.
+struct AggregatorStats {
+  std::uint64_t ticks_in = 0;        // ticks offered
+  std::uint64_t ticks_used = 0;      // ticks applied to a bar
+  std::uint64_t late_ticks_used = 0; // of which revised a closed bar
+  std::array<std::uint64_t, kTickRejectCount> rejected{};  // by TickReject
+  std::array<std::uint64_t, kTimeframeCount> bars{};       // bars emitted, by timeframe
+  std::uint64_t revisions = 0;       // re-emitted bars (revision > 0)
+};
+
+// Not thread-safe: one instance per engine shard, driven from one thread.
+class BarAggregator {
+ public:
+  // REQUIRES: validate(options) succeeded; clock, sink and rejects outlive the aggregator.
+  // `rejects` may be null (refused ticks are then only counted).
+  BarAggregator(const AggregatorOptions& options, const Clock& clock, BarSink& sink,
+                TickRejectSink* rejects = nullptr);
+  ~BarAggregator();
+  BarAggregator(const BarAggregator&) = delete;
+  BarAggregator& operator=(const BarAggregator&) = delete;
+
+  // Closes bars that are due at clock.now(), then applies the trade.
+  void on_tick(const Tick& tick);
+  // Closes every bar that is due at clock.now(). Call regularly when ticks are sparse.
+  void on_clock();
+  // Closes every open bar now, whatever the clock says (end of input, shutdown), and flushes
+  // the sink.
+  void flush();
+  // Counters so far.
+  const AggregatorStats& stats() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tickstock
+
+#endif  // TICKSTOCK_BAR_AGGREGATOR_H_
