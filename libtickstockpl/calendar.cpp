@@ -126,6 +126,16 @@ Timestamp NewYorkDayCache::day_start(Timestamp t) {
   return begin_;
 }
 
+Timestamp NewYorkDayCache::day_end(Timestamp t) {
+  if (t < begin_ || t >= end_) load(t);
+  return end_;
+}
+
+Timestamp NewYorkDayCache::regular_close(Timestamp t) {
+  if (t < begin_ || t >= end_) load(t);
+  return close_;
+}
+
 Session NewYorkDayCache::session(Timestamp t) {
   if (t < begin_ || t >= end_) load(t);
   if (t >= open_ && t < close_) return Session::Regular;

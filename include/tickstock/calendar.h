@@ -41,6 +41,10 @@ class NewYorkDayCache {
  public:
   // New York midnight (UTC ns) of the trading date containing `t`.
   Timestamp day_start(Timestamp t);
+  // UTC instant of the next New York midnight after `t`.
+  Timestamp day_end(Timestamp t);
+  // UTC instant of 16:00 New York time on the trading date containing `t`.
+  Timestamp regular_close(Timestamp t);
   // Session of `t`.
   Session session(Timestamp t);
 

@@ -1,0 +1,342 @@
+#include "tickstock/bar_aggregator.h"
+
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "detail/bar_builder.h"
+#include "tickstock/calendar.h"
+
+namespace tickstock {
+namespace {
+
+using detail::BarBuilder;
+constexpr Timestamp kNever = std::numeric_limits<Timestamp>::max();
+constexpr Timestamp kMaxLateness = 30 * kNanosPerMinute;
+
+Timestamp floor_to(Timestamp t, Timestamp step) {
+  Timestamp q = t / step;
+  if (t % step != 0 && t < 0) --q;
+  return q * step;
+}
+
+// Recent bars of one (symbol, timeframe), oldest first, in a fixed slice of storage.
+class BarRing {
+ public:
+  void attach(BarBuilder* slots, int capacity) {
+    slots_ = slots;
+    cap_ = capacity;
+  }
+  int size() const { return size_; }
+  bool full() const { return size_ == cap_; }
+  BarBuilder& at(int i) { return slots_[(head_ + i) % cap_]; }
+  BarBuilder& back() { return at(size_ - 1); }
+  BarBuilder& front() { return at(0); }
+  // Removes the oldest bar. REQUIRES: size() > 0.
+  void pop_front() {
+    head_ = (head_ + 1) % cap_;
+    --size_;
+  }
+  // Index of the bar starting at `start`, or -1.
+  int find(Timestamp start) {
+    for (int i = size_ - 1; i >= 0; --i) {
+      const Timestamp s = at(i).bar.start;
+      if (s == start) return i;
+      if (s < start) return -1;
+    }
+    return -1;
+  }
+  // Inserts a slot keeping start order and returns it. REQUIRES: !full(), start not present.
+  BarBuilder& insert(Timestamp start) {
+    int pos = size_;
+    while (pos > 0 && at(pos - 1).bar.start > start) --pos;
+    ++size_;
+    for (int i = size_ - 1; i > pos; --i) at(i) = at(i - 1);
+    return at(pos);
+  }
+
+ private:
+  BarBuilder* slots_ = nullptr;
+  int cap_ = 0;
+  int head_ = 0;
+  int size_ = 0;
+};
+
+struct SymbolState {
+  Symbol symbol;
+  std::vector<BarBuilder> storage;  // allocated once, when the symbol is first seen
+  std::array<BarRing, kTimeframeCount> rings;
+  double last_close = 0;  // close of the last emitted M1 bar
+  bool active = false;    // listed in Impl::active_
+};
+
+}  // namespace
+
+Result<void> validate(const AggregatorOptions& o) {
+  if (o.close_grace < 0 || o.close_grace > kNanosPerHour)
+    return fail("aggregator option close_grace: ", std::to_string(o.close_grace),
+                " ns is outside 0..1h");
+  if (o.allowed_lateness < 0 || o.allowed_lateness > kMaxLateness)
+    return fail("aggregator option allowed_lateness: ", std::to_string(o.allowed_lateness),
+                " ns is outside 0..30min");
+  return {};
+}
+
+class BarAggregator::Impl {
+ public:
+  Impl(const AggregatorOptions& o, const Clock& clock, BarSink& sink, TickRejectSink* rejects)
+      : opt_(o), clock_(clock), sink_(sink), rejects_(rejects) {
+    for (int tf = 0; tf < kTimeframeCount; ++tf) {
+      const auto t = static_cast<Timeframe>(tf);
+      build_[tf] = tf == 0 || opt_.emit[tf];
+      // Enough bars to reach back over the allowed lateness, plus the open one and one in grace.
+      cap_[tf] = t == Timeframe::D1
+                     ? 3
+                     : static_cast<int>((opt_.allowed_lateness + opt_.close_grace) /
+                                        timeframe_nanos(t)) + 3;
+    }
+  }
+
+  void on_tick(const Tick& t) {
+    ++stats_.ticks_in;
+    if (auto bad = validate(t)) return reject(t, *bad);
+    const Timestamp now = clock_.now();
+    if (now >= next_due_) close_due(now);
+    if (t.ts_event < now - opt_.allowed_lateness) return reject(t, TickReject::TooLate);
+    SymbolState& s = state_for(t.symbol);
+    BarRing& ring = s.rings[0];
+    const Timestamp start = floor_to(t.ts_event, kNanosPerMinute);
+    if (ring.size() > 0 && ring.back().bar.start == start && ring.back().state ==
+                                                                  BarBuilder::State::Open) {
+      ring.back().add_tick(t);  // the common case
+      ++stats_.ticks_used;
+      return;
+    }
+    apply_slow(s, t, start, now);
+  }
+
+  void on_clock() {
+    const Timestamp now = clock_.now();
+    if (now >= next_due_) close_due(now);
+  }
+
+  void flush() {
+    close_due(kNever);
+    sink_.flush();
+  }
+
+  const AggregatorStats& stats() const { return stats_; }
+
+ private:
+  void reject(const Tick& t, TickReject why) {
+    ++stats_.rejected[static_cast<int>(why)];
+    if (rejects_ != nullptr) rejects_->on_reject(t, why);
+  }
+
+  SymbolState& state_for(Symbol sym) {
+    const std::uint32_t id = sym.id();
+    if (id >= states_.size()) states_.resize(id + 1);
+    auto& p = states_[id];
+    if (!p) {
+      p = std::make_unique<SymbolState>();
+      p->symbol = sym;
+      int total = 0;
+      for (int c : cap_) total += c;
+      p->storage.resize(static_cast<std::size_t>(total));
+      int off = 0;
+      for (int tf = 0; tf < kTimeframeCount; ++tf) {
+        p->rings[tf].attach(p->storage.data() + off, cap_[tf]);
+        off += cap_[tf];
+      }
+    }
+    return *p;
+  }
+
+  // Session and bar layout of the minute starting at `start`.
+  bool intraday_included(Session s) const {
+    return opt_.intraday_extended_hours || s == Session::Regular;
+  }
+  bool daily_included(Session s) const {
+    return opt_.daily_extended_hours || s == Session::Regular;
+  }
+
+  // A tick for a minute other than the open newest one: a new minute, a minute still in grace,
+  // or a late tick for a closed (or never seen) minute.
+  void apply_slow(SymbolState& s, const Tick& t, Timestamp start, Timestamp now) {
+    BarRing& ring = s.rings[0];
+    const Session session = day_cache_.session(start);
+    const bool emit = intraday_included(session);
+    if (!emit && !(build_[6] && daily_included(session)))
+      return reject(t, TickReject::OutsideSession);
+    int idx = ring.find(start);
+    if (idx < 0) {
+      if (ring.size() > 0 && start < ring.front().bar.start && ring.full())
+        return reject(t, TickReject::TooLate);
+      if (ring.full()) evict_front(s, 0);
+      BarBuilder& b = ring.insert(start);
+      b.reset(s.symbol, Timeframe::M1, start, session, start + kNanosPerMinute + opt_.close_grace,
+              emit && opt_.emit[0]);
+      idx = ring.find(start);
+      activate(s, b.due);
+    }
+    BarBuilder& b = ring.at(idx);
+    b.add_tick(t);
+    ++stats_.ticks_used;
+    if (b.due <= now) ++stats_.late_ticks_used;
+    if (b.state == BarBuilder::State::Closed) {
+      emit_revision(s, b);
+      propagate_late_tick(s, t, session);
+    }
+    if (now >= next_due_) close_due(now);
+  }
+
+  // A late tick changed a closed M1 bar: apply it to the higher bars that already hold it.
+  void propagate_late_tick(SymbolState& s, const Tick& t, Session session) {
+    for (int tf = 1; tf < kTimeframeCount; ++tf) {
+      if (!build_[tf] || !takes(tf, session)) continue;
+      const Timestamp start = higher_start(tf, t.ts_event);
+      BarRing& ring = s.rings[tf];
+      const int idx = ring.find(start);
+      if (idx < 0) continue;  // not built yet: it will receive the M1 bar when that is merged
+      BarBuilder& b = ring.at(idx);
+      b.add_tick(t);
+      if (b.state == BarBuilder::State::Closed) emit_revision(s, b);
+    }
+  }
+
+  bool takes(int tf, Session session) const {
+    return tf == 6 ? daily_included(session) : intraday_included(session);
+  }
+
+  Timestamp higher_start(int tf, Timestamp t) {
+    if (tf == 6) return day_cache_.day_start(t);
+    return floor_to(t, timeframe_nanos(static_cast<Timeframe>(tf)));
+  }
+
+  Timestamp higher_due(int tf, Timestamp start) {
+    if (tf != 6) return start + timeframe_nanos(static_cast<Timeframe>(tf)) + opt_.close_grace;
+    if (opt_.daily_extended_hours) return day_cache_.day_end(start) + opt_.close_grace;
+    return day_cache_.regular_close(start) + opt_.close_grace;
+  }
+
+  void activate(SymbolState& s, Timestamp due) {
+    next_due_ = std::min(next_due_, due);
+    if (!s.active) {
+      s.active = true;
+      active_.push_back(&s);
+    }
+  }
+
+  // Closes the M1 bar `b`: emits it and merges it into the higher timeframes.
+  void close_m1(SymbolState& s, BarBuilder& b) {
+    b.state = BarBuilder::State::Closed;
+    b.finish(s.last_close);
+    if (b.has_last) s.last_close = b.bar.close;
+    if (b.emit) emit_new(b);
+    for (int tf = 1; tf < kTimeframeCount; ++tf) {
+      if (!build_[tf] || !takes(tf, b.bar.session)) continue;
+      const Timestamp start = higher_start(tf, b.bar.start);
+      BarRing& ring = s.rings[tf];
+      int idx = ring.find(start);
+      if (idx < 0) {
+        if (ring.size() > 0 && start < ring.front().bar.start && ring.full()) continue;
+        if (ring.full()) evict_front(s, tf);
+        BarBuilder& h = ring.insert(start);
+        h.reset(s.symbol, static_cast<Timeframe>(tf), start,
+                tf == 6 ? Session::Regular : b.bar.session, higher_due(tf, start), true);
+        idx = ring.find(start);
+        activate(s, h.due);
+      }
+      BarBuilder& h = ring.at(idx);
+      h.merge(b);
+      if (h.state == BarBuilder::State::Closed) emit_revision(s, h);
+    }
+  }
+
+  void close_higher(SymbolState& s, BarBuilder& h) {
+    h.state = BarBuilder::State::Closed;
+    h.finish(s.last_close);
+    emit_new(h);
+  }
+
+  // The ring is full: make room by dropping the oldest bar, closing it first if it is open.
+  void evict_front(SymbolState& s, int tf) {
+    BarRing& ring = s.rings[tf];
+    BarBuilder& b = ring.front();
+    if (b.state == BarBuilder::State::Open) {
+      if (tf == 0) {
+        close_m1(s, b);
+      } else {
+        close_higher(s, b);
+      }
+    }
+    ring.pop_front();
+  }
+
+  void emit_new(BarBuilder& b) {
+    ++stats_.bars[static_cast<int>(b.bar.timeframe)];
+    sink_.on_bar(b.bar);
+  }
+
+  void emit_revision(SymbolState& s, BarBuilder& b) {
+    b.finish(s.last_close);
+    if (b.bar.timeframe == Timeframe::M1 && !b.emit) return;
+    ++b.bar.revision;
+    ++stats_.revisions;
+    sink_.on_bar(b.bar);
+  }
+
+  // Closes, in start order per symbol and timeframe, every bar due at `now`.
+  void close_due(Timestamp now) {
+    Timestamp next = kNever;
+    std::size_t keep = 0;
+    for (SymbolState* s : active_) {
+      bool open_left = false;
+      for (int tf = 0; tf < kTimeframeCount; ++tf) {
+        BarRing& ring = s->rings[tf];
+        for (int i = 0; i < ring.size(); ++i) {
+          BarBuilder& b = ring.at(i);
+          if (b.state != BarBuilder::State::Open) continue;
+          if (b.due <= now) {
+            if (tf == 0) {
+              close_m1(*s, b);
+            } else {
+              close_higher(*s, b);
+            }
+          } else {
+            open_left = true;
+            next = std::min(next, b.due);
+          }
+        }
+      }
+      s->active = open_left;
+      if (open_left) active_[keep++] = s;
+    }
+    active_.resize(keep);
+    next_due_ = next;
+  }
+
+  AggregatorOptions opt_;
+  const Clock& clock_;
+  BarSink& sink_;
+  TickRejectSink* rejects_;
+  std::array<bool, kTimeframeCount> build_{};
+  std::array<int, kTimeframeCount> cap_{};
+  std::vector<std::unique_ptr<SymbolState>> states_;  // by Symbol::id()
+  std::vector<SymbolState*> active_;                  // symbols with an open bar
+  Timestamp next_due_ = kNever;
+  NewYorkDayCache day_cache_;
+  AggregatorStats stats_;
+};
+
+BarAggregator::BarAggregator(const AggregatorOptions& options, const Clock& clock, BarSink& sink,
+                             TickRejectSink* rejects)
+    : impl_(std::make_unique<Impl>(options, clock, sink, rejects)) {}
+BarAggregator::~BarAggregator() = default;
+void BarAggregator::on_tick(const Tick& tick) { impl_->on_tick(tick); }
+void BarAggregator::on_clock() { impl_->on_clock(); }
+void BarAggregator::flush() { impl_->flush(); }
+const AggregatorStats& BarAggregator::stats() const { return impl_->stats(); }
+
+}  // namespace tickstock
