@@ -1,6 +1,7 @@
 #include "tickstock/bar_aggregator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
@@ -161,36 +162,86 @@ class BarAggregator::Impl {
     return opt_.daily_extended_hours || s == Session::Regular;
   }
 
+  // The M1 builder for `start`, created if missing; null when the ring no longer reaches back.
+  BarBuilder* m1_slot(SymbolState& s, Timestamp start, Session session, bool emit) {
+    BarRing& ring = s.rings[0];
+    int idx = ring.find(start);
+    if (idx >= 0) return &ring.at(idx);
+    if (ring.size() > 0 && start < ring.front().bar.start && ring.full()) return nullptr;
+    if (ring.full()) evict_front(s, 0);
+    BarBuilder& b = ring.insert(start);
+    b.reset(s.symbol, Timeframe::M1, start, session, start + kNanosPerMinute + opt_.close_grace,
+            emit && opt_.emit[0]);
+    activate(s, b.due);
+    return &ring.at(ring.find(start));
+  }
+
   // A tick for a minute other than the open newest one: a new minute, a minute still in grace,
   // or a late tick for a closed (or never seen) minute.
   void apply_slow(SymbolState& s, const Tick& t, Timestamp start, Timestamp now) {
-    BarRing& ring = s.rings[0];
     const Session session = day_cache_.session(start);
     const bool emit = intraday_included(session);
     if (!emit && !(build_[6] && daily_included(session)))
       return reject(t, TickReject::OutsideSession);
-    int idx = ring.find(start);
-    if (idx < 0) {
-      if (ring.size() > 0 && start < ring.front().bar.start && ring.full())
-        return reject(t, TickReject::TooLate);
-      if (ring.full()) evict_front(s, 0);
-      BarBuilder& b = ring.insert(start);
-      b.reset(s.symbol, Timeframe::M1, start, session, start + kNanosPerMinute + opt_.close_grace,
-              emit && opt_.emit[0]);
-      idx = ring.find(start);
-      activate(s, b.due);
-    }
-    BarBuilder& b = ring.at(idx);
-    b.add_tick(t);
+    BarBuilder* b = m1_slot(s, start, session, emit);
+    if (b == nullptr) return reject(t, TickReject::TooLate);
+    b->add_tick(t);
     ++stats_.ticks_used;
-    if (b.due <= now) ++stats_.late_ticks_used;
-    if (b.state == BarBuilder::State::Closed) {
-      emit_revision(s, b);
+    if (b->due <= now) ++stats_.late_ticks_used;
+    if (b->state == BarBuilder::State::Closed) {
+      emit_revision(s, *b);
       propagate_late_tick(s, t, session);
     }
     if (now >= next_due_) close_due(now);
   }
 
+ public:
+  void on_minute_bar(const Bar& in) {
+    const Tick as_tick{in.symbol, in.start, 0, in.close, in.volume, kTickNormal};
+    ++stats_.ticks_in;
+    if (!in.symbol) return reject(as_tick, TickReject::NoSymbol);
+    const bool finite = std::isfinite(in.open) && std::isfinite(in.high) &&
+                        std::isfinite(in.low) && std::isfinite(in.close);
+    if (!finite || !(in.low > 0) || in.high < in.low || in.open > in.high || in.open < in.low ||
+        in.close > in.high || in.close < in.low)
+      return reject(as_tick, TickReject::BadPrice);
+    if (!(in.volume >= 0) || !std::isfinite(in.volume)) return reject(as_tick, TickReject::BadSize);
+    const Timestamp now = clock_.now();
+    if (now >= next_due_) close_due(now);
+    const Timestamp start = floor_to(in.start, kNanosPerMinute);
+    if (start + kNanosPerMinute - 1 < now - opt_.allowed_lateness)
+      return reject(as_tick, TickReject::TooLate);
+    SymbolState& s = state_for(in.symbol);
+    const Session session = day_cache_.session(start);
+    const bool emit = intraday_included(session);
+    if (!emit && !(build_[6] && daily_included(session)))
+      return reject(as_tick, TickReject::OutsideSession);
+    BarBuilder* b = m1_slot(s, start, session, emit);
+    if (b == nullptr) return reject(as_tick, TickReject::TooLate);
+    const bool was_closed = b->state == BarBuilder::State::Closed;
+    const std::uint32_t revision = b->bar.revision;
+    const Timestamp due = b->due;
+    // A bar for a minute already seen replaces it (vendors re-send corrected bars).
+    b->reset(s.symbol, Timeframe::M1, start, session, due, emit && opt_.emit[0]);
+    BarBuilder bar_as_sub;
+    bar_as_sub.bar = in;
+    bar_as_sub.has_range = bar_as_sub.has_last = true;
+    bar_as_sub.first_ts = start;
+    bar_as_sub.last_ts = start + kNanosPerMinute - 1;
+    bar_as_sub.pv = (in.vwap > 0 ? in.vwap : in.close) * in.volume;
+    bar_as_sub.pv_volume = in.volume;
+    b->merge(bar_as_sub);
+    ++stats_.ticks_used;
+    if (was_closed) {
+      // Higher timeframes already hold the old version; they are not rebuilt (see header).
+      b->state = BarBuilder::State::Closed;
+      b->bar.revision = revision;
+      emit_revision(s, *b);
+    }
+    if (now >= next_due_) close_due(now);
+  }
+
+ private:
   // A late tick changed a closed M1 bar: apply it to the higher bars that already hold it.
   void propagate_late_tick(SymbolState& s, const Tick& t, Session session) {
     for (int tf = 1; tf < kTimeframeCount; ++tf) {
@@ -336,6 +387,7 @@ BarAggregator::BarAggregator(const AggregatorOptions& options, const Clock& cloc
 BarAggregator::~BarAggregator() = default;
 void BarAggregator::on_tick(const Tick& tick) { impl_->on_tick(tick); }
 void BarAggregator::on_clock() { impl_->on_clock(); }
+void BarAggregator::on_minute_bar(const Bar& bar) { impl_->on_minute_bar(bar); }
 void BarAggregator::flush() { impl_->flush(); }
 const AggregatorStats& BarAggregator::stats() const { return impl_->stats(); }
 

@@ -60,6 +60,11 @@ class BarAggregator {
 
   // Closes bars that are due at clock.now(), then applies the trade.
   void on_tick(const Tick& tick);
+  // Applies a finished 1-minute bar from a vendor or a bars file (its start is floored to the
+  // minute). A second bar for the same minute replaces the first; if that minute had closed, the
+  // 1-minute bar is re-emitted as a revision, but higher-timeframe bars keep the first version.
+  // Inconsistent OHLC (high < low, open or close outside the range) is refused as BadPrice.
+  void on_minute_bar(const Bar& bar);
   // Closes every bar that is due at clock.now(). Call regularly when ticks are sparse.
   void on_clock();
   // Closes every open bar now, whatever the clock says (end of input, shutdown), and flushes
