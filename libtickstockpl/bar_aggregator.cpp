@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "detail/bar_builder.h"
 #include "tickstock/calendar.h"
+
+#include "detail/bar_builder.h"
 
 namespace tickstock {
 namespace {
@@ -92,10 +93,11 @@ class BarAggregator::Impl {
       const auto t = static_cast<Timeframe>(tf);
       build_[tf] = tf == 0 || opt_.emit[tf];
       // Enough bars to reach back over the allowed lateness, plus the open one and one in grace.
-      cap_[tf] = t == Timeframe::D1
-                     ? 3
-                     : static_cast<int>((opt_.allowed_lateness + opt_.close_grace) /
-                                        timeframe_nanos(t)) + 3;
+      cap_[tf] =
+          t == Timeframe::D1
+              ? 3
+              : static_cast<int>((opt_.allowed_lateness + opt_.close_grace) / timeframe_nanos(t)) +
+                    3;
     }
   }
 
@@ -108,8 +110,8 @@ class BarAggregator::Impl {
     SymbolState& s = state_for(t.symbol);
     BarRing& ring = s.rings[0];
     const Timestamp start = floor_to(t.ts_event, kNanosPerMinute);
-    if (ring.size() > 0 && ring.back().bar.start == start && ring.back().state ==
-                                                                  BarBuilder::State::Open) {
+    if (ring.size() > 0 && ring.back().bar.start == start &&
+        ring.back().state == BarBuilder::State::Open) {
       ring.back().add_tick(t);  // the common case
       ++stats_.ticks_used;
       return;
@@ -200,8 +202,8 @@ class BarAggregator::Impl {
     const Tick as_tick{in.symbol, in.start, 0, in.close, in.volume, kTickNormal};
     ++stats_.ticks_in;
     if (!in.symbol) return reject(as_tick, TickReject::NoSymbol);
-    const bool finite = std::isfinite(in.open) && std::isfinite(in.high) &&
-                        std::isfinite(in.low) && std::isfinite(in.close);
+    const bool finite = std::isfinite(in.open) && std::isfinite(in.high) && std::isfinite(in.low) &&
+                        std::isfinite(in.close);
     if (!finite || !(in.low > 0) || in.high < in.low || in.open > in.high || in.open < in.low ||
         in.close > in.high || in.close < in.low)
       return reject(as_tick, TickReject::BadPrice);

@@ -27,8 +27,8 @@ std::int64_t nth_sunday(int year, int month, int n) {
 }
 
 std::int64_t last_sunday(int year, int month) {
-  const std::int64_t next = month == 12 ? days_from_civil({year + 1, 1, 1})
-                                        : days_from_civil({year, month + 1, 1});
+  const std::int64_t next =
+      month == 12 ? days_from_civil({year + 1, 1, 1}) : days_from_civil({year, month + 1, 1});
   const std::int64_t last = next - 1;
   return last - weekday(last);
 }
@@ -192,10 +192,10 @@ std::optional<Timestamp> parse_timestamp(std::string_view s) {
     auto r = std::from_chars(s.data(), s.data() + s.size(), v);
     if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
     const long long a = v < 0 ? -v : v;
-    if (a >= 100'000'000'000'000'000LL) return v;                  // ns
-    if (a >= 100'000'000'000'000LL) return v * 1000;               // us
-    if (a >= 100'000'000'000LL) return v * 1'000'000;              // ms
-    return v * kNanosPerSecond;                                    // s
+    if (a >= 100'000'000'000'000'000LL) return v;      // ns
+    if (a >= 100'000'000'000'000LL) return v * 1000;   // us
+    if (a >= 100'000'000'000LL) return v * 1'000'000;  // ms
+    return v * kNanosPerSecond;                        // s
   }
   auto date = parse_date(s.substr(0, std::min<std::size_t>(10, s.size())));
   if (!date) return std::nullopt;

@@ -1,7 +1,5 @@
 #include "tickstock/csv_reader.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -11,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
+
+#include <zlib.h>
 
 #include "tickstock/calendar.h"
 
@@ -45,8 +45,7 @@ class LineSource {
   // Next line without its newline (and without a trailing \r); false at end of input.
   bool next(std::string_view& line) {
     while (true) {
-      const char* nl = static_cast<const char*>(
-          std::memchr(buf_.data() + pos_, '\n', end_ - pos_));
+      const char* nl = static_cast<const char*>(std::memchr(buf_.data() + pos_, '\n', end_ - pos_));
       if (nl != nullptr) {
         const std::size_t len = static_cast<std::size_t>(nl - (buf_.data() + pos_));
         line = std::string_view(buf_.data() + pos_, len);
@@ -171,7 +170,7 @@ Result<int> read_header(detail::LineSource& src, Fields& f) {
 // ---- ticks ----
 
 Result<std::unique_ptr<TickCsvReader>> TickCsvReader::open(const std::string& path,
-                                                          SymbolTable& symbols) {
+                                                           SymbolTable& symbols) {
   auto src = detail::LineSource::open(path);
   if (!src) return src.error();
   Fields f;
@@ -256,8 +255,8 @@ std::int64_t TickCsvReader::bytes_total() const { return src_->bytes_total(); }
 // ---- bars ----
 
 Result<std::unique_ptr<BarCsvReader>> BarCsvReader::open(const std::string& path,
-                                                        SymbolTable& symbols,
-                                                        std::string_view default_symbol) {
+                                                         SymbolTable& symbols,
+                                                         std::string_view default_symbol) {
   auto src = detail::LineSource::open(path);
   if (!src) return src.error();
   Fields f;
@@ -274,10 +273,9 @@ Result<std::unique_ptr<BarCsvReader>> BarCsvReader::open(const std::string& path
   r->c_col_ = column(f, *n, "close");
   r->v_col_ = column(f, *n, "volume");
   r->ncols_ = *n;
-  for (auto [col, name] :
-       {std::pair{r->ts_col_, "ts"}, std::pair{r->o_col_, "open"}, std::pair{r->h_col_, "high"},
-        std::pair{r->l_col_, "low"}, std::pair{r->c_col_, "close"},
-        std::pair{r->v_col_, "volume"}}) {
+  for (auto [col, name] : {std::pair{r->ts_col_, "ts"}, std::pair{r->o_col_, "open"},
+                           std::pair{r->h_col_, "high"}, std::pair{r->l_col_, "low"},
+                           std::pair{r->c_col_, "close"}, std::pair{r->v_col_, "volume"}}) {
     if (col < 0)
       return fail((*src)->name(), ":1: header has no '", name,
                   "' column (expected ts,open,high,low,close,volume)");
@@ -325,9 +323,11 @@ ReadStatus BarCsvReader::next(Bar& bar, Error& error) {
   } else {
     b.symbol = default_symbol_;
   }
-  const std::pair<int, double*> cols[] = {
-      {o_col_, &b.open}, {h_col_, &b.high}, {l_col_, &b.low}, {c_col_, &b.close},
-      {v_col_, &b.volume}};
+  const std::pair<int, double*> cols[] = {{o_col_, &b.open},
+                                          {h_col_, &b.high},
+                                          {l_col_, &b.low},
+                                          {c_col_, &b.close},
+                                          {v_col_, &b.volume}};
   const char* names[] = {"open", "high", "low", "close", "volume"};
   for (int i = 0; i < 5; ++i) {
     const std::string_view v = f[cols[i].first];

@@ -6,13 +6,20 @@ namespace tickstock {
 
 std::string_view timeframe_name(Timeframe tf) {
   switch (tf) {
-    case Timeframe::M1: return "1m";
-    case Timeframe::M5: return "5m";
-    case Timeframe::M15: return "15m";
-    case Timeframe::M30: return "30m";
-    case Timeframe::H1: return "1h";
-    case Timeframe::H4: return "4h";
-    case Timeframe::D1: return "1d";
+    case Timeframe::M1:
+      return "1m";
+    case Timeframe::M5:
+      return "5m";
+    case Timeframe::M15:
+      return "15m";
+    case Timeframe::M30:
+      return "30m";
+    case Timeframe::H1:
+      return "1h";
+    case Timeframe::H4:
+      return "4h";
+    case Timeframe::D1:
+      return "1d";
   }
   return "?";
 }
@@ -30,21 +37,30 @@ std::optional<Timeframe> parse_timeframe(std::string_view t) {
 
 std::string_view session_name(Session s) {
   switch (s) {
-    case Session::Regular: return "regular";
-    case Session::PreMarket: return "pre";
-    case Session::PostMarket: return "post";
-    case Session::Overnight: return "overnight";
+    case Session::Regular:
+      return "regular";
+    case Session::PreMarket:
+      return "pre";
+    case Session::PostMarket:
+      return "post";
+    case Session::Overnight:
+      return "overnight";
   }
   return "?";
 }
 
 std::string_view tick_reject_name(TickReject r) {
   switch (r) {
-    case TickReject::BadPrice: return "bad_price";
-    case TickReject::BadSize: return "bad_size";
-    case TickReject::NoSymbol: return "no_symbol";
-    case TickReject::TooLate: return "too_late";
-    case TickReject::OutsideSession: return "outside_session";
+    case TickReject::BadPrice:
+      return "bad_price";
+    case TickReject::BadSize:
+      return "bad_size";
+    case TickReject::NoSymbol:
+      return "no_symbol";
+    case TickReject::TooLate:
+      return "too_late";
+    case TickReject::OutsideSession:
+      return "outside_session";
   }
   return "?";
 }

@@ -1,1 +1,39 @@
-int main() { return 0; }
+// tickstockapp: the composition root. Parses the subcommand and hands over to it.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+#include "cli/commands.h"
+#include "log.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: tickstockapp COMMAND [options]\n\n"
+    "commands:\n"
+    "  serve       run the engine on a feed (synthetic, replay:FILE) and emit bars\n"
+    "  aggregate   build bars from a ticks CSV and print them as CSV\n\n"
+    "`tickstockapp COMMAND --help` lists every option with its default.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  tickstock::app::Log log;
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+      std::strcmp(argv[1], "help") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const char* cmd = argv[1];
+  try {
+    if (std::strcmp(cmd, "serve") == 0) return tickstock::app::run_serve(argc - 2, argv + 2, log);
+    if (std::strcmp(cmd, "aggregate") == 0)
+      return tickstock::app::run_aggregate(argc - 2, argv + 2, log);
+  } catch (const std::exception& e) {
+    log.error(std::string("fatal: ") + e.what());
+    return 1;
+  }
+  log.error(std::string("unknown command '") + cmd + "'");
+  std::fputs(kUsage, stderr);
+  return 2;
+}

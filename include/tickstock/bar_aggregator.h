@@ -39,12 +39,12 @@ Result<void> validate(const AggregatorOptions& options);
 
 // Counters kept by a BarAggregator.
 struct AggregatorStats {
-  std::uint64_t ticks_in = 0;        // ticks offered
-  std::uint64_t ticks_used = 0;      // ticks applied to a bar
-  std::uint64_t late_ticks_used = 0; // of which revised a closed bar
+  std::uint64_t ticks_in = 0;                              // ticks offered
+  std::uint64_t ticks_used = 0;                            // ticks applied to a bar
+  std::uint64_t late_ticks_used = 0;                       // of which revised a closed bar
   std::array<std::uint64_t, kTickRejectCount> rejected{};  // by TickReject
   std::array<std::uint64_t, kTimeframeCount> bars{};       // bars emitted, by timeframe
-  std::uint64_t revisions = 0;       // re-emitted bars (revision > 0)
+  std::uint64_t revisions = 0;                             // re-emitted bars (revision > 0)
 };
 
 // Not thread-safe: one instance per engine shard, driven from one thread.

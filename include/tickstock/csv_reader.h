@@ -30,8 +30,7 @@ class TickCsvReader {
  public:
   // Opens `path` ("-" = stdin) and reads its header. Fails if the file cannot be opened or the
   // header lacks a required column. Symbols are interned in `symbols` (must outlive the reader).
-  static Result<std::unique_ptr<TickCsvReader>> open(const std::string& path,
-                                                     SymbolTable& symbols);
+  static Result<std::unique_ptr<TickCsvReader>> open(const std::string& path, SymbolTable& symbols);
   ~TickCsvReader();
   // Reads the next trade into `tick` (ts_recv = 0, flags = 0), or reports why the line is bad.
   ReadStatus next(Tick& tick, Error& error);
@@ -74,8 +73,8 @@ class BarCsvReader {
   std::unique_ptr<detail::LineSource> src_;
   SymbolTable* symbols_ = nullptr;
   Symbol default_symbol_;
-  int ts_col_ = -1, sym_col_ = -1, o_col_ = -1, h_col_ = -1, l_col_ = -1, c_col_ = -1,
-      v_col_ = -1, ncols_ = 0;
+  int ts_col_ = -1, sym_col_ = -1, o_col_ = -1, h_col_ = -1, l_col_ = -1, c_col_ = -1, v_col_ = -1,
+      ncols_ = 0;
   std::string last_ts_;
 };
 

@@ -35,13 +35,20 @@ inline constexpr int kTimeframeCount = 7;
 // Length of an intraday timeframe in nanoseconds (one day for D1).
 constexpr Timestamp timeframe_nanos(Timeframe tf) {
   switch (tf) {
-    case Timeframe::M1: return kNanosPerMinute;
-    case Timeframe::M5: return 5 * kNanosPerMinute;
-    case Timeframe::M15: return 15 * kNanosPerMinute;
-    case Timeframe::M30: return 30 * kNanosPerMinute;
-    case Timeframe::H1: return kNanosPerHour;
-    case Timeframe::H4: return 4 * kNanosPerHour;
-    case Timeframe::D1: return kNanosPerDay;
+    case Timeframe::M1:
+      return kNanosPerMinute;
+    case Timeframe::M5:
+      return 5 * kNanosPerMinute;
+    case Timeframe::M15:
+      return 15 * kNanosPerMinute;
+    case Timeframe::M30:
+      return 30 * kNanosPerMinute;
+    case Timeframe::H1:
+      return kNanosPerHour;
+    case Timeframe::H4:
+      return 4 * kNanosPerHour;
+    case Timeframe::D1:
+      return kNanosPerDay;
   }
   return kNanosPerMinute;
 }
@@ -52,18 +59,18 @@ std::optional<Timeframe> parse_timeframe(std::string_view text);
 
 // Trading session of a bar or tick in New York time.
 enum class Session : std::uint8_t {
-  Regular,    // 09:30-16:00 America/New_York
-  PreMarket,  // 04:00-09:30
-  PostMarket, // 16:00-20:00
-  Overnight,  // 20:00-04:00 (futures, crypto; no US equity trading)
+  Regular,     // 09:30-16:00 America/New_York
+  PreMarket,   // 04:00-09:30
+  PostMarket,  // 16:00-20:00
+  Overnight,   // 20:00-04:00 (futures, crypto; no US equity trading)
 };
 // "regular", "pre", "post", "overnight".
 std::string_view session_name(Session s);
 
 namespace detail {
 struct SymbolEntry {
-  std::uint32_t id;   // dense index, 0-based, in interning order
-  std::string name;   // ticker as given, e.g. "SPY"
+  std::uint32_t id;  // dense index, 0-based, in interning order
+  std::string name;  // ticker as given, e.g. "SPY"
 };
 }  // namespace detail
 
@@ -76,7 +83,9 @@ class Symbol {
   // Dense id, usable as an index into per-symbol arrays.
   std::uint32_t id() const { return entry_ ? entry_->id : kNoId; }
   // The ticker text.
-  std::string_view name() const { return entry_ ? std::string_view(entry_->name) : std::string_view(); }
+  std::string_view name() const {
+    return entry_ ? std::string_view(entry_->name) : std::string_view();
+  }
   // True unless default-constructed.
   explicit operator bool() const { return entry_ != nullptr; }
   friend bool operator==(Symbol a, Symbol b) { return a.entry_ == b.entry_; }
@@ -120,11 +129,11 @@ enum TickFlags : std::uint32_t {
 
 // One trade.
 struct Tick {
-  Symbol symbol;               // instrument
-  Timestamp ts_event = 0;      // when the trade happened (exchange time), ns UTC
-  Timestamp ts_recv = 0;       // when we received it, ns UTC (0 when unknown)
-  double price = 0;            // trade price, > 0
-  Volume size = 0;             // trade size, >= 0
+  Symbol symbol;                      // instrument
+  Timestamp ts_event = 0;             // when the trade happened (exchange time), ns UTC
+  Timestamp ts_recv = 0;              // when we received it, ns UTC (0 when unknown)
+  double price = 0;                   // trade price, > 0
+  Volume size = 0;                    // trade size, >= 0
   std::uint32_t flags = kTickNormal;  // TickFlags
 };
 
@@ -141,8 +150,8 @@ struct Bar {
   double low = 0;
   double close = 0;
   Volume volume = 0;
-  double vwap = 0;                     // volume-weighted average price (close when no volume)
-  std::uint32_t trade_count = 0;       // trades that added volume
+  double vwap = 0;                // volume-weighted average price (close when no volume)
+  std::uint32_t trade_count = 0;  // trades that added volume
 };
 
 // Why a tick was refused at the edge or by the aggregator.

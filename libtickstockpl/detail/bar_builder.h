@@ -15,16 +15,16 @@ namespace tickstock::detail {
 struct BarBuilder {
   enum class State : std::uint8_t { Open, Closed };
 
-  Bar bar;                      // symbol, timeframe, start, session, revision, OHLCV
-  Timestamp due = 0;            // closes once now >= due (end + grace)
-  Timestamp first_ts = 0;       // event time of the tick that set the open
-  Timestamp last_ts = 0;        // event time of the tick that set the close
-  double pv = 0;                // sum of price * size over last-setting ticks
-  Volume pv_volume = 0;         // sum of size over those ticks
-  double fallback_price = 0;    // price of a volume-only tick, used if no tick sets a price
-  bool has_range = false;       // some tick set high/low
-  bool has_last = false;        // some tick set open/close
-  bool emit = true;             // false for bars built only to feed another timeframe
+  Bar bar;                    // symbol, timeframe, start, session, revision, OHLCV
+  Timestamp due = 0;          // closes once now >= due (end + grace)
+  Timestamp first_ts = 0;     // event time of the tick that set the open
+  Timestamp last_ts = 0;      // event time of the tick that set the close
+  double pv = 0;              // sum of price * size over last-setting ticks
+  Volume pv_volume = 0;       // sum of size over those ticks
+  double fallback_price = 0;  // price of a volume-only tick, used if no tick sets a price
+  bool has_range = false;     // some tick set high/low
+  bool has_last = false;      // some tick set open/close
+  bool emit = true;           // false for bars built only to feed another timeframe
   State state = State::Open;
 
   // Starts an empty bar.

@@ -44,9 +44,12 @@ inline bool candle_gap_down(const Candle& b, const Candle& a) { return b.high < 
 // The quantity a setting measures on one candle (TA_CANDLERANGE).
 inline double candle_range(CandleRange range, const Candle& c) {
   switch (range) {
-    case CandleRange::RealBody: return real_body(c);
-    case CandleRange::HighLow: return high_low(c);
-    case CandleRange::Shadows: return upper_shadow(c) + lower_shadow(c);
+    case CandleRange::RealBody:
+      return real_body(c);
+    case CandleRange::HighLow:
+      return high_low(c);
+    case CandleRange::Shadows:
+      return upper_shadow(c) + lower_shadow(c);
   }
   return 0;
 }
@@ -55,7 +58,8 @@ inline double candle_range(CandleRange range, const Candle& c) {
 // avg_period candles before `c`; with avg_period 0 the candle's own range is used.
 inline double candle_average(const CandleSetting& s, double total, const Candle& c) {
   return s.factor *
-         (s.avg_period != 0 ? total / static_cast<double>(s.avg_period) : candle_range(s.range, c)) /
+         (s.avg_period != 0 ? total / static_cast<double>(s.avg_period)
+                            : candle_range(s.range, c)) /
          (s.range == CandleRange::Shadows ? 2.0 : 1.0);
 }
 

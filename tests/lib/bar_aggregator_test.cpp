@@ -1,11 +1,13 @@
 #include "tickstock/bar_aggregator.h"
 
-#include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
 
-#include "support/bar_collector.h"
+#include <catch2/catch.hpp>
+
 #include "tickstock/calendar.h"
+
+#include "support/bar_collector.h"
 
 using namespace tickstock;
 using tickstock::test::BarCollector;
@@ -156,8 +158,8 @@ TEST_CASE("higher timeframes are the roll-up of the 1-minute bars", "[aggregator
   r.agg.flush();
   const auto m1 = r.out.of(Timeframe::M1);
   REQUIRE(m1.size() == 130);
-  for (Timeframe tf : {Timeframe::M5, Timeframe::M15, Timeframe::M30, Timeframe::H1,
-                       Timeframe::H4}) {
+  for (Timeframe tf :
+       {Timeframe::M5, Timeframe::M15, Timeframe::M30, Timeframe::H1, Timeframe::H4}) {
     const Timestamp len = timeframe_nanos(tf);
     for (const Bar& h : r.out.of(tf)) {
       double hi = -1, lo = 1e300, vol = 0, open = 0, close = 0;
@@ -184,7 +186,8 @@ TEST_CASE("higher timeframes are the roll-up of the 1-minute bars", "[aggregator
   CHECK(r.out.of(Timeframe::H4).size() == 1);  // 12:00-16:00 UTC holds all of it
 }
 
-TEST_CASE("daily bars count the regular session and close at 16:00 New York", "[aggregator][daily]") {
+TEST_CASE("daily bars count the regular session and close at 16:00 New York",
+          "[aggregator][daily]") {
   Rig r;
   r.tick("IBM", "2013-10-07T12:00:00Z", 50.0, 10);   // 08:00 pre-market
   r.tick("IBM", "2013-10-07T13:30:00Z", 51.0, 100);  // open
@@ -208,7 +211,8 @@ TEST_CASE("daily bars count the regular session and close at 16:00 New York", "[
   CHECK(m1[3].session == Session::PostMarket);
 }
 
-TEST_CASE("daily session boundaries follow DST (winter: 14:30-21:00Z)", "[aggregator][daily][dst]") {
+TEST_CASE("daily session boundaries follow DST (winter: 14:30-21:00Z)",
+          "[aggregator][daily][dst]") {
   Rig r;
   // Monday 2013-11-04, the day after the switch back to EST.
   r.tick("IBM", "2013-11-04T14:29:59Z", 40.0, 1);  // 09:29:59 EST: pre-market

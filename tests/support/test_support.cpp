@@ -1,11 +1,11 @@
 #include "support/test_support.h"
 
-#include <zlib.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include <zlib.h>
 
 namespace tickstock::test {
 

@@ -1,0 +1,124 @@
+// tickstockapp aggregate --ticks FILE [--timeframe TF] [--out FILE|-]
+#include <cstdio>
+#include <cstring>
+
+#include "tickstock/bar_aggregator.h"
+#include "tickstock/calendar.h"
+#include "tickstock/csv_reader.h"
+
+#include "cli/commands.h"
+#include "cli/settings.h"
+#include "progress.h"
+#include "sinks/bar_output.h"
+
+namespace tickstock::app {
+
+int run_aggregate(int argc, char** argv, Log& log) {
+  Settings s;
+  s.add("--ticks", "", "", "ticks CSV to read (ts_ns,symbol,price,size; .gz ok; - = stdin)");
+  s.add("--timeframe", "", "1m", "bars to print: 1m 5m 15m 30m 1h 4h 1d");
+  s.add("--out", "", "-", "output CSV file (- = stdout)");
+  s.add("--grace-ms", "TICKSTOCK_GRACE_MS", "2000", "a bar closes this long after its end");
+  s.add("--lateness-s", "TICKSTOCK_LATENESS_S", "300",
+        "ticks up to this old (vs the latest seen) still revise their bar");
+  s.add_switch("--regular-only", "TICKSTOCK_REGULAR_ONLY",
+               "intraday bars without pre/post-market trades");
+  s.add_switch("--daily-extended", "TICKSTOCK_DAILY_EXTENDED",
+               "daily bars cover the whole New York day instead of 09:30-16:00");
+  if (auto r = s.parse(argc, argv); !r) {
+    log.error(r.error().message);
+    return 2;
+  }
+  if (s.help_requested()) {
+    std::printf(
+        "usage: tickstockapp aggregate --ticks FILE [--timeframe 1m|5m|15m|30m|1h|4h|1d] "
+        "[--out FILE|-]\n\nBuilds bars from trades with the same aggregator as `serve` and "
+        "prints\nts,symbol,open,high,low,close,volume,vwap,trades (ts = bar start, UTC; daily: "
+        "New York date).\n\n%s",
+        s.help().c_str());
+    return 0;
+  }
+  if (s.get("--ticks").empty()) {
+    log.error("aggregate: --ticks FILE is required (see --help)");
+    return 2;
+  }
+  auto tf = parse_timeframe(s.get("--timeframe"));
+  if (!tf) {
+    log.error("aggregate: --timeframe '" + s.get("--timeframe") +
+              "' is not one of 1m 5m 15m 30m 1h 4h 1d");
+    return 2;
+  }
+  AggregatorOptions opt;
+  opt.close_grace = std::strtoll(s.get("--grace-ms").c_str(), nullptr, 10) * 1'000'000;
+  opt.allowed_lateness = std::strtoll(s.get("--lateness-s").c_str(), nullptr, 10) * kNanosPerSecond;
+  opt.intraday_extended_hours = !s.on("--regular-only");
+  opt.daily_extended_hours = s.on("--daily-extended");
+  for (int i = 1; i < kTimeframeCount; ++i) opt.emit[i] = i == static_cast<int>(*tf);
+  if (auto v = validate(opt); !v) {
+    log.error(v.error().message);
+    return 2;
+  }
+  SymbolTable symbols;
+  auto reader = TickCsvReader::open(s.get("--ticks"), symbols);
+  if (!reader) {
+    log.error(reader.error().message);
+    return 1;
+  }
+  ManualClock clock;
+  CsvBarCollector out(*tf);
+  BarAggregator agg(opt, clock, out);
+  ProgressBar progress("aggregate");
+  Tick t;
+  Error err;
+  std::uint64_t bad = 0;
+  Timestamp max_ts = 0;
+  for (;;) {
+    const ReadStatus st = (*reader)->next(t, err);
+    if (st == ReadStatus::Eof) break;
+    if (st == ReadStatus::Error) {
+      ++bad;
+      log.limited("bad-record", err.message);
+      continue;
+    }
+    if (t.ts_event < max_ts - opt.allowed_lateness) {
+      ++bad;
+      log.limited("bad-record", s.get("--ticks") + ":" + std::to_string((*reader)->line()) +
+                                    ": field 'ts_ns': " + format_iso8601(t.ts_event) +
+                                    " is out of order by more than the allowed lateness");
+      continue;
+    }
+    if (t.ts_event > max_ts) {
+      max_ts = t.ts_event;
+      clock.set(max_ts);
+    }
+    agg.on_tick(t);
+    progress.update((*reader)->bytes_read(), (*reader)->bytes_total(), agg.stats().ticks_in);
+  }
+  agg.flush();
+  progress.finish();
+  std::FILE* f = stdout;
+  const std::string& path = s.get("--out");
+  if (path != "-") {
+    f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr) {
+      log.error(path + ": cannot open for writing: " + std::strerror(errno));
+      return 1;
+    }
+  }
+  const bool ok = out.write(f);
+  if (f != stdout) std::fclose(f);
+  if (!ok) {
+    log.error(path + ": write failed");
+    return 1;
+  }
+  const auto& st = agg.stats();
+  std::uint64_t refused = 0;
+  for (auto r : st.rejected) refused += r;
+  log.info("aggregate: " + std::to_string(st.ticks_used) + " ticks -> " +
+           std::to_string(out.size()) + " " + std::string(timeframe_name(*tf)) + " bars; " +
+           std::to_string(bad) + " bad lines, " + std::to_string(refused) + " ticks refused, " +
+           std::to_string(st.revisions) + " revisions");
+  return bad > 0 ? 3 : 0;
+}
+
+}  // namespace tickstock::app

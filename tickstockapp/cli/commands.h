@@ -1,0 +1,14 @@
+// The subcommands of tickstockapp. Each returns the process exit code.
+#ifndef TICKSTOCKAPP_CLI_COMMANDS_H_
+#define TICKSTOCKAPP_CLI_COMMANDS_H_
+
+#include "log.h"
+
+namespace tickstock::app {
+
+int run_serve(int argc, char** argv, Log& log);
+int run_aggregate(int argc, char** argv, Log& log);
+
+}  // namespace tickstock::app
+
+#endif  // TICKSTOCKAPP_CLI_COMMANDS_H_

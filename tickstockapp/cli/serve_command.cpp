@@ -1,0 +1,234 @@
+// tickstockapp serve: feed -> engine -> sinks until the feed ends (--exit-on-eof) or a signal.
+#include <cstdio>
+#include <memory>
+#include <pthread.h>
+#include <signal.h>
+#include <thread>
+
+#include "tickstock/bar_aggregator.h"
+
+#include "cli/commands.h"
+#include "cli/settings.h"
+#include "engine/engine_runner.h"
+#include "feeds/replay_feed.h"
+#include "feeds/synthetic_feed.h"
+#include "services.h"
+#include "sinks/bar_output.h"
+
+namespace tickstock::app {
+namespace {
+
+void declare(Settings& s) {
+  s.add("--feed", "TICKSTOCK_FEED", "synthetic", "synthetic | replay:FILE | polygon | redis");
+  s.add("--speed", "TICKSTOCK_SPEED", "1", "max or N (x real time) for replay and synthetic");
+  s.add_switch("--exit-on-eof", "TICKSTOCK_EXIT_ON_EOF",
+               "when a replay ends: close open bars, flush every sink, exit 0");
+  s.add("--http", "TICKSTOCK_HTTP", "127.0.0.1:8080", "dashboard listen address host:port");
+  s.add("--database-url", "DATABASE_URL", "", "PostgreSQL URL; empty = in memory");
+  s.add("--redis-url", "REDIS_URL", "", "redis://host:port/db; empty = none");
+  s.add("--redis-host", "REDIS_HOST", "", "Redis host (when REDIS_URL is not set)");
+  s.add("--redis-port", "REDIS_PORT", "6379", "Redis port (with REDIS_HOST)");
+  s.add("--synthetic-symbols", "TICKSTOCK_SYNTHETIC_SYMBOLS", "10", "synthetic: number of symbols");
+  s.add("--seed", "TICKSTOCK_SEED", "42", "synthetic: random seed");
+  s.add("--scenario", "TICKSTOCK_SCENARIO", "normal",
+        "synthetic: normal | volatile | crash | rally | opening-bell");
+  s.add_switch("--no-inject", "TICKSTOCK_NO_INJECT", "synthetic: no injected candlestick shapes");
+  s.add("--synthetic-minutes", "TICKSTOCK_SYNTHETIC_MINUTES", "0",
+        "synthetic: stop after this many minutes (0 = run until stopped)");
+  s.add("--grace-ms", "TICKSTOCK_GRACE_MS", "2000", "a bar closes this long after its end");
+  s.add("--lateness-s", "TICKSTOCK_LATENESS_S", "300", "late ticks up to this old revise bars");
+  s.add_switch("--regular-only", "TICKSTOCK_REGULAR_ONLY",
+               "intraday bars without pre/post-market trades");
+  s.add_switch("--daily-extended", "TICKSTOCK_DAILY_EXTENDED",
+               "daily bars cover the whole New York day instead of 09:30-16:00");
+  s.add("--queue-batches", "TICKSTOCK_QUEUE_BATCHES", "1024", "feed -> engine queue capacity");
+}
+
+Result<double> parse_speed(const std::string& v) {
+  if (v == "max") return 0.0;
+  char* end = nullptr;
+  const double d = std::strtod(v.c_str(), &end);
+  if (*end != '\0' || !(d > 0)) return fail("--speed '", v, "': expected max or a number > 0");
+  return d;
+}
+
+Result<long long> parse_int(const Settings& s, const char* flag, long long lo, long long hi) {
+  const std::string& v = s.get(flag);
+  char* end = nullptr;
+  const long long n = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0' || n < lo || n > hi)
+    return fail(flag, " '", v, "': expected an integer in ", std::to_string(lo), "..",
+                std::to_string(hi));
+  return n;
+}
+
+// Checks the configured services and says what this run will do with them.
+void report_services(const Settings& s, Log& log) {
+  const std::string& db = s.get("--database-url");
+  std::string redis = s.get("--redis-url");
+  if (redis.empty() && !s.get("--redis-host").empty())
+    redis = "redis://" + s.get("--redis-host") + ":" + s.get("--redis-port");
+  if (db.empty() && redis.empty()) {
+    log.info("no DATABASE_URL or REDIS_URL: running entirely in memory");
+    return;
+  }
+  if (!db.empty()) {
+    auto ok = check_postgres(db);
+    log.info(std::string("PostgreSQL ") + redact_url(db) + ": " +
+             (ok ? "reachable" : "NOT reachable (" + ok.error().message + ")"));
+  }
+  if (!redis.empty()) {
+    auto hp = parse_redis_url(redis);
+    if (!hp) {
+      log.error(hp.error().message);
+    } else {
+      auto ok = check_redis(hp->first, hp->second);
+      log.info(std::string("Redis ") + redact_url(redis) + ": " +
+               (ok ? "reachable" : "NOT reachable (" + ok.error().message + ")"));
+    }
+  }
+}
+
+}  // namespace
+
+int run_serve(int argc, char** argv, Log& log) {
+  // Block SIGINT/SIGTERM in every thread; one thread waits for them with sigwait.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+
+  Settings s;
+  declare(s);
+  if (auto r = s.parse(argc, argv); !r) {
+    log.error(r.error().message);
+    return 2;
+  }
+  if (s.help_requested()) {
+    std::printf(
+        "usage: tickstockapp serve [--feed synthetic|replay:FILE|polygon|redis] [--speed max|N]\n"
+        "                          [--exit-on-eof] [--http 127.0.0.1:8080]\n\n"
+        "Runs the engine on a feed and prints every closed bar as a JSON line on stdout.\n"
+        "Settings: flag, then environment, then default.\n\n%s",
+        s.help().c_str());
+    return 0;
+  }
+  auto speed = parse_speed(s.get("--speed"));
+  auto nsym = parse_int(s, "--synthetic-symbols", 1, 100000);
+  auto seed = parse_int(s, "--seed", 0, INT64_MAX);
+  auto minutes = parse_int(s, "--synthetic-minutes", 0, INT64_MAX);
+  auto grace = parse_int(s, "--grace-ms", 0, 3'600'000);
+  auto late = parse_int(s, "--lateness-s", 0, 1800);
+  auto qb = parse_int(s, "--queue-batches", 1, 1'000'000);
+  auto scenario = parse_scenario(s.get("--scenario"));
+  for (const Error* e : {speed ? nullptr : &speed.error(), nsym ? nullptr : &nsym.error(),
+                         seed ? nullptr : &seed.error(), minutes ? nullptr : &minutes.error(),
+                         grace ? nullptr : &grace.error(), late ? nullptr : &late.error(),
+                         qb ? nullptr : &qb.error()}) {
+    if (e != nullptr) {
+      log.error(e->message);
+      return 2;
+    }
+  }
+  if (!scenario) {
+    log.error("--scenario '" + s.get("--scenario") +
+              "': expected normal, volatile, crash, rally or opening-bell");
+    return 2;
+  }
+
+  SymbolTable symbols;
+  SystemClock wall;
+  std::unique_ptr<Feed> feed;
+  const std::string& feed_spec = s.get("--feed");
+  if (feed_spec == "synthetic") {
+    SyntheticOptions o;
+    o.seed = static_cast<std::uint64_t>(*seed);
+    o.symbols = static_cast<int>(*nsym);
+    o.scenario = *scenario;
+    o.inject_patterns = !s.on("--no-inject");
+    o.speed = *speed;
+    o.minutes = *minutes;
+    feed = std::make_unique<SyntheticFeed>(o, symbols, wall);
+  } else if (feed_spec.rfind("replay:", 0) == 0 && feed_spec.size() > 7) {
+    ReplayOptions o;
+    o.path = feed_spec.substr(7);
+    o.speed = *speed;
+    o.lateness = *late * kNanosPerSecond;
+    feed = std::make_unique<ReplayFeed>(o, symbols, log);
+  } else if (feed_spec == "polygon" || feed_spec == "redis") {
+    log.error("--feed " + feed_spec +
+              ": this feed is not part of this build yet; use synthetic "
+              "or replay:FILE");
+    return 2;
+  } else {
+    log.error("--feed '" + feed_spec + "': expected synthetic, replay:FILE, polygon or redis");
+    return 2;
+  }
+
+  AggregatorOptions aopt;
+  aopt.close_grace = *grace * 1'000'000;
+  aopt.allowed_lateness = *late * kNanosPerSecond;
+  aopt.intraday_extended_hours = !s.on("--regular-only");
+  aopt.daily_extended_hours = s.on("--daily-extended");
+  if (auto v = validate(aopt); !v) {
+    log.error(v.error().message);
+    return 2;
+  }
+
+  log.info("feed: " + feed->describe());
+  report_services(s, log);
+
+  ManualClock engine_clock(0);
+  JsonLinesBarSink out(stdout);
+  BarAggregator agg(aopt, engine_clock, out);
+  FeedQueue queue(static_cast<std::size_t>(*qb));
+  EngineRunner engine(queue, engine_clock, agg);
+  std::atomic<bool> stop_feed{false}, stop_engine{false};
+  Result<void> feed_result;
+
+  std::thread feed_thread([&] {
+    feed_result = feed->run(queue, stop_feed);
+    queue.close();
+  });
+  std::thread engine_thread([&] { engine.run(stop_engine); });
+  // Wait for a signal, or for the engine to finish a finite feed.
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    if (sig == SIGUSR1) return;  // woken up because the run ended by itself
+    log.info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+             ": stopping the feed, closing open bars and flushing");
+    stop_feed = true;
+    queue.close();
+  });
+  feed_thread.join();
+  if (!s.on("--exit-on-eof") && feed_result.has_value() && !stop_feed.load()) {
+    log.info("feed ended; waiting for Ctrl-C (use --exit-on-eof to exit at the end of a replay)");
+  }
+  engine_thread.join();
+  if (!stop_feed.load() && !s.on("--exit-on-eof")) {
+    // Keep running (services would keep serving) until a signal arrives.
+    signal_thread.join();
+  } else {
+    pthread_kill(signal_thread.native_handle(), SIGUSR1);
+    sigaddset(&sigs, SIGUSR1);
+    signal_thread.join();
+  }
+  const auto& st = agg.stats();
+  std::uint64_t refused = 0;
+  for (auto r : st.rejected) refused += r;
+  log.info("done: " + std::to_string(feed->stats().items.load()) + " feed items, " +
+           std::to_string(st.ticks_used) + " ticks used, " + std::to_string(out.written()) +
+           " bars written, " + std::to_string(st.revisions) + " revisions, " +
+           std::to_string(refused) + " ticks refused, " +
+           std::to_string(feed->stats().bad_records.load()) + " bad input records, " +
+           std::to_string(queue.dropped_items()) + " items dropped at the queue");
+  if (!feed_result.has_value()) {
+    log.error(feed_result.error().message);
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace tickstock::app

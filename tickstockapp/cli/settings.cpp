@@ -1,0 +1,91 @@
+#include "cli/settings.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace tickstock::app {
+
+void Settings::add(std::string flag, std::string env, std::string def, std::string help) {
+  items_.push_back({std::move(flag), std::move(env), def, std::move(help), def, false, false});
+}
+
+void Settings::add_switch(std::string flag, std::string env, std::string help) {
+  items_.push_back({std::move(flag), std::move(env), "0", std::move(help), "off", true, false});
+}
+
+Settings::Item* Settings::find(const std::string& flag) {
+  for (auto& i : items_)
+    if (i.flag == flag) return &i;
+  return nullptr;
+}
+
+Result<void> Settings::parse(int argc, char** argv) {
+  for (auto& i : items_) {
+    if (i.env.empty()) continue;
+    const char* v = std::getenv(i.env.c_str());
+    if (v == nullptr || *v == '\0') continue;
+    std::string s(v);
+    if (i.is_switch) s = (s == "1" || s == "true" || s == "yes" || s == "on") ? "1" : "0";
+    i.value = s;
+    i.given = true;
+  }
+  for (int a = 0; a < argc; ++a) {
+    std::string arg = argv[a];
+    if (arg == "--help" || arg == "-h") {
+      help_ = true;
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0 || arg == "--") {
+      if (arg == "-" || arg.rfind("--", 0) != 0) {
+        args_.push_back(arg);
+        continue;
+      }
+    }
+    std::string name = arg, value;
+    bool has_value = false;
+    if (auto eq = arg.find('='); eq != std::string::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      has_value = true;
+    }
+    Item* it = find(name);
+    if (it == nullptr) return fail("unknown option '", name, "' (see --help)");
+    if (it->is_switch) {
+      it->value = has_value ? ((value == "0" || value == "false") ? "0" : "1") : "1";
+    } else {
+      if (!has_value) {
+        if (a + 1 >= argc) return fail("option '", name, "' needs a value");
+        value = argv[++a];
+      }
+      it->value = value;
+    }
+    it->given = true;
+  }
+  return {};
+}
+
+const std::string& Settings::get(const std::string& flag) const {
+  for (const auto& i : items_)
+    if (i.flag == flag) return i.value;
+  throw std::logic_error("undeclared setting " + flag);
+}
+
+bool Settings::given(const std::string& flag) const {
+  for (const auto& i : items_)
+    if (i.flag == flag) return i.given;
+  return false;
+}
+
+std::string Settings::help() const {
+  std::string out;
+  for (const auto& i : items_) {
+    std::string left = "  " + i.flag + (i.is_switch ? "" : " VALUE");
+    if (left.size() < 26) left.resize(26, ' ');
+    out += left + " " + i.help;
+    if (!i.env.empty()) out += " [env " + i.env + "]";
+    out += " (default: " + (i.def.empty() ? std::string("none") : i.def) + ")\n";
+  }
+  return out;
+}
+
+}  // namespace tickstock::app

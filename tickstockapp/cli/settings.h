@@ -1,0 +1,46 @@
+// Command-line settings with environment fallbacks and documented defaults. Precedence:
+// --flag, then the environment variable, then the default. `--help` prints the table.
+#ifndef TICKSTOCKAPP_CLI_SETTINGS_H_
+#define TICKSTOCKAPP_CLI_SETTINGS_H_
+
+#include <string>
+#include <vector>
+
+#include "tickstock/result.h"
+
+namespace tickstock::app {
+
+class Settings {
+ public:
+  // Declares a setting taking a value. `env` may be empty.
+  void add(std::string flag, std::string env, std::string default_value, std::string help);
+  // Declares an on/off flag (given without a value; env accepts 1/0/true/false).
+  void add_switch(std::string flag, std::string env, std::string help);
+  // Parses argv (after the command name). Unknown flags and missing values are errors.
+  Result<void> parse(int argc, char** argv);
+  // The value of a setting, after precedence. REQUIRES: the flag was declared.
+  const std::string& get(const std::string& flag) const;
+  bool on(const std::string& flag) const { return get(flag) == "1"; }
+  // True if given on the command line or in the environment.
+  bool given(const std::string& flag) const;
+  // Positional arguments.
+  const std::vector<std::string>& args() const { return args_; }
+  // "  --flag VALUE   ENV   help (default: x)" lines.
+  std::string help() const;
+  bool help_requested() const { return help_; }
+
+ private:
+  struct Item {
+    std::string flag, env, value, help, def;
+    bool is_switch = false;
+    bool given = false;
+  };
+  Item* find(const std::string& flag);
+  std::vector<Item> items_;
+  std::vector<std::string> args_;
+  bool help_ = false;
+};
+
+}  // namespace tickstock::app
+
+#endif  // TICKSTOCKAPP_CLI_SETTINGS_H_

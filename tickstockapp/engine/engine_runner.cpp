@@ -1,0 +1,32 @@
+#include "engine/engine_runner.h"
+
+namespace tickstock::app {
+
+void EngineRunner::run(const std::atomic<bool>& stop) {
+  FeedBatch batch;
+  while (!stop.load(std::memory_order_relaxed)) {
+    if (!queue_.pop(batch, 100)) {
+      if (queue_.closed_and_empty()) break;
+      continue;
+    }
+    for (const FeedItem& it : batch) {
+      if (it.now > clock_.now()) clock_.set(it.now);
+      switch (it.kind) {
+        case FeedItem::Kind::Tick:
+          agg_.on_tick(it.tick);
+          break;
+        case FeedItem::Kind::MinuteBar:
+          agg_.on_minute_bar(it.bar);
+          break;
+        case FeedItem::Kind::Clock:
+          agg_.on_clock();
+          break;
+      }
+    }
+    items_.fetch_add(batch.size(), std::memory_order_relaxed);
+    agg_.on_clock();
+  }
+  agg_.flush();
+}
+
+}  // namespace tickstock::app

@@ -1,0 +1,34 @@
+// One engine shard: drains the feed queue on its own thread and drives the aggregator (and,
+// through its sink, everything downstream). The only writer of engine state.
+#ifndef TICKSTOCKAPP_ENGINE_ENGINE_RUNNER_H_
+#define TICKSTOCKAPP_ENGINE_ENGINE_RUNNER_H_
+
+#include <atomic>
+
+#include "tickstock/bar_aggregator.h"
+#include "tickstock/clock.h"
+
+#include "engine/feed_queue.h"
+
+namespace tickstock::app {
+
+class EngineRunner {
+ public:
+  // `clock` is the engine's clock, advanced to each item's time. REQUIRES: all outlive this.
+  EngineRunner(FeedQueue& queue, ManualClock& clock, BarAggregator& aggregator)
+      : queue_(queue), clock_(clock), agg_(aggregator) {}
+  // Runs until the queue is closed and drained, then flushes (closing every open bar).
+  // With `stop` set it stops after the current batch and still flushes.
+  void run(const std::atomic<bool>& stop);
+  std::uint64_t items() const { return items_.load(std::memory_order_relaxed); }
+
+ private:
+  FeedQueue& queue_;
+  ManualClock& clock_;
+  BarAggregator& agg_;
+  std::atomic<std::uint64_t> items_{0};
+};
+
+}  // namespace tickstock::app
+
+#endif  // TICKSTOCKAPP_ENGINE_ENGINE_RUNNER_H_

@@ -1,0 +1,53 @@
+#include "sinks/bar_output.h"
+
+#include <fmt/format.h>
+
+#include "tickstock/calendar.h"
+
+namespace tickstock::app {
+
+std::string bar_time_text(const Bar& bar) {
+  if (bar.timeframe == Timeframe::D1) return format_date(new_york_date(bar.start));
+  return format_iso8601(bar.start);
+}
+
+void JsonLinesBarSink::on_bar(const Bar& b) {
+  // Symbols are tickers (no quotes or control characters: the readers take them from CSV
+  // fields and the synthetic feed names them), so they are written without escaping.
+  fmt::print(out_,
+             "{{\"type\":\"bar\",\"symbol\":\"{}\",\"timeframe\":\"{}\",\"start\":\"{}\","
+             "\"open\":{},\"high\":{},\"low\":{},\"close\":{},\"volume\":{},\"vwap\":{},"
+             "\"trades\":{},\"session\":\"{}\",\"revision\":{}}}\n",
+             b.symbol.name(), timeframe_name(b.timeframe), bar_time_text(b), b.open, b.high, b.low,
+             b.close, b.volume, b.vwap, b.trade_count, session_name(b.session), b.revision);
+  ++written_;
+}
+
+void CsvBarCollector::on_bar(const Bar& bar) {
+  if (bar.timeframe != tf_) return;
+  std::string key = fmt::format("{}|{}", bar.symbol.name(), bar.start);
+  auto [it, inserted] = index_.emplace(std::move(key), bars_.size());
+  if (inserted) {
+    bars_.push_back(bar);
+  } else {
+    bars_[it->second] = bar;
+  }
+}
+
+bool CsvBarCollector::write(std::FILE* out) const {
+  fmt::memory_buffer buf;
+  fmt::format_to(std::back_inserter(buf), "ts,symbol,open,high,low,close,volume,vwap,trades\n");
+  for (const Bar& b : bars_) {
+    fmt::format_to(std::back_inserter(buf), "{},{},{},{},{},{},{},{},{}\n", bar_time_text(b),
+                   b.symbol.name(), b.open, b.high, b.low, b.close, b.volume, b.vwap,
+                   b.trade_count);
+    if (buf.size() > (1 << 20)) {
+      if (std::fwrite(buf.data(), 1, buf.size(), out) != buf.size()) return false;
+      buf.clear();
+    }
+  }
+  if (std::fwrite(buf.data(), 1, buf.size(), out) != buf.size()) return false;
+  return std::fflush(out) == 0;
+}
+
+}  // namespace tickstock::app
