@@ -93,10 +93,14 @@ void report_services(const Settings& s, Log& log) {
 
 int run_serve(int argc, char** argv, Log& log) {
   // Block SIGINT/SIGTERM in every thread; one thread waits for them with sigwait.
+  // A shell may start us with SIGINT ignored (background job); take it back so sigwait sees it.
+  ::signal(SIGINT, SIG_DFL);
+  ::signal(SIGTERM, SIG_DFL);
   sigset_t sigs;
   sigemptyset(&sigs);
   sigaddset(&sigs, SIGINT);
   sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
   Settings s;
@@ -212,7 +216,6 @@ int run_serve(int argc, char** argv, Log& log) {
     signal_thread.join();
   } else {
     pthread_kill(signal_thread.native_handle(), SIGUSR1);
-    sigaddset(&sigs, SIGUSR1);
     signal_thread.join();
   }
   const auto& st = agg.stats();

@@ -1,6 +1,7 @@
 #include "feeds/replay_feed.h"
 
 #include <chrono>
+#include <limits>
 #include <thread>
 
 #include "tickstock/calendar.h"
@@ -65,7 +66,7 @@ Result<void> replay(Reader& reader, const ReplayOptions& opt, FeedQueue& out,
     }
     FeedItem item = make_item(rec);
     const Timestamp ts = item.now;
-    if (ts < max_ts - opt.lateness) {
+    if (max_ts != std::numeric_limits<Timestamp>::min() && ts < max_ts - opt.lateness) {
       stats.bad_records.fetch_add(1, std::memory_order_relaxed);
       log.limited("bad-record", opt.path + ":" + std::to_string(reader.line()) +
                                     ": field 'ts': " + format_iso8601(ts) +

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages TickStock needs, only those missing (idempotent).
+set -euo pipefail
+pkgs=(build-essential cmake ninja-build pkg-config ccache
+      libboost1.81-dev libssl-dev libpq-dev libsimdjson-dev libfmt-dev catch2
+      libhiredis-dev libsodium-dev zlib1g-dev libbenchmark-dev
+      postgresql-15 postgresql-client-15 redis-server)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
+  $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# services.sh start|stop DIR: a private PostgreSQL 15 cluster and a redis-server on free
+# loopback ports, all state under DIR. `start` reuses servers already running there and writes
+# DIR/env (PGHOST, PGPORT, PGUSER, PGDATABASE, DATABASE_URL, REDIS_HOST, REDIS_PORT, REDIS_URL).
+set -euo pipefail
+cmd=${1:?start|stop}; dir=${2:?state dir}
+PGBIN=/usr/lib/postgresql/15/bin
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pick_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$((15000 + RANDOM % 17000))
+    if port_free "$p"; then echo "$p"; return 0; fi
+  done
+  echo "services: no free port found" >&2; return 1
+}
+as_pg() { (cd / && runuser -u postgres -- "$@"); }
+
+pg_running() { [ -f "$dir/pg/data/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/pg/data" status >/dev/null 2>&1; }
+redis_running() {
+  [ -f "$dir/redis/redis.pid" ] && [ -f "$dir/redis/port" ] &&
+    redis-cli -p "$(cat "$dir/redis/port")" info server 2>/dev/null | tr -d '\r' |
+      grep -qx "process_id:$(cat "$dir/redis/redis.pid")"
+}
+
+start_pg() {
+  if pg_running; then return 0; fi
+  mkdir -p "$dir/pg/sock"
+  chmod 755 "$dir"
+  chown -R postgres: "$dir/pg"
+  if [ ! -f "$dir/pg/data/PG_VERSION" ]; then
+    as_pg "$PGBIN/initdb" -D "$dir/pg/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null
+  fi
+  local port
+  for _ in 1 2 3 4 5; do
+    port=$( [ -f "$dir/pg/port" ] && cat "$dir/pg/port" || pick_port )
+    port_free "$port" || port=$(pick_port)
+    if as_pg "$PGBIN/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -t 60 start \
+        -o "-p $port -k $dir/pg/sock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null; then
+      echo "$port" > "$dir/pg/port"
+      break
+    fi
+    rm -f "$dir/pg/port"
+  done
+  pg_running || { echo "services: PostgreSQL failed to start; see $dir/pg/server.log" >&2; tail -20 "$dir/pg/server.log" >&2; return 1; }
+  port=$(cat "$dir/pg/port")
+  psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtA -c "SELECT 1 FROM pg_roles WHERE rolname='tickstock'" | grep -q 1 ||
+    psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
+      -c "CREATE ROLE tickstock LOGIN" -c "CREATE DATABASE tickstock OWNER tickstock"
+}
+
+start_redis() {
+  if redis_running; then return 0; fi
+  mkdir -p "$dir/redis"
+  local port
+  for _ in 1 2 3 4 5; do
+    port=$( [ -f "$dir/redis/port" ] && cat "$dir/redis/port" || pick_port )
+    port_free "$port" || port=$(pick_port)
+    echo "$port" > "$dir/redis/port"
+    redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --daemonize yes \
+      --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" --dir "$dir/redis" >/dev/null
+    for _ in $(seq 1 50); do redis_running && return 0; sleep 0.1; done
+  done
+  echo "services: redis-server failed to start; see $dir/redis/redis.log" >&2
+  return 1
+}
+
+stop_all() {
+  if [ -f "$dir/redis/port" ] && redis_running; then
+    local pid; pid=$(cat "$dir/redis/redis.pid")
+    redis-cli -p "$(cat "$dir/redis/port")" shutdown nosave >/dev/null 2>&1 || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  if pg_running; then as_pg "$PGBIN/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null 2>&1 || true; fi
+}
+
+case "$cmd" in
+  start)
+    start_pg
+    start_redis
+    pgport=$(cat "$dir/pg/port"); rport=$(cat "$dir/redis/port")
+    cat > "$dir/env" <<ENV
+export PGHOST=127.0.0.1 PGPORT=$pgport PGUSER=tickstock PGDATABASE=tickstock
+export DATABASE_URL=postgresql://tickstock@127.0.0.1:$pgport/tickstock
+export REDIS_HOST=127.0.0.1 REDIS_PORT=$rport REDIS_URL=redis://127.0.0.1:$rport/0
+ENV
+    ;;
+  stop) stop_all ;;
+  *) echo "usage: services.sh start|stop DIR" >&2; exit 2 ;;
+esac
