@@ -98,8 +98,7 @@ void bench_parse_aggregate(const Config& c) {
   std::fputs("ts_ns,symbol,price,size\n", f);
   for (const Tick& t : ticks)
     std::fprintf(f, "%lld,%.*s,%.2f,%.0f\n", static_cast<long long>(t.ts_event),
-                 static_cast<int>(t.symbol.name().size()), t.symbol.name().data(), t.price,
-                 t.size);
+                 static_cast<int>(t.symbol.name().size()), t.symbol.name().data(), t.price, t.size);
   std::fclose(f);
   std::vector<double> secs;
   std::uint64_t n = 0;

@@ -1,9 +1,9 @@
 #include "services.h"
 
+#include <cstdlib>
+
 #include <hiredis/hiredis.h>
 #include <libpq-fe.h>
-
-#include <cstdlib>
 
 namespace tickstock::app {
 
@@ -18,10 +18,14 @@ std::string redact_url(const std::string& url) {
 
 Result<void> check_postgres(const std::string& url) {
   switch (PQping(url.c_str())) {
-    case PQPING_OK: return {};
-    case PQPING_REJECT: return fail("server is up but refuses connections");
-    case PQPING_NO_RESPONSE: return fail("no response from the server");
-    default: return fail("invalid connection string");
+    case PQPING_OK:
+      return {};
+    case PQPING_REJECT:
+      return fail("server is up but refuses connections");
+    case PQPING_NO_RESPONSE:
+      return fail("no response from the server");
+    default:
+      return fail("invalid connection string");
   }
 }
 

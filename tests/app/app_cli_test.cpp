@@ -1,12 +1,14 @@
-#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <tuple>
 
+#include <catch2/catch.hpp>
+
+#include "tickstock/calendar.h"
+
 #include "app/app_support.h"
 #include "support/test_support.h"
-#include "tickstock/calendar.h"
 
 using namespace tickstock;
 using namespace tickstock::test;
@@ -27,7 +29,8 @@ std::map<std::pair<std::string, std::string>, RefBar> reference_minutes(const st
   for (std::size_t i = 1; i < rows.size(); ++i) {
     const long long ts = std::stoll(rows[i][0]);
     const double p = std::stod(rows[i][2]), v = std::stod(rows[i][3]);
-    const auto key = std::pair{format_iso8601(ts / 60'000'000'000LL * 60'000'000'000LL), rows[i][1]};
+    const auto key =
+        std::pair{format_iso8601(ts / 60'000'000'000LL * 60'000'000'000LL), rows[i][1]};
     auto [it, fresh] = out.try_emplace(key);
     RefBar& b = it->second;
     if (fresh) b.open = b.high = b.low = p;
@@ -120,9 +123,9 @@ TEST_CASE("aggregate and serve reject unknown options and missing files clearly"
 
 TEST_CASE("serve replays a file to the end and emits the same bars as aggregate",
           "[app][serve][threads]") {
-  const auto s = run_app("serve --feed replay:" + fixture("ticks_small.csv") +
-                             " --speed max --exit-on-eof",
-                         "env -u DATABASE_URL -u REDIS_URL -u REDIS_HOST");
+  const auto s =
+      run_app("serve --feed replay:" + fixture("ticks_small.csv") + " --speed max --exit-on-eof",
+              "env -u DATABASE_URL -u REDIS_URL -u REDIS_HOST");
   REQUIRE(s.exit_code == 0);
   CHECK(s.err.find("running entirely in memory") != std::string::npos);
   const auto a = run_app("aggregate --ticks " + fixture("ticks_small.csv"));
@@ -151,9 +154,10 @@ TEST_CASE("serve on the synthetic feed is deterministic for a seed", "[app][serv
   REQUIRE(a.exit_code == 0);
   CHECK(a.out == b.out);
   CHECK(a.out.find("\"symbol\":\"SYN02\"") != std::string::npos);
-  const auto c = run_app("serve --feed synthetic --speed max --synthetic-minutes 30 "
-                         "--synthetic-symbols 3 --seed 10 --exit-on-eof",
-                         "env -u DATABASE_URL -u REDIS_URL -u REDIS_HOST");
+  const auto c = run_app(
+      "serve --feed synthetic --speed max --synthetic-minutes 30 "
+      "--synthetic-symbols 3 --seed 10 --exit-on-eof",
+      "env -u DATABASE_URL -u REDIS_URL -u REDIS_HOST");
   CHECK(c.out != a.out);
 }
 
@@ -173,9 +177,10 @@ TEST_CASE("serve checks the PostgreSQL and Redis servers it is pointed at",
   CHECK(r.err.find("PostgreSQL " + std::string(db) + ": reachable") != std::string::npos);
   CHECK(r.err.find(": reachable", r.err.find("Redis")) != std::string::npos);
   // A server that is not there is reported, not fatal.
-  const auto down = run_app("serve --feed synthetic --speed max --synthetic-minutes 1 "
-                            "--exit-on-eof --redis-url redis://127.0.0.1:1/0 "
-                            "--database-url postgresql://u:secret@127.0.0.1:1/x");
+  const auto down = run_app(
+      "serve --feed synthetic --speed max --synthetic-minutes 1 "
+      "--exit-on-eof --redis-url redis://127.0.0.1:1/0 "
+      "--database-url postgresql://u:secret@127.0.0.1:1/x");
   CHECK(down.exit_code == 0);
   CHECK(down.err.find("NOT reachable") != std::string::npos);
   CHECK(down.err.find("secret") == std::string::npos);  // passwords never reach the log

@@ -2,12 +2,11 @@
 #ifndef TICKSTOCK_TESTS_APP_APP_SUPPORT_H_
 #define TICKSTOCK_TESTS_APP_APP_SUPPORT_H_
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <array>
 #include <cstdio>
 #include <string>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace tickstock::test {
 

@@ -1,7 +1,8 @@
 // Our minute bars from the real trade ticks against the vendor's minute bars for the same days.
-#include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
+
+#include <catch2/catch.hpp>
 
 #include "app/app_support.h"
 #include "support/test_support.h"
@@ -38,16 +39,18 @@ TEST_CASE("real ticks: our minute bars against the vendor's", "[app][realdata]")
       ++common;
       const auto& v = it->second;
       const bool vol = std::stod(rows[i][6]) == std::stod(v[6]);
-      const bool oc = std::stod(rows[i][2]) == std::stod(v[2]) &&
-                      std::stod(rows[i][5]) == std::stod(v[5]);
-      const bool hl = std::stod(rows[i][3]) == std::stod(v[3]) &&
-                      std::stod(rows[i][4]) == std::stod(v[4]);
+      const bool oc =
+          std::stod(rows[i][2]) == std::stod(v[2]) && std::stod(rows[i][5]) == std::stod(v[5]);
+      const bool hl =
+          std::stod(rows[i][3]) == std::stod(v[3]) && std::stod(rows[i][4]) == std::stod(v[4]);
       vol_eq += vol;
       oc_eq += oc;
       ohlcv_eq += vol && oc && hl;
     }
   }
-  const auto pct = [](std::size_t a, std::size_t b) { return b ? 100.0 * static_cast<double>(a) / static_cast<double>(b) : 0.0; };
+  const auto pct = [](std::size_t a, std::size_t b) {
+    return b ? 100.0 * static_cast<double>(a) / static_cast<double>(b) : 0.0;
+  };
   WARN("real data: " << vendor_days << " symbol-days, our bars " << ours << ", vendor bars "
                      << vendor_in_days << ", common " << common << " ("
                      << pct(common, vendor_in_days) << "% of vendor's), volume equal "

@@ -89,6 +89,17 @@ void report_services(const Settings& s, Log& log) {
   }
 }
 
+// " (too_late 3, bad_price 1)" for the non-zero reject counters.
+std::string reject_detail(const AggregatorStats& st) {
+  std::string out;
+  for (int i = 0; i < kTickRejectCount; ++i) {
+    if (st.rejected[i] == 0) continue;
+    out += (out.empty() ? " (" : ", ") + std::string(tick_reject_name(static_cast<TickReject>(i))) +
+           " " + std::to_string(st.rejected[i]);
+  }
+  return out.empty() ? out : out + ")";
+}
+
 }  // namespace
 
 int run_serve(int argc, char** argv, Log& log) {
@@ -224,7 +235,7 @@ int run_serve(int argc, char** argv, Log& log) {
   log.info("done: " + std::to_string(feed->stats().items.load()) + " feed items, " +
            std::to_string(st.ticks_used) + " ticks used, " + std::to_string(out.written()) +
            " bars written, " + std::to_string(st.revisions) + " revisions, " +
-           std::to_string(refused) + " ticks refused, " +
+           std::to_string(refused) + " ticks refused" + reject_detail(st) + ", " +
            std::to_string(feed->stats().bad_records.load()) + " bad input records, " +
            std::to_string(queue.dropped_items()) + " items dropped at the queue");
   if (!feed_result.has_value()) {

@@ -176,7 +176,8 @@ void SyntheticFeed::emit_minute(const SymbolPath& p, const MinutePlan& m, Timest
 Result<void> SyntheticFeed::run(FeedQueue& out, const std::atomic<bool>& stop) {
   const bool realtime = opt_.speed > 0;
   Timestamp t0 = opt_.start;
-  if (realtime) t0 = clock_.now() / kNanosPerMinute * kNanosPerMinute;
+  const Timestamp wall0 = clock_.now();
+  if (realtime) t0 = wall0 / kNanosPerMinute * kNanosPerMinute;
   for (std::int64_t minute = 0; opt_.minutes == 0 || minute < opt_.minutes; ++minute) {
     if (stop.load(std::memory_order_relaxed)) break;
     const Timestamp start = t0 + minute * kNanosPerMinute;
@@ -203,12 +204,17 @@ Result<void> SyntheticFeed::run(FeedQueue& out, const std::atomic<bool>& stop) {
       }
       FeedItem c;
       c.kind = FeedItem::Kind::Clock;
-      c.now = sim;
+      // The engine clock must not pass a tick that is still to come.
+      c.now = std::min(sim, i < batch.size() ? batch[i].now : start + kNanosPerMinute);
       ready.push_back(c);
-      if (!out.try_push(std::move(ready))) {
-        // The engine is behind; the queue counts what was dropped.
+      // try_push never blocks a live feed; when the engine is behind, the queue counts the drop.
+      (void)out.try_push(std::move(ready));
+      if (i < batch.size()) {
+        const auto wait_ns =
+            static_cast<std::int64_t>(static_cast<double>(batch[i].now - sim) / opt_.speed);
+        std::this_thread::sleep_for(
+            std::chrono::nanoseconds(std::clamp<std::int64_t>(wait_ns, 0, 50'000'000)));
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
   return {};
