@@ -1,0 +1,61 @@
+// CDLABANDONEDBABY (Abandoned Baby) as a streaming detector, bit-identical to TA-Lib 0.6.
+#ifndef TICKSTOCK_PATTERNS_CDL_ABANDONED_BABY_H_
+#define TICKSTOCK_PATTERNS_CDL_ABANDONED_BABY_H_
+
+#include <algorithm>
+#include <cstdint>
+
+#include "patterns/candle.h"
+#include "patterns/pattern_params.h"
+
+namespace tickstock::detail {
+
+// A long candle, a doji separated from it by a full candle gap, and an opposite candle gapping
+// the other way and closing more than `penetration` into the 1st body: +100 bottom, -100 top.
+class CdlAbandonedBaby {
+ public:
+  // TA_CDLABANDONEDBABY_Lookback with these settings (penetration does not change it).
+  static std::int64_t lookback_for(const PatternParams& p) {
+    const CandleSettings& s = p.candles;
+    return std::max(std::max(s.body_doji.avg_period, s.body_long.avg_period),
+                    s.body_short.avg_period) +
+           2;
+  }
+  // Fixes the lookback for the settings in `p` (settings must not change afterwards).
+  explicit CdlAbandonedBaby(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  // Bars without output at the start of the series.
+  std::int64_t lookback() const { return lookback_; }
+  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
+  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+    const CandleSettings& s = p.candles;
+    if (fresh) {
+      body_long_.advance(s.body_long, r, lookback_, 2);
+      body_doji_.advance(s.body_doji, r, lookback_, 1);
+      body_short_.advance(s.body_short, r, lookback_, 0);
+    }
+    if (r.newest_index() < lookback_) return 0;
+    const Candle& c1 = r[2];
+    const Candle& c2 = r[1];
+    const Candle& c3 = r[0];
+    const double pen = p.penetration;
+    if (real_body(c1) > body_long_.average(s.body_long, c1) &&
+        real_body(c2) <= body_doji_.average(s.body_doji, c2) &&
+        real_body(c3) > body_short_.average(s.body_short, c3) &&
+        ((color(c1) == 1 && color(c3) == -1 && c3.close < c1.close - real_body(c1) * pen &&
+          candle_gap_up(c2, c1) && candle_gap_down(c3, c2)) ||
+         (color(c1) == -1 && color(c3) == 1 && c3.close > c1.close + real_body(c1) * pen &&
+          candle_gap_down(c2, c1) && candle_gap_up(c3, c2))))
+      return color(c3) * 100;
+    return 0;
+  }
+
+ private:
+  std::int64_t lookback_;
+  CandleTotal body_long_;   // BodyLong of the 1st candle
+  CandleTotal body_doji_;   // BodyDoji of the 2nd candle
+  CandleTotal body_short_;  // BodyShort of the 3rd candle
+};
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_PATTERNS_CDL_ABANDONED_BABY_H_

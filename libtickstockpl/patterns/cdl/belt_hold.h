@@ -1,0 +1,49 @@
+// CDLBELTHOLD (Belt-hold) as a streaming detector, bit-identical to TA-Lib 0.6.
+#ifndef TICKSTOCK_PATTERNS_CDL_BELT_HOLD_H_
+#define TICKSTOCK_PATTERNS_CDL_BELT_HOLD_H_
+
+#include <algorithm>
+#include <cstdint>
+
+#include "patterns/candle.h"
+#include "patterns/pattern_params.h"
+
+namespace tickstock::detail {
+
+// A long candle opening on its extreme: white with a very short lower shadow (+100) or black
+// with a very short upper shadow (-100).
+class CdlBeltHold {
+ public:
+  // TA_CDLBELTHOLD_Lookback with these settings.
+  static std::int64_t lookback_for(const PatternParams& p) {
+    return std::max(p.candles.body_long.avg_period, p.candles.shadow_very_short.avg_period);
+  }
+  // Fixes the lookback for the settings in `p` (settings must not change afterwards).
+  explicit CdlBeltHold(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  // Bars without output at the start of the series.
+  std::int64_t lookback() const { return lookback_; }
+  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
+  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+    const CandleSettings& s = p.candles;
+    if (fresh) {
+      body_long_.advance(s.body_long, r, lookback_, 0);
+      svs_.advance(s.shadow_very_short, r, lookback_, 0);
+    }
+    if (r.newest_index() < lookback_) return 0;
+    const Candle& c = r[0];
+    if (real_body(c) > body_long_.average(s.body_long, c) &&
+        ((color(c) == 1 && lower_shadow(c) < svs_.average(s.shadow_very_short, c)) ||
+         (color(c) == -1 && upper_shadow(c) < svs_.average(s.shadow_very_short, c))))
+      return color(c) * 100;
+    return 0;
+  }
+
+ private:
+  std::int64_t lookback_;
+  CandleTotal body_long_;  // BodyLong of the candle
+  CandleTotal svs_;        // ShadowVeryShort of the candle
+};
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_PATTERNS_CDL_BELT_HOLD_H_

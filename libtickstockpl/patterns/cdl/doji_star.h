@@ -1,0 +1,51 @@
+// CDLDOJISTAR (Doji Star) as a streaming detector, bit-identical to TA-Lib 0.6.
+#ifndef TICKSTOCK_PATTERNS_CDL_DOJI_STAR_H_
+#define TICKSTOCK_PATTERNS_CDL_DOJI_STAR_H_
+
+#include <algorithm>
+#include <cstdint>
+
+#include "patterns/candle.h"
+#include "patterns/pattern_params.h"
+
+namespace tickstock::detail {
+
+// A long candle followed by a doji whose body gaps away in the direction of the 1st candle:
+// -100 after a long white candle, +100 after a long black one.
+class CdlDojiStar {
+ public:
+  // TA_CDLDOJISTAR_Lookback with these settings.
+  static std::int64_t lookback_for(const PatternParams& p) {
+    return std::max(p.candles.body_doji.avg_period, p.candles.body_long.avg_period) + 1;
+  }
+  // Fixes the lookback for the settings in `p` (settings must not change afterwards).
+  explicit CdlDojiStar(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  // Bars without output at the start of the series.
+  std::int64_t lookback() const { return lookback_; }
+  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
+  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+    const CandleSettings& s = p.candles;
+    if (fresh) {
+      body_long_.advance(s.body_long, r, lookback_, 1);
+      body_doji_.advance(s.body_doji, r, lookback_, 0);
+    }
+    if (r.newest_index() < lookback_) return 0;
+    const Candle& c1 = r[1];
+    const Candle& c2 = r[0];
+    if (real_body(c1) > body_long_.average(s.body_long, c1) &&
+        real_body(c2) <= body_doji_.average(s.body_doji, c2) &&
+        ((color(c1) == 1 && real_body_gap_up(c2, c1)) ||
+         (color(c1) == -1 && real_body_gap_down(c2, c1))))
+      return -color(c1) * 100;
+    return 0;
+  }
+
+ private:
+  std::int64_t lookback_;
+  CandleTotal body_long_;  // BodyLong of the 1st candle
+  CandleTotal body_doji_;  // BodyDoji of the 2nd candle
+};
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_PATTERNS_CDL_DOJI_STAR_H_

@@ -1,0 +1,54 @@
+// CDLEVENINGSTAR (Evening Star) as a streaming detector, bit-identical to TA-Lib 0.6.
+#ifndef TICKSTOCK_PATTERNS_CDL_EVENING_STAR_H_
+#define TICKSTOCK_PATTERNS_CDL_EVENING_STAR_H_
+
+#include <algorithm>
+#include <cstdint>
+
+#include "patterns/candle.h"
+#include "patterns/pattern_params.h"
+
+namespace tickstock::detail {
+
+// A long white candle, a short candle whose body gaps up, then a black candle that is not short
+// and closes more than `penetration` into the 1st body: -100.
+class CdlEveningStar {
+ public:
+  // TA_CDLEVENINGSTAR_Lookback with these settings (penetration does not change it).
+  static std::int64_t lookback_for(const PatternParams& p) {
+    return std::max(p.candles.body_short.avg_period, p.candles.body_long.avg_period) + 2;
+  }
+  // Fixes the lookback for the settings in `p` (settings must not change afterwards).
+  explicit CdlEveningStar(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  // Bars without output at the start of the series.
+  std::int64_t lookback() const { return lookback_; }
+  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
+  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+    const CandleSettings& s = p.candles;
+    if (fresh) {
+      body_long_.advance(s.body_long, r, lookback_, 2);
+      body_short2_.advance(s.body_short, r, lookback_, 1);
+      body_short3_.advance(s.body_short, r, lookback_, 0);
+    }
+    if (r.newest_index() < lookback_) return 0;
+    const Candle& c1 = r[2];
+    const Candle& c2 = r[1];
+    const Candle& c3 = r[0];
+    if (real_body(c1) > body_long_.average(s.body_long, c1) && color(c1) == 1 &&
+        real_body(c2) <= body_short2_.average(s.body_short, c2) && real_body_gap_up(c2, c1) &&
+        real_body(c3) > body_short3_.average(s.body_short, c3) && color(c3) == -1 &&
+        c3.close < c1.close - real_body(c1) * p.penetration)
+      return -100;
+    return 0;
+  }
+
+ private:
+  std::int64_t lookback_;
+  CandleTotal body_long_;    // BodyLong of the 1st candle
+  CandleTotal body_short2_;  // BodyShort of the 2nd candle
+  CandleTotal body_short3_;  // BodyShort of the 3rd candle
+};
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_PATTERNS_CDL_EVENING_STAR_H_

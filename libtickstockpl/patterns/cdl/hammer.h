@@ -1,0 +1,59 @@
+// CDLHAMMER (Hammer) as a streaming detector, bit-identical to TA-Lib 0.6.
+#ifndef TICKSTOCK_PATTERNS_CDL_HAMMER_H_
+#define TICKSTOCK_PATTERNS_CDL_HAMMER_H_
+
+#include <algorithm>
+#include <cstdint>
+
+#include "patterns/candle.h"
+#include "patterns/pattern_params.h"
+
+namespace tickstock::detail {
+
+// A small body with a long lower shadow and a very short upper shadow, the body at or below
+// (near) the prior candle's low: +100.
+class CdlHammer {
+ public:
+  // TA_CDLHAMMER_Lookback with these settings.
+  static std::int64_t lookback_for(const PatternParams& p) {
+    const CandleSettings& s = p.candles;
+    return std::max(std::max(std::max(s.body_short.avg_period, s.shadow_long.avg_period),
+                             s.shadow_very_short.avg_period),
+                    s.near.avg_period) +
+           1;
+  }
+  // Fixes the lookback for the settings in `p` (settings must not change afterwards).
+  explicit CdlHammer(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  // Bars without output at the start of the series.
+  std::int64_t lookback() const { return lookback_; }
+  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
+  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+    const CandleSettings& s = p.candles;
+    if (fresh) {
+      body_short_.advance(s.body_short, r, lookback_, 0);
+      shadow_long_.advance(s.shadow_long, r, lookback_, 0);
+      svs_.advance(s.shadow_very_short, r, lookback_, 0);
+      near_.advance(s.near, r, lookback_, 1);
+    }
+    if (r.newest_index() < lookback_) return 0;
+    const Candle& c1 = r[1];
+    const Candle& c2 = r[0];
+    if (real_body(c2) < body_short_.average(s.body_short, c2) &&
+        lower_shadow(c2) > shadow_long_.average(s.shadow_long, c2) &&
+        upper_shadow(c2) < svs_.average(s.shadow_very_short, c2) &&
+        std::min(c2.close, c2.open) <= c1.low + near_.average(s.near, c1))
+      return 100;
+    return 0;
+  }
+
+ private:
+  std::int64_t lookback_;
+  CandleTotal body_short_;   // BodyShort of the candle
+  CandleTotal shadow_long_;  // ShadowLong of the candle
+  CandleTotal svs_;          // ShadowVeryShort of the candle
+  CandleTotal near_;         // Near of the prior candle
+};
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_PATTERNS_CDL_HAMMER_H_

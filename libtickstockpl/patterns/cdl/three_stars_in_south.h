@@ -1,0 +1,67 @@
+// CDL3STARSINSOUTH (Three Stars In The South) as a streaming detector, bit-identical to
+// TA-Lib 0.6.
+#ifndef TICKSTOCK_PATTERNS_CDL_THREE_STARS_IN_SOUTH_H_
+#define TICKSTOCK_PATTERNS_CDL_THREE_STARS_IN_SOUTH_H_
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "patterns/candle.h"
+#include "patterns/pattern_params.h"
+
+namespace tickstock::detail {
+
+// Three black candles: a long one with a long lower shadow, a smaller one opening higher and
+// holding above the 1st low, then a small marubozu inside the 2nd range: +100.
+class CdlThreeStarsInSouth {
+ public:
+  // TA_CDL3STARSINSOUTH_Lookback with these settings.
+  static std::int64_t lookback_for(const PatternParams& p) {
+    const CandleSettings& s = p.candles;
+    return std::max(std::max(s.shadow_very_short.avg_period, s.shadow_long.avg_period),
+                    std::max(s.body_long.avg_period, s.body_short.avg_period)) +
+           2;
+  }
+  // Fixes the lookback for the settings in `p` (settings must not change afterwards).
+  explicit CdlThreeStarsInSouth(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  // Bars without output at the start of the series.
+  std::int64_t lookback() const { return lookback_; }
+  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
+  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+    const CandleSettings& s = p.candles;
+    if (fresh) {
+      body_long_.advance(s.body_long, r, lookback_, 2);
+      shadow_long_.advance(s.shadow_long, r, lookback_, 2);
+      for (int pos = 1; pos >= 0; --pos) svs_[pos].advance(s.shadow_very_short, r, lookback_, pos);
+      body_short_.advance(s.body_short, r, lookback_, 0);
+    }
+    if (r.newest_index() < lookback_) return 0;
+    const Candle& c1 = r[2];
+    const Candle& c2 = r[1];
+    const Candle& c3 = r[0];
+    if (color(c1) == -1 && color(c2) == -1 && color(c3) == -1 &&
+        real_body(c1) > body_long_.average(s.body_long, c1) &&
+        lower_shadow(c1) > shadow_long_.average(s.shadow_long, c1) &&
+        real_body(c2) < real_body(c1) && c2.open > c1.close && c2.open <= c1.high &&
+        c2.low < c1.close && c2.low >= c1.low &&
+        lower_shadow(c2) > svs_[1].average(s.shadow_very_short, c2) &&
+        real_body(c3) < body_short_.average(s.body_short, c3) &&
+        lower_shadow(c3) < svs_[0].average(s.shadow_very_short, c3) &&
+        upper_shadow(c3) < svs_[0].average(s.shadow_very_short, c3) && c3.low > c2.low &&
+        c3.high < c2.high)
+      return 100;
+    return 0;
+  }
+
+ private:
+  std::int64_t lookback_;
+  CandleTotal body_long_;           // BodyLong of the 1st candle
+  CandleTotal shadow_long_;         // ShadowLong of the 1st candle
+  std::array<CandleTotal, 2> svs_;  // ShadowVeryShort of the 2nd ([1]) and 3rd ([0]) candles
+  CandleTotal body_short_;          // BodyShort of the 3rd candle
+};
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_PATTERNS_CDL_THREE_STARS_IN_SOUTH_H_
