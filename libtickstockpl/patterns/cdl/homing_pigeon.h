@@ -1,0 +1,51 @@
+// CDLHOMINGPIGEON: a long black candle, then a short black body inside its body.
+#ifndef TICKSTOCK_PATTERNS_CDL_HOMING_PIGEON_H_
+#define TICKSTOCK_PATTERNS_CDL_HOMING_PIGEON_H_
+
+#include <algorithm>
+#include <cstdint>
+
+#include "patterns/candle.h"
+#include "patterns/pattern_params.h"
+
+namespace tickstock::detail {
+
+// Homing Pigeon (CDLHOMINGPIGEON); +100 (bullish) or 0.
+class CdlHomingPigeon {
+ public:
+  // TA_CDLHOMINGPIGEON_Lookback with these settings.
+  static std::int64_t lookback_for(const PatternParams& p) {
+    const CandleSettings& s = p.candles;
+    return std::max(s.body_short.avg_period, s.body_long.avg_period) + 1;
+  }
+  // Fixes the lookback for the settings in p.
+  explicit CdlHomingPigeon(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  // Bars before the first output (TA-Lib's lookback).
+  std::int64_t lookback() const { return lookback_; }
+  // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
+  // candle (the totals only cover older candles, so they are kept).
+  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+    const CandleSettings& s = p.candles;
+    if (fresh) {
+      body_long_.advance(s.body_long, r, lookback_, 1);
+      body_short_.advance(s.body_short, r, lookback_, 0);
+    }
+    if (r.newest_index() < lookback_) return 0;
+    const Candle& c1 = r[1];
+    const Candle& c0 = r[0];
+    const bool hit = color(c1) == -1 && color(c0) == -1 &&
+                     real_body(c1) > body_long_.average(s.body_long, c1) &&
+                     real_body(c0) <= body_short_.average(s.body_short, c0) && c0.open < c1.open &&
+                     c0.close > c1.close;
+    return hit ? 100 : 0;
+  }
+
+ private:
+  std::int64_t lookback_;
+  CandleTotal body_long_;   // BodyLong of the first candle
+  CandleTotal body_short_;  // BodyShort of the second candle
+};
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_PATTERNS_CDL_HOMING_PIGEON_H_

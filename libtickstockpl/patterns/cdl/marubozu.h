@@ -1,0 +1,49 @@
+// CDLMARUBOZU: a long body with very short shadows on both ends.
+#ifndef TICKSTOCK_PATTERNS_CDL_MARUBOZU_H_
+#define TICKSTOCK_PATTERNS_CDL_MARUBOZU_H_
+
+#include <algorithm>
+#include <cstdint>
+
+#include "patterns/candle.h"
+#include "patterns/pattern_params.h"
+
+namespace tickstock::detail {
+
+// Marubozu (CDLMARUBOZU); the candle's colour x 100, or 0.
+class CdlMarubozu {
+ public:
+  // TA_CDLMARUBOZU_Lookback with these settings.
+  static std::int64_t lookback_for(const PatternParams& p) {
+    const CandleSettings& s = p.candles;
+    return std::max(s.body_long.avg_period, s.shadow_very_short.avg_period);
+  }
+  // Fixes the lookback for the settings in p.
+  explicit CdlMarubozu(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  // Bars before the first output (TA-Lib's lookback).
+  std::int64_t lookback() const { return lookback_; }
+  // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
+  // candle (the totals only cover older candles, so they are kept).
+  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+    const CandleSettings& s = p.candles;
+    if (fresh) {
+      body_long_.advance(s.body_long, r, lookback_, 0);
+      shadow_very_short_.advance(s.shadow_very_short, r, lookback_, 0);
+    }
+    if (r.newest_index() < lookback_) return 0;
+    const Candle& c0 = r[0];
+    const double very_short = shadow_very_short_.average(s.shadow_very_short, c0);
+    const bool hit = real_body(c0) > body_long_.average(s.body_long, c0) &&
+                     upper_shadow(c0) < very_short && lower_shadow(c0) < very_short;
+    return hit ? color(c0) * 100 : 0;
+  }
+
+ private:
+  std::int64_t lookback_;
+  CandleTotal body_long_;          // BodyLong of the first candle
+  CandleTotal shadow_very_short_;  // ShadowVeryShort of the first candle
+};
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_PATTERNS_CDL_MARUBOZU_H_

@@ -1,0 +1,57 @@
+// CDLMORNINGSTAR: a long black candle, a short body gapping down, then a white candle closing well
+// into the first body. p.penetration (default 0.3) is the fraction of the first body the close must
+// reach.
+#ifndef TICKSTOCK_PATTERNS_CDL_MORNING_STAR_H_
+#define TICKSTOCK_PATTERNS_CDL_MORNING_STAR_H_
+
+#include <algorithm>
+#include <cstdint>
+
+#include "patterns/candle.h"
+#include "patterns/pattern_params.h"
+
+namespace tickstock::detail {
+
+// Morning Star (CDLMORNINGSTAR); +100 (bullish) or 0.
+class CdlMorningStar {
+ public:
+  // TA_CDLMORNINGSTAR_Lookback with these settings.
+  static std::int64_t lookback_for(const PatternParams& p) {
+    const CandleSettings& s = p.candles;
+    return std::max(s.body_short.avg_period, s.body_long.avg_period) + 2;
+  }
+  // Fixes the lookback for the settings in p.
+  explicit CdlMorningStar(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  // Bars before the first output (TA-Lib's lookback).
+  std::int64_t lookback() const { return lookback_; }
+  // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
+  // candle (the totals only cover older candles, so they are kept).
+  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+    const CandleSettings& s = p.candles;
+    if (fresh) {
+      body_long_.advance(s.body_long, r, lookback_, 2);
+      body_short1_.advance(s.body_short, r, lookback_, 1);
+      body_short0_.advance(s.body_short, r, lookback_, 0);
+    }
+    if (r.newest_index() < lookback_) return 0;
+    const Candle& c2 = r[2];
+    const Candle& c1 = r[1];
+    const Candle& c0 = r[0];
+    const bool hit = real_body(c2) > body_long_.average(s.body_long, c2) && color(c2) == -1 &&
+                     real_body(c1) <= body_short1_.average(s.body_short, c1) &&
+                     real_body_gap_down(c1, c2) &&
+                     real_body(c0) > body_short0_.average(s.body_short, c0) && color(c0) == 1 &&
+                     c0.close > c2.close + real_body(c2) * p.penetration;
+    return hit ? 100 : 0;
+  }
+
+ private:
+  std::int64_t lookback_;
+  CandleTotal body_long_;    // BodyLong of the first candle
+  CandleTotal body_short1_;  // BodyShort of the second candle
+  CandleTotal body_short0_;  // BodyShort of the third candle
+};
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_PATTERNS_CDL_MORNING_STAR_H_

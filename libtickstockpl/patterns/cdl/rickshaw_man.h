@@ -1,0 +1,55 @@
+// CDLRICKSHAWMAN: a doji with two long shadows and its body near the middle of the range.
+#ifndef TICKSTOCK_PATTERNS_CDL_RICKSHAW_MAN_H_
+#define TICKSTOCK_PATTERNS_CDL_RICKSHAW_MAN_H_
+
+#include <algorithm>
+#include <cstdint>
+
+#include "patterns/candle.h"
+#include "patterns/pattern_params.h"
+
+namespace tickstock::detail {
+
+// Rickshaw Man (CDLRICKSHAWMAN); +100 (present) or 0.
+class CdlRickshawMan {
+ public:
+  // TA_CDLRICKSHAWMAN_Lookback with these settings.
+  static std::int64_t lookback_for(const PatternParams& p) {
+    const CandleSettings& s = p.candles;
+    return std::max(std::max(s.body_doji.avg_period, s.shadow_long.avg_period), s.near.avg_period);
+  }
+  // Fixes the lookback for the settings in p.
+  explicit CdlRickshawMan(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  // Bars before the first output (TA-Lib's lookback).
+  std::int64_t lookback() const { return lookback_; }
+  // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
+  // candle (the totals only cover older candles, so they are kept).
+  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+    const CandleSettings& s = p.candles;
+    if (fresh) {
+      body_doji_.advance(s.body_doji, r, lookback_, 0);
+      shadow_long_.advance(s.shadow_long, r, lookback_, 0);
+      near_.advance(s.near, r, lookback_, 0);
+    }
+    if (r.newest_index() < lookback_) return 0;
+    const Candle& c0 = r[0];
+    const double shadow_long = shadow_long_.average(s.shadow_long, c0);
+    const double near = near_.average(s.near, c0);
+    const double mid = c0.low + high_low(c0) / 2;
+    const bool hit = real_body(c0) <= body_doji_.average(s.body_doji, c0) &&
+                     lower_shadow(c0) > shadow_long && upper_shadow(c0) > shadow_long &&
+                     std::min(c0.open, c0.close) <= mid + near &&
+                     std::max(c0.open, c0.close) >= mid - near;
+    return hit ? 100 : 0;
+  }
+
+ private:
+  std::int64_t lookback_;
+  CandleTotal body_doji_;    // BodyDoji of the first candle
+  CandleTotal shadow_long_;  // ShadowLong of the first candle
+  CandleTotal near_;         // Near of the first candle
+};
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_PATTERNS_CDL_RICKSHAW_MAN_H_

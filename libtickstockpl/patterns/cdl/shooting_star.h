@@ -1,0 +1,55 @@
+// CDLSHOOTINGSTAR: a small body gapping up, with a long upper and a very short lower shadow.
+#ifndef TICKSTOCK_PATTERNS_CDL_SHOOTING_STAR_H_
+#define TICKSTOCK_PATTERNS_CDL_SHOOTING_STAR_H_
+
+#include <algorithm>
+#include <cstdint>
+
+#include "patterns/candle.h"
+#include "patterns/pattern_params.h"
+
+namespace tickstock::detail {
+
+// Shooting Star (CDLSHOOTINGSTAR); -100 (bearish) or 0.
+class CdlShootingStar {
+ public:
+  // TA_CDLSHOOTINGSTAR_Lookback with these settings.
+  static std::int64_t lookback_for(const PatternParams& p) {
+    const CandleSettings& s = p.candles;
+    return std::max(std::max(s.body_short.avg_period, s.shadow_long.avg_period),
+                    s.shadow_very_short.avg_period) +
+           1;
+  }
+  // Fixes the lookback for the settings in p.
+  explicit CdlShootingStar(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  // Bars before the first output (TA-Lib's lookback).
+  std::int64_t lookback() const { return lookback_; }
+  // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
+  // candle (the totals only cover older candles, so they are kept).
+  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+    const CandleSettings& s = p.candles;
+    if (fresh) {
+      body_short_.advance(s.body_short, r, lookback_, 0);
+      shadow_long_.advance(s.shadow_long, r, lookback_, 0);
+      shadow_very_short_.advance(s.shadow_very_short, r, lookback_, 0);
+    }
+    if (r.newest_index() < lookback_) return 0;
+    const Candle& c1 = r[1];
+    const Candle& c0 = r[0];
+    const bool hit = real_body(c0) < body_short_.average(s.body_short, c0) &&
+                     upper_shadow(c0) > shadow_long_.average(s.shadow_long, c0) &&
+                     lower_shadow(c0) < shadow_very_short_.average(s.shadow_very_short, c0) &&
+                     real_body_gap_up(c0, c1);
+    return hit ? -100 : 0;
+  }
+
+ private:
+  std::int64_t lookback_;
+  CandleTotal body_short_;         // BodyShort of the second candle
+  CandleTotal shadow_long_;        // ShadowLong of the second candle
+  CandleTotal shadow_very_short_;  // ShadowVeryShort of the second candle
+};
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_PATTERNS_CDL_SHOOTING_STAR_H_

@@ -1,0 +1,48 @@
+// CDLSTICKSANDWICH: black, white above the first close, then black closing at the first close.
+#ifndef TICKSTOCK_PATTERNS_CDL_STICK_SANDWICH_H_
+#define TICKSTOCK_PATTERNS_CDL_STICK_SANDWICH_H_
+
+#include <cstdint>
+
+#include "patterns/candle.h"
+#include "patterns/pattern_params.h"
+
+namespace tickstock::detail {
+
+// Stick Sandwich (CDLSTICKSANDWICH); +100 (bullish) or 0.
+class CdlStickSandwich {
+ public:
+  // TA_CDLSTICKSANDWICH_Lookback with these settings.
+  static std::int64_t lookback_for(const PatternParams& p) {
+    const CandleSettings& s = p.candles;
+    return s.equal.avg_period + 2;
+  }
+  // Fixes the lookback for the settings in p.
+  explicit CdlStickSandwich(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  // Bars before the first output (TA-Lib's lookback).
+  std::int64_t lookback() const { return lookback_; }
+  // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
+  // candle (the totals only cover older candles, so they are kept).
+  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+    const CandleSettings& s = p.candles;
+    if (fresh) {
+      equal_.advance(s.equal, r, lookback_, 2);
+    }
+    if (r.newest_index() < lookback_) return 0;
+    const Candle& c2 = r[2];
+    const Candle& c1 = r[1];
+    const Candle& c0 = r[0];
+    const double equal = equal_.average(s.equal, c2);
+    const bool hit = color(c2) == -1 && color(c1) == 1 && color(c0) == -1 && c1.low > c2.close &&
+                     c0.close <= c2.close + equal && c0.close >= c2.close - equal;
+    return hit ? 100 : 0;
+  }
+
+ private:
+  std::int64_t lookback_;
+  CandleTotal equal_;  // Equal of the first candle
+};
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_PATTERNS_CDL_STICK_SANDWICH_H_

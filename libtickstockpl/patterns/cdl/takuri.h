@@ -1,0 +1,52 @@
+// CDLTAKURI: a doji with a very short upper and a very long lower shadow.
+#ifndef TICKSTOCK_PATTERNS_CDL_TAKURI_H_
+#define TICKSTOCK_PATTERNS_CDL_TAKURI_H_
+
+#include <algorithm>
+#include <cstdint>
+
+#include "patterns/candle.h"
+#include "patterns/pattern_params.h"
+
+namespace tickstock::detail {
+
+// Takuri (CDLTAKURI); +100 (present) or 0.
+class CdlTakuri {
+ public:
+  // TA_CDLTAKURI_Lookback with these settings.
+  static std::int64_t lookback_for(const PatternParams& p) {
+    const CandleSettings& s = p.candles;
+    return std::max(std::max(s.body_doji.avg_period, s.shadow_very_short.avg_period),
+                    s.shadow_very_long.avg_period);
+  }
+  // Fixes the lookback for the settings in p.
+  explicit CdlTakuri(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  // Bars before the first output (TA-Lib's lookback).
+  std::int64_t lookback() const { return lookback_; }
+  // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
+  // candle (the totals only cover older candles, so they are kept).
+  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+    const CandleSettings& s = p.candles;
+    if (fresh) {
+      body_doji_.advance(s.body_doji, r, lookback_, 0);
+      shadow_very_short_.advance(s.shadow_very_short, r, lookback_, 0);
+      shadow_very_long_.advance(s.shadow_very_long, r, lookback_, 0);
+    }
+    if (r.newest_index() < lookback_) return 0;
+    const Candle& c0 = r[0];
+    const bool hit = real_body(c0) <= body_doji_.average(s.body_doji, c0) &&
+                     upper_shadow(c0) < shadow_very_short_.average(s.shadow_very_short, c0) &&
+                     lower_shadow(c0) > shadow_very_long_.average(s.shadow_very_long, c0);
+    return hit ? 100 : 0;
+  }
+
+ private:
+  std::int64_t lookback_;
+  CandleTotal body_doji_;          // BodyDoji of the first candle
+  CandleTotal shadow_very_short_;  // ShadowVeryShort of the first candle
+  CandleTotal shadow_very_long_;   // ShadowVeryLong of the first candle
+};
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_PATTERNS_CDL_TAKURI_H_
