@@ -39,13 +39,13 @@ double WindowExtreme<kMax>::push(double x) {
     --s_.size;
   }
   // Drop values the new one dominates; the deque stays strictly monotonic.
+  const auto wrap = [this](int slot) { return slot >= period_ ? slot - period_ : slot; };
   while (s_.size > 0) {
-    const int back = (s_.head + s_.size - 1) % period_;
-    const double v = ring_[back].value;
+    const double v = ring_[wrap(s_.head + s_.size - 1)].value;
     if (kMax ? v > x : v < x) break;
     --s_.size;
   }
-  ring_.set((s_.head + s_.size) % period_, Entry{index, x});
+  ring_.set(wrap(s_.head + s_.size), Entry{index, x});
   ++s_.size;
   return ring_[s_.head].value;
 }
