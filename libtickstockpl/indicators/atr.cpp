@@ -1,0 +1,52 @@
+// Atr: TA_ATR (Wilder smoothing of the true range, unstable period 0).
+#include <cmath>
+
+#include "tickstock/indicators.h"
+
+#include "indicators/indicator_util.h"
+
+namespace tickstock {
+
+Atr::Atr(int period) : period_(detail::clamp_period(period, 1)) {}
+
+Result<void> Atr::validate(int period) { return detail::check_period("ATR", period, 1); }
+
+void Atr::update(double high, double low, double close) {
+  any_ = true;
+  saved_ = s_;
+  if (s_.count == 0) {
+    s_.prev_close = close;
+    s_.count = 1;
+    return;
+  }
+  // TA_TRANGE: H−L, then |C₋₁−H| and |C₋₁−L| if greater.
+  double tr = high - low;
+  const double a = std::fabs(s_.prev_close - high);
+  if (a > tr) tr = a;
+  const double b = std::fabs(s_.prev_close - low);
+  if (b > tr) tr = b;
+  s_.prev_close = close;
+  if (period_ == 1) {
+    s_.atr = tr;  // TA-Lib returns the true range itself
+    s_.count = 2;
+  } else if (s_.count <= period_) {
+    s_.sum += tr;  // TA_INT_SMA over TR of bars 1..period
+    if (s_.count++ == period_) s_.atr = s_.sum / period_;
+  } else {
+    s_.atr *= period_ - 1;
+    s_.atr += tr;
+    s_.atr /= period_;
+  }
+}
+
+void Atr::revise(double high, double low, double close) {
+  if (any_) s_ = saved_;
+  update(high, low, close);
+}
+
+void Atr::reset() {
+  any_ = false;
+  s_ = saved_ = State{};
+}
+
+}  // namespace tickstock

@@ -1,0 +1,35 @@
+// Private helpers shared by the indicator implementations.
+#ifndef TICKSTOCK_LIBTICKSTOCKPL_INDICATORS_INDICATOR_UTIL_H_
+#define TICKSTOCK_LIBTICKSTOCKPL_INDICATORS_INDICATOR_UTIL_H_
+
+#include <algorithm>
+#include <string>
+
+#include "tickstock/indicators.h"
+#include "tickstock/result.h"
+
+namespace tickstock::detail {
+
+// TA-Lib's TA_EPSILON: values within it of zero count as zero in its divisions.
+inline constexpr double kTaEpsilon = 0.00000000000001;
+
+// TA_IS_ZERO.
+inline bool ta_is_zero(double v) { return -kTaEpsilon < v && v < kTaEpsilon; }
+
+// A period clamped into [lo, kMaxIndicatorPeriod].
+inline int clamp_period(int period, int lo) { return std::clamp(period, lo, kMaxIndicatorPeriod); }
+
+// Ok when lo <= period <= kMaxIndicatorPeriod.
+inline Result<void> check_period(const char* what, int period, int lo) {
+  if (period < lo || period > kMaxIndicatorPeriod)
+    return fail(what, ": period ", std::to_string(period), " is outside ", std::to_string(lo), "..",
+                std::to_string(kMaxIndicatorPeriod));
+  return {};
+}
+
+// Next ring slot.
+inline int ring_next(int pos, int size) { return pos + 1 == size ? 0 : pos + 1; }
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_LIBTICKSTOCKPL_INDICATORS_INDICATOR_UTIL_H_

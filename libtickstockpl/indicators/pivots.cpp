@@ -1,0 +1,64 @@
+// Pivots: standard and Fibonacci pivot points from the prior New York trading day.
+#include "tickstock/indicators.h"
+
+namespace tickstock {
+
+namespace {
+
+PivotValue compute(PivotKind kind, double h, double l, double c) {
+  PivotValue v;
+  v.p = (h + l + c) / 3.0;
+  const double range = h - l;
+  if (kind == PivotKind::Standard) {
+    v.r1 = 2.0 * v.p - l;
+    v.s1 = 2.0 * v.p - h;
+    v.r2 = v.p + range;
+    v.s2 = v.p - range;
+    v.r3 = h + 2.0 * (v.p - l);
+    v.s3 = l - 2.0 * (h - v.p);
+  } else {
+    v.r1 = v.p + 0.382 * range;
+    v.s1 = v.p - 0.382 * range;
+    v.r2 = v.p + 0.618 * range;
+    v.s2 = v.p - 0.618 * range;
+    v.r3 = v.p + range;
+    v.s3 = v.p - range;
+  }
+  return v;
+}
+
+}  // namespace
+
+void Pivots::update(const Bar& bar) {
+  any_ = true;
+  saved_ = s_;
+  const Timestamp day = days_.day_start(bar.start);
+  if (s_.started && day == s_.day_start) {
+    if (bar.high > s_.high) s_.high = bar.high;
+    if (bar.low < s_.low) s_.low = bar.low;
+    s_.close = bar.close;
+    return;
+  }
+  if (s_.started) {
+    // The day just finished becomes the prior day.
+    s_.value = compute(kind_, s_.high, s_.low, s_.close);
+    s_.has_prior = true;
+  }
+  s_.started = true;
+  s_.day_start = day;
+  s_.high = bar.high;
+  s_.low = bar.low;
+  s_.close = bar.close;
+}
+
+void Pivots::revise(const Bar& bar) {
+  if (any_) s_ = saved_;
+  update(bar);
+}
+
+void Pivots::reset() {
+  any_ = false;
+  s_ = saved_ = State{};
+}
+
+}  // namespace tickstock

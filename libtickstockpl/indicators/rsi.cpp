@@ -1,0 +1,65 @@
+// Rsi: TA_RSI (Wilder smoothing, default compatibility, unstable period 0).
+#include "tickstock/indicators.h"
+
+#include "indicators/indicator_util.h"
+
+namespace tickstock {
+
+Rsi::Rsi(int period) : period_(detail::clamp_period(period, 2)) {}
+
+Result<void> Rsi::validate(int period) { return detail::check_period("RSI", period, 2); }
+
+void Rsi::update(double x) {
+  any_ = true;
+  saved_ = s_;
+  if (s_.count == 0) {
+    s_.prev = x;
+    s_.count = 1;
+    return;
+  }
+  const double diff = x - s_.prev;
+  s_.prev = x;
+  if (s_.count < period_) {
+    // Seed: plain sums of the first period−1 differences.
+    if (diff < 0)
+      s_.loss -= diff;
+    else
+      s_.gain += diff;
+    ++s_.count;
+    return;
+  }
+  if (s_.count == period_) {
+    // Last seed difference, then the sums become averages.
+    if (diff < 0)
+      s_.loss -= diff;
+    else
+      s_.gain += diff;
+    s_.loss /= period_;
+    s_.gain /= period_;
+    s_.count = period_ + 1;
+  } else {
+    // Wilder: multiply by period−1, add today's move, divide by period.
+    s_.loss *= (period_ - 1);
+    s_.gain *= (period_ - 1);
+    if (diff < 0)
+      s_.loss -= diff;
+    else
+      s_.gain += diff;
+    s_.loss /= period_;
+    s_.gain /= period_;
+  }
+  const double total = s_.gain + s_.loss;
+  s_.value = detail::ta_is_zero(total) ? 0.0 : 100.0 * (s_.gain / total);
+}
+
+void Rsi::revise(double x) {
+  if (any_) s_ = saved_;
+  update(x);
+}
+
+void Rsi::reset() {
+  any_ = false;
+  s_ = saved_ = State{};
+}
+
+}  // namespace tickstock
