@@ -165,6 +165,42 @@ Result<int> read_header(detail::LineSource& src, Fields& f) {
   return split(line, f);
 }
 
+// Reads the next non-empty line and splits it into at least `ncols` fields.
+ReadStatus next_fields(detail::LineSource& src, int ncols, Fields& f, Error& error) {
+  std::string_view line;
+  do {
+    if (!src.next(line)) {
+      if (!src.read_error().empty()) {
+        error = fail(src.name(), ": read error: ", src.read_error());
+        return ReadStatus::Error;
+      }
+      return ReadStatus::Eof;
+    }
+  } while (line.empty());
+  const int n = split(line, f);
+  if (n < ncols) {
+    error = fail(src.name(), ":", std::to_string(src.line_no()), ": expected ",
+                 std::to_string(ncols), " fields, found ", std::to_string(n));
+    return ReadStatus::Error;
+  }
+  return ReadStatus::Ok;
+}
+
+// Refuses a record more than `max_disorder` older than the latest one read so far (negative
+// max_disorder: no check) and keeps `latest` up to date.
+bool in_order(const detail::LineSource& src, std::string_view field, Timestamp ts,
+              Timestamp max_disorder, Timestamp& latest, Error& error) {
+  if (max_disorder >= 0 && latest != kNoRecordYet && ts < latest - max_disorder) {
+    error = fail(src.name(), ":", std::to_string(src.line_no()), ": field '", field,
+                 "': ", format_iso8601(ts),
+                 " is out of order by more than the allowed lateness (latest so far ",
+                 format_iso8601(latest), ")");
+    return false;
+  }
+  latest = std::max(latest, ts);
+  return true;
+}
+
 }  // namespace
 
 // ---- ticks ----
@@ -196,23 +232,8 @@ Result<std::unique_ptr<TickCsvReader>> TickCsvReader::open(const std::string& pa
 TickCsvReader::~TickCsvReader() = default;
 
 ReadStatus TickCsvReader::next(Tick& tick, Error& error) {
-  std::string_view line;
-  do {
-    if (!src_->next(line)) {
-      if (!src_->read_error().empty()) {
-        error = fail(src_->name(), ": read error: ", src_->read_error());
-        return ReadStatus::Error;
-      }
-      return ReadStatus::Eof;
-    }
-  } while (line.empty());
   Fields f;
-  const int n = split(line, f);
-  if (n < ncols_) {
-    error = fail(src_->name(), ":", std::to_string(src_->line_no()), ": expected ",
-                 std::to_string(ncols_), " fields, found ", std::to_string(n));
-    return ReadStatus::Error;
-  }
+  if (const ReadStatus st = next_fields(*src_, ncols_, f, error); st != ReadStatus::Ok) return st;
   std::int64_t ts = 0;
   if (!parse_i64(f[ts_col_], ts)) {
     error = field_error(*src_, "ts_ns", f[ts_col_], "is not an integer (ns since epoch)");
@@ -244,6 +265,7 @@ ReadStatus TickCsvReader::next(Tick& tick, Error& error) {
     error = field_error(*src_, "size", f[size_col_], "must be a finite number >= 0");
     return ReadStatus::Error;
   }
+  if (!in_order(*src_, "ts_ns", ts, max_disorder_, latest_, error)) return ReadStatus::Error;
   tick = Tick{last_symbol_, ts, 0, price, size, kTickNormal};
   return ReadStatus::Ok;
 }
@@ -289,23 +311,8 @@ Result<std::unique_ptr<BarCsvReader>> BarCsvReader::open(const std::string& path
 BarCsvReader::~BarCsvReader() = default;
 
 ReadStatus BarCsvReader::next(Bar& bar, Error& error) {
-  std::string_view line;
-  do {
-    if (!src_->next(line)) {
-      if (!src_->read_error().empty()) {
-        error = fail(src_->name(), ": read error: ", src_->read_error());
-        return ReadStatus::Error;
-      }
-      return ReadStatus::Eof;
-    }
-  } while (line.empty());
   Fields f;
-  const int n = split(line, f);
-  if (n < ncols_) {
-    error = fail(src_->name(), ":", std::to_string(src_->line_no()), ": expected ",
-                 std::to_string(ncols_), " fields, found ", std::to_string(n));
-    return ReadStatus::Error;
-  }
+  if (const ReadStatus st = next_fields(*src_, ncols_, f, error); st != ReadStatus::Ok) return st;
   auto ts = parse_timestamp(f[ts_col_]);
   if (!ts) {
     error = field_error(*src_, "ts", f[ts_col_], "is not a timestamp (ISO-8601, date or epoch)");
@@ -340,6 +347,7 @@ ReadStatus BarCsvReader::next(Bar& bar, Error& error) {
     error = field_error(*src_, "volume", f[v_col_], "must be >= 0");
     return ReadStatus::Error;
   }
+  if (!in_order(*src_, "ts", b.start, max_disorder_, latest_, error)) return ReadStatus::Error;
   b.vwap = b.close;
   last_ts_.assign(f[ts_col_]);
   bar = b;

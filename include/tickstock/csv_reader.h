@@ -6,6 +6,7 @@
 #define TICKSTOCK_CSV_READER_H_
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,9 @@ namespace detail {
 class LineSource;
 }
 
+// Value of latest() before any record was read.
+inline constexpr Timestamp kNoRecordYet = std::numeric_limits<Timestamp>::min();
+
 // Reads trades from a ticks CSV. Not thread-safe.
 class TickCsvReader {
  public:
@@ -34,6 +38,11 @@ class TickCsvReader {
   ~TickCsvReader();
   // Reads the next trade into `tick` (ts_recv = 0, flags = 0), or reports why the line is bad.
   ReadStatus next(Tick& tick, Error& error);
+  // Refuse (as a ReadStatus::Error naming file:line) a trade more than `ns` older than the
+  // latest read so far. Off (negative) by default.
+  void set_max_disorder(Timestamp ns) { max_disorder_ = ns; }
+  // Event time of the latest trade read so far, or kNoRecordYet.
+  Timestamp latest() const { return latest_; }
   // Line number of the last line read (1 = header).
   std::int64_t line() const;
   // Bytes of input consumed so far (compressed bytes for .gz), for progress bars.
@@ -48,6 +57,8 @@ class TickCsvReader {
   int ts_col_ = -1, sym_col_ = -1, price_col_ = -1, size_col_ = -1, ncols_ = 0;
   std::string last_name_;
   Symbol last_symbol_;
+  Timestamp max_disorder_ = -1;
+  Timestamp latest_ = kNoRecordYet;
 };
 
 // Reads OHLCV bars from a bars CSV. Not thread-safe.
@@ -62,6 +73,11 @@ class BarCsvReader {
   ReadStatus next(Bar& bar, Error& error);
   // True when the file has a symbol column.
   bool has_symbol_column() const { return sym_col_ >= 0; }
+  // Refuse (as a ReadStatus::Error naming file:line) a bar starting more than `ns` before the
+  // latest start read so far. Off (negative) by default.
+  void set_max_disorder(Timestamp ns) { max_disorder_ = ns; }
+  // Start of the latest bar read so far, or kNoRecordYet.
+  Timestamp latest() const { return latest_; }
   // The text of the ts field of the last bar read, verbatim.
   const std::string& last_ts_text() const { return last_ts_; }
   std::int64_t line() const;
@@ -76,6 +92,8 @@ class BarCsvReader {
   int ts_col_ = -1, sym_col_ = -1, o_col_ = -1, h_col_ = -1, l_col_ = -1, c_col_ = -1, v_col_ = -1,
       ncols_ = 0;
   std::string last_ts_;
+  Timestamp max_disorder_ = -1;
+  Timestamp latest_ = kNoRecordYet;
 };
 
 }  // namespace tickstock

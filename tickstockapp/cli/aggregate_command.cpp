@@ -64,6 +64,7 @@ int run_aggregate(int argc, char** argv, Log& log) {
     log.error(reader.error().message);
     return 1;
   }
+  (*reader)->set_max_disorder(opt.allowed_lateness);
   ManualClock clock;
   CsvBarCollector out(*tf);
   BarAggregator agg(opt, clock, out);
@@ -71,7 +72,6 @@ int run_aggregate(int argc, char** argv, Log& log) {
   Tick t;
   Error err;
   std::uint64_t bad = 0;
-  Timestamp max_ts = 0;
   for (;;) {
     const ReadStatus st = (*reader)->next(t, err);
     if (st == ReadStatus::Eof) break;
@@ -80,17 +80,7 @@ int run_aggregate(int argc, char** argv, Log& log) {
       log.limited("bad-record", err.message);
       continue;
     }
-    if (t.ts_event < max_ts - opt.allowed_lateness) {
-      ++bad;
-      log.limited("bad-record", s.get("--ticks") + ":" + std::to_string((*reader)->line()) +
-                                    ": field 'ts_ns': " + format_iso8601(t.ts_event) +
-                                    " is out of order by more than the allowed lateness");
-      continue;
-    }
-    if (t.ts_event > max_ts) {
-      max_ts = t.ts_event;
-      clock.set(max_ts);
-    }
+    if ((*reader)->latest() > clock.now()) clock.set((*reader)->latest());
     agg.on_tick(t);
     progress.update((*reader)->bytes_read(), (*reader)->bytes_total(), agg.stats().ticks_in);
   }
