@@ -164,28 +164,39 @@ class BarAggregator::Impl {
     return opt_.daily_extended_hours || s == Session::Regular;
   }
 
-  // The M1 builder for `start`, created if missing; null when the ring no longer reaches back.
-  BarBuilder* m1_slot(SymbolState& s, Timestamp start, Session session, bool emit) {
-    BarRing& ring = s.rings[0];
-    int idx = ring.find(start);
-    if (idx >= 0) return &ring.at(idx);
-    if (ring.size() > 0 && start < ring.front().bar.start && ring.full()) return nullptr;
-    if (ring.full()) evict_front(s, 0);
+  // Whether a minute in `session` is built at all: for intraday bars, or only for daily ones.
+  bool session_wanted(Session session) const {
+    return intraday_included(session) || (build_[6] && daily_included(session));
+  }
+
+  // The builder for `start` in timeframe `tf`, inserted in start order and set up by `init` if
+  // missing; null when the ring no longer reaches back that far.
+  template <class Init>
+  BarBuilder* slot(SymbolState& s, int tf, Timestamp start, Init init) {
+    BarRing& ring = s.rings[tf];
+    if (const int idx = ring.find(start); idx >= 0) return &ring.at(idx);
+    if (ring.full() && start < ring.front().bar.start) return nullptr;
+    if (ring.full()) evict_front(s, tf);
     BarBuilder& b = ring.insert(start);
-    b.reset(s.symbol, Timeframe::M1, start, session, start + kNanosPerMinute + opt_.close_grace,
-            emit && opt_.emit[0]);
+    init(b);
     activate(s, b.due);
-    return &ring.at(ring.find(start));
+    return &b;
+  }
+
+  // The M1 builder for `start`, created if missing; null when the ring no longer reaches back.
+  BarBuilder* m1_slot(SymbolState& s, Timestamp start, Session session) {
+    return slot(s, 0, start, [&](BarBuilder& b) {
+      b.reset(s.symbol, Timeframe::M1, start, session, start + kNanosPerMinute + opt_.close_grace,
+              intraday_included(session) && opt_.emit[0]);
+    });
   }
 
   // A tick for a minute other than the open newest one: a new minute, a minute still in grace,
   // or a late tick for a closed (or never seen) minute.
   void apply_slow(SymbolState& s, const Tick& t, Timestamp start, Timestamp now) {
     const Session session = day_cache_.session(start);
-    const bool emit = intraday_included(session);
-    if (!emit && !(build_[6] && daily_included(session)))
-      return reject(t, TickReject::OutsideSession);
-    BarBuilder* b = m1_slot(s, start, session, emit);
+    if (!session_wanted(session)) return reject(t, TickReject::OutsideSession);
+    BarBuilder* b = m1_slot(s, start, session);
     if (b == nullptr) return reject(t, TickReject::TooLate);
     b->add_tick(t);
     ++stats_.ticks_used;
@@ -215,16 +226,15 @@ class BarAggregator::Impl {
       return reject(as_tick, TickReject::TooLate);
     SymbolState& s = state_for(in.symbol);
     const Session session = day_cache_.session(start);
-    const bool emit = intraday_included(session);
-    if (!emit && !(build_[6] && daily_included(session)))
-      return reject(as_tick, TickReject::OutsideSession);
-    BarBuilder* b = m1_slot(s, start, session, emit);
+    if (!session_wanted(session)) return reject(as_tick, TickReject::OutsideSession);
+    BarBuilder* b = m1_slot(s, start, session);
     if (b == nullptr) return reject(as_tick, TickReject::TooLate);
     const bool was_closed = b->state == BarBuilder::State::Closed;
     const std::uint32_t revision = b->bar.revision;
     const Timestamp due = b->due;
     // A bar for a minute already seen replaces it (vendors re-send corrected bars).
-    b->reset(s.symbol, Timeframe::M1, start, session, due, emit && opt_.emit[0]);
+    b->reset(s.symbol, Timeframe::M1, start, session, due,
+             intraday_included(session) && opt_.emit[0]);
     BarBuilder bar_as_sub;
     bar_as_sub.bar = in;
     bar_as_sub.has_range = bar_as_sub.has_last = true;
@@ -290,18 +300,12 @@ class BarAggregator::Impl {
     for (int tf = 1; tf < kTimeframeCount; ++tf) {
       if (!build_[tf] || !takes(tf, b.bar.session)) continue;
       const Timestamp start = higher_start(tf, b.bar.start);
-      BarRing& ring = s.rings[tf];
-      int idx = ring.find(start);
-      if (idx < 0) {
-        if (ring.size() > 0 && start < ring.front().bar.start && ring.full()) continue;
-        if (ring.full()) evict_front(s, tf);
-        BarBuilder& h = ring.insert(start);
+      BarBuilder* hp = slot(s, tf, start, [&](BarBuilder& h) {
         h.reset(s.symbol, static_cast<Timeframe>(tf), start,
                 tf == 6 ? Session::Regular : b.bar.session, higher_due(tf, start), true);
-        idx = ring.find(start);
-        activate(s, h.due);
-      }
-      BarBuilder& h = ring.at(idx);
+      });
+      if (hp == nullptr) continue;
+      BarBuilder& h = *hp;
       h.merge(b);
       if (h.state == BarBuilder::State::Closed) emit_revision(s, h);
     }
