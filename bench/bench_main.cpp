@@ -88,6 +88,34 @@ void bench_aggregate(const Config& c) {
   report("aggregate_ticks_in_process", ticks.size(), secs);
 }
 
+// Reads a ticks CSV into a fresh aggregator `runs` times and reports the median; does nothing
+// when the file cannot be opened.
+void time_parse_aggregate(const char* name, const std::string& path, int runs) {
+  std::vector<double> secs;
+  std::uint64_t n = 0;
+  for (int r = 0; r < runs; ++r) {
+    SymbolTable symbols;
+    ManualClock clock;
+    CountingSink sink;
+    BarAggregator agg(AggregatorOptions{}, clock, sink);
+    auto reader = TickCsvReader::open(path, symbols);
+    if (!reader) return;
+    n = 0;
+    secs.push_back(time_once([&] {
+      Tick t;
+      Error e;
+      while ((*reader)->next(t, e) == ReadStatus::Ok) {
+        if (t.ts_event > clock.now()) clock.set(t.ts_event);
+        agg.on_tick(t);
+        ++n;
+      }
+      agg.flush();
+    }));
+    if (sink.bars_ == 0) std::abort();  // the work must not be optimised away
+  }
+  report(name, n, secs);
+}
+
 void bench_parse_aggregate(const Config& c) {
   SymbolTable gen_symbols;
   const auto ticks = make_ticks(gen_symbols, 100, c.smoke ? 10'000 : 3'000'000);
@@ -100,29 +128,8 @@ void bench_parse_aggregate(const Config& c) {
     std::fprintf(f, "%lld,%.*s,%.2f,%.0f\n", static_cast<long long>(t.ts_event),
                  static_cast<int>(t.symbol.name().size()), t.symbol.name().data(), t.price, t.size);
   std::fclose(f);
-  std::vector<double> secs;
-  std::uint64_t n = 0;
-  for (int r = 0; r < c.runs; ++r) {
-    SymbolTable symbols;
-    ManualClock clock;
-    CountingSink sink;
-    BarAggregator agg(AggregatorOptions{}, clock, sink);
-    n = 0;
-    secs.push_back(time_once([&] {
-      auto reader = TickCsvReader::open(path, symbols);
-      if (!reader) std::abort();
-      Tick t;
-      Error e;
-      while ((*reader)->next(t, e) == ReadStatus::Ok) {
-        if (t.ts_event > clock.now()) clock.set(t.ts_event);
-        agg.on_tick(t);
-        ++n;
-      }
-      agg.flush();
-    }));
-  }
+  time_parse_aggregate("parse_aggregate_ticks_csv", path, c.runs);
   std::remove(path);
-  report("parse_aggregate_ticks_csv", n, secs);
 }
 
 // The real SPY day (gzip), when the data directory is available.
@@ -130,28 +137,7 @@ void bench_parse_aggregate_real(const Config& c) {
   const char* dir = std::getenv("TICKSTOCK_DATA_DIR");
   if (dir == nullptr || c.smoke) return;
   const std::string path = std::string(dir) + "/ticks/lean_trades_SPY_20131010.csv.gz";
-  std::vector<double> secs;
-  std::uint64_t n = 0;
-  for (int r = 0; r < c.runs; ++r) {
-    SymbolTable symbols;
-    ManualClock clock;
-    CountingSink sink;
-    BarAggregator agg(AggregatorOptions{}, clock, sink);
-    n = 0;
-    secs.push_back(time_once([&] {
-      auto reader = TickCsvReader::open(path, symbols);
-      if (!reader) return;
-      Tick t;
-      Error e;
-      while ((*reader)->next(t, e) == ReadStatus::Ok) {
-        if (t.ts_event > clock.now()) clock.set(t.ts_event);
-        agg.on_tick(t);
-        ++n;
-      }
-      agg.flush();
-    }));
-  }
-  if (n > 0) report("parse_aggregate_ticks_csv_gz_real_spy", n, secs);
+  time_parse_aggregate("parse_aggregate_ticks_csv_gz_real_spy", path, c.runs);
 }
 
 }  // namespace
