@@ -1,4 +1,5 @@
-// CDLHARAMI (Harami Pattern) as a streaming detector, bit-identical to TA-Lib 0.6.
+// CDLHARAMI (Harami Pattern) as a streaming detector, bit-identical to TA-Lib 0.6, and the
+// detector template it shares with CDLHARAMICROSS (harami_cross.h).
 #ifndef TICKSTOCK_PATTERNS_CDL_HARAMI_H_
 #define TICKSTOCK_PATTERNS_CDL_HARAMI_H_
 
@@ -10,30 +11,34 @@
 
 namespace tickstock::detail {
 
-// A long candle followed by a short body inside its body: -100 after white, +100 after black;
-// +-80 when the small body shares one end with the long one.
-class CdlHarami {
+// A long candle followed by a small body inside its body: -100 after white, +100 after black;
+// +-80 when the small body shares one end with the long one. TA-Lib's HARAMI and HARAMICROSS
+// differ only in the setting that decides "small": BodyShort for the harami, BodyDoji for the
+// cross, given here as `Second`.
+template <CandleSetting CandleSettings::*Second>
+class HaramiDetector {
  public:
-  // TA_CDLHARAMI_Lookback with these settings.
+  // TA_CDLHARAMI_Lookback / TA_CDLHARAMICROSS_Lookback with these settings.
   static std::int64_t lookback_for(const PatternParams& p) {
-    return std::max(p.candles.body_short.avg_period, p.candles.body_long.avg_period) + 1;
+    return std::max((p.candles.*Second).avg_period, p.candles.body_long.avg_period) + 1;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlHarami(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit HaramiDetector(const PatternParams& p) : lookback_(lookback_for(p)) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
   int update(const CandleRing& r, const PatternParams& p, bool fresh) {
     const CandleSettings& s = p.candles;
+    const CandleSetting& second = s.*Second;
     if (fresh) {
       body_long_.advance(s.body_long, r, lookback_, 1);
-      body_short_.advance(s.body_short, r, lookback_, 0);
+      second_.advance(second, r, lookback_, 0);
     }
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[1];
     const Candle& c2 = r[0];
     if (!(real_body(c1) > body_long_.average(s.body_long, c1) &&
-          real_body(c2) <= body_short_.average(s.body_short, c2)))
+          real_body(c2) <= second_.average(second, c2)))
       return 0;
     const double top1 = std::max(c1.close, c1.open);
     const double bottom1 = std::min(c1.close, c1.open);
@@ -47,9 +52,12 @@ class CdlHarami {
 
  private:
   std::int64_t lookback_;
-  CandleTotal body_long_;   // BodyLong of the 1st candle
-  CandleTotal body_short_;  // BodyShort of the 2nd candle
+  CandleTotal body_long_;  // BodyLong of the 1st candle
+  CandleTotal second_;     // `Second` (BodyShort or BodyDoji) of the 2nd candle
 };
+
+// CDLHARAMI: the second body is short (BodyShort).
+using CdlHarami = HaramiDetector<&CandleSettings::body_short>;
 
 }  // namespace tickstock::detail
 

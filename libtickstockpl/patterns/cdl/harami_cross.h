@@ -1,55 +1,15 @@
-// CDLHARAMICROSS (Harami Cross Pattern) as a streaming detector, bit-identical to TA-Lib 0.6.
+// CDLHARAMICROSS (Harami Cross Pattern) as a streaming detector, bit-identical to TA-Lib 0.6:
+// a harami whose second candle is a doji (BodyDoji instead of BodyShort).
 #ifndef TICKSTOCK_PATTERNS_CDL_HARAMI_CROSS_H_
 #define TICKSTOCK_PATTERNS_CDL_HARAMI_CROSS_H_
 
-#include <algorithm>
-#include <cstdint>
-
-#include "patterns/candle.h"
-#include "patterns/pattern_params.h"
+#include "patterns/cdl/harami.h"
 
 namespace tickstock::detail {
 
 // A long candle followed by a doji inside its body: -100 after white, +100 after black; +-80
 // when the doji's body touches one end of the long body.
-class CdlHaramiCross {
- public:
-  // TA_CDLHARAMICROSS_Lookback with these settings.
-  static std::int64_t lookback_for(const PatternParams& p) {
-    return std::max(p.candles.body_doji.avg_period, p.candles.body_long.avg_period) + 1;
-  }
-  // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlHaramiCross(const PatternParams& p) : lookback_(lookback_for(p)) {}
-  // Bars without output at the start of the series.
-  std::int64_t lookback() const { return lookback_; }
-  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
-  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
-    const CandleSettings& s = p.candles;
-    if (fresh) {
-      body_long_.advance(s.body_long, r, lookback_, 1);
-      body_doji_.advance(s.body_doji, r, lookback_, 0);
-    }
-    if (r.newest_index() < lookback_) return 0;
-    const Candle& c1 = r[1];
-    const Candle& c2 = r[0];
-    if (!(real_body(c1) > body_long_.average(s.body_long, c1) &&
-          real_body(c2) <= body_doji_.average(s.body_doji, c2)))
-      return 0;
-    const double top1 = std::max(c1.close, c1.open);
-    const double bottom1 = std::min(c1.close, c1.open);
-    const double top2 = std::max(c2.close, c2.open);
-    const double bottom2 = std::min(c2.close, c2.open);
-    if (top2 < top1 && bottom2 > bottom1) return -color(c1) * 100;
-    // One shared end is still a harami for TA-Lib, a weaker one (+-80).
-    if (top2 <= top1 && bottom2 >= bottom1) return -color(c1) * 80;
-    return 0;
-  }
-
- private:
-  std::int64_t lookback_;
-  CandleTotal body_long_;  // BodyLong of the 1st candle
-  CandleTotal body_doji_;  // BodyDoji of the 2nd candle
-};
+using CdlHaramiCross = HaramiDetector<&CandleSettings::body_doji>;
 
 }  // namespace tickstock::detail
 
