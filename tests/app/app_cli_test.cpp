@@ -111,6 +111,9 @@ TEST_CASE("aggregate and serve reject unknown options and missing files clearly"
   const auto b = run_app("aggregate --ticks /nonexistent/t.csv");
   CHECK(b.exit_code == 1);
   CHECK(b.err.find("/nonexistent/t.csv: cannot open") != std::string::npos);
+  const auto g = run_app("aggregate --grace-ms abc --ticks " + fixture("ticks_small.csv"));
+  CHECK(g.exit_code == 2);
+  CHECK(g.err.find("--grace-ms 'abc': expected an integer in 0..3600000") != std::string::npos);
   const auto c = run_app("serve --feed bogus");
   CHECK(c.exit_code == 2);
   CHECK(c.err.find("--feed 'bogus'") != std::string::npos);

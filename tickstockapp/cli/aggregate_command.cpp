@@ -6,6 +6,7 @@
 #include "tickstock/calendar.h"
 #include "tickstock/csv_reader.h"
 
+#include "cli/aggregator_settings.h"
 #include "cli/commands.h"
 #include "cli/settings.h"
 #include "progress.h"
@@ -18,13 +19,7 @@ int run_aggregate(int argc, char** argv, Log& log) {
   s.add("--ticks", "", "", "ticks CSV to read (ts_ns,symbol,price,size; .gz ok; - = stdin)");
   s.add("--timeframe", "", "1m", "bars to print: 1m 5m 15m 30m 1h 4h 1d");
   s.add("--out", "", "-", "output CSV file (- = stdout)");
-  s.add("--grace-ms", "TICKSTOCK_GRACE_MS", "2000", "a bar closes this long after its end");
-  s.add("--lateness-s", "TICKSTOCK_LATENESS_S", "300",
-        "ticks up to this old (vs the latest seen) still revise their bar");
-  s.add_switch("--regular-only", "TICKSTOCK_REGULAR_ONLY",
-               "intraday bars without pre/post-market trades");
-  s.add_switch("--daily-extended", "TICKSTOCK_DAILY_EXTENDED",
-               "daily bars cover the whole New York day instead of 09:30-16:00");
+  declare_aggregator_settings(s);
   if (auto r = s.parse(argc, argv); !r) {
     log.error(r.error().message);
     return 2;
@@ -48,16 +43,13 @@ int run_aggregate(int argc, char** argv, Log& log) {
               "' is not one of 1m 5m 15m 30m 1h 4h 1d");
     return 2;
   }
-  AggregatorOptions opt;
-  opt.close_grace = std::strtoll(s.get("--grace-ms").c_str(), nullptr, 10) * 1'000'000;
-  opt.allowed_lateness = std::strtoll(s.get("--lateness-s").c_str(), nullptr, 10) * kNanosPerSecond;
-  opt.intraday_extended_hours = !s.on("--regular-only");
-  opt.daily_extended_hours = s.on("--daily-extended");
-  for (int i = 1; i < kTimeframeCount; ++i) opt.emit[i] = i == static_cast<int>(*tf);
-  if (auto v = validate(opt); !v) {
-    log.error(v.error().message);
+  auto parsed = aggregator_options(s);
+  if (!parsed) {
+    log.error(parsed.error().message);
     return 2;
   }
+  AggregatorOptions opt = *parsed;
+  for (int i = 1; i < kTimeframeCount; ++i) opt.emit[i] = i == static_cast<int>(*tf);
   SymbolTable symbols;
   auto reader = TickCsvReader::open(s.get("--ticks"), symbols);
   if (!reader) {

@@ -7,6 +7,7 @@
 
 #include "tickstock/bar_aggregator.h"
 
+#include "cli/aggregator_settings.h"
 #include "cli/commands.h"
 #include "cli/settings.h"
 #include "engine/engine_runner.h"
@@ -35,12 +36,7 @@ void declare(Settings& s) {
   s.add_switch("--no-inject", "TICKSTOCK_NO_INJECT", "synthetic: no injected candlestick shapes");
   s.add("--synthetic-minutes", "TICKSTOCK_SYNTHETIC_MINUTES", "0",
         "synthetic: stop after this many minutes (0 = run until stopped)");
-  s.add("--grace-ms", "TICKSTOCK_GRACE_MS", "2000", "a bar closes this long after its end");
-  s.add("--lateness-s", "TICKSTOCK_LATENESS_S", "300", "late ticks up to this old revise bars");
-  s.add_switch("--regular-only", "TICKSTOCK_REGULAR_ONLY",
-               "intraday bars without pre/post-market trades");
-  s.add_switch("--daily-extended", "TICKSTOCK_DAILY_EXTENDED",
-               "daily bars cover the whole New York day instead of 09:30-16:00");
+  declare_aggregator_settings(s);
   s.add("--queue-batches", "TICKSTOCK_QUEUE_BATCHES", "1024", "feed -> engine queue capacity");
 }
 
@@ -50,16 +46,6 @@ Result<double> parse_speed(const std::string& v) {
   const double d = std::strtod(v.c_str(), &end);
   if (*end != '\0' || !(d > 0)) return fail("--speed '", v, "': expected max or a number > 0");
   return d;
-}
-
-Result<long long> parse_int(const Settings& s, const char* flag, long long lo, long long hi) {
-  const std::string& v = s.get(flag);
-  char* end = nullptr;
-  const long long n = std::strtoll(v.c_str(), &end, 10);
-  if (v.empty() || *end != '\0' || n < lo || n > hi)
-    return fail(flag, " '", v, "': expected an integer in ", std::to_string(lo), "..",
-                std::to_string(hi));
-  return n;
 }
 
 // Checks the configured services and says what this run will do with them.
@@ -130,17 +116,15 @@ int run_serve(int argc, char** argv, Log& log) {
     return 0;
   }
   auto speed = parse_speed(s.get("--speed"));
-  auto nsym = parse_int(s, "--synthetic-symbols", 1, 100000);
-  auto seed = parse_int(s, "--seed", 0, INT64_MAX);
-  auto minutes = parse_int(s, "--synthetic-minutes", 0, INT64_MAX);
-  auto grace = parse_int(s, "--grace-ms", 0, 3'600'000);
-  auto late = parse_int(s, "--lateness-s", 0, 1800);
-  auto qb = parse_int(s, "--queue-batches", 1, 1'000'000);
+  auto nsym = s.get_int("--synthetic-symbols", 1, 100000);
+  auto seed = s.get_int("--seed", 0, INT64_MAX);
+  auto minutes = s.get_int("--synthetic-minutes", 0, INT64_MAX);
+  auto aopt = aggregator_options(s);
+  auto qb = s.get_int("--queue-batches", 1, 1'000'000);
   auto scenario = parse_scenario(s.get("--scenario"));
   for (const Error* e : {speed ? nullptr : &speed.error(), nsym ? nullptr : &nsym.error(),
                          seed ? nullptr : &seed.error(), minutes ? nullptr : &minutes.error(),
-                         grace ? nullptr : &grace.error(), late ? nullptr : &late.error(),
-                         qb ? nullptr : &qb.error()}) {
+                         aopt ? nullptr : &aopt.error(), qb ? nullptr : &qb.error()}) {
     if (e != nullptr) {
       log.error(e->message);
       return 2;
@@ -169,7 +153,7 @@ int run_serve(int argc, char** argv, Log& log) {
     ReplayOptions o;
     o.path = feed_spec.substr(7);
     o.speed = *speed;
-    o.lateness = *late * kNanosPerSecond;
+    o.lateness = aopt->allowed_lateness;
     feed = std::make_unique<ReplayFeed>(o, symbols, log);
   } else if (feed_spec == "polygon" || feed_spec == "redis") {
     log.error("--feed " + feed_spec +
@@ -181,22 +165,12 @@ int run_serve(int argc, char** argv, Log& log) {
     return 2;
   }
 
-  AggregatorOptions aopt;
-  aopt.close_grace = *grace * 1'000'000;
-  aopt.allowed_lateness = *late * kNanosPerSecond;
-  aopt.intraday_extended_hours = !s.on("--regular-only");
-  aopt.daily_extended_hours = s.on("--daily-extended");
-  if (auto v = validate(aopt); !v) {
-    log.error(v.error().message);
-    return 2;
-  }
-
   log.info("feed: " + feed->describe());
   report_services(s, log);
 
   ManualClock engine_clock(0);
   JsonLinesBarSink out(stdout);
-  BarAggregator agg(aopt, engine_clock, out);
+  BarAggregator agg(*aopt, engine_clock, out);
   FeedQueue queue(static_cast<std::size_t>(*qb));
   EngineRunner engine(queue, engine_clock, agg);
   std::atomic<bool> stop_feed{false}, stop_engine{false};

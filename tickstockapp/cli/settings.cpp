@@ -1,5 +1,6 @@
 #include "cli/settings.h"
 
+#include <cerrno>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -68,6 +69,17 @@ const std::string& Settings::get(const std::string& flag) const {
   for (const auto& i : items_)
     if (i.flag == flag) return i.value;
   throw std::logic_error("undeclared setting " + flag);
+}
+
+Result<long long> Settings::get_int(const std::string& flag, long long lo, long long hi) const {
+  const std::string& v = get(flag);
+  char* end = nullptr;
+  errno = 0;
+  const long long n = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0' || errno == ERANGE || n < lo || n > hi)
+    return fail(flag, " '", v, "': expected an integer in ", std::to_string(lo), "..",
+                std::to_string(hi));
+  return n;
 }
 
 bool Settings::given(const std::string& flag) const {

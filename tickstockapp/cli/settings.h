@@ -21,6 +21,8 @@ class Settings {
   // The value of a setting, after precedence. REQUIRES: the flag was declared.
   const std::string& get(const std::string& flag) const;
   bool on(const std::string& flag) const { return get(flag) == "1"; }
+  // The value as an integer in [lo, hi]; the error names the flag and the value.
+  Result<long long> get_int(const std::string& flag, long long lo, long long hi) const;
   // True if given on the command line or in the environment.
   bool given(const std::string& flag) const;
   // Positional arguments.
