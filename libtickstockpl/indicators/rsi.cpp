@@ -4,6 +4,17 @@
 #include "indicators/indicator_util.h"
 
 namespace tickstock {
+namespace {
+
+// Adds one close-to-close move to the gain or the loss total (TA-Lib's order: loss -= diff).
+void add_move_to(double diff, double& gain, double& loss) {
+  if (diff < 0)
+    loss -= diff;
+  else
+    gain += diff;
+}
+
+}  // namespace
 
 Rsi::Rsi(int period) : period_(detail::clamp_period(period, 2)) {}
 
@@ -21,19 +32,13 @@ void Rsi::update(double x) {
   s_.prev = x;
   if (s_.count < period_) {
     // Seed: plain sums of the first period−1 differences.
-    if (diff < 0)
-      s_.loss -= diff;
-    else
-      s_.gain += diff;
+    add_move_to(diff, s_.gain, s_.loss);
     ++s_.count;
     return;
   }
   if (s_.count == period_) {
     // Last seed difference, then the sums become averages.
-    if (diff < 0)
-      s_.loss -= diff;
-    else
-      s_.gain += diff;
+    add_move_to(diff, s_.gain, s_.loss);
     s_.loss /= period_;
     s_.gain /= period_;
     s_.count = period_ + 1;
@@ -41,10 +46,7 @@ void Rsi::update(double x) {
     // Wilder: multiply by period−1, add today's move, divide by period.
     s_.loss *= (period_ - 1);
     s_.gain *= (period_ - 1);
-    if (diff < 0)
-      s_.loss -= diff;
-    else
-      s_.gain += diff;
+    add_move_to(diff, s_.gain, s_.loss);
     s_.loss /= period_;
     s_.gain /= period_;
   }
