@@ -148,6 +148,20 @@ TEST_CASE("serve replays a file to the end and emits the same bars as aggregate"
   CHECK(s.out.find("\"timeframe\":\"1d\"") != std::string::npos);
 }
 
+TEST_CASE("serve escapes symbols in its JSON lines", "[app][serve][threads]") {
+  const std::string path = "/tmp/tickstock-odd-symbol.csv";
+  {
+    std::ofstream f(path);
+    f << "ts_ns,symbol,price,size\n"
+      << "1381152600000000000,A\"B\\C,10.5,100\n";
+  }
+  const auto s = run_app("serve --feed replay:" + path + " --speed max --exit-on-eof",
+                         "env -u DATABASE_URL -u REDIS_URL -u REDIS_HOST");
+  std::remove(path.c_str());
+  REQUIRE(s.exit_code == 0);
+  CHECK(s.out.find(R"("symbol":"A\"B\\C")") != std::string::npos);
+}
+
 TEST_CASE("serve on the synthetic feed is deterministic for a seed", "[app][serve][threads]") {
   const std::string args =
       "serve --feed synthetic --speed max --synthetic-minutes 30 --synthetic-symbols 3 --seed 9 "

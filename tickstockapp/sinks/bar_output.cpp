@@ -11,15 +11,37 @@ std::string bar_time_text(const Bar& bar) {
   return format_iso8601(bar.start);
 }
 
+namespace {
+
+// `s` as the inside of a JSON string: quotes, backslashes and control characters escaped.
+// Symbols come from input files, so they may hold anything.
+std::string json_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      out += fmt::format("\\u{:04x}", c);
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void JsonLinesBarSink::on_bar(const Bar& b) {
-  // Symbols are tickers (no quotes or control characters: the readers take them from CSV
-  // fields and the synthetic feed names them), so they are written without escaping.
   fmt::print(out_,
              "{{\"type\":\"bar\",\"symbol\":\"{}\",\"timeframe\":\"{}\",\"start\":\"{}\","
              "\"open\":{},\"high\":{},\"low\":{},\"close\":{},\"volume\":{},\"vwap\":{},"
              "\"trades\":{},\"session\":\"{}\",\"revision\":{}}}\n",
-             b.symbol.name(), timeframe_name(b.timeframe), bar_time_text(b), b.open, b.high, b.low,
-             b.close, b.volume, b.vwap, b.trade_count, session_name(b.session), b.revision);
+             json_escape(b.symbol.name()), timeframe_name(b.timeframe), bar_time_text(b), b.open,
+             b.high, b.low, b.close, b.volume, b.vwap, b.trade_count, session_name(b.session),
+             b.revision);
   ++written_;
 }
 
