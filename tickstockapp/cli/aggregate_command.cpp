@@ -3,7 +3,6 @@
 #include <cstring>
 
 #include "tickstock/bar_aggregator.h"
-#include "tickstock/calendar.h"
 #include "tickstock/csv_reader.h"
 
 #include "cli/aggregator_settings.h"

@@ -4,7 +4,8 @@
 #include <limits>
 #include <thread>
 
-#include "tickstock/calendar.h"
+#include <fmt/format.h>
+
 #include "tickstock/csv_reader.h"
 
 namespace tickstock::app {
@@ -106,7 +107,7 @@ Result<void> replay(Reader& reader, const ReplayOptions& opt, FeedQueue& out,
 
 std::string ReplayFeed::describe() const {
   return "replay:" + opt_.path +
-         (opt_.speed > 0 ? " at " + std::to_string(opt_.speed) + "x real time" : " at max speed");
+         (opt_.speed > 0 ? fmt::format(" at {}x real time", opt_.speed) : " at max speed");
 }
 
 Result<void> ReplayFeed::run(FeedQueue& out, const std::atomic<bool>& stop) {

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "tickstock/calendar.h"
 
 namespace tickstock::app {
@@ -78,7 +80,7 @@ std::string SyntheticFeed::describe() const {
   return "synthetic: " + std::to_string(opt_.symbols) + " symbols, scenario " +
          std::string(scenario_name(opt_.scenario)) + ", seed " + std::to_string(opt_.seed) +
          (opt_.inject_patterns ? ", with injected candlestick shapes" : "") +
-         (opt_.speed > 0 ? ", " + std::to_string(opt_.speed) + "x real time"
+         (opt_.speed > 0 ? fmt::format(", {}x real time", opt_.speed)
                          : ", max speed on simulated time");
 }
 
