@@ -27,5 +27,10 @@ int main() {
     agg.on_tick({spy, t, t, 169.0 + 0.1 * i, 100, tickstock::kTickNormal});
   }
   agg.flush();
-  return agg.stats().ticks_used == 3 ? 0 : 1;
+  // Indicators are plain value types: feed values, read results.
+  tickstock::Sma sma(2);
+  sma.update(1.0);
+  sma.update(3.0);
+  std::printf("SMA(2)=%g\n", sma.value());
+  return agg.stats().ticks_used == 3 && sma.ready() ? 0 : 1;
 }

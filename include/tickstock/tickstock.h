@@ -7,6 +7,7 @@
 #include "tickstock/candle_settings.h"  // IWYU pragma: export
 #include "tickstock/clock.h"            // IWYU pragma: export
 #include "tickstock/csv_reader.h"       // IWYU pragma: export
+#include "tickstock/indicators.h"       // IWYU pragma: export
 #include "tickstock/result.h"           // IWYU pragma: export
 #include "tickstock/sink.h"             // IWYU pragma: export
 #include "tickstock/types.h"            // IWYU pragma: export

@@ -16,3 +16,4 @@ cmake --build "$tmp/build" >/dev/null
 out=$("$tmp/build/consumer")
 echo "$out"
 grep -q '^1m SPY 2013-10-07T13:30:00Z O=169 H=169.2 L=169 C=169.2 V=300$' <<<"$out"
+grep -qx 'SMA(2)=2' <<<"$out"
