@@ -12,7 +12,8 @@ constexpr const char* kUsage =
     "usage: tickstockapp COMMAND [options]\n\n"
     "commands:\n"
     "  serve       run the engine on a feed (synthetic, replay:FILE) and emit bars\n"
-    "  aggregate   build bars from a ticks CSV and print them as CSV\n\n"
+    "  aggregate   build bars from a ticks CSV and print them as CSV\n"
+    "  scan        run the 61 TA-Lib patterns and the indicators over a bars CSV\n\n"
     "`tickstockapp COMMAND --help` lists every option with its default.\n";
 
 }  // namespace
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(cmd, "serve") == 0) return tickstock::app::run_serve(argc - 2, argv + 2, log);
     if (std::strcmp(cmd, "aggregate") == 0)
       return tickstock::app::run_aggregate(argc - 2, argv + 2, log);
+    if (std::strcmp(cmd, "scan") == 0) return tickstock::app::run_scan(argc - 2, argv + 2, log);
   } catch (const std::exception& e) {
     log.error(std::string("fatal: ") + e.what());
     return 1;

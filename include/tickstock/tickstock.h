@@ -8,7 +8,9 @@
 #include "tickstock/clock.h"            // IWYU pragma: export
 #include "tickstock/csv_reader.h"       // IWYU pragma: export
 #include "tickstock/indicators.h"       // IWYU pragma: export
+#include "tickstock/patterns.h"         // IWYU pragma: export
 #include "tickstock/result.h"           // IWYU pragma: export
+#include "tickstock/scanner.h"          // IWYU pragma: export
 #include "tickstock/sink.h"             // IWYU pragma: export
 #include "tickstock/types.h"            // IWYU pragma: export
 

@@ -6,14 +6,13 @@
 
 namespace tickstock::app {
 
-std::string bar_time_text(const Bar& bar) {
-  if (bar.timeframe == Timeframe::D1) return format_date(new_york_date(bar.start));
-  return format_iso8601(bar.start);
+std::string bar_time_text(const Bar& bar) { return bar_time_text(bar.timeframe, bar.start); }
+
+std::string bar_time_text(Timeframe tf, Timestamp start) {
+  if (tf == Timeframe::D1) return format_date(new_york_date(start));
+  return format_iso8601(start);
 }
 
-namespace {
-
-// `s` as the inside of a JSON string: quotes, backslashes and control characters escaped.
 // Symbols come from input files, so they may hold anything.
 std::string json_escape(std::string_view s) {
   std::string out;
@@ -31,8 +30,6 @@ std::string json_escape(std::string_view s) {
   }
   return out;
 }
-
-}  // namespace
 
 void JsonLinesBarSink::on_bar(const Bar& b) {
   fmt::print(out_,

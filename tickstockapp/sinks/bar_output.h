@@ -13,6 +13,11 @@ namespace tickstock::app {
 
 // "2013-10-07T13:30:00Z" for intraday bars, "2013-10-07" (New York trading date) for daily.
 std::string bar_time_text(const Bar& bar);
+// The same for a bar of timeframe `tf` starting at `start`.
+std::string bar_time_text(Timeframe tf, Timestamp start);
+
+// `s` as the inside of a JSON string: quotes, backslashes and control characters escaped.
+std::string json_escape(std::string_view s);
 
 // One JSON object per bar and line, flushed per batch.
 class JsonLinesBarSink final : public BarSink {

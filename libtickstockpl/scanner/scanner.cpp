@@ -1,0 +1,101 @@
+// SeriesScanner and Scanner: series states keyed by (symbol, timeframe).
+#include "tickstock/scanner.h"
+
+#include <memory>
+#include <vector>
+
+#include "scanner/series_state.h"
+
+namespace tickstock {
+
+SeriesScanner::SeriesScanner(const ScannerOptions& options)
+    : SeriesScanner(std::make_shared<const detail::ScanConfig>(options)) {}
+
+SeriesScanner::SeriesScanner(std::shared_ptr<const detail::ScanConfig> config)
+    : config_(std::move(config)), state_(std::make_unique<detail::SeriesState>(*config_)) {}
+
+SeriesScanner::~SeriesScanner() = default;
+SeriesScanner::SeriesScanner(SeriesScanner&&) noexcept = default;
+SeriesScanner& SeriesScanner::operator=(SeriesScanner&&) noexcept = default;
+
+bool SeriesScanner::update(const Bar& bar, ScanSink* sink) {
+  return state_->update(*config_, bar, sink);
+}
+
+const ScanResult& SeriesScanner::last() const { return state_->result(); }
+
+// Counts what the series report and passes it on to the user's sink.
+class CountingScanSink final : public ScanSink {
+ public:
+  explicit CountingScanSink(ScanSink& next) : next_(next) {}
+  void on_scan(const ScanResult& r) override { next_.on_scan(r); }
+  void on_pattern(const PatternEvent& e) override {
+    ++(e.retracted ? stats.retractions : stats.patterns);
+    next_.on_pattern(e);
+  }
+  void on_alert(const AlertEvent& e) override {
+    ++(e.retracted ? stats.retractions : stats.alerts);
+    next_.on_alert(e);
+  }
+  void flush() override { next_.flush(); }
+  ScannerStats stats;
+
+ private:
+  ScanSink& next_;
+};
+
+struct Scanner::Impl {
+  Impl(const ScannerOptions& o, ScanSink& s)
+      : config(std::make_shared<const detail::ScanConfig>(o)), sink(s) {}
+  std::shared_ptr<const detail::ScanConfig> config;
+  CountingScanSink sink;
+  // Indexed by symbol id * kTimeframeCount + timeframe; grows when a new symbol appears.
+  std::vector<std::unique_ptr<SeriesScanner>> series;
+
+  SeriesScanner& at(const Bar& bar) {
+    const std::size_t i = static_cast<std::size_t>(bar.symbol.id()) * kTimeframeCount +
+                          static_cast<std::size_t>(bar.timeframe);
+    if (i >= series.size()) series.resize(i + kTimeframeCount);
+    auto& slot = series[i];
+    if (!slot) {
+      slot.reset(new SeriesScanner(config));
+      ++sink.stats.series;
+    }
+    return *slot;
+  }
+  const SeriesScanner* find(Symbol symbol, Timeframe tf) const {
+    const std::size_t i =
+        static_cast<std::size_t>(symbol.id()) * kTimeframeCount + static_cast<std::size_t>(tf);
+    return i < series.size() ? series[i].get() : nullptr;
+  }
+};
+
+Scanner::Scanner(const ScannerOptions& options, ScanSink& sink)
+    : impl_(std::make_unique<Impl>(options, sink)) {}
+
+Scanner::~Scanner() = default;
+
+void Scanner::on_bar(const Bar& bar) {
+  if (!bar.symbol) {
+    ++impl_->sink.stats.no_symbol;
+    return;
+  }
+  SeriesScanner& s = impl_->at(bar);
+  const bool revision = bar.revision > 0 && s.last().index >= 0 && bar.start <= s.last().bar.start;
+  if (!s.update(bar, &impl_->sink)) {
+    ++impl_->sink.stats.stale_revisions;
+    return;
+  }
+  ++(revision ? impl_->sink.stats.revisions : impl_->sink.stats.bars);
+}
+
+void Scanner::flush() { impl_->sink.flush(); }
+
+ScannerStats Scanner::stats() const { return impl_->sink.stats; }
+
+const ScanResult* Scanner::last(Symbol symbol, Timeframe timeframe) const {
+  const SeriesScanner* s = impl_->find(symbol, timeframe);
+  return s != nullptr && s->last().index >= 0 ? &s->last() : nullptr;
+}
+
+}  // namespace tickstock

@@ -1,0 +1,72 @@
+// The state of one (symbol, timeframe) series and the configuration all series share.
+#ifndef TICKSTOCK_SCANNER_SERIES_STATE_H_
+#define TICKSTOCK_SCANNER_SERIES_STATE_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "tickstock/indicators.h"
+#include "tickstock/scanner.h"
+
+#include "patterns/candle.h"
+#include "patterns/cdl_set.h"
+
+namespace tickstock::detail {
+
+// Built once per scanner from its options.
+struct ScanConfig {
+  explicit ScanConfig(const ScannerOptions& o);
+  ScannerOptions options;
+  CdlConfig cdl;
+  bool any_pattern = false;
+  bool runs(IndicatorId id) const { return options.indicators[static_cast<std::size_t>(id)]; }
+};
+
+// Detectors, indicators and the last result of one series. Fixed size after construction.
+class SeriesState {
+ public:
+  explicit SeriesState(const ScanConfig& c);
+  // Scans a new bar or a revision of the newest; false (and nothing done) for a revision of
+  // an older bar.
+  bool update(const ScanConfig& c, const Bar& bar, ScanSink* sink);
+  // The newest result.
+  const ScanResult& result() const { return result_; }
+
+ private:
+  // Values of the bar before the newest that alerts compare with.
+  struct Previous {
+    double rsi, macd, signal, close, upper, lower;
+  };
+  void run_indicators(const ScanConfig& c, const Bar& bar, bool fresh);
+  void emit_patterns(const ScanConfig& c, const CdlOutputs& before, bool fresh, ScanSink& sink);
+  void emit_alerts(const ScanConfig& c, bool fresh, ScanSink& sink);
+  double confidence(PatternId id, int output) const;
+
+  CandleRing ring_;
+  std::array<double, CandleRing::kCapacity> volume_{};  // volumes, same slots as ring_
+  CdlSet cdl_;
+  std::optional<Sma> sma_;
+  std::optional<Ema> ema_;
+  std::optional<Rsi> rsi_;
+  std::optional<Macd> macd_;
+  std::optional<Bollinger> bbands_;
+  std::optional<Atr> atr_;
+  std::optional<Stoch> stoch_;
+  std::optional<Adx> adx_;
+  std::optional<Obv> obv_;
+  std::optional<WilliamsR> willr_;
+  std::optional<Cci> cci_;
+  std::optional<Mfi> mfi_;
+  std::optional<Vwap> vwap_;
+  std::optional<RelativeVolume> rvol_;
+  std::optional<Pivots> pivots_;
+  std::optional<Pivots> fib_;
+  Previous prev_{};
+  std::uint8_t alerts_on_newest_ = 0;  // bit per AlertKind fired on the newest bar
+  ScanResult result_;
+};
+
+}  // namespace tickstock::detail
+
+#endif  // TICKSTOCK_SCANNER_SERIES_STATE_H_

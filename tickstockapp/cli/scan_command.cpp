@@ -1,0 +1,141 @@
+// tickstockapp scan --bars FILE [--out FILE|-] [--set NAME.param=value]... [--extras]
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "tickstock/csv_reader.h"
+#include "tickstock/scanner.h"
+
+#include "cli/commands.h"
+#include "cli/settings.h"
+#include "progress.h"
+#include "sinks/scan_output.h"
+
+namespace tickstock::app {
+namespace {
+
+// Takes the repeatable `--set X` / `--set=X` arguments out of argv.
+std::vector<std::string> take_sets(int& argc, char** argv, Result<void>& error) {
+  std::vector<std::string> sets;
+  int out = 0;
+  for (int i = 0; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--set") {
+      if (i + 1 >= argc) {
+        error = fail("--set needs a value NAME.param=value");
+        break;
+      }
+      sets.emplace_back(argv[++i]);
+    } else if (a.rfind("--set=", 0) == 0) {
+      sets.push_back(a.substr(6));
+    } else {
+      argv[out++] = argv[i];
+    }
+  }
+  argc = out;
+  return sets;
+}
+
+}  // namespace
+
+int run_scan(int argc, char** argv, Log& log) {
+  Result<void> set_error;
+  const std::vector<std::string> sets = take_sets(argc, argv, set_error);
+  if (!set_error) {
+    log.error("scan: " + set_error.error().message);
+    return 2;
+  }
+  Settings s;
+  s.add("--bars", "", "",
+        "bars CSV to read (ts,open,high,low,close,volume[,symbol]; .gz ok; - = stdin)");
+  s.add("--out", "", "-", "output CSV file (- = stdout)");
+  s.add_switch("--extras", "", "also write PLUS_DI, MINUS_DI, VWAP and bands, RVOL and pivots");
+  if (auto r = s.parse(argc, argv); !r) {
+    log.error("scan: " + r.error().message);
+    return 2;
+  }
+  if (s.help_requested()) {
+    std::printf(
+        "usage: tickstockapp scan --bars FILE [--out FILE|-] [--set NAME.param=value]... "
+        "[--extras]\n\n"
+        "Feeds bars one at a time through the streaming scanner (the engine of `serve`) and "
+        "writes\nts[,symbol], the 61 CDL columns and SMA EMA RSI MACD MACD_SIGNAL MACD_HIST "
+        "BBANDS_UPPER\nBBANDS_MIDDLE BBANDS_LOWER ATR STOCH_SLOWK STOCH_SLOWD ADX OBV WILLR CCI "
+        "MFI "
+        "with the\nnames, parameters and rules of TA-Lib (empty cell = no value yet). A symbol "
+        "column gives\neach symbol its own state.\n\n"
+        "  --set NAME.param=value   repeatable; e.g. SMA.optInTimePeriod=20, "
+        "MACD.optInFastPeriod=5,\n"
+        "                           BBANDS.optInNbDevUp=1.5, CDLMATHOLD.optInPenetration=0.4,\n"
+        "                           CANDLE.BodyDoji.factor=0.05 (see README)\n%s",
+        s.help().c_str());
+    return 0;
+  }
+  if (s.get("--bars").empty()) {
+    log.error("scan: --bars FILE is required (see --help)");
+    return 2;
+  }
+  ScannerOptions options;
+  for (const std::string& a : sets) {
+    if (auto r = options.set(a); !r) {
+      log.error("scan: --set " + r.error().message);
+      return 2;
+    }
+  }
+  if (auto r = options.validate(); !r) {
+    log.error("scan: " + r.error().message);
+    return 2;
+  }
+
+  SymbolTable symbols;
+  auto reader = BarCsvReader::open(s.get("--bars"), symbols);
+  if (!reader) {
+    log.error(reader.error().message);
+    return 1;
+  }
+  std::FILE* f = stdout;
+  const std::string& path = s.get("--out");
+  if (path != "-") {
+    f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr) {
+      log.error(path + ": cannot open for writing: " + std::strerror(errno));
+      return 1;
+    }
+  }
+  CsvScanWriter out(f, (*reader)->has_symbol_column(), s.on("--extras"));
+  out.header();
+  Scanner scanner(options, out);
+  ProgressBar progress("scan");
+  Bar bar;
+  Error err;
+  std::uint64_t bad = 0;
+  for (;;) {
+    const ReadStatus st = (*reader)->next(bar, err);
+    if (st == ReadStatus::Eof) break;
+    if (st == ReadStatus::Error) {
+      ++bad;
+      log.limited("bad-record", err.message);
+      continue;
+    }
+    out.set_ts_text((*reader)->last_ts_text());
+    scanner.on_bar(bar);
+    progress.update((*reader)->bytes_read(), (*reader)->bytes_total(), out.rows());
+  }
+  scanner.flush();
+  progress.finish();
+  const bool ok = out.ok();
+  if (f != stdout) std::fclose(f);
+  if (!ok) {
+    log.error(path + ": write failed");
+    return 1;
+  }
+  const ScannerStats st = scanner.stats();
+  log.info("scan: " + std::to_string(st.bars) + " bars in " + std::to_string(st.series) +
+           " series; " + std::to_string(st.patterns) + " patterns, " + std::to_string(st.alerts) +
+           " alerts; " + std::to_string(bad) + " bad lines");
+  return bad > 0 ? 3 : 0;
+}
+
+}  // namespace tickstock::app
