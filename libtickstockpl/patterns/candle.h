@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "tickstock/candle_settings.h"
 
@@ -63,17 +64,20 @@ inline double candle_average(const CandleSetting& s, double total, const Candle&
          (s.range == CandleRange::Shadows ? 2.0 : 1.0);
 }
 
-// The most recent candles, newest first. Fixed capacity, never allocates.
+// The most recent candles, newest first, and the running totals the detectors reading them
+// registered (see CandleTotal). Fixed capacity; allocates only when a total is first registered.
 class CandleRing {
  public:
   static constexpr int kCapacity = 32;  // > the longest lookback settings may produce
 
-  // Appends the next candle.
+  // Appends the next candle and moves every registered total forward.
   void push(const Candle& c) {
     ++count_;
     buf_[static_cast<std::size_t>(count_ - 1) & kMask] = c;
+    for (std::size_t i = 0; i < keys_.size(); ++i) advance(keys_[i], totals_[i]);
   }
-  // Replaces the newest candle (a revised bar). REQUIRES: count() > 0.
+  // Replaces the newest candle (a revised bar). The totals only cover older candles, so they
+  // stay. REQUIRES: count() > 0.
   void replace_newest(const Candle& c) { buf_[static_cast<std::size_t>(count_ - 1) & kMask] = c; }
   // The candle `back` steps before the newest (0 = newest). REQUIRES: back < min(count, kCapacity).
   const Candle& operator[](int back) const {
@@ -84,47 +88,84 @@ class CandleRing {
   // Index in the series of the newest candle (-1 when empty).
   std::int64_t newest_index() const { return count_ - 1; }
 
+  // The slot of the running total of `s` for candle position `pos` in a function with this
+  // lookback, registered on first use. Totals with the same range, period, lookback and
+  // position are the same number, so detectors sharing one ring share them. Registration is
+  // bookkeeping, hence const. REQUIRES: called right after the push() of the candle evaluated.
+  std::uint16_t register_total(const CandleSetting& s, std::int64_t lookback, int pos) const {
+    const TotalKey k{static_cast<std::int32_t>(lookback), static_cast<std::uint8_t>(s.range),
+                     static_cast<std::uint8_t>(s.avg_period), static_cast<std::uint8_t>(pos)};
+    for (std::size_t i = 0; i < keys_.size(); ++i)
+      if (keys_[i] == k) return static_cast<std::uint16_t>(i);
+    keys_.push_back(k);
+    totals_.push_back(0);
+    if (newest_index() == lookback) start(k, totals_.back());
+    return static_cast<std::uint16_t>(keys_.size() - 1);
+  }
+  // The running total in `slot`.
+  double total(std::uint16_t slot) const { return totals_[slot]; }
+  // Number of distinct totals registered.
+  std::size_t total_count() const { return keys_.size(); }
+
  private:
+  struct TotalKey {
+    std::int32_t lookback;
+    std::uint8_t range, avg_period, pos;
+    bool operator==(const TotalKey&) const = default;
+  };
+  static double range_of(const TotalKey& k, const Candle& c) {
+    return candle_range(static_cast<CandleRange>(k.range), c);
+  }
+  // TA-Lib first sums the total oldest-to-newest at the function's first output bar.
+  void start(const TotalKey& k, double& total) const {
+    total = 0;
+    for (int i = k.pos + k.avg_period; i > k.pos; --i) total += range_of(k, (*this)[i]);
+  }
+  // Then it moves it by `total += range(entering) - range(leaving)` (difference first), exactly
+  // as TA-Lib does, because the rounding history decides ties at the last ulp. After the
+  // previous output TA-Lib added the candle that was then at `pos` (now pos + 1) and removed
+  // the one avg_period older.
+  void advance(const TotalKey& k, double& total) const {
+    const std::int64_t n = newest_index();
+    if (n < k.lookback) return;
+    if (n == k.lookback) {
+      start(k, total);
+      return;
+    }
+    total += range_of(k, (*this)[k.pos + 1]) - range_of(k, (*this)[k.pos + 1 + k.avg_period]);
+  }
+
   static constexpr std::size_t kMask = kCapacity - 1;
   std::array<Candle, kCapacity> buf_{};
   std::int64_t count_ = 0;
+  mutable std::vector<TotalKey> keys_;
+  mutable std::vector<double> totals_;
 };
 
-// TA-Lib keeps, inside each CDL function, one running total per (setting, candle position).
-// The total for the candle `pos` steps before the newest covers the avg_period candles before
-// that candle. It is first summed oldest-to-newest at the function's first output bar, then
-// moved by `total += range(entering) - range(leaving)` (difference first), exactly as TA-Lib
-// does, because the rounding history decides ties at the last ulp.
+// TA-Lib keeps, inside each CDL function, one running total per (setting, candle position):
+// for the candle `pos` steps before the newest it covers the avg_period candles before that
+// candle. The totals live in the CandleRing (see CandleRing::register_total); this is a
+// detector's handle to one of them.
 //
-// Streaming form: call advance() once per new candle, before evaluating it. It starts the total
-// when the newest index equals `lookback`, and rolls it forward afterwards. The total for the
-// newest bar depends only on older candles, so a revised newest candle needs no undo: on a
-// revision simply do not call advance() again.
+// Streaming form: call advance() once per new candle, before evaluating it (the first call
+// registers the total; the ring moves it on every push). The total for the newest bar depends
+// only on older candles, so a revised newest candle needs no undo: on a revision simply do not
+// call advance() again.
 class CandleTotal {
  public:
   // REQUIRES: the newest candle of `r` is new since the previous call; lookback is the
   // function's lookback; pos is the candle position in the pattern (0 = newest).
   void advance(const CandleSetting& s, const CandleRing& r, std::int64_t lookback, int pos) {
-    const std::int64_t n = r.newest_index();
-    if (n < lookback) return;
-    if (n == lookback) {
-      total_ = 0;
-      for (int k = pos + s.avg_period; k > pos; --k) total_ += candle_range(s.range, r[k]);
-      return;
-    }
-    // After the previous output TA-Lib added the candle that was then at `pos` (now pos + 1)
-    // and removed the one avg_period older.
-    total_ += candle_range(s.range, r[pos + 1]) - candle_range(s.range, r[pos + 1 + s.avg_period]);
+    if (slot_ == kUnset) slot_ = r.register_total(s, lookback, pos);
   }
-  // The running total (meaningful once the newest index >= lookback).
-  double value() const { return total_; }
   // The setting's reference value for candle `c` (which must be the candle at `pos`).
-  double average(const CandleSetting& s, const Candle& c) const {
-    return candle_average(s, total_, c);
+  double average(const CandleRing& r, const CandleSetting& s, const Candle& c) const {
+    return candle_average(s, r.total(slot_), c);
   }
 
  private:
-  double total_ = 0;
+  static constexpr std::uint16_t kUnset = 0xffff;
+  std::uint16_t slot_ = kUnset;
 };
 
 }  // namespace tickstock::detail

@@ -22,7 +22,7 @@ class CdlAbandonedBaby {
            2;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlAbandonedBaby(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlAbandonedBaby(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -38,9 +38,9 @@ class CdlAbandonedBaby {
     const Candle& c2 = r[1];
     const Candle& c3 = r[0];
     const double pen = p.penetration;
-    if (real_body(c1) > body_long_.average(s.body_long, c1) &&
-        real_body(c2) <= body_doji_.average(s.body_doji, c2) &&
-        real_body(c3) > body_short_.average(s.body_short, c3) &&
+    if (real_body(c1) > body_long_.average(r, s.body_long, c1) &&
+        real_body(c2) <= body_doji_.average(r, s.body_doji, c2) &&
+        real_body(c3) > body_short_.average(r, s.body_short, c3) &&
         ((color(c1) == 1 && color(c3) == -1 && c3.close < c1.close - real_body(c1) * pen &&
           candle_gap_up(c2, c1) && candle_gap_down(c3, c2)) ||
          (color(c1) == -1 && color(c3) == 1 && c3.close > c1.close + real_body(c1) * pen &&
@@ -50,7 +50,7 @@ class CdlAbandonedBaby {
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_long_;   // BodyLong of the 1st candle
   CandleTotal body_doji_;   // BodyDoji of the 2nd candle
   CandleTotal body_short_;  // BodyShort of the 3rd candle

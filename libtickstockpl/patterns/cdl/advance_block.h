@@ -25,7 +25,7 @@ class CdlAdvanceBlock {
            2;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlAdvanceBlock(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlAdvanceBlock(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -46,29 +46,29 @@ class CdlAdvanceBlock {
     const Candle& c3 = r[0];
     if (color(c1) == 1 && color(c2) == 1 && color(c3) == 1 && c3.close > c2.close &&
         c2.close > c1.close && c2.open > c1.open &&
-        c2.open <= c1.close + near_[2].average(s.near, c1) && c3.open > c2.open &&
-        c3.open <= c2.close + near_[1].average(s.near, c2) &&
-        real_body(c1) > body_long_.average(s.body_long, c1) &&
-        upper_shadow(c1) < ss_[2].average(s.shadow_short, c1) &&
+        c2.open <= c1.close + near_[2].average(r, s.near, c1) && c3.open > c2.open &&
+        c3.open <= c2.close + near_[1].average(r, s.near, c2) &&
+        real_body(c1) > body_long_.average(r, s.body_long, c1) &&
+        upper_shadow(c1) < ss_[2].average(r, s.shadow_short, c1) &&
         (
             // 2nd far smaller than the 1st and the 3rd not longer than the 2nd.
-            (real_body(c2) < real_body(c1) - far_[2].average(s.far, c1) &&
-             real_body(c3) < real_body(c2) + near_[1].average(s.near, c2)) ||
+            (real_body(c2) < real_body(c1) - far_[2].average(r, s.far, c1) &&
+             real_body(c3) < real_body(c2) + near_[1].average(r, s.near, c2)) ||
             // 3rd far smaller than the 2nd.
-            (real_body(c3) < real_body(c2) - far_[1].average(s.far, c2)) ||
+            (real_body(c3) < real_body(c2) - far_[1].average(r, s.far, c2)) ||
             // Shrinking bodies with an upper shadow on the 2nd or 3rd.
             (real_body(c3) < real_body(c2) && real_body(c2) < real_body(c1) &&
-             (upper_shadow(c3) > ss_[0].average(s.shadow_short, c3) ||
-              upper_shadow(c2) > ss_[1].average(s.shadow_short, c2))) ||
+             (upper_shadow(c3) > ss_[0].average(r, s.shadow_short, c3) ||
+              upper_shadow(c2) > ss_[1].average(r, s.shadow_short, c2))) ||
             // Smaller 3rd body with a long upper shadow.
             (real_body(c3) < real_body(c2) &&
-             upper_shadow(c3) > shadow_long_.average(s.shadow_long, c3))))
+             upper_shadow(c3) > shadow_long_.average(r, s.shadow_long, c3))))
       return -100;
     return 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   std::array<CandleTotal, 3> ss_;    // ShadowShort by candle position (0 = newest)
   CandleTotal shadow_long_;          // ShadowLong of the 3rd candle (TA-Lib's 2nd one is unread)
   std::array<CandleTotal, 3> near_;  // Near by candle position; [1] and [2] are used

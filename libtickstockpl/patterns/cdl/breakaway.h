@@ -18,7 +18,7 @@ class CdlBreakaway {
     return p.candles.body_long.avg_period + 4;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlBreakaway(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlBreakaway(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -31,7 +31,7 @@ class CdlBreakaway {
     const Candle& c3 = r[2];
     const Candle& c4 = r[1];
     const Candle& c5 = r[0];
-    if (real_body(c1) > body_long_.average(s.body_long, c1) && color(c1) == color(c2) &&
+    if (real_body(c1) > body_long_.average(r, s.body_long, c1) && color(c1) == color(c2) &&
         color(c2) == color(c4) && color(c4) == -color(c5) &&
         ((color(c1) == -1 && real_body_gap_down(c2, c1) && c3.high < c2.high && c3.low < c2.low &&
           c4.high < c3.high && c4.low < c3.low && c5.close > c2.open && c5.close < c1.close) ||
@@ -42,7 +42,7 @@ class CdlBreakaway {
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_long_;  // BodyLong of the 1st candle
 };
 

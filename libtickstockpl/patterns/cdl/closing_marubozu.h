@@ -19,7 +19,7 @@ class CdlClosingMarubozu {
     return std::max(p.candles.body_long.avg_period, p.candles.shadow_very_short.avg_period);
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlClosingMarubozu(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlClosingMarubozu(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -31,15 +31,15 @@ class CdlClosingMarubozu {
     }
     if (r.newest_index() < lookback_) return 0;
     const Candle& c = r[0];
-    if (real_body(c) > body_long_.average(s.body_long, c) &&
-        ((color(c) == 1 && upper_shadow(c) < svs_.average(s.shadow_very_short, c)) ||
-         (color(c) == -1 && lower_shadow(c) < svs_.average(s.shadow_very_short, c))))
+    if (real_body(c) > body_long_.average(r, s.body_long, c) &&
+        ((color(c) == 1 && upper_shadow(c) < svs_.average(r, s.shadow_very_short, c)) ||
+         (color(c) == -1 && lower_shadow(c) < svs_.average(r, s.shadow_very_short, c))))
       return color(c) * 100;
     return 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_long_;  // BodyLong of the candle
   CandleTotal svs_;        // ShadowVeryShort of the candle
 };

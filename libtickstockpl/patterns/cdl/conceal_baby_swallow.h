@@ -20,7 +20,7 @@ class CdlConcealBabySwallow {
     return p.candles.shadow_very_short.avg_period + 3;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlConcealBabySwallow(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlConcealBabySwallow(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -35,18 +35,18 @@ class CdlConcealBabySwallow {
     const Candle& c3 = r[1];
     const Candle& c4 = r[0];
     if (color(c1) == -1 && color(c2) == -1 && color(c3) == -1 && color(c4) == -1 &&
-        lower_shadow(c1) < svs_[3].average(svs, c1) &&
-        upper_shadow(c1) < svs_[3].average(svs, c1) &&
-        lower_shadow(c2) < svs_[2].average(svs, c2) &&
-        upper_shadow(c2) < svs_[2].average(svs, c2) && real_body_gap_down(c3, c2) &&
-        upper_shadow(c3) > svs_[1].average(svs, c3) && c3.high > c2.close && c4.high > c3.high &&
+        lower_shadow(c1) < svs_[3].average(r, svs, c1) &&
+        upper_shadow(c1) < svs_[3].average(r, svs, c1) &&
+        lower_shadow(c2) < svs_[2].average(r, svs, c2) &&
+        upper_shadow(c2) < svs_[2].average(r, svs, c2) && real_body_gap_down(c3, c2) &&
+        upper_shadow(c3) > svs_[1].average(r, svs, c3) && c3.high > c2.close && c4.high > c3.high &&
         c4.low < c3.low)
       return 100;
     return 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   std::array<CandleTotal, 4> svs_;  // ShadowVeryShort by candle position; [1]..[3] are used
 };
 

@@ -20,7 +20,7 @@ class CdlCounterattack {
     return std::max(p.candles.equal.avg_period, p.candles.body_long.avg_period) + 1;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlCounterattack(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlCounterattack(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -33,16 +33,16 @@ class CdlCounterattack {
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[1];
     const Candle& c2 = r[0];
-    if (color(c1) == -color(c2) && real_body(c1) > body_long_[1].average(s.body_long, c1) &&
-        real_body(c2) > body_long_[0].average(s.body_long, c2) &&
-        c2.close <= c1.close + equal_.average(s.equal, c1) &&
-        c2.close >= c1.close - equal_.average(s.equal, c1))
+    if (color(c1) == -color(c2) && real_body(c1) > body_long_[1].average(r, s.body_long, c1) &&
+        real_body(c2) > body_long_[0].average(r, s.body_long, c2) &&
+        c2.close <= c1.close + equal_.average(r, s.equal, c1) &&
+        c2.close >= c1.close - equal_.average(r, s.equal, c1))
       return color(c2) * 100;
     return 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal equal_;                     // Equal of the 1st candle
   std::array<CandleTotal, 2> body_long_;  // BodyLong by candle position (0 = newest)
 };

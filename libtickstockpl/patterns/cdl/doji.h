@@ -17,7 +17,7 @@ class CdlDoji {
     return p.candles.body_doji.avg_period;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlDoji(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlDoji(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -26,11 +26,11 @@ class CdlDoji {
     if (fresh) body_doji_.advance(s.body_doji, r, lookback_, 0);
     if (r.newest_index() < lookback_) return 0;
     const Candle& c = r[0];
-    return real_body(c) <= body_doji_.average(s.body_doji, c) ? 100 : 0;
+    return real_body(c) <= body_doji_.average(r, s.body_doji, c) ? 100 : 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_doji_;  // BodyDoji of the candle
 };
 

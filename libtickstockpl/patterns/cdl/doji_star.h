@@ -19,7 +19,7 @@ class CdlDojiStar {
     return std::max(p.candles.body_doji.avg_period, p.candles.body_long.avg_period) + 1;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlDojiStar(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlDojiStar(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -32,8 +32,8 @@ class CdlDojiStar {
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[1];
     const Candle& c2 = r[0];
-    if (real_body(c1) > body_long_.average(s.body_long, c1) &&
-        real_body(c2) <= body_doji_.average(s.body_doji, c2) &&
+    if (real_body(c1) > body_long_.average(r, s.body_long, c1) &&
+        real_body(c2) <= body_doji_.average(r, s.body_doji, c2) &&
         ((color(c1) == 1 && real_body_gap_up(c2, c1)) ||
          (color(c1) == -1 && real_body_gap_down(c2, c1))))
       return -color(c1) * 100;
@@ -41,7 +41,7 @@ class CdlDojiStar {
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_long_;  // BodyLong of the 1st candle
   CandleTotal body_doji_;  // BodyDoji of the 2nd candle
 };

@@ -18,7 +18,7 @@ class CdlDragonflyDoji {
     return std::max(p.candles.body_doji.avg_period, p.candles.shadow_very_short.avg_period);
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlDragonflyDoji(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlDragonflyDoji(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -30,15 +30,15 @@ class CdlDragonflyDoji {
     }
     if (r.newest_index() < lookback_) return 0;
     const Candle& c = r[0];
-    if (real_body(c) <= body_doji_.average(s.body_doji, c) &&
-        upper_shadow(c) < svs_.average(s.shadow_very_short, c) &&
-        lower_shadow(c) > svs_.average(s.shadow_very_short, c))
+    if (real_body(c) <= body_doji_.average(r, s.body_doji, c) &&
+        upper_shadow(c) < svs_.average(r, s.shadow_very_short, c) &&
+        lower_shadow(c) > svs_.average(r, s.shadow_very_short, c))
       return 100;
     return 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_doji_;  // BodyDoji of the candle
   CandleTotal svs_;        // ShadowVeryShort of the candle
 };

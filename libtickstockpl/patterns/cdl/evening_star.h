@@ -19,7 +19,7 @@ class CdlEveningStar {
     return std::max(p.candles.body_short.avg_period, p.candles.body_long.avg_period) + 2;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlEveningStar(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlEveningStar(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -34,16 +34,16 @@ class CdlEveningStar {
     const Candle& c1 = r[2];
     const Candle& c2 = r[1];
     const Candle& c3 = r[0];
-    if (real_body(c1) > body_long_.average(s.body_long, c1) && color(c1) == 1 &&
-        real_body(c2) <= body_short2_.average(s.body_short, c2) && real_body_gap_up(c2, c1) &&
-        real_body(c3) > body_short3_.average(s.body_short, c3) && color(c3) == -1 &&
+    if (real_body(c1) > body_long_.average(r, s.body_long, c1) && color(c1) == 1 &&
+        real_body(c2) <= body_short2_.average(r, s.body_short, c2) && real_body_gap_up(c2, c1) &&
+        real_body(c3) > body_short3_.average(r, s.body_short, c3) && color(c3) == -1 &&
         c3.close < c1.close - real_body(c1) * p.penetration)
       return -100;
     return 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_long_;    // BodyLong of the 1st candle
   CandleTotal body_short2_;  // BodyShort of the 2nd candle
   CandleTotal body_short3_;  // BodyShort of the 3rd candle

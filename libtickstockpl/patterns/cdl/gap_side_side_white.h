@@ -20,7 +20,7 @@ class CdlGapSideSideWhite {
     return std::max(p.candles.near.avg_period, p.candles.equal.avg_period) + 2;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlGapSideSideWhite(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlGapSideSideWhite(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -37,16 +37,16 @@ class CdlGapSideSideWhite {
     if (((real_body_gap_up(c2, c1) && real_body_gap_up(c3, c1)) ||
          (real_body_gap_down(c2, c1) && real_body_gap_down(c3, c1))) &&
         color(c2) == 1 && color(c3) == 1 &&
-        real_body(c3) >= real_body(c2) - near_.average(s.near, c2) &&
-        real_body(c3) <= real_body(c2) + near_.average(s.near, c2) &&
-        c3.open >= c2.open - equal_.average(s.equal, c2) &&
-        c3.open <= c2.open + equal_.average(s.equal, c2))
+        real_body(c3) >= real_body(c2) - near_.average(r, s.near, c2) &&
+        real_body(c3) <= real_body(c2) + near_.average(r, s.near, c2) &&
+        c3.open >= c2.open - equal_.average(r, s.equal, c2) &&
+        c3.open <= c2.open + equal_.average(r, s.equal, c2))
       return real_body_gap_up(c2, c1) ? 100 : -100;
     return 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal near_;   // Near of the 2nd candle
   CandleTotal equal_;  // Equal of the 2nd candle
 };

@@ -23,7 +23,7 @@ class CdlHammer {
            1;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlHammer(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlHammer(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -38,16 +38,16 @@ class CdlHammer {
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[1];
     const Candle& c2 = r[0];
-    if (real_body(c2) < body_short_.average(s.body_short, c2) &&
-        lower_shadow(c2) > shadow_long_.average(s.shadow_long, c2) &&
-        upper_shadow(c2) < svs_.average(s.shadow_very_short, c2) &&
-        std::min(c2.close, c2.open) <= c1.low + near_.average(s.near, c1))
+    if (real_body(c2) < body_short_.average(r, s.body_short, c2) &&
+        lower_shadow(c2) > shadow_long_.average(r, s.shadow_long, c2) &&
+        upper_shadow(c2) < svs_.average(r, s.shadow_very_short, c2) &&
+        std::min(c2.close, c2.open) <= c1.low + near_.average(r, s.near, c1))
       return 100;
     return 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_short_;   // BodyShort of the candle
   CandleTotal shadow_long_;  // ShadowLong of the candle
   CandleTotal svs_;          // ShadowVeryShort of the candle

@@ -23,7 +23,7 @@ class HaramiDetector {
     return std::max((p.candles.*Second).avg_period, p.candles.body_long.avg_period) + 1;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit HaramiDetector(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit HaramiDetector(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -37,8 +37,8 @@ class HaramiDetector {
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[1];
     const Candle& c2 = r[0];
-    if (!(real_body(c1) > body_long_.average(s.body_long, c1) &&
-          real_body(c2) <= second_.average(second, c2)))
+    if (!(real_body(c1) > body_long_.average(r, s.body_long, c1) &&
+          real_body(c2) <= second_.average(r, second, c2)))
       return 0;
     const double top1 = std::max(c1.close, c1.open);
     const double bottom1 = std::min(c1.close, c1.open);
@@ -51,7 +51,7 @@ class HaramiDetector {
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_long_;  // BodyLong of the 1st candle
   CandleTotal second_;     // `Second` (BodyShort or BodyDoji) of the 2nd candle
 };

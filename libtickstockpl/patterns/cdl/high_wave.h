@@ -18,7 +18,7 @@ class CdlHighWave {
     return std::max(p.candles.body_short.avg_period, p.candles.shadow_very_long.avg_period);
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlHighWave(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlHighWave(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -30,15 +30,15 @@ class CdlHighWave {
     }
     if (r.newest_index() < lookback_) return 0;
     const Candle& c = r[0];
-    if (real_body(c) < body_short_.average(s.body_short, c) &&
-        upper_shadow(c) > svl_.average(s.shadow_very_long, c) &&
-        lower_shadow(c) > svl_.average(s.shadow_very_long, c))
+    if (real_body(c) < body_short_.average(r, s.body_short, c) &&
+        upper_shadow(c) > svl_.average(r, s.shadow_very_long, c) &&
+        lower_shadow(c) > svl_.average(r, s.shadow_very_long, c))
       return color(c) * 100;
     return 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_short_;  // BodyShort of the candle
   CandleTotal svl_;         // ShadowVeryLong of the candle
 };

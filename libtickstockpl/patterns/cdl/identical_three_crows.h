@@ -20,7 +20,7 @@ class CdlIdenticalThreeCrows {
     return std::max(s.shadow_very_short.avg_period, s.equal.avg_period) + 2;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlIdenticalThreeCrows(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlIdenticalThreeCrows(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -38,14 +38,14 @@ class CdlIdenticalThreeCrows {
     const Candle& c2 = r[2];
     const Candle& c1 = r[1];
     const Candle& c0 = r[0];
-    const double equal2 = equal2_.average(s.equal, c2);
-    const double equal1 = equal1_.average(s.equal, c1);
+    const double equal2 = equal2_.average(r, s.equal, c2);
+    const double equal1 = equal1_.average(r, s.equal, c1);
     const bool hit = color(c2) == -1 &&
-                     lower_shadow(c2) < shadow_very_short2_.average(s.shadow_very_short, c2) &&
+                     lower_shadow(c2) < shadow_very_short2_.average(r, s.shadow_very_short, c2) &&
                      color(c1) == -1 &&
-                     lower_shadow(c1) < shadow_very_short1_.average(s.shadow_very_short, c1) &&
+                     lower_shadow(c1) < shadow_very_short1_.average(r, s.shadow_very_short, c1) &&
                      color(c0) == -1 &&
-                     lower_shadow(c0) < shadow_very_short0_.average(s.shadow_very_short, c0) &&
+                     lower_shadow(c0) < shadow_very_short0_.average(r, s.shadow_very_short, c0) &&
                      c2.close > c1.close && c1.close > c0.close && c1.open <= c2.close + equal2 &&
                      c1.open >= c2.close - equal2 && c0.open <= c1.close + equal1 &&
                      c0.open >= c1.close - equal1;
@@ -53,7 +53,7 @@ class CdlIdenticalThreeCrows {
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal shadow_very_short2_;  // ShadowVeryShort of the first candle
   CandleTotal shadow_very_short1_;  // ShadowVeryShort of the second candle
   CandleTotal shadow_very_short0_;  // ShadowVeryShort of the third candle

@@ -19,7 +19,7 @@ class CdlKicking {
     return std::max(s.shadow_very_short.avg_period, s.body_long.avg_period) + 1;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlKicking(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlKicking(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -35,19 +35,19 @@ class CdlKicking {
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[1];
     const Candle& c0 = r[0];
-    const double very_short1 = shadow_very_short1_.average(s.shadow_very_short, c1);
-    const double very_short0 = shadow_very_short0_.average(s.shadow_very_short, c0);
+    const double very_short1 = shadow_very_short1_.average(r, s.shadow_very_short, c1);
+    const double very_short0 = shadow_very_short0_.average(r, s.shadow_very_short, c0);
     const bool hit =
-        color(c1) == -color(c0) && real_body(c1) > body_long1_.average(s.body_long, c1) &&
+        color(c1) == -color(c0) && real_body(c1) > body_long1_.average(r, s.body_long, c1) &&
         upper_shadow(c1) < very_short1 && lower_shadow(c1) < very_short1 &&
-        real_body(c0) > body_long0_.average(s.body_long, c0) && upper_shadow(c0) < very_short0 &&
+        real_body(c0) > body_long0_.average(r, s.body_long, c0) && upper_shadow(c0) < very_short0 &&
         lower_shadow(c0) < very_short0 &&
         ((color(c1) == -1 && candle_gap_up(c0, c1)) || (color(c1) == 1 && candle_gap_down(c0, c1)));
     return hit ? color(c0) * 100 : 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal shadow_very_short1_;  // ShadowVeryShort of the first candle
   CandleTotal shadow_very_short0_;  // ShadowVeryShort of the second candle
   CandleTotal body_long1_;          // BodyLong of the first candle

@@ -19,7 +19,7 @@ class CdlLadderBottom {
     return s.shadow_very_short.avg_period + 4;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlLadderBottom(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlLadderBottom(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -38,13 +38,13 @@ class CdlLadderBottom {
     const bool hit = color(c4) == -1 && color(c3) == -1 && color(c2) == -1 && c4.open > c3.open &&
                      c3.open > c2.open && c4.close > c3.close && c3.close > c2.close &&
                      color(c1) == -1 &&
-                     upper_shadow(c1) > shadow_very_short_.average(s.shadow_very_short, c1) &&
+                     upper_shadow(c1) > shadow_very_short_.average(r, s.shadow_very_short, c1) &&
                      color(c0) == 1 && c0.open > c1.open && c0.close > c1.high;
     return hit ? 100 : 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal shadow_very_short_;  // ShadowVeryShort of the fourth candle
 };
 

@@ -19,7 +19,7 @@ class CdlLongLine {
     return std::max(s.body_long.avg_period, s.shadow_short.avg_period);
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlLongLine(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlLongLine(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -32,14 +32,14 @@ class CdlLongLine {
     }
     if (r.newest_index() < lookback_) return 0;
     const Candle& c0 = r[0];
-    const double shadow_short = shadow_short_.average(s.shadow_short, c0);
-    const bool hit = real_body(c0) > body_long_.average(s.body_long, c0) &&
+    const double shadow_short = shadow_short_.average(r, s.shadow_short, c0);
+    const bool hit = real_body(c0) > body_long_.average(r, s.body_long, c0) &&
                      upper_shadow(c0) < shadow_short && lower_shadow(c0) < shadow_short;
     return hit ? color(c0) * 100 : 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_long_;     // BodyLong of the first candle
   CandleTotal shadow_short_;  // ShadowShort of the first candle
 };

@@ -21,7 +21,7 @@ class CdlMatHold {
     return std::max(s.body_short.avg_period, s.body_long.avg_period) + 4;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlMatHold(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlMatHold(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -41,10 +41,10 @@ class CdlMatHold {
     const Candle& c1 = r[1];
     const Candle& c0 = r[0];
     const double floor4 = c4.close - real_body(c4) * p.penetration;
-    const bool hit = real_body(c4) > body_long4_.average(s.body_long, c4) &&
-                     real_body(c3) < body_short3_.average(s.body_short, c3) &&
-                     real_body(c2) < body_short2_.average(s.body_short, c2) &&
-                     real_body(c1) < body_short1_.average(s.body_short, c1) && color(c4) == 1 &&
+    const bool hit = real_body(c4) > body_long4_.average(r, s.body_long, c4) &&
+                     real_body(c3) < body_short3_.average(r, s.body_short, c3) &&
+                     real_body(c2) < body_short2_.average(r, s.body_short, c2) &&
+                     real_body(c1) < body_short1_.average(r, s.body_short, c1) && color(c4) == 1 &&
                      color(c3) == -1 && color(c0) == 1 && real_body_gap_up(c3, c4) &&
                      std::min(c2.open, c2.close) < c4.close &&
                      std::min(c1.open, c1.close) < c4.close &&
@@ -56,7 +56,7 @@ class CdlMatHold {
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_long4_;   // BodyLong of the first candle
   CandleTotal body_short3_;  // BodyShort of the second candle
   CandleTotal body_short2_;  // BodyShort of the third candle

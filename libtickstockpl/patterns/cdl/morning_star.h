@@ -21,7 +21,7 @@ class CdlMorningStar {
     return std::max(s.body_short.avg_period, s.body_long.avg_period) + 2;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlMorningStar(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlMorningStar(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -37,16 +37,16 @@ class CdlMorningStar {
     const Candle& c2 = r[2];
     const Candle& c1 = r[1];
     const Candle& c0 = r[0];
-    const bool hit = real_body(c2) > body_long_.average(s.body_long, c2) && color(c2) == -1 &&
-                     real_body(c1) <= body_short1_.average(s.body_short, c1) &&
+    const bool hit = real_body(c2) > body_long_.average(r, s.body_long, c2) && color(c2) == -1 &&
+                     real_body(c1) <= body_short1_.average(r, s.body_short, c1) &&
                      real_body_gap_down(c1, c2) &&
-                     real_body(c0) > body_short0_.average(s.body_short, c0) && color(c0) == 1 &&
+                     real_body(c0) > body_short0_.average(r, s.body_short, c0) && color(c0) == 1 &&
                      c0.close > c2.close + real_body(c2) * p.penetration;
     return hit ? 100 : 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_long_;    // BodyLong of the first candle
   CandleTotal body_short1_;  // BodyShort of the second candle
   CandleTotal body_short0_;  // BodyShort of the third candle

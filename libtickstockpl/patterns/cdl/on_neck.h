@@ -20,7 +20,7 @@ class CdlOnNeck {
     return std::max(s.equal.avg_period, s.body_long.avg_period) + 1;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlOnNeck(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlOnNeck(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -34,15 +34,15 @@ class CdlOnNeck {
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[1];
     const Candle& c0 = r[0];
-    const double equal = equal_.average(s.equal, c1);
-    const bool hit = color(c1) == -1 && real_body(c1) > body_long_.average(s.body_long, c1) &&
+    const double equal = equal_.average(r, s.equal, c1);
+    const bool hit = color(c1) == -1 && real_body(c1) > body_long_.average(r, s.body_long, c1) &&
                      color(c0) == 1 && c0.open < c1.low && c0.close <= c1.low + equal &&
                      c0.close >= c1.low - equal;
     return hit ? -100 : 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal equal_;      // Equal of the first candle
   CandleTotal body_long_;  // BodyLong of the first candle
 };

@@ -19,7 +19,7 @@ class CdlPiercing {
     return s.body_long.avg_period + 1;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlPiercing(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlPiercing(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -33,15 +33,15 @@ class CdlPiercing {
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[1];
     const Candle& c0 = r[0];
-    const bool hit = color(c1) == -1 && real_body(c1) > body_long1_.average(s.body_long, c1) &&
-                     color(c0) == 1 && real_body(c0) > body_long0_.average(s.body_long, c0) &&
+    const bool hit = color(c1) == -1 && real_body(c1) > body_long1_.average(r, s.body_long, c1) &&
+                     color(c0) == 1 && real_body(c0) > body_long0_.average(r, s.body_long, c0) &&
                      c0.open < c1.low && c0.close < c1.open &&
                      c0.close > c1.close + real_body(c1) * 0.5;
     return hit ? 100 : 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_long1_;  // BodyLong of the first candle
   CandleTotal body_long0_;  // BodyLong of the second candle
 };

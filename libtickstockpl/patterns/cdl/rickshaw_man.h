@@ -19,7 +19,7 @@ class CdlRickshawMan {
     return std::max(std::max(s.body_doji.avg_period, s.shadow_long.avg_period), s.near.avg_period);
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlRickshawMan(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlRickshawMan(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -33,10 +33,10 @@ class CdlRickshawMan {
     }
     if (r.newest_index() < lookback_) return 0;
     const Candle& c0 = r[0];
-    const double shadow_long = shadow_long_.average(s.shadow_long, c0);
-    const double near = near_.average(s.near, c0);
+    const double shadow_long = shadow_long_.average(r, s.shadow_long, c0);
+    const double near = near_.average(r, s.near, c0);
     const double mid = c0.low + high_low(c0) / 2;
-    const bool hit = real_body(c0) <= body_doji_.average(s.body_doji, c0) &&
+    const bool hit = real_body(c0) <= body_doji_.average(r, s.body_doji, c0) &&
                      lower_shadow(c0) > shadow_long && upper_shadow(c0) > shadow_long &&
                      std::min(c0.open, c0.close) <= mid + near &&
                      std::max(c0.open, c0.close) >= mid - near;
@@ -44,7 +44,7 @@ class CdlRickshawMan {
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_doji_;    // BodyDoji of the first candle
   CandleTotal shadow_long_;  // ShadowLong of the first candle
   CandleTotal near_;         // Near of the first candle

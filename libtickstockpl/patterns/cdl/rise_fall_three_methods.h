@@ -20,7 +20,7 @@ class CdlRiseFallThreeMethods {
     return std::max(s.body_short.avg_period, s.body_long.avg_period) + 4;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlRiseFallThreeMethods(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlRiseFallThreeMethods(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -43,11 +43,11 @@ class CdlRiseFallThreeMethods {
     // TA-Lib folds both directions into one test by multiplying prices by the first colour.
     const double k = color(c4);
     const bool hit =
-        real_body(c4) > body_long4_.average(s.body_long, c4) &&
-        real_body(c3) < body_short3_.average(s.body_short, c3) &&
-        real_body(c2) < body_short2_.average(s.body_short, c2) &&
-        real_body(c1) < body_short1_.average(s.body_short, c1) &&
-        real_body(c0) > body_long0_.average(s.body_long, c0) && color(c4) == -color(c3) &&
+        real_body(c4) > body_long4_.average(r, s.body_long, c4) &&
+        real_body(c3) < body_short3_.average(r, s.body_short, c3) &&
+        real_body(c2) < body_short2_.average(r, s.body_short, c2) &&
+        real_body(c1) < body_short1_.average(r, s.body_short, c1) &&
+        real_body(c0) > body_long0_.average(r, s.body_long, c0) && color(c4) == -color(c3) &&
         color(c3) == color(c2) && color(c2) == color(c1) && color(c1) == -color(c0) &&
         std::min(c3.open, c3.close) < c4.high && std::max(c3.open, c3.close) > c4.low &&
         std::min(c2.open, c2.close) < c4.high && std::max(c2.open, c2.close) > c4.low &&
@@ -58,7 +58,7 @@ class CdlRiseFallThreeMethods {
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_long4_;   // BodyLong of the first candle
   CandleTotal body_short3_;  // BodyShort of the second candle
   CandleTotal body_short2_;  // BodyShort of the third candle

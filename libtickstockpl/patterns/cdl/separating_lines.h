@@ -21,7 +21,7 @@ class CdlSeparatingLines {
            1;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlSeparatingLines(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlSeparatingLines(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -36,18 +36,18 @@ class CdlSeparatingLines {
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[1];
     const Candle& c0 = r[0];
-    const double equal = equal_.average(s.equal, c1);
-    const double very_short = shadow_very_short_.average(s.shadow_very_short, c0);
+    const double equal = equal_.average(r, s.equal, c1);
+    const double very_short = shadow_very_short_.average(r, s.shadow_very_short, c0);
     const bool hit = color(c1) == -color(c0) && c0.open <= c1.open + equal &&
                      c0.open >= c1.open - equal &&
-                     real_body(c0) > body_long_.average(s.body_long, c0) &&
+                     real_body(c0) > body_long_.average(r, s.body_long, c0) &&
                      ((color(c0) == 1 && lower_shadow(c0) < very_short) ||
                       (color(c0) == -1 && upper_shadow(c0) < very_short));
     return hit ? color(c0) * 100 : 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal shadow_very_short_;  // ShadowVeryShort of the second candle
   CandleTotal body_long_;          // BodyLong of the second candle
   CandleTotal equal_;              // Equal of the first candle

@@ -21,7 +21,7 @@ class CdlShootingStar {
            1;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlShootingStar(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlShootingStar(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -36,15 +36,15 @@ class CdlShootingStar {
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[1];
     const Candle& c0 = r[0];
-    const bool hit = real_body(c0) < body_short_.average(s.body_short, c0) &&
-                     upper_shadow(c0) > shadow_long_.average(s.shadow_long, c0) &&
-                     lower_shadow(c0) < shadow_very_short_.average(s.shadow_very_short, c0) &&
+    const bool hit = real_body(c0) < body_short_.average(r, s.body_short, c0) &&
+                     upper_shadow(c0) > shadow_long_.average(r, s.shadow_long, c0) &&
+                     lower_shadow(c0) < shadow_very_short_.average(r, s.shadow_very_short, c0) &&
                      real_body_gap_up(c0, c1);
     return hit ? -100 : 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_short_;         // BodyShort of the second candle
   CandleTotal shadow_long_;        // ShadowLong of the second candle
   CandleTotal shadow_very_short_;  // ShadowVeryShort of the second candle

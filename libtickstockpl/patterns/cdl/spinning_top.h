@@ -18,7 +18,7 @@ class CdlSpinningTop {
     return s.body_short.avg_period;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlSpinningTop(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlSpinningTop(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -31,13 +31,13 @@ class CdlSpinningTop {
     if (r.newest_index() < lookback_) return 0;
     const Candle& c0 = r[0];
     const double body = real_body(c0);
-    const bool hit = body < body_short_.average(s.body_short, c0) && upper_shadow(c0) > body &&
+    const bool hit = body < body_short_.average(r, s.body_short, c0) && upper_shadow(c0) > body &&
                      lower_shadow(c0) > body;
     return hit ? color(c0) * 100 : 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_short_;  // BodyShort of the first candle
 };
 

@@ -18,7 +18,7 @@ class CdlStickSandwich {
     return s.equal.avg_period + 2;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlStickSandwich(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlStickSandwich(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -32,14 +32,14 @@ class CdlStickSandwich {
     const Candle& c2 = r[2];
     const Candle& c1 = r[1];
     const Candle& c0 = r[0];
-    const double equal = equal_.average(s.equal, c2);
+    const double equal = equal_.average(r, s.equal, c2);
     const bool hit = color(c2) == -1 && color(c1) == 1 && color(c0) == -1 && c1.low > c2.close &&
                      c0.close <= c2.close + equal && c0.close >= c2.close - equal;
     return hit ? 100 : 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal equal_;  // Equal of the first candle
 };
 

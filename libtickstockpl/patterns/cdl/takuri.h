@@ -20,7 +20,7 @@ class CdlTakuri {
                     s.shadow_very_long.avg_period);
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlTakuri(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlTakuri(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -34,14 +34,14 @@ class CdlTakuri {
     }
     if (r.newest_index() < lookback_) return 0;
     const Candle& c0 = r[0];
-    const bool hit = real_body(c0) <= body_doji_.average(s.body_doji, c0) &&
-                     upper_shadow(c0) < shadow_very_short_.average(s.shadow_very_short, c0) &&
-                     lower_shadow(c0) > shadow_very_long_.average(s.shadow_very_long, c0);
+    const bool hit = real_body(c0) <= body_doji_.average(r, s.body_doji, c0) &&
+                     upper_shadow(c0) < shadow_very_short_.average(r, s.shadow_very_short, c0) &&
+                     lower_shadow(c0) > shadow_very_long_.average(r, s.shadow_very_long, c0);
     return hit ? 100 : 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_doji_;          // BodyDoji of the first candle
   CandleTotal shadow_very_short_;  // ShadowVeryShort of the first candle
   CandleTotal shadow_very_long_;   // ShadowVeryLong of the first candle

@@ -21,7 +21,7 @@ class CdlTasukiGap {
     return s.near.avg_period + 2;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlTasukiGap(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlTasukiGap(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -35,7 +35,7 @@ class CdlTasukiGap {
     const Candle& c2 = r[2];
     const Candle& c1 = r[1];
     const Candle& c0 = r[0];
-    const double near = near_.average(s.near, c1);
+    const double near = near_.average(r, s.near, c1);
     const bool up = real_body_gap_up(c1, c2) && color(c1) == 1 && color(c0) == -1 &&
                     c0.open < c1.close && c0.open > c1.open && c0.close < c1.open &&
                     c0.close > std::max(c2.close, c2.open) &&
@@ -48,7 +48,7 @@ class CdlTasukiGap {
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal near_;  // Near of the second candle
 };
 

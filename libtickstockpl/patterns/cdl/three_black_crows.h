@@ -19,7 +19,7 @@ class CdlThreeBlackCrows {
     return p.candles.shadow_very_short.avg_period + 3;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlThreeBlackCrows(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlThreeBlackCrows(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -34,9 +34,9 @@ class CdlThreeBlackCrows {
     const Candle& c2 = r[1];
     const Candle& c3 = r[0];
     if (color(c0) == 1 &&  //
-        color(c1) == -1 && lower_shadow(c1) < svs_[2].average(svs, c1) && color(c2) == -1 &&
-        lower_shadow(c2) < svs_[1].average(svs, c2) && color(c3) == -1 &&
-        lower_shadow(c3) < svs_[0].average(svs, c3) && c2.open < c1.open && c2.open > c1.close &&
+        color(c1) == -1 && lower_shadow(c1) < svs_[2].average(r, svs, c1) && color(c2) == -1 &&
+        lower_shadow(c2) < svs_[1].average(r, svs, c2) && color(c3) == -1 &&
+        lower_shadow(c3) < svs_[0].average(r, svs, c3) && c2.open < c1.open && c2.open > c1.close &&
         c3.open < c2.open && c3.open > c2.close && c0.high > c1.close && c1.close > c2.close &&
         c2.close > c3.close)
       return -100;
@@ -44,7 +44,7 @@ class CdlThreeBlackCrows {
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   std::array<CandleTotal, 3> svs_;  // ShadowVeryShort by candle position (0 = newest)
 };
 

@@ -19,7 +19,7 @@ class CdlThreeInside {
     return std::max(p.candles.body_short.avg_period, p.candles.body_long.avg_period) + 2;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlThreeInside(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlThreeInside(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -33,8 +33,8 @@ class CdlThreeInside {
     const Candle& c1 = r[2];
     const Candle& c2 = r[1];
     const Candle& c3 = r[0];
-    if (real_body(c1) > body_long_.average(s.body_long, c1) &&
-        real_body(c2) <= body_short_.average(s.body_short, c2) &&
+    if (real_body(c1) > body_long_.average(r, s.body_long, c1) &&
+        real_body(c2) <= body_short_.average(r, s.body_short, c2) &&
         std::max(c2.close, c2.open) < std::max(c1.close, c1.open) &&
         std::min(c2.close, c2.open) > std::min(c1.close, c1.open) &&
         ((color(c1) == 1 && color(c3) == -1 && c3.close < c1.open) ||
@@ -44,7 +44,7 @@ class CdlThreeInside {
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_long_;   // BodyLong of the 1st candle
   CandleTotal body_short_;  // BodyShort of the 2nd candle
 };

@@ -19,7 +19,7 @@ class CdlThreeLineStrike {
   // TA_CDL3LINESTRIKE_Lookback with these settings.
   static std::int64_t lookback_for(const PatternParams& p) { return p.candles.near.avg_period + 3; }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlThreeLineStrike(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlThreeLineStrike(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -34,10 +34,10 @@ class CdlThreeLineStrike {
     const Candle& c3 = r[1];
     const Candle& c4 = r[0];
     if (color(c1) == color(c2) && color(c2) == color(c3) && color(c4) == -color(c3) &&
-        c2.open >= std::min(c1.open, c1.close) - near_[3].average(near, c1) &&
-        c2.open <= std::max(c1.open, c1.close) + near_[3].average(near, c1) &&
-        c3.open >= std::min(c2.open, c2.close) - near_[2].average(near, c2) &&
-        c3.open <= std::max(c2.open, c2.close) + near_[2].average(near, c2) &&
+        c2.open >= std::min(c1.open, c1.close) - near_[3].average(r, near, c1) &&
+        c2.open <= std::max(c1.open, c1.close) + near_[3].average(r, near, c1) &&
+        c3.open >= std::min(c2.open, c2.close) - near_[2].average(r, near, c2) &&
+        c3.open <= std::max(c2.open, c2.close) + near_[2].average(r, near, c2) &&
         ((color(c3) == 1 && c3.close > c2.close && c2.close > c1.close && c4.open > c3.close &&
           c4.close < c1.open) ||
          (color(c3) == -1 && c3.close < c2.close && c2.close < c1.close && c4.open < c3.close &&
@@ -47,7 +47,7 @@ class CdlThreeLineStrike {
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   std::array<CandleTotal, 4> near_;  // Near by candle position; [2] and [3] are used
 };
 

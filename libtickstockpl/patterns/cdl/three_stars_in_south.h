@@ -24,7 +24,7 @@ class CdlThreeStarsInSouth {
            2;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlThreeStarsInSouth(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlThreeStarsInSouth(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -41,21 +41,21 @@ class CdlThreeStarsInSouth {
     const Candle& c2 = r[1];
     const Candle& c3 = r[0];
     if (color(c1) == -1 && color(c2) == -1 && color(c3) == -1 &&
-        real_body(c1) > body_long_.average(s.body_long, c1) &&
-        lower_shadow(c1) > shadow_long_.average(s.shadow_long, c1) &&
+        real_body(c1) > body_long_.average(r, s.body_long, c1) &&
+        lower_shadow(c1) > shadow_long_.average(r, s.shadow_long, c1) &&
         real_body(c2) < real_body(c1) && c2.open > c1.close && c2.open <= c1.high &&
         c2.low < c1.close && c2.low >= c1.low &&
-        lower_shadow(c2) > svs_[1].average(s.shadow_very_short, c2) &&
-        real_body(c3) < body_short_.average(s.body_short, c3) &&
-        lower_shadow(c3) < svs_[0].average(s.shadow_very_short, c3) &&
-        upper_shadow(c3) < svs_[0].average(s.shadow_very_short, c3) && c3.low > c2.low &&
+        lower_shadow(c2) > svs_[1].average(r, s.shadow_very_short, c2) &&
+        real_body(c3) < body_short_.average(r, s.body_short, c3) &&
+        lower_shadow(c3) < svs_[0].average(r, s.shadow_very_short, c3) &&
+        upper_shadow(c3) < svs_[0].average(r, s.shadow_very_short, c3) && c3.low > c2.low &&
         c3.high < c2.high)
       return 100;
     return 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_long_;           // BodyLong of the 1st candle
   CandleTotal shadow_long_;         // ShadowLong of the 1st candle
   std::array<CandleTotal, 2> svs_;  // ShadowVeryShort of the 2nd ([1]) and 3rd ([0]) candles

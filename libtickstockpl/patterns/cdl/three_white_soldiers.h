@@ -24,7 +24,7 @@ class CdlThreeWhiteSoldiers {
            2;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlThreeWhiteSoldiers(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlThreeWhiteSoldiers(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -42,21 +42,21 @@ class CdlThreeWhiteSoldiers {
     const Candle& c1 = r[2];
     const Candle& c2 = r[1];
     const Candle& c3 = r[0];
-    if (color(c1) == 1 && upper_shadow(c1) < svs_[2].average(s.shadow_very_short, c1) &&
-        color(c2) == 1 && upper_shadow(c2) < svs_[1].average(s.shadow_very_short, c2) &&
-        color(c3) == 1 && upper_shadow(c3) < svs_[0].average(s.shadow_very_short, c3) &&
+    if (color(c1) == 1 && upper_shadow(c1) < svs_[2].average(r, s.shadow_very_short, c1) &&
+        color(c2) == 1 && upper_shadow(c2) < svs_[1].average(r, s.shadow_very_short, c2) &&
+        color(c3) == 1 && upper_shadow(c3) < svs_[0].average(r, s.shadow_very_short, c3) &&
         c3.close > c2.close && c2.close > c1.close && c2.open > c1.open &&
-        c2.open <= c1.close + near_[2].average(s.near, c1) && c3.open > c2.open &&
-        c3.open <= c2.close + near_[1].average(s.near, c2) &&
-        real_body(c2) > real_body(c1) - far_[2].average(s.far, c1) &&
-        real_body(c3) > real_body(c2) - far_[1].average(s.far, c2) &&
-        real_body(c3) > body_short_.average(s.body_short, c3))
+        c2.open <= c1.close + near_[2].average(r, s.near, c1) && c3.open > c2.open &&
+        c3.open <= c2.close + near_[1].average(r, s.near, c2) &&
+        real_body(c2) > real_body(c1) - far_[2].average(r, s.far, c1) &&
+        real_body(c3) > real_body(c2) - far_[1].average(r, s.far, c2) &&
+        real_body(c3) > body_short_.average(r, s.body_short, c3))
       return 100;
     return 0;
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   std::array<CandleTotal, 3> svs_;   // ShadowVeryShort by candle position (0 = newest)
   std::array<CandleTotal, 3> near_;  // Near by candle position; [1] and [2] are used
   std::array<CandleTotal, 3> far_;   // Far by candle position; [1] and [2] are used

@@ -20,7 +20,7 @@ class CdlTristar {
     return s.body_doji.avg_period + 2;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlTristar(const PatternParams& p) : lookback_(lookback_for(p)) {}
+  explicit CdlTristar(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -34,7 +34,7 @@ class CdlTristar {
     const Candle& c2 = r[2];
     const Candle& c1 = r[1];
     const Candle& c0 = r[0];
-    const double doji = body_doji_.average(s.body_doji, c2);
+    const double doji = body_doji_.average(r, s.body_doji, c2);
     if (!(real_body(c2) <= doji && real_body(c1) <= doji && real_body(c0) <= doji)) return 0;
     int out = 0;
     if (real_body_gap_up(c1, c2) && std::max(c0.open, c0.close) < std::max(c1.open, c1.close)) {
@@ -47,7 +47,7 @@ class CdlTristar {
   }
 
  private:
-  std::int64_t lookback_;
+  std::int32_t lookback_;
   CandleTotal body_doji_;  // BodyDoji of the first candle
 };
 
