@@ -4,6 +4,7 @@
 #ifndef TICKSTOCK_PATTERNS_CANDLE_H_
 #define TICKSTOCK_PATTERNS_CANDLE_H_
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -43,7 +44,7 @@ inline bool candle_gap_up(const Candle& b, const Candle& a) { return b.low > a.h
 inline bool candle_gap_down(const Candle& b, const Candle& a) { return b.high < a.low; }
 
 // The quantity a setting measures on one candle (TA_CANDLERANGE).
-inline double candle_range(CandleRange range, const Candle& c) {
+[[gnu::always_inline]] inline double candle_range(CandleRange range, const Candle& c) {
   switch (range) {
     case CandleRange::RealBody:
       return real_body(c);
@@ -55,13 +56,21 @@ inline double candle_range(CandleRange range, const Candle& c) {
   return 0;
 }
 
-// The reference value of setting `s` (TA_CANDLEAVERAGE): `total` is the running sum over the
-// avg_period candles before `c`; with avg_period 0 the candle's own range is used.
-inline double candle_average(const CandleSetting& s, double total, const Candle& c) {
-  return s.factor *
-         (s.avg_period != 0 ? total / static_cast<double>(s.avg_period)
-                            : candle_range(s.range, c)) /
-         (s.range == CandleRange::Shadows ? 2.0 : 1.0);
+// The reference value of setting `s` (TA_CANDLEAVERAGE) given `mean`, the running total over
+// the avg_period candles before `c` divided by avg_period; with avg_period 0 the candle's own
+// range is used. TA-Lib divides by 2.0 (Shadows) or 1.0 last: x * 0.5 and x are the same
+// doubles, without a division.
+[[gnu::always_inline]] inline double candle_average_of_mean(const CandleSetting& s, double mean,
+                                                            const Candle& c) {
+  const double v = s.factor * (s.avg_period != 0 ? mean : candle_range(s.range, c));
+  return s.range == CandleRange::Shadows ? v * 0.5 : v;
+}
+
+// The same from the running total itself.
+[[gnu::always_inline]] inline double candle_average(const CandleSetting& s, double total,
+                                                    const Candle& c) {
+  return candle_average_of_mean(
+      s, s.avg_period != 0 ? total / static_cast<double>(s.avg_period) : 0.0, c);
 }
 
 // The most recent candles, newest first, and the running totals the detectors reading them
@@ -74,7 +83,7 @@ class CandleRing {
   void push(const Candle& c) {
     ++count_;
     buf_[static_cast<std::size_t>(count_ - 1) & kMask] = c;
-    for (std::size_t i = 0; i < keys_.size(); ++i) advance(keys_[i], totals_[i]);
+    advance_totals();
   }
   // Replaces the newest candle (a revised bar). The totals only cover older candles, so they
   // stay. REQUIRES: count() > 0.
@@ -99,11 +108,31 @@ class CandleRing {
       if (keys_[i] == k) return static_cast<std::uint16_t>(i);
     keys_.push_back(k);
     totals_.push_back(0);
-    if (newest_index() == lookback) start(k, totals_.back());
-    return static_cast<std::uint16_t>(keys_.size() - 1);
+    means_.push_back(0);
+    if (newest_index() == lookback) {
+      start(k, totals_.back());
+      means_.back() = mean_of(k, totals_.back());
+    }
+    // Keep order_ grouped by (range, period, position): the totals of one group move by the
+    // same difference, computed once per push.
+    const auto slot = static_cast<std::uint16_t>(keys_.size() - 1);
+    auto at = order_.begin();
+    while (at != order_.end() && !(k.group() < keys_[*at].group())) ++at;
+    order_.insert(at, slot);
+    groups_.clear();
+    for (std::size_t i = 0; i < order_.size(); ++i) {
+      const TotalKey& o = keys_[order_[i]];
+      if (groups_.empty() || keys_[order_[groups_.back().begin]].group() != o.group())
+        groups_.push_back({static_cast<std::uint16_t>(i), 0, o.range, o.avg_period, o.pos});
+      groups_.back().end = static_cast<std::uint16_t>(i + 1);
+    }
+    max_lookback_ = std::max(max_lookback_, k.lookback);
+    return slot;
   }
   // The running total in `slot`.
-  double total(std::uint16_t slot) const { return totals_[slot]; }
+  [[gnu::always_inline]] double total(std::uint16_t slot) const { return totals_[slot]; }
+  // The running total in `slot` divided by its period (0 for period 0), as of the last push.
+  [[gnu::always_inline]] double mean(std::uint16_t slot) const { return means_[slot]; }
   // Number of distinct totals registered.
   std::size_t total_count() const { return keys_.size(); }
 
@@ -112,6 +141,9 @@ class CandleRing {
     std::int32_t lookback;
     std::uint8_t range, avg_period, pos;
     bool operator==(const TotalKey&) const = default;
+    std::uint32_t group() const {
+      return std::uint32_t{range} << 16 | std::uint32_t{avg_period} << 8 | pos;
+    }
   };
   static double range_of(const TotalKey& k, const Candle& c) {
     return candle_range(static_cast<CandleRange>(k.range), c);
@@ -124,15 +156,43 @@ class CandleRing {
   // Then it moves it by `total += range(entering) - range(leaving)` (difference first), exactly
   // as TA-Lib does, because the rounding history decides ties at the last ulp. After the
   // previous output TA-Lib added the candle that was then at `pos` (now pos + 1) and removed
-  // the one avg_period older.
-  void advance(const TotalKey& k, double& total) const {
+  // the one avg_period older. The difference depends only on (range, period, position).
+  void advance_totals() {
     const std::int64_t n = newest_index();
-    if (n < k.lookback) return;
-    if (n == k.lookback) {
-      start(k, total);
+    if (n > max_lookback_) {  // every total is rolling: one difference per group
+      for (const Group& g : groups_) {
+        const auto range = static_cast<CandleRange>(g.range);
+        const double diff = candle_range(range, (*this)[g.pos + 1]) -
+                            candle_range(range, (*this)[g.pos + 1 + g.avg_period]);
+        const double period = g.avg_period;
+        for (std::uint16_t i = g.begin; i < g.end; ++i) {
+          const std::uint16_t slot = order_[i];
+          totals_[slot] += diff;
+          if (g.avg_period != 0) means_[slot] = totals_[slot] / period;
+        }
+      }
       return;
     }
-    total += range_of(k, (*this)[k.pos + 1]) - range_of(k, (*this)[k.pos + 1 + k.avg_period]);
+    std::uint32_t group = 0xffffffffu;
+    double diff = 0;
+    for (const std::uint16_t slot : order_) {
+      const TotalKey& k = keys_[slot];
+      double& total = totals_[slot];
+      if (n < k.lookback) continue;
+      if (n == k.lookback) {
+        start(k, total);
+      } else {
+        if (k.group() != group) {
+          group = k.group();
+          diff = range_of(k, (*this)[k.pos + 1]) - range_of(k, (*this)[k.pos + 1 + k.avg_period]);
+        }
+        total += diff;
+      }
+      means_[slot] = mean_of(k, total);
+    }
+  }
+  static double mean_of(const TotalKey& k, double total) {
+    return k.avg_period != 0 ? total / static_cast<double>(k.avg_period) : 0.0;
   }
 
   static constexpr std::size_t kMask = kCapacity - 1;
@@ -140,6 +200,14 @@ class CandleRing {
   std::int64_t count_ = 0;
   mutable std::vector<TotalKey> keys_;
   mutable std::vector<double> totals_;
+  mutable std::vector<double> means_;         // totals_[i] / period, refreshed on push
+  mutable std::vector<std::uint16_t> order_;  // slots sorted by TotalKey::group()
+  struct Group {
+    std::uint16_t begin, end;  // a run of order_ with one group
+    std::uint8_t range, avg_period, pos;
+  };
+  mutable std::vector<Group> groups_;
+  mutable std::int32_t max_lookback_ = -1;  // of the registered totals
 };
 
 // TA-Lib keeps, inside each CDL function, one running total per (setting, candle position):
@@ -159,8 +227,9 @@ class CandleTotal {
     if (slot_ == kUnset) slot_ = r.register_total(s, lookback, pos);
   }
   // The setting's reference value for candle `c` (which must be the candle at `pos`).
-  double average(const CandleRing& r, const CandleSetting& s, const Candle& c) const {
-    return candle_average(s, r.total(slot_), c);
+  [[gnu::always_inline]] double average(const CandleRing& r, const CandleSetting& s,
+                                        const Candle& c) const {
+    return candle_average_of_mean(s, r.mean(slot_), c);
   }
 
  private:

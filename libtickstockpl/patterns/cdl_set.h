@@ -99,15 +99,20 @@ class CdlSet {
 
   // Evaluates the enabled patterns on the newest candle of `r`; `fresh` is false when that
   // candle replaced (revised) the one evaluated before.
-  void update(const CandleRing& r, const CdlConfig& cfg, bool fresh, CdlOutputs& out) {
-#define TICKSTOCK_CDL_EVAL(e, name, display)                                                      \
-  {                                                                                               \
-    constexpr int i = static_cast<int>(PatternId::e);                                             \
-    out[i] =                                                                                      \
-        ((cfg.enabled >> i) & 1u)                                                                 \
-            ? static_cast<std::int16_t>(e##_.update(                                              \
-                  r, kPenetration[i] ? cfg.own[static_cast<std::size_t>(i)] : cfg.common, fresh)) \
-            : std::int16_t{0};                                                                    \
+  [[gnu::flatten]] void update(const CandleRing& r, const CdlConfig& cfg, bool fresh,
+                               CdlOutputs& out) {
+    // A detector's `fresh` only registers its running totals with the ring (which then moves
+    // them on every push), except for the ones with state of their own. So after the first
+    // bar the others are evaluated as for a revision, which skips that bookkeeping.
+    const bool register_totals = fresh && !registered_;
+    registered_ = registered_ || fresh;
+#define TICKSTOCK_CDL_EVAL(e, name, display)                                             \
+  {                                                                                      \
+    constexpr auto i = static_cast<std::size_t>(PatternId::e);                           \
+    const PatternParams& p = kPenetration[i] ? cfg.own[i] : cfg.common;                  \
+    const bool f = kKeepsState[i] ? fresh : register_totals;                             \
+    out[i] = ((cfg.enabled >> i) & 1u) ? static_cast<std::int16_t>(e##_.update(r, p, f)) \
+                                       : std::int16_t{0};                                \
   }
     TICKSTOCK_PATTERNS(TICKSTOCK_CDL_EVAL)
 #undef TICKSTOCK_CDL_EVAL
@@ -125,6 +130,14 @@ class CdlSet {
     return 0;
   }
 
+  // Detectors that keep state of their own between bars (beyond the ring's totals).
+  static constexpr std::array<bool, kPatternCount> kKeepsState = [] {
+    std::array<bool, kPatternCount> a{};
+    a[static_cast<std::size_t>(PatternId::Hikkake)] = true;
+    a[static_cast<std::size_t>(PatternId::HikkakeMod)] = true;
+    return a;
+  }();
+
   // Patterns with an optInPenetration input.
   static constexpr std::array<bool, kPatternCount> kPenetration = [] {
     std::array<bool, kPatternCount> a{};
@@ -139,7 +152,8 @@ class CdlSet {
 #define TICKSTOCK_CDL_MEMBER(e, name, display) Cdl##e e##_;
   TICKSTOCK_PATTERNS(TICKSTOCK_CDL_MEMBER)
 #undef TICKSTOCK_CDL_MEMBER
-  int unused_;  // ends the initializer list generated above
+  int unused_;               // ends the initializer list generated above
+  bool registered_ = false;  // the totals were registered (first fresh bar seen)
 };
 
 }  // namespace tickstock::detail

@@ -84,14 +84,17 @@ bool SeriesState::update(const ScanConfig& c, const Bar& bar, ScanSink* sink) {
   volume_[static_cast<std::size_t>(ring_.newest_index()) % volume_.size()] = bar.volume;
   result_.bar = bar;
 
-  const CdlOutputs before = result_.cdl;
+  CdlOutputs before;  // what the replaced bar reported, for the events of a revision
+  if (sink != nullptr && !fresh) before = result_.cdl;
   if (c.any_pattern) {
     cdl_.update(ring_, c.cdl, fresh, result_.cdl);
-    std::uint64_t ready = 0;
-    for (int i = 0; i < kPatternCount; ++i)
-      if (result_.index >= c.cdl.lookback[static_cast<std::size_t>(i)])
-        ready |= std::uint64_t{1} << i;
-    result_.cdl_ready = ready & c.cdl.enabled;
+    if (result_.cdl_ready != c.cdl.enabled) {  // until every pattern is past its lookback
+      std::uint64_t ready = 0;
+      for (int i = 0; i < kPatternCount; ++i)
+        if (result_.index >= c.cdl.lookback[static_cast<std::size_t>(i)])
+          ready |= std::uint64_t{1} << i;
+      result_.cdl_ready = ready & c.cdl.enabled;
+    }
   }
   run_indicators(c, bar, fresh);
 
