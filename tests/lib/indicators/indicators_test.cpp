@@ -5,38 +5,15 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <new>
 
 #include <catch2/catch.hpp>
 
 #include "tickstock/calendar.h"
 
 #include "lib/indicators/indicator_harness.h"
+#include "support/alloc_counter.h"
 
 using namespace tickstock;
-
-// Counts global operator new calls so that a test can prove a loop does not allocate. The only
-// replacement of the global allocation functions in this test binary. Sanitizer runtimes replace
-// them too (and check new/delete pairing), so under ASan/TSan the count is off and the test skips;
-// the Release run of scripts/test covers it.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define TICKSTOCK_COUNT_ALLOCATIONS 0
-#else
-#define TICKSTOCK_COUNT_ALLOCATIONS 1
-#endif
-namespace {
-std::size_t g_allocations = 0;
-}  // namespace
-
-#if TICKSTOCK_COUNT_ALLOCATIONS
-void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#endif
 
 namespace {
 
@@ -182,7 +159,7 @@ TEST_CASE("revise, reset and copies reproduce plain updates exactly", "[indicato
 }
 
 TEST_CASE("indicators do not allocate per bar", "[indicators][alloc]") {
-  if (!TICKSTOCK_COUNT_ALLOCATIONS) {
+  if (!test::counting_allocations()) {
     WARN("skipped under a sanitizer: it replaces operator new itself");
     return;
   }
@@ -203,7 +180,7 @@ TEST_CASE("indicators do not allocate per bar", "[indicators][alloc]") {
   RelativeVolume rv;
   Pivots piv;
   double sink = 0;
-  const std::size_t before = g_allocations;
+  const std::size_t before = test::allocations();
   for (const Bar& b : bars) {
     const auto step = [&](auto& ind) {
       ind.update(test::perturbed(b, 0));
@@ -213,13 +190,13 @@ TEST_CASE("indicators do not allocate per bar", "[indicators][alloc]") {
     step(sma), step(ema), step(rsi), step(macd), step(bb), step(atr), step(stoch), step(adx);
     step(obv), step(willr), step(cci), step(mfi), step(vwap), step(rv), step(piv);
   }
-  const std::size_t after = g_allocations;
+  const std::size_t after = test::allocations();
   CHECK(std::isfinite(sink));
   // outputs() builds a std::vector per call: 15 indicators per bar at most, nothing else.
   CHECK(after - before <= 15 * bars.size());
   CHECK(after - before > 0);  // the counter does see allocations
   // The indicators themselves: zero.
-  const std::size_t before2 = g_allocations;
+  const std::size_t before2 = test::allocations();
   for (const Bar& b : bars) {
     sma.update(b), ema.update(b), rsi.update(b), macd.update(b), bb.update(b), atr.update(b);
     stoch.update(b), adx.update(b), obv.update(b), willr.update(b), cci.update(b);
@@ -230,7 +207,7 @@ TEST_CASE("indicators do not allocate per bar", "[indicators][alloc]") {
     sink += sma.value() + macd.value().hist + stoch.value().slow_d + adx.value().plus_di;
     sink += vwap.value().upper2 + piv.value().r3 + cci.value() + mfi.value();
   }
-  CHECK(g_allocations == before2);
+  CHECK(test::allocations() == before2);
   CHECK(!std::isinf(sink));
 }
 
