@@ -133,6 +133,14 @@ class CandleRing {
   [[gnu::always_inline]] double total(std::uint16_t slot) const { return totals_[slot]; }
   // The running total in `slot` divided by its period (0 for period 0), as of the last push.
   [[gnu::always_inline]] double mean(std::uint16_t slot) const { return means_[slot]; }
+  // Gives back the spare capacity of the totals once every detector has registered.
+  void shrink_totals() {
+    keys_.shrink_to_fit();
+    totals_.shrink_to_fit();
+    means_.shrink_to_fit();
+    order_.shrink_to_fit();
+    groups_.shrink_to_fit();
+  }
   // Number of distinct totals registered.
   std::size_t total_count() const { return keys_.size(); }
 

@@ -88,6 +88,7 @@ bool SeriesState::update(const ScanConfig& c, const Bar& bar, ScanSink* sink) {
   if (sink != nullptr && !fresh) before = result_.cdl;
   if (c.any_pattern) {
     cdl_.update(ring_, c.cdl, fresh, result_.cdl);
+    if (result_.index == 0 && fresh) ring_.shrink_totals();  // all registered on the first bar
     if (result_.cdl_ready != c.cdl.enabled) {  // until every pattern is past its lookback
       std::uint64_t ready = 0;
       for (int i = 0; i < kPatternCount; ++i)
