@@ -756,8 +756,10 @@ class Pivots {
   void revise(const Bar& bar);
   // A prior day is known.
   bool ready() const { return s_.has_prior; }
-  // Today's levels. REQUIRES: ready().
-  PivotValue value() const { return s_.value; }
+  // Today's levels of the kind given at construction. REQUIRES: ready().
+  PivotValue value() const { return levels(kind_); }
+  // Today's levels of either kind (both come from the same prior day). REQUIRES: ready().
+  PivotValue levels(PivotKind kind) const;
   // 0: readiness depends on the calendar, not on a bar count.
   int lookback() const { return 0; }
   // Back to the constructed state.
@@ -768,8 +770,8 @@ class Pivots {
     bool started = false;
     bool has_prior = false;
     Timestamp day_start = 0;
-    double high = 0, low = 0, close = 0;  // current day so far
-    PivotValue value;                     // from the prior day
+    double high = 0, low = 0, close = 0;                    // current day so far
+    double prior_high = 0, prior_low = 0, prior_close = 0;  // the prior day
   };
   PivotKind kind_;
   bool any_ = false;

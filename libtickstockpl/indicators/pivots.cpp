@@ -41,7 +41,9 @@ void Pivots::update(const Bar& bar) {
   }
   if (s_.started) {
     // The day just finished becomes the prior day.
-    s_.value = compute(kind_, s_.high, s_.low, s_.close);
+    s_.prior_high = s_.high;
+    s_.prior_low = s_.low;
+    s_.prior_close = s_.close;
     s_.has_prior = true;
   }
   s_.started = true;
@@ -49,6 +51,10 @@ void Pivots::update(const Bar& bar) {
   s_.high = bar.high;
   s_.low = bar.low;
   s_.close = bar.close;
+}
+
+PivotValue Pivots::levels(PivotKind kind) const {
+  return compute(kind, s_.prior_high, s_.prior_low, s_.prior_close);
 }
 
 void Pivots::revise(const Bar& bar) {

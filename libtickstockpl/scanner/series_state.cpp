@@ -56,7 +56,6 @@ SeriesState::SeriesState(const ScanConfig& c) : cdl_(c.cdl) {
   if (c.runs(IndicatorId::Vwap)) vwap_.emplace();
   make_if(c.runs(IndicatorId::RelVolume), rvol_, p.rvol_period);
   make_if(c.runs(IndicatorId::Pivots), pivots_, PivotKind::Standard);
-  make_if(c.runs(IndicatorId::Pivots), fib_, PivotKind::Fibonacci);
   result_.index = -1;
   result_.values.fill(kNaN);
   prev_ = {kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};
@@ -196,10 +195,9 @@ void SeriesState::run_indicators(const ScanConfig& /*c*/, const Bar& bar, bool f
   }
   if (pivots_) {
     step(pivots_);
-    step(fib_);
     const bool r = pivots_->ready();
-    const PivotValue s = r ? pivots_->value() : PivotValue{};
-    const PivotValue f = r ? fib_->value() : PivotValue{};
+    const PivotValue s = r ? pivots_->levels(PivotKind::Standard) : PivotValue{};
+    const PivotValue f = r ? pivots_->levels(PivotKind::Fibonacci) : PivotValue{};
     put(Field::PivotP, r, s.p);
     put(Field::PivotR1, r, s.r1);
     put(Field::PivotR2, r, s.r2);

@@ -60,8 +60,7 @@ class SeriesState {
   std::optional<Mfi> mfi_;
   std::optional<Vwap> vwap_;
   std::optional<RelativeVolume> rvol_;
-  std::optional<Pivots> pivots_;
-  std::optional<Pivots> fib_;
+  std::optional<Pivots> pivots_;  // standard and Fibonacci levels
   Previous prev_{};
   std::uint8_t alerts_on_newest_ = 0;  // bit per AlertKind fired on the newest bar
   ScanResult result_;
