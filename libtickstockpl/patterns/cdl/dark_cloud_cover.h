@@ -18,7 +18,8 @@ class CdlDarkCloudCover {
     return p.candles.body_long.avg_period + 1;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlDarkCloudCover(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
+  explicit CdlDarkCloudCover(const PatternParams& p)
+      : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -28,8 +29,8 @@ class CdlDarkCloudCover {
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[1];
     const Candle& c2 = r[0];
-    if (color(c1) == 1 && real_body(c1) > body_long_.average(r, s.body_long, c1) && color(c2) == -1 &&
-        c2.open > c1.high && c2.close > c1.open &&
+    if (color(c1) == 1 && real_body(c1) > body_long_.average(r, s.body_long, c1) &&
+        color(c2) == -1 && c2.open > c1.high && c2.close > c1.open &&
         c2.close < c1.close - real_body(c1) * p.penetration)
       return -100;
     return 0;

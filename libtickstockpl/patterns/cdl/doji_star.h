@@ -19,7 +19,8 @@ class CdlDojiStar {
     return std::max(p.candles.body_doji.avg_period, p.candles.body_long.avg_period) + 1;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlDojiStar(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
+  explicit CdlDojiStar(const PatternParams& p)
+      : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.

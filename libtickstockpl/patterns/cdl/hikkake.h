@@ -17,7 +17,8 @@ class CdlHikkake {
   // TA_CDLHIKKAKE_Lookback (uses no candle setting).
   static std::int64_t lookback_for(const PatternParams& /*p*/) { return 5; }
   // Fixes the lookback for the settings in `p`.
-  explicit CdlHikkake(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
+  explicit CdlHikkake(const PatternParams& p)
+      : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.

@@ -21,7 +21,8 @@ class CdlHikkakeMod {
     return std::max(1, p.candles.near.avg_period) + 5;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlHikkakeMod(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
+  explicit CdlHikkakeMod(const PatternParams& p)
+      : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -59,7 +60,8 @@ class CdlHikkakeMod {
     const Candle& c4 = r[0];
     State& st = state_;
     if (c2.high < c1.high && c2.low > c1.low && c3.high < c2.high && c3.low > c2.low &&
-        ((c4.high < c3.high && c4.low < c3.low && c2.close <= c2.low + near_.average(r, s.near, c2)) ||
+        ((c4.high < c3.high && c4.low < c3.low &&
+          c2.close <= c2.low + near_.average(r, s.near, c2)) ||
          (c4.high > c3.high && c4.low > c3.low &&
           c2.close >= c2.high - near_.average(r, s.near, c2)))) {
       st.pattern_result = 100 * (c4.high < c3.high ? 1 : -1);

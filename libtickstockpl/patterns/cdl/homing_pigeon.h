@@ -19,7 +19,8 @@ class CdlHomingPigeon {
     return std::max(s.body_short.avg_period, s.body_long.avg_period) + 1;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlHomingPigeon(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
+  explicit CdlHomingPigeon(const PatternParams& p)
+      : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -35,8 +36,8 @@ class CdlHomingPigeon {
     const Candle& c0 = r[0];
     const bool hit = color(c1) == -1 && color(c0) == -1 &&
                      real_body(c1) > body_long_.average(r, s.body_long, c1) &&
-                     real_body(c0) <= body_short_.average(r, s.body_short, c0) && c0.open < c1.open &&
-                     c0.close > c1.close;
+                     real_body(c0) <= body_short_.average(r, s.body_short, c0) &&
+                     c0.open < c1.open && c0.close > c1.close;
     return hit ? 100 : 0;
   }
 

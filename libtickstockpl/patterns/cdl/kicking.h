@@ -19,7 +19,8 @@ class CdlKicking {
     return std::max(s.shadow_very_short.avg_period, s.body_long.avg_period) + 1;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlKicking(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
+  explicit CdlKicking(const PatternParams& p)
+      : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest

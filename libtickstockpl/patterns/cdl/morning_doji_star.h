@@ -23,7 +23,8 @@ class CdlMorningDojiStar {
            2;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlMorningDojiStar(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
+  explicit CdlMorningDojiStar(const PatternParams& p)
+      : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest

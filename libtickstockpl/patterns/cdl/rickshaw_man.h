@@ -19,7 +19,8 @@ class CdlRickshawMan {
     return std::max(std::max(s.body_doji.avg_period, s.shadow_long.avg_period), s.near.avg_period);
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlRickshawMan(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
+  explicit CdlRickshawMan(const PatternParams& p)
+      : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest

@@ -22,7 +22,8 @@ class CdlStalledPattern {
            2;
   }
   // Fixes the lookback for the settings in p.
-  explicit CdlStalledPattern(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
+  explicit CdlStalledPattern(const PatternParams& p)
+      : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
@@ -42,7 +43,8 @@ class CdlStalledPattern {
     const Candle& c1 = r[1];
     const Candle& c0 = r[0];
     const bool hit = color(c2) == 1 && color(c1) == 1 && color(c0) == 1 && c0.close > c1.close &&
-                     c1.close > c2.close && real_body(c2) > body_long2_.average(r, s.body_long, c2) &&
+                     c1.close > c2.close &&
+                     real_body(c2) > body_long2_.average(r, s.body_long, c2) &&
                      real_body(c1) > body_long1_.average(r, s.body_long, c1) &&
                      upper_shadow(c1) < shadow_very_short_.average(r, s.shadow_very_short, c1) &&
                      c1.open > c2.open && c1.open <= c2.close + near2_.average(r, s.near, c2) &&

@@ -16,7 +16,8 @@ class CdlThreeOutside {
   // TA_CDL3OUTSIDE_Lookback (uses no candle setting).
   static std::int64_t lookback_for(const PatternParams& /*p*/) { return 3; }
   // Fixes the lookback for the settings in `p`.
-  explicit CdlThreeOutside(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
+  explicit CdlThreeOutside(const PatternParams& p)
+      : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r` (stateless, so `fresh` does not matter).

@@ -24,7 +24,8 @@ class CdlThreeWhiteSoldiers {
            2;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlThreeWhiteSoldiers(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
+  explicit CdlThreeWhiteSoldiers(const PatternParams& p)
+      : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.

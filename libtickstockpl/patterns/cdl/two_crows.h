@@ -18,7 +18,8 @@ class CdlTwoCrows {
     return p.candles.body_long.avg_period + 2;
   }
   // Fixes the lookback for the settings in `p` (settings must not change afterwards).
-  explicit CdlTwoCrows(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
+  explicit CdlTwoCrows(const PatternParams& p)
+      : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
@@ -29,8 +30,8 @@ class CdlTwoCrows {
     const Candle& c1 = r[2];
     const Candle& c2 = r[1];
     const Candle& c3 = r[0];
-    if (color(c1) == 1 && real_body(c1) > body_long_.average(r, s.body_long, c1) && color(c2) == -1 &&
-        real_body_gap_up(c2, c1) &&  //
+    if (color(c1) == 1 && real_body(c1) > body_long_.average(r, s.body_long, c1) &&
+        color(c2) == -1 && real_body_gap_up(c2, c1) &&  //
         color(c3) == -1 && c3.open < c2.open && c3.open > c2.close && c3.close > c1.open &&
         c3.close < c1.close)
       return -100;

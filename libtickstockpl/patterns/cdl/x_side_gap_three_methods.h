@@ -17,7 +17,8 @@ class CdlXSideGapThreeMethods {
   // TA_CDLXSIDEGAP3METHODS_Lookback with these settings.
   static std::int64_t lookback_for(const PatternParams& /*p*/) { return 2; }
   // Fixes the lookback for the settings in p.
-  explicit CdlXSideGapThreeMethods(const PatternParams& p) : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
+  explicit CdlXSideGapThreeMethods(const PatternParams& p)
+      : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
   // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
