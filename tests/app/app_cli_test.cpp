@@ -1,7 +1,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <tuple>
 
 #include <catch2/catch.hpp>
@@ -136,11 +135,8 @@ TEST_CASE("serve replays a file to the end and emits the same bars as aggregate"
   const auto rows = parse_csv(a.out);
   // Only bar lines: the scanner's pattern and alert lines name a timeframe too.
   std::size_t m1 = 0, found = 0;
-  std::istringstream lines(s.out);
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind("{\"type\":\"bar\"", 0) == 0 &&
-        line.find("\"timeframe\":\"1m\"") != std::string::npos)
-      ++m1;
+  for (const std::string& line : json_lines(s.out, "bar"))
+    if (json_field(line, "timeframe") == "1m") ++m1;
   for (std::size_t i = 1; i < rows.size(); ++i) {
     const std::string needle = "\"symbol\":\"" + rows[i][1] +
                                "\",\"timeframe\":\"1m\",\"start\":\"" + rows[i][0] +
