@@ -4,9 +4,11 @@
 
 #include <array>
 #include <cstdio>
+#include <sstream>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 namespace tickstock::test {
 
@@ -36,6 +38,31 @@ inline RunResult run_app(const std::string& args, const std::string& env = "") {
   }
   std::remove(errpath);
   return r;
+}
+
+// The lines of `out` that are JSON objects of `"type":"<type>"` (serve prints one per line).
+inline std::vector<std::string> json_lines(const std::string& out, const std::string& type) {
+  std::vector<std::string> lines;
+  std::istringstream in(out);
+  const std::string prefix = "{\"type\":\"" + type + "\"";
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(prefix, 0) == 0) lines.push_back(line);
+  return lines;
+}
+
+// The raw value of `key` in a flat JSON line: a string's text without its quotes (no escapes
+// decoded), or a number's text; "" when the key is absent.
+inline std::string json_field(const std::string& line, const std::string& key) {
+  const std::string k = "\"" + key + "\":";
+  std::size_t p = line.find(k);
+  if (p == std::string::npos) return "";
+  p += k.size();
+  if (line[p] == '"') {
+    std::size_t e = p + 1;
+    while (e < line.size() && line[e] != '"') e += line[e] == '\\' ? 2 : 1;
+    return line.substr(p + 1, e - p - 1);
+  }
+  return line.substr(p, line.find_first_of(",}", p) - p);
 }
 
 }  // namespace tickstock::test

@@ -3,48 +3,22 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
-#include <vector>
 
 #include "tickstock/csv_reader.h"
 #include "tickstock/scanner.h"
 
 #include "cli/commands.h"
+#include "cli/scanner_settings.h"
 #include "cli/settings.h"
 #include "progress.h"
 #include "sinks/scan_output.h"
 
 namespace tickstock::app {
-namespace {
-
-// Takes the repeatable `--set X` / `--set=X` arguments out of argv.
-std::vector<std::string> take_sets(int& argc, char** argv, Result<void>& error) {
-  std::vector<std::string> sets;
-  int out = 0;
-  for (int i = 0; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--set") {
-      if (i + 1 >= argc) {
-        error = fail("--set needs a value NAME.param=value");
-        break;
-      }
-      sets.emplace_back(argv[++i]);
-    } else if (a.rfind("--set=", 0) == 0) {
-      sets.push_back(a.substr(6));
-    } else {
-      argv[out++] = argv[i];
-    }
-  }
-  argc = out;
-  return sets;
-}
-
-}  // namespace
 
 int run_scan(int argc, char** argv, Log& log) {
-  Result<void> set_error;
-  const std::vector<std::string> sets = take_sets(argc, argv, set_error);
-  if (!set_error) {
-    log.error("scan: " + set_error.error().message);
+  const auto sets = take_sets(argc, argv);
+  if (!sets) {
+    log.error("scan: " + sets.error().message);
     return 2;
   }
   Settings s;
@@ -78,11 +52,9 @@ int run_scan(int argc, char** argv, Log& log) {
     return 2;
   }
   ScannerOptions options;
-  for (const std::string& a : sets) {
-    if (auto r = options.set(a); !r) {
-      log.error("scan: --set " + r.error().message);
-      return 2;
-    }
+  if (auto r = apply_sets(*sets, options); !r) {
+    log.error("scan: " + r.error().message);
+    return 2;
   }
   if (auto r = options.validate(); !r) {
     log.error("scan: " + r.error().message);

@@ -4,17 +4,22 @@
 #include <pthread.h>
 #include <signal.h>
 #include <thread>
+#include <vector>
 
 #include "tickstock/bar_aggregator.h"
+#include "tickstock/scanner.h"
+#include "tickstock/sink.h"
 
 #include "cli/aggregator_settings.h"
 #include "cli/commands.h"
+#include "cli/scanner_settings.h"
 #include "cli/settings.h"
 #include "engine/engine_runner.h"
 #include "feeds/replay_feed.h"
 #include "feeds/synthetic_feed.h"
 #include "services.h"
 #include "sinks/bar_output.h"
+#include "sinks/scan_output.h"
 
 namespace tickstock::app {
 namespace {
@@ -38,6 +43,25 @@ void declare(Settings& s) {
         "synthetic: stop after this many minutes (0 = run until stopped)");
   declare_aggregator_settings(s);
   s.add("--queue-batches", "TICKSTOCK_QUEUE_BATCHES", "1024", "feed -> engine queue capacity");
+  s.add("--patterns", "TICKSTOCK_PATTERNS", "all",
+        "patterns to run: all or TA-Lib names, e.g. CDLDOJI,CDLENGULFING");
+  // Listed for --help only: take_sets() removes every --set before Settings sees it.
+  s.add("--set", "", "", "NAME.param=value, repeatable, as in `scan` (e.g. RSI.optInTimePeriod=9)");
+  s.add_switch("--indicator-events", "TICKSTOCK_INDICATOR_EVENTS",
+               "also print an indicators line for every scanned bar");
+  s.add_switch("--no-bar-events", "TICKSTOCK_NO_BAR_EVENTS",
+               "do not print bar lines, only pattern/alert (and indicator) events");
+}
+
+// The scanner's options from --patterns and the --set assignments, validated.
+Result<ScannerOptions> scanner_options(const Settings& s, const std::vector<std::string>& sets) {
+  ScannerOptions o;
+  auto patterns = parse_pattern_list(s.get("--patterns"));
+  if (!patterns) return patterns.error();
+  o.patterns = *patterns;
+  if (auto r = apply_sets(sets, o); !r) return r.error();
+  if (auto r = o.validate(); !r) return r.error();
+  return o;
 }
 
 Result<double> parse_speed(const std::string& v) {
@@ -100,6 +124,11 @@ int run_serve(int argc, char** argv, Log& log) {
   sigaddset(&sigs, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
+  auto sets = take_sets(argc, argv);
+  if (!sets) {
+    log.error(sets.error().message);
+    return 2;
+  }
   Settings s;
   declare(s);
   if (auto r = s.parse(argc, argv); !r) {
@@ -109,8 +138,11 @@ int run_serve(int argc, char** argv, Log& log) {
   if (s.help_requested()) {
     std::printf(
         "usage: tickstockapp serve [--feed synthetic|replay:FILE|polygon|redis] [--speed max|N]\n"
-        "                          [--exit-on-eof] [--http 127.0.0.1:8080]\n\n"
-        "Runs the engine on a feed and prints every closed bar as a JSON line on stdout.\n"
+        "                          [--exit-on-eof] [--http 127.0.0.1:8080]\n"
+        "                          [--patterns all|NAME,...] [--set NAME.param=value]...\n"
+        "                          [--indicator-events] [--no-bar-events]\n\n"
+        "Runs the engine on a feed and prints, as JSON lines on stdout, every closed bar and\n"
+        "the scanner's pattern, alert (and indicator) events for it.\n"
         "Settings: flag, then environment, then default.\n\n%s",
         s.help().c_str());
     return 0;
@@ -122,9 +154,11 @@ int run_serve(int argc, char** argv, Log& log) {
   auto aopt = aggregator_options(s);
   auto qb = s.get_int("--queue-batches", 1, 1'000'000);
   auto scenario = parse_scenario(s.get("--scenario"));
+  auto sopt = scanner_options(s, *sets);
   for (const Error* e : {speed ? nullptr : &speed.error(), nsym ? nullptr : &nsym.error(),
                          seed ? nullptr : &seed.error(), minutes ? nullptr : &minutes.error(),
-                         aopt ? nullptr : &aopt.error(), qb ? nullptr : &qb.error()}) {
+                         aopt ? nullptr : &aopt.error(), qb ? nullptr : &qb.error(),
+                         sopt ? nullptr : &sopt.error()}) {
     if (e != nullptr) {
       log.error(e->message);
       return 2;
@@ -169,8 +203,14 @@ int run_serve(int argc, char** argv, Log& log) {
   report_services(s, log);
 
   ManualClock engine_clock(0);
+  // Bars, then the scanner's events for each bar, all on the engine thread and one stdout.
   JsonLinesBarSink out(stdout);
-  BarAggregator agg(*aopt, engine_clock, out);
+  JsonLinesScanSink events(stdout, s.on("--indicator-events"));
+  Scanner scanner(*sopt, events);
+  BarFanOut bars;
+  if (!s.on("--no-bar-events")) bars.add(out);
+  bars.add(scanner);
+  BarAggregator agg(*aopt, engine_clock, bars);
   FeedQueue queue(static_cast<std::size_t>(*qb));
   EngineRunner engine(queue, engine_clock, agg);
   std::atomic<bool> stop_feed{false}, stop_engine{false};
@@ -212,6 +252,12 @@ int run_serve(int argc, char** argv, Log& log) {
            std::to_string(refused) + " ticks refused" + reject_detail(st) + ", " +
            std::to_string(feed->stats().bad_records.load()) + " bad input records, " +
            std::to_string(queue.dropped_items()) + " items dropped at the queue");
+  const ScannerStats sc = scanner.stats();
+  log.info("scanner: " + std::to_string(sc.bars) + " bars scanned, " +
+           std::to_string(sc.revisions) + " revisions, " + std::to_string(sc.stale_revisions) +
+           " stale revisions, " + std::to_string(sc.patterns) + " patterns, " +
+           std::to_string(sc.alerts) + " alerts, " + std::to_string(sc.retractions) +
+           " retractions");
   if (!feed_result.has_value()) {
     log.error(feed_result.error().message);
     return 1;
