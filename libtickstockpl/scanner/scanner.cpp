@@ -19,7 +19,7 @@ SeriesScanner::SeriesScanner(SeriesScanner&&) noexcept = default;
 SeriesScanner& SeriesScanner::operator=(SeriesScanner&&) noexcept = default;
 
 bool SeriesScanner::update(const Bar& bar, ScanSink* sink) {
-  return state_->update(*config_, bar, sink);
+  return state_->update(*config_, bar, sink) != detail::ScanOutcome::Refused;
 }
 
 const ScanResult& SeriesScanner::last() const { return state_->result(); }
@@ -81,12 +81,18 @@ void Scanner::on_bar(const Bar& bar) {
     return;
   }
   SeriesScanner& s = impl_->at(bar);
-  const bool revision = bar.revision > 0 && s.last().index >= 0 && bar.start <= s.last().bar.start;
-  if (!s.update(bar, &impl_->sink)) {
-    ++impl_->sink.stats.stale_revisions;
-    return;
+  ScannerStats& st = impl_->sink.stats;
+  switch (s.state_->update(*s.config_, bar, &impl_->sink)) {
+    case detail::ScanOutcome::Refused:
+      ++st.stale_revisions;
+      break;
+    case detail::ScanOutcome::New:
+      ++st.bars;
+      break;
+    case detail::ScanOutcome::Revised:
+      ++st.revisions;
+      break;
   }
-  ++(revision ? impl_->sink.stats.revisions : impl_->sink.stats.bars);
 }
 
 void Scanner::flush() { impl_->sink.flush(); }

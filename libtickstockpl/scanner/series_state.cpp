@@ -36,7 +36,6 @@ ScanConfig::ScanConfig(const ScannerOptions& o) : options(o) {
         static_cast<std::int16_t>(CdlSet::lookback_for(static_cast<PatternId>(i), cdl.common));
     if (o.patterns[u]) cdl.enabled |= std::uint64_t{1} << i;
   }
-  any_pattern = cdl.enabled != 0;
 }
 
 SeriesState::SeriesState(const ScanConfig& c) : cdl_(c.cdl) {
@@ -61,11 +60,11 @@ SeriesState::SeriesState(const ScanConfig& c) : cdl_(c.cdl) {
   prev_ = {kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};
 }
 
-bool SeriesState::update(const ScanConfig& c, const Bar& bar, ScanSink* sink) {
+ScanOutcome SeriesState::update(const ScanConfig& c, const Bar& bar, ScanSink* sink) {
   // A revision replaces the newest bar; one of an older bar cannot be undone in O(1) and is
   // refused; one of a bar never seen (the scanner started later) is a new bar.
   const bool fresh = bar.revision == 0 || result_.index < 0 || bar.start > result_.bar.start;
-  if (!fresh && bar.start != result_.bar.start) return false;
+  if (!fresh && bar.start != result_.bar.start) return ScanOutcome::Refused;
 
   const Candle candle{bar.open, bar.high, bar.low, bar.close};
   if (fresh) {
@@ -85,7 +84,7 @@ bool SeriesState::update(const ScanConfig& c, const Bar& bar, ScanSink* sink) {
 
   CdlOutputs before;  // what the replaced bar reported, for the events of a revision
   if (sink != nullptr && !fresh) before = result_.cdl;
-  if (c.any_pattern) {
+  if (c.cdl.enabled != 0) {
     cdl_.update(ring_, c.cdl, fresh, result_.cdl);
     if (result_.index == 0 && fresh) ring_.shrink_totals();  // all registered on the first bar
     if (result_.cdl_ready != c.cdl.enabled) {  // until every pattern is past its lookback
@@ -100,10 +99,10 @@ bool SeriesState::update(const ScanConfig& c, const Bar& bar, ScanSink* sink) {
 
   if (sink != nullptr) {
     sink->on_scan(result_);
-    if (c.any_pattern) emit_patterns(c, before, fresh, *sink);
+    if (c.cdl.enabled != 0) emit_patterns(c, before, fresh, *sink);
     emit_alerts(c, fresh, *sink);
   }
-  return true;
+  return fresh ? ScanOutcome::New : ScanOutcome::Revised;
 }
 
 void SeriesState::run_indicators(const ScanConfig& /*c*/, const Bar& bar, bool fresh) {
@@ -116,18 +115,14 @@ void SeriesState::run_indicators(const ScanConfig& /*c*/, const Bar& bar, bool f
     }
   };
   auto put = [&](Field f, bool ready, double x) { v[idx(f)] = ready ? x : kNaN; };
-  if (sma_) {
-    step(sma_);
-    put(Field::Sma, sma_->ready(), sma_->ready() ? sma_->value() : 0);
-  }
-  if (ema_) {
-    step(ema_);
-    put(Field::Ema, ema_->ready(), ema_->ready() ? ema_->value() : 0);
-  }
-  if (rsi_) {
-    step(rsi_);
-    put(Field::Rsi, rsi_->ready(), rsi_->ready() ? rsi_->value() : 0);
-  }
+  auto scalar = [&](auto& ind, Field f) {
+    if (!ind) return;
+    step(ind);
+    put(f, ind->ready(), ind->ready() ? ind->value() : 0);
+  };
+  scalar(sma_, Field::Sma);
+  scalar(ema_, Field::Ema);
+  scalar(rsi_, Field::Rsi);
   if (macd_) {
     step(macd_);
     const bool r = macd_->ready();
@@ -144,10 +139,7 @@ void SeriesState::run_indicators(const ScanConfig& /*c*/, const Bar& bar, bool f
     put(Field::BbandsMiddle, r, b.middle);
     put(Field::BbandsLower, r, b.lower);
   }
-  if (atr_) {
-    step(atr_);
-    put(Field::Atr, atr_->ready(), atr_->ready() ? atr_->value() : 0);
-  }
+  scalar(atr_, Field::Atr);
   if (stoch_) {
     step(stoch_);
     const bool r = stoch_->ready();
@@ -163,22 +155,10 @@ void SeriesState::run_indicators(const ScanConfig& /*c*/, const Bar& bar, bool f
     put(Field::PlusDi, di, a.plus_di);
     put(Field::MinusDi, di, a.minus_di);
   }
-  if (obv_) {
-    step(obv_);
-    put(Field::Obv, obv_->ready(), obv_->ready() ? obv_->value() : 0);
-  }
-  if (willr_) {
-    step(willr_);
-    put(Field::Willr, willr_->ready(), willr_->ready() ? willr_->value() : 0);
-  }
-  if (cci_) {
-    step(cci_);
-    put(Field::Cci, cci_->ready(), cci_->ready() ? cci_->value() : 0);
-  }
-  if (mfi_) {
-    step(mfi_);
-    put(Field::Mfi, mfi_->ready(), mfi_->ready() ? mfi_->value() : 0);
-  }
+  scalar(obv_, Field::Obv);
+  scalar(willr_, Field::Willr);
+  scalar(cci_, Field::Cci);
+  scalar(mfi_, Field::Mfi);
   if (vwap_) {
     step(vwap_);
     const bool r = vwap_->ready();
@@ -189,10 +169,7 @@ void SeriesState::run_indicators(const ScanConfig& /*c*/, const Bar& bar, bool f
     put(Field::VwapUpper2, r, w.upper2);
     put(Field::VwapLower2, r, w.lower2);
   }
-  if (rvol_) {
-    step(rvol_);
-    put(Field::RelVolume, rvol_->ready(), rvol_->ready() ? rvol_->value() : 0);
-  }
+  scalar(rvol_, Field::RelVolume);
   if (pivots_) {
     step(pivots_);
     const bool r = pivots_->ready();

@@ -19,17 +19,23 @@ struct ScanConfig {
   explicit ScanConfig(const ScannerOptions& o);
   ScannerOptions options;
   CdlConfig cdl;
-  bool any_pattern = false;
   bool runs(IndicatorId id) const { return options.indicators[static_cast<std::size_t>(id)]; }
+};
+
+// What one update did with its bar.
+enum class ScanOutcome : std::uint8_t {
+  Refused,  // a revision of a bar older than the newest: not applied
+  New,      // a new bar
+  Revised,  // the newest bar, replaced
 };
 
 // Detectors, indicators and the last result of one series. Fixed size after construction.
 class SeriesState {
  public:
   explicit SeriesState(const ScanConfig& c);
-  // Scans a new bar or a revision of the newest; false (and nothing done) for a revision of
-  // an older bar.
-  bool update(const ScanConfig& c, const Bar& bar, ScanSink* sink);
+  // Scans a new bar or a revision of the newest; refuses (doing nothing) a revision of an
+  // older bar.
+  ScanOutcome update(const ScanConfig& c, const Bar& bar, ScanSink* sink);
   // The newest result.
   const ScanResult& result() const { return result_; }
 
