@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # services.sh start|stop DIR: a private PostgreSQL 15 cluster and a redis-server on free
-# loopback ports, all state under DIR. `start` reuses servers already running there and writes
-# DIR/env (PGHOST, PGPORT, PGUSER, PGDATABASE, DATABASE_URL, REDIS_HOST, REDIS_PORT, REDIS_URL).
+# loopback ports, all state under DIR (PostgreSQL's in /var/tmp when the postgres user cannot
+# reach DIR). `start` reuses servers already running there and writes DIR/env (PGHOST, PGPORT, PGUSER, PGDATABASE, DATABASE_URL, REDIS_HOST, REDIS_PORT, REDIS_URL).
 set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?state dir}
 PGBIN=/usr/lib/postgresql/15/bin
@@ -19,7 +19,16 @@ pick_port() {
 }
 as_pg() { (cd / && runuser -u postgres -- "$@"); }
 
-pg_running() { [ -f "$dir/pg/data/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$dir/pg/data" status >/dev/null 2>&1; }
+# PostgreSQL runs as the postgres user, who must reach the cluster's directory. When DIR lies
+# under a private directory (a clone in /root or in a mktemp dir), the cluster lives instead in
+# /var/tmp under a name derived from DIR, so the same DIR always finds the same data.
+chmod 755 "$dir"
+pg="$dir/pg"
+if ! as_pg test -x "$dir"; then
+  pg="/var/tmp/tickstock-pg-$(printf '%s' "$dir" | sha1sum | cut -c1-12)"
+fi
+
+pg_running() { [ -f "$pg/data/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$pg/data" status >/dev/null 2>&1; }
 redis_running() {
   [ -f "$dir/redis/redis.pid" ] && [ -f "$dir/redis/port" ] &&
     redis-cli -p "$(cat "$dir/redis/port")" info server 2>/dev/null | tr -d '\r' |
@@ -28,25 +37,24 @@ redis_running() {
 
 start_pg() {
   if pg_running; then return 0; fi
-  mkdir -p "$dir/pg/sock"
-  chmod 755 "$dir"
-  chown -R postgres: "$dir/pg"
-  if [ ! -f "$dir/pg/data/PG_VERSION" ]; then
-    as_pg "$PGBIN/initdb" -D "$dir/pg/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null
+  mkdir -p "$pg/sock"
+  chown -R postgres: "$pg"
+  if [ ! -f "$pg/data/PG_VERSION" ]; then
+    as_pg "$PGBIN/initdb" -D "$pg/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null
   fi
   local port
   for _ in 1 2 3 4 5; do
-    port=$( [ -f "$dir/pg/port" ] && cat "$dir/pg/port" || pick_port )
+    port=$( [ -f "$pg/port" ] && cat "$pg/port" || pick_port )
     port_free "$port" || port=$(pick_port)
-    if as_pg "$PGBIN/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -t 60 start \
-        -o "-p $port -k $dir/pg/sock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null; then
-      echo "$port" > "$dir/pg/port"
+    if as_pg "$PGBIN/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w -t 60 start \
+        -o "-p $port -k $pg/sock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null; then
+      echo "$port" > "$pg/port"
       break
     fi
-    rm -f "$dir/pg/port"
+    rm -f "$pg/port"
   done
-  pg_running || { echo "services: PostgreSQL failed to start; see $dir/pg/server.log" >&2; tail -20 "$dir/pg/server.log" >&2; return 1; }
-  port=$(cat "$dir/pg/port")
+  pg_running || { echo "services: PostgreSQL failed to start; see $pg/server.log" >&2; tail -20 "$pg/server.log" >&2; return 1; }
+  port=$(cat "$pg/port")
   psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtA -c "SELECT 1 FROM pg_roles WHERE rolname='tickstock'" | grep -q 1 ||
     psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
       -c "CREATE ROLE tickstock LOGIN" -c "CREATE DATABASE tickstock OWNER tickstock"
@@ -74,14 +82,14 @@ stop_all() {
     redis-cli -p "$(cat "$dir/redis/port")" shutdown nosave >/dev/null 2>&1 || true
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
-  if pg_running; then as_pg "$PGBIN/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null 2>&1 || true; fi
+  if pg_running; then as_pg "$PGBIN/pg_ctl" -D "$pg/data" -m fast -w stop >/dev/null 2>&1 || true; fi
 }
 
 case "$cmd" in
   start)
     start_pg
     start_redis
-    pgport=$(cat "$dir/pg/port"); rport=$(cat "$dir/redis/port")
+    pgport=$(cat "$pg/port"); rport=$(cat "$dir/redis/port")
     cat > "$dir/env" <<ENV
 export PGHOST=127.0.0.1 PGPORT=$pgport PGUSER=tickstock PGDATABASE=tickstock
 export DATABASE_URL=postgresql://tickstock@127.0.0.1:$pgport/tickstock
