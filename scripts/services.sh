@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # services.sh start|stop DIR: a private PostgreSQL 15 cluster and a redis-server on free
 # loopback ports, all state under DIR (PostgreSQL's in /var/tmp when the postgres user cannot
-# reach DIR). `start` reuses servers already running there and writes DIR/env (PGHOST, PGPORT, PGUSER, PGDATABASE, DATABASE_URL, REDIS_HOST, REDIS_PORT, REDIS_URL).
+# reach DIR). `start` reuses servers already running there and writes DIR/env (PGHOST, PGPORT,
+# PGUSER, PGDATABASE, DATABASE_URL, REDIS_HOST, REDIS_PORT, REDIS_URL).
 set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?state dir}
 PGBIN=/usr/lib/postgresql/15/bin
