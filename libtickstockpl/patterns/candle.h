@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "tickstock/candle_settings.h"
@@ -73,46 +74,20 @@ inline bool candle_gap_down(const Candle& b, const Candle& a) { return b.high < 
       s, s.avg_period != 0 ? total / static_cast<double>(s.avg_period) : 0.0, c);
 }
 
-// The most recent candles, newest first, and the running totals the detectors reading them
-// registered (see CandleTotal). Fixed capacity; allocates only when a total is first registered.
-class CandleRing {
+// The running totals the detectors of one configuration read (see CandleTotal): which ones
+// exist and in what order a ring moves them. Built once, before any ring uses it, and shared
+// by the rings of every series with that configuration.
+class TotalsLayout {
  public:
-  static constexpr int kCapacity = 32;  // > the longest lookback settings may produce
-
-  // Appends the next candle and moves every registered total forward.
-  void push(const Candle& c) {
-    ++count_;
-    buf_[static_cast<std::size_t>(count_ - 1) & kMask] = c;
-    advance_totals();
-  }
-  // Replaces the newest candle (a revised bar). The totals only cover older candles, so they
-  // stay. REQUIRES: count() > 0.
-  void replace_newest(const Candle& c) { buf_[static_cast<std::size_t>(count_ - 1) & kMask] = c; }
-  // The candle `back` steps before the newest (0 = newest). REQUIRES: back < min(count, kCapacity).
-  const Candle& operator[](int back) const {
-    return buf_[static_cast<std::size_t>(count_ - 1 - back) & kMask];
-  }
-  // Candles pushed since construction; the newest has series index count() - 1.
-  std::int64_t count() const { return count_; }
-  // Index in the series of the newest candle (-1 when empty).
-  std::int64_t newest_index() const { return count_ - 1; }
-
   // The slot of the running total of `s` for candle position `pos` in a function with this
-  // lookback, registered on first use. Totals with the same range, period, lookback and
-  // position are the same number, so detectors sharing one ring share them. Registration is
-  // bookkeeping, hence const. REQUIRES: called right after the push() of the candle evaluated.
-  std::uint16_t register_total(const CandleSetting& s, std::int64_t lookback, int pos) const {
+  // lookback, added on first use. Totals with the same range, period, lookback and position
+  // are the same number, so detectors sharing a layout share them.
+  std::uint16_t register_total(const CandleSetting& s, std::int64_t lookback, int pos) {
     const TotalKey k{static_cast<std::int32_t>(lookback), static_cast<std::uint8_t>(s.range),
                      static_cast<std::uint8_t>(s.avg_period), static_cast<std::uint8_t>(pos)};
     for (std::size_t i = 0; i < keys_.size(); ++i)
       if (keys_[i] == k) return static_cast<std::uint16_t>(i);
     keys_.push_back(k);
-    totals_.push_back(0);
-    means_.push_back(0);
-    if (newest_index() == lookback) {
-      start(k, totals_.back());
-      means_.back() = mean_of(k, totals_.back());
-    }
     // Keep order_ grouped by (range, period, position): the totals of one group move by the
     // same difference, computed once per push.
     const auto slot = static_cast<std::uint16_t>(keys_.size() - 1);
@@ -127,24 +102,16 @@ class CandleRing {
       groups_.back().end = static_cast<std::uint16_t>(i + 1);
     }
     max_lookback_ = std::max(max_lookback_, k.lookback);
+    depth_ = std::max(depth_, static_cast<int>(k.pos) + k.avg_period + 2);
     return slot;
   }
-  // The running total in `slot`.
-  [[gnu::always_inline]] double total(std::uint16_t slot) const { return totals_[slot]; }
-  // The running total in `slot` divided by its period (0 for period 0), as of the last push.
-  [[gnu::always_inline]] double mean(std::uint16_t slot) const { return means_[slot]; }
-  // Gives back the spare capacity of the totals once every detector has registered.
-  void shrink_totals() {
-    keys_.shrink_to_fit();
-    totals_.shrink_to_fit();
-    means_.shrink_to_fit();
-    order_.shrink_to_fit();
-    groups_.shrink_to_fit();
-  }
-  // Number of distinct totals registered.
-  std::size_t total_count() const { return keys_.size(); }
+  // Number of distinct totals.
+  std::size_t size() const { return keys_.size(); }
+  // Candles a ring must hold to move these totals (the newest plus the oldest one leaving).
+  int depth() const { return depth_; }
 
  private:
+  friend class CandleRing;
   struct TotalKey {
     std::int32_t lookback;
     std::uint8_t range, avg_period, pos;
@@ -153,6 +120,66 @@ class CandleRing {
       return std::uint32_t{range} << 16 | std::uint32_t{avg_period} << 8 | pos;
     }
   };
+  struct Group {
+    std::uint16_t begin, end;  // a run of order_ with one group
+    std::uint8_t range, avg_period, pos;
+  };
+  std::vector<TotalKey> keys_;
+  std::vector<std::uint16_t> order_;  // slots sorted by TotalKey::group()
+  std::vector<Group> groups_;
+  std::int32_t max_lookback_ = -1;  // of all totals
+  int depth_ = 0;
+};
+
+// The most recent candles of one series, newest first, and the running totals of a layout.
+// Its size is fixed at construction; pushing never allocates.
+class CandleRing {
+ public:
+  // Candles every ring holds at least: the five of the longest pattern and the older ones
+  // its totals read, with TA-Lib's default settings.
+  static constexpr int kMinCapacity = 16;
+
+  // A ring for the totals of `layout`, which must be complete and outlive the ring, holding
+  // at least `min_capacity` candles.
+  explicit CandleRing(const TotalsLayout& layout, int min_capacity = kMinCapacity)
+      : layout_(&layout),
+        mask_(capacity_for(std::max(min_capacity, layout.depth())) - 1),
+        buf_(new Candle[mask_ + 1]),
+        totals_(new double[2 * std::max<std::size_t>(layout.size(), 1)]()),
+        means_(totals_.get() + layout.size()) {}
+
+  // Appends the next candle and moves every total forward.
+  void push(const Candle& c) {
+    ++count_;
+    buf_[static_cast<std::size_t>(count_ - 1) & mask_] = c;
+    advance_totals();
+  }
+  // Replaces the newest candle (a revised bar). The totals only cover older candles, so they
+  // stay. REQUIRES: count() > 0.
+  void replace_newest(const Candle& c) { buf_[static_cast<std::size_t>(count_ - 1) & mask_] = c; }
+  // The candle `back` steps before the newest (0 = newest). REQUIRES: back < min(count,
+  // capacity).
+  const Candle& operator[](int back) const {
+    return buf_[static_cast<std::size_t>(count_ - 1 - back) & mask_];
+  }
+  // Candles held.
+  int capacity() const { return static_cast<int>(mask_ + 1); }
+  // Candles pushed since construction; the newest has series index count() - 1.
+  std::int64_t count() const { return count_; }
+  // Index in the series of the newest candle (-1 when empty).
+  std::int64_t newest_index() const { return count_ - 1; }
+  // The running total in `slot`.
+  [[gnu::always_inline]] double total(std::uint16_t slot) const { return totals_[slot]; }
+  // The running total in `slot` divided by its period (0 for period 0), as of the last push.
+  [[gnu::always_inline]] double mean(std::uint16_t slot) const { return means_[slot]; }
+
+ private:
+  using TotalKey = TotalsLayout::TotalKey;
+  static std::size_t capacity_for(int n) {
+    std::size_t c = 1;
+    while (c < static_cast<std::size_t>(n)) c <<= 1;
+    return c;
+  }
   static double range_of(const TotalKey& k, const Candle& c) {
     return candle_range(static_cast<CandleRange>(k.range), c);
   }
@@ -166,26 +193,29 @@ class CandleRing {
   // previous output TA-Lib added the candle that was then at `pos` (now pos + 1) and removed
   // the one avg_period older. The difference depends only on (range, period, position).
   void advance_totals() {
+    const TotalsLayout& l = *layout_;
     const std::int64_t n = newest_index();
-    if (n > max_lookback_) {  // every total is rolling: one difference per group
-      for (const Group& g : groups_) {
+    double* totals = totals_.get();
+    double* means = means_;
+    if (n > l.max_lookback_) {  // every total is rolling: one difference per group
+      for (const TotalsLayout::Group& g : l.groups_) {
         const auto range = static_cast<CandleRange>(g.range);
         const double diff = candle_range(range, (*this)[g.pos + 1]) -
                             candle_range(range, (*this)[g.pos + 1 + g.avg_period]);
         const double period = g.avg_period;
         for (std::uint16_t i = g.begin; i < g.end; ++i) {
-          const std::uint16_t slot = order_[i];
-          totals_[slot] += diff;
-          if (g.avg_period != 0) means_[slot] = totals_[slot] / period;
+          const std::uint16_t slot = l.order_[i];
+          totals[slot] += diff;
+          if (g.avg_period != 0) means[slot] = totals[slot] / period;
         }
       }
       return;
     }
     std::uint32_t group = 0xffffffffu;
     double diff = 0;
-    for (const std::uint16_t slot : order_) {
-      const TotalKey& k = keys_[slot];
-      double& total = totals_[slot];
+    for (const std::uint16_t slot : l.order_) {
+      const TotalKey& k = l.keys_[slot];
+      double& total = totals[slot];
       if (n < k.lookback) continue;
       if (n == k.lookback) {
         start(k, total);
@@ -196,43 +226,29 @@ class CandleRing {
         }
         total += diff;
       }
-      means_[slot] = mean_of(k, total);
+      means[slot] = k.avg_period != 0 ? total / static_cast<double>(k.avg_period) : 0.0;
     }
   }
-  static double mean_of(const TotalKey& k, double total) {
-    return k.avg_period != 0 ? total / static_cast<double>(k.avg_period) : 0.0;
-  }
 
-  static constexpr std::size_t kMask = kCapacity - 1;
-  std::array<Candle, kCapacity> buf_{};
+  const TotalsLayout* layout_;
+  std::size_t mask_;                  // capacity - 1 (a power of two)
+  std::unique_ptr<Candle[]> buf_;     // by series index & mask_
+  std::unique_ptr<double[]> totals_;  // the totals by slot, then their means
+  double* means_;                     // into totals_
   std::int64_t count_ = 0;
-  mutable std::vector<TotalKey> keys_;
-  mutable std::vector<double> totals_;
-  mutable std::vector<double> means_;         // totals_[i] / period, refreshed on push
-  mutable std::vector<std::uint16_t> order_;  // slots sorted by TotalKey::group()
-  struct Group {
-    std::uint16_t begin, end;  // a run of order_ with one group
-    std::uint8_t range, avg_period, pos;
-  };
-  mutable std::vector<Group> groups_;
-  mutable std::int32_t max_lookback_ = -1;  // of the registered totals
 };
 
 // TA-Lib keeps, inside each CDL function, one running total per (setting, candle position):
 // for the candle `pos` steps before the newest it covers the avg_period candles before that
-// candle. The totals live in the CandleRing (see CandleRing::register_total); this is a
-// detector's handle to one of them.
-//
-// Streaming form: call advance() once per new candle, before evaluating it (the first call
-// registers the total; the ring moves it on every push). The total for the newest bar depends
-// only on older candles, so a revised newest candle needs no undo: on a revision simply do not
-// call advance() again.
+// candle. The totals live in the CandleRing, laid out by a TotalsLayout; this is a detector's
+// handle to one of them. The total for the newest candle depends only on older candles, so a
+// revised newest candle needs no undo.
 class CandleTotal {
  public:
-  // REQUIRES: the newest candle of `r` is new since the previous call; lookback is the
-  // function's lookback; pos is the candle position in the pattern (0 = newest).
-  void advance(const CandleSetting& s, const CandleRing& r, std::int64_t lookback, int pos) {
-    if (slot_ == kUnset) slot_ = r.register_total(s, lookback, pos);
+  // Adds the total of `s` for candle position `pos` (0 = newest) in a function with this
+  // lookback to `layout` (or finds it there).
+  void register_with(TotalsLayout& layout, const CandleSetting& s, std::int64_t lookback, int pos) {
+    slot_ = layout.register_total(s, lookback, pos);
   }
   // The setting's reference value for candle `c` (which must be the candle at `pos`).
   [[gnu::always_inline]] double average(const CandleRing& r, const CandleSetting& s,
@@ -241,8 +257,7 @@ class CandleTotal {
   }
 
  private:
-  static constexpr std::uint16_t kUnset = 0xffff;
-  std::uint16_t slot_ = kUnset;
+  std::uint16_t slot_ = 0;
 };
 
 }  // namespace tickstock::detail

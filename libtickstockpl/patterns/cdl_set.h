@@ -85,34 +85,68 @@ struct CdlConfig {
 // TA-Lib output of each pattern for the newest candle (0 when not enabled or in lookback).
 using CdlOutputs = std::array<std::int16_t, kPatternCount>;
 
-// The detectors of one series. Holds only their running totals; no allocation.
+// What one series carries for the detectors that keep state between bars.
+struct CdlSeries {
+  CdlHikkake::Series hikkake;
+  CdlHikkakeMod::Series hikkake_mod;
+};
+
+// Adds the running totals detector `d` reads to `t` (detectors without settings read none).
+template <class D>
+void register_detector(D& d, const PatternParams& p, TotalsLayout& t) {
+  if constexpr (requires { d.register_totals(p, t); }) d.register_totals(p, t);
+}
+// TA-Lib's output of detector `d` for the newest candle of `r`; fresh is false when that
+// candle replaced (revised) the one evaluated before. `st` is the series' own state.
+template <class D>
+int evaluate_detector(const D& d, const CandleRing& r, const PatternParams& p, bool /*fresh*/,
+                      CdlSeries& /*st*/) {
+  return d.evaluate(r, p);
+}
+inline int evaluate_detector(const CdlHikkake& d, const CandleRing& r, const PatternParams& p,
+                             bool fresh, CdlSeries& st) {
+  return d.evaluate(r, p, fresh, st.hikkake);
+}
+inline int evaluate_detector(const CdlHikkakeMod& d, const CandleRing& r, const PatternParams& p,
+                             bool fresh, CdlSeries& st) {
+  return d.evaluate(r, p, fresh, st.hikkake_mod);
+}
+
+// The enabled detectors of one configuration and the running totals they read. Immutable once
+// built, so every series of an engine shares one; what a series owns is its CandleRing and
+// CdlSeries.
 class CdlSet {
  public:
-  // Detectors for the settings in `cfg`.
+  // Detectors for the settings in `cfg`, their totals registered for the enabled patterns.
   explicit CdlSet(const CdlConfig& cfg)
       :
 #define TICKSTOCK_CDL_INIT(e, name, display) e##_(cfg.common),
         TICKSTOCK_PATTERNS(TICKSTOCK_CDL_INIT)
 #undef TICKSTOCK_CDL_INIT
-            unused_(0) {
+            enabled_(cfg.enabled) {
+#define TICKSTOCK_CDL_REGISTER(e, name, display)                                \
+  {                                                                             \
+    constexpr auto i = static_cast<std::size_t>(PatternId::e);                  \
+    if ((enabled_ >> i) & 1u) register_detector(e##_, params(cfg, i), layout_); \
+  }
+    TICKSTOCK_PATTERNS(TICKSTOCK_CDL_REGISTER)
+#undef TICKSTOCK_CDL_REGISTER
   }
 
-  // Evaluates the enabled patterns on the newest candle of `r`; `fresh` is false when that
-  // candle replaced (revised) the one evaluated before.
-  [[gnu::flatten]] void update(const CandleRing& r, const CdlConfig& cfg, bool fresh,
-                               CdlOutputs& out) {
-    // A detector's `fresh` only registers its running totals with the ring (which then moves
-    // them on every push), except for the ones with state of their own. So after the first
-    // bar the others are evaluated as for a revision, which skips that bookkeeping.
-    const bool register_totals = fresh && !registered_;
-    registered_ = registered_ || fresh;
-#define TICKSTOCK_CDL_EVAL(e, name, display)                                             \
-  {                                                                                      \
-    constexpr auto i = static_cast<std::size_t>(PatternId::e);                           \
-    const PatternParams& p = kPenetration[i] ? cfg.own[i] : cfg.common;                  \
-    const bool f = kKeepsState[i] ? fresh : register_totals;                             \
-    out[i] = ((cfg.enabled >> i) & 1u) ? static_cast<std::int16_t>(e##_.update(r, p, f)) \
-                                       : std::int16_t{0};                                \
+  // The running totals the enabled detectors read; a series' CandleRing is built on it.
+  const TotalsLayout& layout() const { return layout_; }
+
+  // Evaluates the enabled patterns on the newest candle of `r` (built on layout()); `fresh`
+  // is false when that candle replaced (revised) the one evaluated before.
+  [[gnu::flatten]] void evaluate(const CandleRing& r, const CdlConfig& cfg, bool fresh,
+                                 CdlSeries& st, CdlOutputs& out) const {
+#define TICKSTOCK_CDL_EVAL(e, name, display)                                                   \
+  {                                                                                            \
+    constexpr auto i = static_cast<std::size_t>(PatternId::e);                                 \
+    out[i] =                                                                                   \
+        ((enabled_ >> i) & 1u)                                                                 \
+            ? static_cast<std::int16_t>(evaluate_detector(e##_, r, params(cfg, i), fresh, st)) \
+            : std::int16_t{0};                                                                 \
   }
     TICKSTOCK_PATTERNS(TICKSTOCK_CDL_EVAL)
 #undef TICKSTOCK_CDL_EVAL
@@ -130,14 +164,6 @@ class CdlSet {
     return 0;
   }
 
-  // Detectors that keep state of their own between bars (beyond the ring's totals).
-  static constexpr std::array<bool, kPatternCount> kKeepsState = [] {
-    std::array<bool, kPatternCount> a{};
-    a[static_cast<std::size_t>(PatternId::Hikkake)] = true;
-    a[static_cast<std::size_t>(PatternId::HikkakeMod)] = true;
-    return a;
-  }();
-
   // Patterns with an optInPenetration input.
   static constexpr std::array<bool, kPatternCount> kPenetration = [] {
     std::array<bool, kPatternCount> a{};
@@ -149,11 +175,15 @@ class CdlSet {
   }();
 
  private:
+  [[gnu::always_inline]] static const PatternParams& params(const CdlConfig& cfg, std::size_t i) {
+    return kPenetration[i] ? cfg.own[i] : cfg.common;
+  }
+
 #define TICKSTOCK_CDL_MEMBER(e, name, display) Cdl##e e##_;
   TICKSTOCK_PATTERNS(TICKSTOCK_CDL_MEMBER)
 #undef TICKSTOCK_CDL_MEMBER
-  int unused_;               // ends the initializer list generated above
-  bool registered_ = false;  // the totals were registered (first fresh bar seen)
+  std::uint64_t enabled_;  // bit i: PatternId i runs
+  TotalsLayout layout_;
 };
 
 }  // namespace tickstock::detail

@@ -21,12 +21,13 @@ PatternDirection event_direction(PatternId id, int output) {
   return output > 0 ? PatternDirection::Bullish : PatternDirection::Bearish;
 }
 
-// History the confidence looks at: the pattern (up to 5 bars), 10 before it, 5 more for trend.
-constexpr int kConfidenceHistory = 21;
+// History the confidence looks at: the pattern (up to 5 bars) and the 10 before it (the trend
+// term reads within those).
+constexpr int kConfidenceHistory = 15;
+static_assert(kConfidenceHistory <= CandleRing::kMinCapacity);
 
-}  // namespace
-
-ScanConfig::ScanConfig(const ScannerOptions& o) : options(o) {
+CdlConfig cdl_config(const ScannerOptions& o) {
+  CdlConfig cdl;
   cdl.common.candles = o.candles;
   for (int i = 0; i < kPatternCount; ++i) {
     const auto u = static_cast<std::size_t>(i);
@@ -36,9 +37,14 @@ ScanConfig::ScanConfig(const ScannerOptions& o) : options(o) {
         static_cast<std::int16_t>(CdlSet::lookback_for(static_cast<PatternId>(i), cdl.common));
     if (o.patterns[u]) cdl.enabled |= std::uint64_t{1} << i;
   }
+  return cdl;
 }
 
-SeriesState::SeriesState(const ScanConfig& c) : cdl_(c.cdl) {
+}  // namespace
+
+ScanConfig::ScanConfig(const ScannerOptions& o) : options(o), cdl(cdl_config(o)), detectors(cdl) {}
+
+SeriesState::SeriesState(const ScanConfig& c) : ring_(c.detectors.layout()) {
   const IndicatorParams& p = c.options.params;
   make_if(c.runs(IndicatorId::Sma), sma_, p.sma_period);
   make_if(c.runs(IndicatorId::Ema), ema_, p.ema_period);
@@ -85,8 +91,7 @@ ScanOutcome SeriesState::update(const ScanConfig& c, const Bar& bar, ScanSink* s
   CdlOutputs before;  // what the replaced bar reported, for the events of a revision
   if (sink != nullptr && !fresh) before = result_.cdl;
   if (c.cdl.enabled != 0) {
-    cdl_.update(ring_, c.cdl, fresh, result_.cdl);
-    if (result_.index == 0 && fresh) ring_.shrink_totals();  // all registered on the first bar
+    c.detectors.evaluate(ring_, c.cdl, fresh, cdl_, result_.cdl);
     if (result_.cdl_ready != c.cdl.enabled) {  // until every pattern is past its lookback
       std::uint64_t ready = 0;
       for (int i = 0; i < kPatternCount; ++i)

@@ -19,6 +19,7 @@ struct ScanConfig {
   explicit ScanConfig(const ScannerOptions& o);
   ScannerOptions options;
   CdlConfig cdl;
+  CdlSet detectors;  // shared by every series
   bool runs(IndicatorId id) const { return options.indicators[static_cast<std::size_t>(id)]; }
 };
 
@@ -50,8 +51,8 @@ class SeriesState {
   double confidence(PatternId id, int output) const;
 
   CandleRing ring_;
-  std::array<double, CandleRing::kCapacity> volume_{};  // volumes, same slots as ring_
-  CdlSet cdl_;
+  std::array<double, CandleRing::kMinCapacity> volume_{};  // volumes by series index
+  CdlSeries cdl_;
   std::optional<Sma> sma_;
   std::optional<Ema> ema_;
   std::optional<Rsi> rsi_;

@@ -29,18 +29,20 @@ class CdlAdvanceBlock {
       : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
-  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
-  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+  // Adds the running totals it reads to `t`.
+  void register_totals(const PatternParams& p, TotalsLayout& t) {
     const CandleSettings& s = p.candles;
-    if (fresh) {
-      for (int pos = 2; pos >= 0; --pos) ss_[pos].advance(s.shadow_short, r, lookback_, pos);
-      shadow_long_.advance(s.shadow_long, r, lookback_, 0);
-      for (int pos = 2; pos >= 1; --pos) {
-        far_[pos].advance(s.far, r, lookback_, pos);
-        near_[pos].advance(s.near, r, lookback_, pos);
-      }
-      body_long_.advance(s.body_long, r, lookback_, 2);
+    for (int pos = 2; pos >= 0; --pos) ss_[pos].register_with(t, s.shadow_short, lookback_, pos);
+    shadow_long_.register_with(t, s.shadow_long, lookback_, 0);
+    for (int pos = 2; pos >= 1; --pos) {
+      far_[pos].register_with(t, s.far, lookback_, pos);
+      near_[pos].register_with(t, s.near, lookback_, pos);
     }
+    body_long_.register_with(t, s.body_long, lookback_, 2);
+  }
+  // TA-Lib's output for the newest candle of `r`.
+  int evaluate(const CandleRing& r, const PatternParams& p) const {
+    const CandleSettings& s = p.candles;
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[2];
     const Candle& c2 = r[1];

@@ -22,13 +22,15 @@ class CdlHighWave {
       : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
-  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
-  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+  // Adds the running totals it reads to `t`.
+  void register_totals(const PatternParams& p, TotalsLayout& t) {
     const CandleSettings& s = p.candles;
-    if (fresh) {
-      body_short_.advance(s.body_short, r, lookback_, 0);
-      svl_.advance(s.shadow_very_long, r, lookback_, 0);
-    }
+    body_short_.register_with(t, s.body_short, lookback_, 0);
+    svl_.register_with(t, s.shadow_very_long, lookback_, 0);
+  }
+  // TA-Lib's output for the newest candle of `r`.
+  int evaluate(const CandleRing& r, const PatternParams& p) const {
+    const CandleSettings& s = p.candles;
     if (r.newest_index() < lookback_) return 0;
     const Candle& c = r[0];
     if (real_body(c) < body_short_.average(r, s.body_short, c) &&

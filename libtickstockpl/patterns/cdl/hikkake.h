@@ -21,23 +21,6 @@ class CdlHikkake {
       : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
-  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
-  // REQUIRES: called for every candle of the series from the first one.
-  int update(const CandleRing& r, const PatternParams& /*p*/, bool fresh) {
-    // A revision re-runs the step from the state the replaced candle started from.
-    if (fresh) {
-      saved_ = state_;
-    } else {
-      state_ = saved_;
-    }
-    const std::int64_t i = r.newest_index();
-    // TA-Lib scans the 3 bars before its first output for a pending pattern, and no earlier.
-    if (i < lookback_ - 3) return 0;
-    const int out = step(r, i);
-    return i < lookback_ ? 0 : out;
-  }
-
- private:
   // The pending pattern, as TA-Lib's patternIdx / patternResult plus the inside bar's extremes.
   struct State {
     std::int64_t pattern_idx = 0;  // bar of the breakout candle; 0 once confirmed
@@ -45,12 +28,32 @@ class CdlHikkake {
     double inside_high = 0;        // high of the inside (2nd) candle
     double inside_low = 0;         // low of the inside (2nd) candle
   };
+  // What one series carries from bar to bar.
+  struct Series {
+    State now;    // after the last evaluation
+    State saved;  // before the newest candle, restored on a revision
+  };
+  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
+  // REQUIRES: called with `st` for every candle of the series from the first one.
+  int evaluate(const CandleRing& r, const PatternParams& /*p*/, bool fresh, Series& st) const {
+    // A revision re-runs the step from the state the replaced candle started from.
+    if (fresh) {
+      st.saved = st.now;
+    } else {
+      st.now = st.saved;
+    }
+    const std::int64_t i = r.newest_index();
+    // TA-Lib scans the 3 bars before its first output for a pending pattern, and no earlier.
+    if (i < lookback_ - 3) return 0;
+    const int out = step(r, i, st.now);
+    return i < lookback_ ? 0 : out;
+  }
 
-  int step(const CandleRing& r, std::int64_t i) {
+ private:
+  static int step(const CandleRing& r, std::int64_t i, State& st) {
     const Candle& c1 = r[2];
     const Candle& c2 = r[1];
     const Candle& c3 = r[0];
-    State& st = state_;
     if (c2.high < c1.high && c2.low > c1.low &&
         ((c3.high < c2.high && c3.low < c2.low) || (c3.high > c2.high && c3.low > c2.low))) {
       st.pattern_result = 100 * (c3.high < c2.high ? 1 : -1);
@@ -68,8 +71,6 @@ class CdlHikkake {
   }
 
   std::int32_t lookback_;
-  State state_;  // after the last update
-  State saved_;  // before the last fresh update, restored on a revision
 };
 
 }  // namespace tickstock::detail

@@ -25,26 +25,6 @@ class CdlHikkakeMod {
       : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
-  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
-  // REQUIRES: called for every candle of the series from the first one.
-  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
-    const CandleSettings& s = p.candles;
-    const std::int64_t first = lookback_ - 3;  // TA-Lib's pre-scan starts 3 bars early
-    // A revision re-runs the step from the state the replaced candle started from.
-    if (fresh) {
-      // TA-Lib's Near total is started and rolled from the pre-scan's first bar.
-      near_.advance(s.near, r, first, 2);
-      saved_ = state_;
-    } else {
-      state_ = saved_;
-    }
-    const std::int64_t i = r.newest_index();
-    if (i < first) return 0;
-    const int out = step(r, s, i);
-    return i < lookback_ ? 0 : out;
-  }
-
- private:
   // The pending pattern, as TA-Lib's patternIdx / patternResult plus the 3rd candle's extremes.
   struct State {
     std::int64_t pattern_idx = 0;  // bar of the breakout candle; 0 once confirmed
@@ -52,13 +32,37 @@ class CdlHikkakeMod {
     double inside_high = 0;        // high of the 3rd (innermost) candle
     double inside_low = 0;         // low of the 3rd (innermost) candle
   };
+  // What one series carries from bar to bar.
+  struct Series {
+    State now;    // after the last evaluation
+    State saved;  // before the newest candle, restored on a revision
+  };
+  // Adds the running total it reads to `t`.
+  void register_totals(const PatternParams& p, TotalsLayout& t) {
+    // TA-Lib's Near total is started and rolled from the pre-scan's first bar, 3 bars early.
+    near_.register_with(t, p.candles.near, lookback_ - 3, 2);
+  }
+  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
+  // REQUIRES: called with `st` for every candle of the series from the first one.
+  int evaluate(const CandleRing& r, const PatternParams& p, bool fresh, Series& st) const {
+    // A revision re-runs the step from the state the replaced candle started from.
+    if (fresh) {
+      st.saved = st.now;
+    } else {
+      st.now = st.saved;
+    }
+    const std::int64_t i = r.newest_index();
+    if (i < lookback_ - 3) return 0;
+    const int out = step(r, p.candles, i, st.now);
+    return i < lookback_ ? 0 : out;
+  }
 
-  int step(const CandleRing& r, const CandleSettings& s, std::int64_t i) {
+ private:
+  int step(const CandleRing& r, const CandleSettings& s, std::int64_t i, State& st) const {
     const Candle& c1 = r[3];
     const Candle& c2 = r[2];
     const Candle& c3 = r[1];
     const Candle& c4 = r[0];
-    State& st = state_;
     if (c2.high < c1.high && c2.low > c1.low && c3.high < c2.high && c3.low > c2.low &&
         ((c4.high < c3.high && c4.low < c3.low &&
           c2.close <= c2.low + near_.average(r, s.near, c2)) ||
@@ -80,8 +84,6 @@ class CdlHikkakeMod {
 
   std::int32_t lookback_;
   CandleTotal near_;  // Near of the 2nd candle
-  State state_;       // after the last update
-  State saved_;       // before the last fresh update, restored on a revision
 };
 
 }  // namespace tickstock::detail

@@ -23,14 +23,15 @@ class CdlMarubozu {
       : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
-  // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
-  // candle (the totals only cover older candles, so they are kept).
-  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+  // Adds the running totals it reads to `t`.
+  void register_totals(const PatternParams& p, TotalsLayout& t) {
     const CandleSettings& s = p.candles;
-    if (fresh) {
-      body_long_.advance(s.body_long, r, lookback_, 0);
-      shadow_very_short_.advance(s.shadow_very_short, r, lookback_, 0);
-    }
+    body_long_.register_with(t, s.body_long, lookback_, 0);
+    shadow_very_short_.register_with(t, s.shadow_very_short, lookback_, 0);
+  }
+  // TA-Lib's output for the newest candle of `r`.
+  int evaluate(const CandleRing& r, const PatternParams& p) const {
+    const CandleSettings& s = p.candles;
     if (r.newest_index() < lookback_) return 0;
     const Candle& c0 = r[0];
     const double very_short = shadow_very_short_.average(r, s.shadow_very_short, c0);

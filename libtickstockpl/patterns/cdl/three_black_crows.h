@@ -23,12 +23,14 @@ class CdlThreeBlackCrows {
       : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
-  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
-  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+  // Adds the running totals it reads to `t`.
+  void register_totals(const PatternParams& p, TotalsLayout& t) {
     const CandleSetting& svs = p.candles.shadow_very_short;
-    if (fresh) {
-      for (int pos = 2; pos >= 0; --pos) svs_[pos].advance(svs, r, lookback_, pos);
-    }
+    for (int pos = 2; pos >= 0; --pos) svs_[pos].register_with(t, svs, lookback_, pos);
+  }
+  // TA-Lib's output for the newest candle of `r`.
+  int evaluate(const CandleRing& r, const PatternParams& p) const {
+    const CandleSetting& svs = p.candles.shadow_very_short;
     if (r.newest_index() < lookback_) return 0;
     const Candle& c0 = r[3];  // the white candle before the crows
     const Candle& c1 = r[2];

@@ -23,13 +23,15 @@ class CdlThreeInside {
       : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
-  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
-  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+  // Adds the running totals it reads to `t`.
+  void register_totals(const PatternParams& p, TotalsLayout& t) {
     const CandleSettings& s = p.candles;
-    if (fresh) {
-      body_long_.advance(s.body_long, r, lookback_, 2);
-      body_short_.advance(s.body_short, r, lookback_, 1);
-    }
+    body_long_.register_with(t, s.body_long, lookback_, 2);
+    body_short_.register_with(t, s.body_short, lookback_, 1);
+  }
+  // TA-Lib's output for the newest candle of `r`.
+  int evaluate(const CandleRing& r, const PatternParams& p) const {
+    const CandleSettings& s = p.candles;
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[2];
     const Candle& c2 = r[1];

@@ -23,12 +23,14 @@ class CdlThreeLineStrike {
       : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
-  // TA-Lib's output for the newest candle of `r`; fresh is false when it revises the last one.
-  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+  // Adds the running totals it reads to `t`.
+  void register_totals(const PatternParams& p, TotalsLayout& t) {
     const CandleSetting& near = p.candles.near;
-    if (fresh) {
-      for (int pos = 3; pos >= 2; --pos) near_[pos].advance(near, r, lookback_, pos);
-    }
+    for (int pos = 3; pos >= 2; --pos) near_[pos].register_with(t, near, lookback_, pos);
+  }
+  // TA-Lib's output for the newest candle of `r`.
+  int evaluate(const CandleRing& r, const PatternParams& p) const {
+    const CandleSetting& near = p.candles.near;
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[3];
     const Candle& c2 = r[2];

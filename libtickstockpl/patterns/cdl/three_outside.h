@@ -20,8 +20,8 @@ class CdlThreeOutside {
       : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars without output at the start of the series.
   std::int64_t lookback() const { return lookback_; }
-  // TA-Lib's output for the newest candle of `r` (stateless, so `fresh` does not matter).
-  int update(const CandleRing& r, const PatternParams& /*p*/, bool /*fresh*/) {
+  // TA-Lib's output for the newest candle of `r`.
+  int evaluate(const CandleRing& r, const PatternParams& /*p*/) const {
     if (r.newest_index() < lookback_) return 0;
     const Candle& c1 = r[2];
     const Candle& c2 = r[1];

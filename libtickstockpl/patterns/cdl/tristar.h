@@ -24,13 +24,14 @@ class CdlTristar {
       : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
-  // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
-  // candle (the totals only cover older candles, so they are kept).
-  int update(const CandleRing& r, const PatternParams& p, bool fresh) {
+  // Adds the running totals it reads to `t`.
+  void register_totals(const PatternParams& p, TotalsLayout& t) {
     const CandleSettings& s = p.candles;
-    if (fresh) {
-      body_doji_.advance(s.body_doji, r, lookback_, 2);
-    }
+    body_doji_.register_with(t, s.body_doji, lookback_, 2);
+  }
+  // TA-Lib's output for the newest candle of `r`.
+  int evaluate(const CandleRing& r, const PatternParams& p) const {
+    const CandleSettings& s = p.candles;
     if (r.newest_index() < lookback_) return 0;
     const Candle& c2 = r[2];
     const Candle& c1 = r[1];

@@ -21,9 +21,8 @@ class CdlXSideGapThreeMethods {
       : lookback_(static_cast<std::int32_t>(lookback_for(p))) {}
   // Bars before the first output (TA-Lib's lookback).
   std::int64_t lookback() const { return lookback_; }
-  // TA-Lib's output for the newest candle of r; fresh = false re-evaluates a revised newest
-  // candle (there is no state, so fresh does not matter).
-  int update(const CandleRing& r, const PatternParams& /*p*/, bool /*fresh*/) {
+  // TA-Lib's output for the newest candle of `r`.
+  int evaluate(const CandleRing& r, const PatternParams& /*p*/) const {
     if (r.newest_index() < lookback_) return 0;
     const Candle& c2 = r[2];
     const Candle& c1 = r[1];

@@ -283,16 +283,21 @@ TEST_CASE("group A candle settings are per detector and change the results", "[c
   REQUIRE(CdlDoji::lookback_for(def) == 10);
   REQUIRE(CdlDoji::lookback_for(short_avg) == 3);
 
-  // Three detectors with different settings fed side by side must not influence each other.
+  // Three detectors with different settings on one ring must not influence each other.
   CdlDoji d_def(def), d_wide(wide), d_short(short_avg);
-  CandleRing ring;
+  tickstock::detail::TotalsLayout layout;
+  d_def.register_totals(def, layout);
+  d_wide.register_totals(wide, layout);
+  d_short.register_totals(short_avg, layout);
+  REQUIRE(layout.size() == 2);  // def and wide read the same total
+  CandleRing ring(layout);
   int n_def = 0, n_wide = 0, n_short = 0, wide_only = 0, def_only = 0;
   std::vector<int> out_def;
   for (const auto& c : g.candles) {
     ring.push(c);
-    const int a = d_def.update(ring, def, true);
-    const int b = d_wide.update(ring, wide, true);
-    const int s = d_short.update(ring, short_avg, true);
+    const int a = d_def.evaluate(ring, def);
+    const int b = d_wide.evaluate(ring, wide);
+    const int s = d_short.evaluate(ring, short_avg);
     out_def.push_back(a);
     n_def += a != 0;
     n_wide += b != 0;

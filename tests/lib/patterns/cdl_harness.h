@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "patterns/candle.h"
+#include "patterns/cdl_set.h"
 #include "patterns/pattern_params.h"
 #include "support/test_support.h"
 
@@ -55,16 +56,19 @@ CdlParity run_cdl_parity(const CdlGolden& g, const std::string& name,
                          const detail::PatternParams& p) {
   CdlParity res;
   const auto& want = g.columns.at(name);
-  detail::CandleRing ring;
+  detail::TotalsLayout layout;
   D det(p);
+  detail::register_detector(det, p, layout);
+  detail::CandleRing ring(layout);
+  detail::CdlSeries series;
   for (std::size_t i = 0; i < g.candles.size(); ++i) {
     detail::Candle fake = g.candles[i];
     fake.close = fake.open + (fake.high - fake.low) * 0.37;  // a different, plausible candle
     fake.high += 1.0;
     ring.push(fake);
-    (void)det.update(ring, p, true);
+    (void)detail::evaluate_detector(det, ring, p, true, series);
     ring.replace_newest(g.candles[i]);
-    const int got = det.update(ring, p, false);
+    const int got = detail::evaluate_detector(det, ring, p, false, series);
     const bool in_lookback = static_cast<std::int64_t>(i) < det.lookback();
     const std::string& w = want[i];
     const std::string got_s = in_lookback ? "" : std::to_string(got);
