@@ -1,4 +1,5 @@
-// Streaming technical indicators: O(1) per bar (CCI: O(period), see Cci), no heap allocation
+// Streaming technical indicators: O(1) per bar (CCI: O(period), see Cci; STOCH and WILLR rescan
+// their window when its extreme leaves it, as TA-Lib does), no heap allocation
 // after construction, values bit-identical to TA-Lib 0.6 (default compatibility, unstable
 // period 0) when fed the same series from its first bar.
 //
@@ -35,126 +36,197 @@ inline constexpr int kMaxIndicatorPeriod = 100000;
 
 namespace detail {
 
-// Fixed-size ring that can undo the writes made since the last checkpoint (at most one slot
-// per checkpoint, which is all a single bar update ever writes). Used for revise().
-template <class T>
-class UndoRing {
- public:
-  // A ring of n default values. REQUIRES: n >= 1.
-  explicit UndoRing(int n) : data_(static_cast<std::size_t>(n)) {}
-  // Number of slots.
-  int size() const { return static_cast<int>(data_.size()); }
-  // Slot i. REQUIRES: 0 <= i < size().
-  const T& operator[](int i) const { return data_[static_cast<std::size_t>(i)]; }
-  // The slots as a plain array (for tight loops).
-  const T* data() const { return data_.data(); }
-  // Writes slot i, remembering its old value if it is the first write since checkpoint().
-  void set(int i, const T& v) {
-    T& slot = data_[static_cast<std::size_t>(i)];
-    if (!logged_) {
-      logged_ = true;
-      log_index_ = i;
-      log_value_ = slot;
-    }
-    slot = v;
+// The values of one input by bar index (0 = the first bar): bar i is base[(i & mask) *
+// stride]. A view into a ring, so only its last mask + 1 bars are there.
+struct SeriesView {
+  const double* base = nullptr;
+  std::size_t mask = 0;
+  std::size_t stride = 1;
+  // Bar i. REQUIRES: the ring still holds it.
+  double operator[](std::int64_t i) const {
+    return base[(static_cast<std::size_t>(i) & mask) * stride];
   }
-  // Forgets the undo log: later writes are undone by the next rollback().
-  void checkpoint() { logged_ = false; }
-  // Undoes the write made since the last checkpoint(), if any.
-  void rollback() {
-    if (logged_) data_[static_cast<std::size_t>(log_index_)] = log_value_;
-    logged_ = false;
-  }
-  // All slots back to T{}.
-  void clear() {
-    for (T& v : data_) v = T{};
-    logged_ = false;
-  }
-
- private:
-  std::vector<T> data_;
-  T log_value_{};
-  int log_index_ = 0;
-  bool logged_ = false;
 };
 
-// TA-Lib's SMA: a running total that adds the newest value, outputs total/period, then
-// subtracts the oldest value of the window (TA_INT_SMA's order; the total drifts in the last
-// bits exactly as TA-Lib's does).
-class TaSma {
+// A ring of the last values of one input by bar index; its size is a power of two.
+class ValueRing {
+ public:
+  // Room for at least `min_size` bars. REQUIRES: min_size >= 1.
+  explicit ValueRing(int min_size);
+  // Writes bar i (over bar i - size()).
+  void set(std::int64_t i, double x) { data_[static_cast<std::size_t>(i) & mask_] = x; }
+  // Bar i. REQUIRES: one of the last size() bars written.
+  double operator[](std::int64_t i) const { return data_[static_cast<std::size_t>(i) & mask_]; }
+  // The ring as a view.
+  SeriesView view() const { return {data_.data(), mask_, 1}; }
+  // All values back to 0.
+  void clear();
+
+ private:
+  std::vector<double> data_;
+  std::size_t mask_;
+};
+
+// The cores below hold an indicator's running state but not its window: the caller keeps the
+// inputs in a ring (the indicator types below their own, a scanner one per series for all its
+// indicators) and passes views of it. update(i, fresh, ...) takes bar i, the newest; with
+// fresh = false it replaces bar i given before (a revision), from the state bar i started from.
+
+// TA-Lib's SMA (TA_INT_SMA): a running total that adds the newest value, outputs
+// total/period, then subtracts the oldest value of the window; the total drifts in the last
+// bits exactly as TA-Lib's does.
+class SmaCore {
  public:
   // REQUIRES: period >= 1.
-  explicit TaSma(int period);
-  // Adds the next value.
-  void push(double x);
-  // An average of `period` values is available.
-  bool ready() const { return s_.count >= period_; }
-  // The newest average. REQUIRES: ready().
+  explicit SmaCore(int period) : period_(period) {}
+  // Window length.
+  int period() const { return period_; }
+  // Bar i of x; x must hold bars i - period + 1 .. i.
+  void update(std::int64_t i, bool fresh, const SeriesView& x);
+  // The average ending at the newest bar. REQUIRES: newest bar index >= period - 1.
   double value() const { return s_.value; }
-  // Saves the state so that rollback() can undo the next push().
-  void checkpoint() {
-    saved_ = s_;
-    ring_.checkpoint();
-  }
-  // Restores the state saved by checkpoint().
-  void rollback() {
-    s_ = saved_;
-    ring_.rollback();
-  }
-  // Back to empty.
-  void reset();
+  // Back to the freshly constructed state.
+  void reset() { s_ = saved_ = State{}; }
 
  private:
   struct State {
-    int pos = 0;       // ring slot of the next value
-    int count = 0;     // values seen, saturating at period_
     double total = 0;  // TA-Lib's periodTotal
     double value = 0;  // newest average
   };
   int period_;
   State s_, saved_;
-  UndoRing<double> ring_;
 };
 
-// Exact maximum (kMax) or minimum of the last `period` values: a monotonic deque kept in a
-// fixed ring, O(1) amortized per value.
-template <bool kMax>
-class WindowExtreme {
+// TA_BBANDS with an SMA middle band: TA_INT_SMA and TA_INT_stddev_using_precalc_ma.
+class BollingerCore {
  public:
-  // REQUIRES: period >= 1.
-  explicit WindowExtreme(int period);
-  // Adds the next value; returns the extreme of the window ending with it.
-  double push(double x);
-  // Saves the state so that rollback() can undo the next push().
-  void checkpoint() {
-    saved_ = s_;
-    ring_.checkpoint();
-  }
-  // Restores the state saved by checkpoint().
-  void rollback() {
-    s_ = saved_;
-    ring_.rollback();
-  }
-  // Back to empty.
-  void reset();
+  // REQUIRES: period >= 2.
+  BollingerCore(int period, double nb_dev_up, double nb_dev_dn)
+      : period_(period), up_(nb_dev_up), dn_(nb_dev_dn) {}
+  // Bar i of x; x must hold bars i - period + 1 .. i.
+  void update(std::int64_t i, bool fresh, const SeriesView& x);
+  // Upper, middle and lower band at the newest bar. REQUIRES: newest index >= period - 1.
+  void bands(double& upper, double& middle, double& lower) const;
+  // Back to the freshly constructed state.
+  void reset() { s_ = saved_ = State{}; }
 
  private:
-  struct Entry {
-    std::int64_t index = 0;  // sequence number of the value
-    double value = 0;
-  };
   struct State {
-    std::int64_t next = 0;  // sequence number of the next value
-    int head = 0;           // ring slot of the deque's front
-    int size = 0;           // deque length
+    double total = 0, total2 = 0;
+    double middle = 0, sd = 0;
+  };
+  int period_;
+  double up_, dn_;
+  State s_, saved_;
+};
+
+// Highest high and lowest low of the last `period` bars, as TA-Lib's STOCH and WILLR find
+// them: kept with their bar index and rescanned over the window only when the extreme leaves it.
+class ExtremesCore {
+ public:
+  // REQUIRES: period >= 1.
+  explicit ExtremesCore(int period) : period_(period) {}
+  // Bar i; high and low must hold bars i - period + 1 .. i. REQUIRES: i >= period - 1.
+  void update(std::int64_t i, bool fresh, const SeriesView& high, const SeriesView& low);
+  // Highest high of the window ending at the newest bar.
+  double highest() const { return s_.highest; }
+  // Lowest low of the window ending at the newest bar.
+  double lowest() const { return s_.lowest; }
+  // Back to the freshly constructed state.
+  void reset() { s_ = saved_ = State{}; }
+
+ private:
+  struct State {
+    double highest = 0, lowest = 0;
+    std::int64_t highest_idx = -1, lowest_idx = -1;
   };
   int period_;
   State s_, saved_;
-  UndoRing<Entry> ring_;
 };
 
-extern template class WindowExtreme<true>;
-extern template class WindowExtreme<false>;
+// TA_WILLR: (HH − C)/((HH − LL)/−100), 0 when HH == LL.
+class WillrCore {
+ public:
+  // REQUIRES: period >= 2.
+  explicit WillrCore(int period) : extremes_(period), period_(period) {}
+  // Bar i; high, low and close must hold bars i - period + 1 .. i.
+  void update(std::int64_t i, bool fresh, const SeriesView& high, const SeriesView& low,
+              const SeriesView& close);
+  // REQUIRES: newest index >= period - 1.
+  double value() const { return value_; }
+  // Back to the freshly constructed state.
+  void reset();
+
+ private:
+  ExtremesCore extremes_;
+  int period_;
+  double value_ = 0;  // recomputed from the window on every update
+};
+
+// TA_CCI: (TP − SMA(TP))/(0.015 · mean deviation), TP = (H + L + C)/3.
+class CciCore {
+ public:
+  // REQUIRES: period >= 2.
+  explicit CciCore(int period) : period_(period) {}
+  // Bar i; high, low and close must hold bars i - period + 1 .. i.
+  void update(std::int64_t i, bool fresh, const SeriesView& high, const SeriesView& low,
+              const SeriesView& close);
+  // REQUIRES: newest index >= period - 1.
+  double value() const { return value_; }
+  // Back to the freshly constructed state.
+  void reset() { value_ = 0; }
+
+ private:
+  int period_;
+  double value_ = 0;  // recomputed from the window on every update
+};
+
+// TA_MFI: 100 · positive money flow / total money flow over `period` bars.
+class MfiCore {
+ public:
+  // REQUIRES: period >= 2.
+  explicit MfiCore(int period) : period_(period) {}
+  // Inputs must hold bars i - period - 1 .. i.
+  void update(std::int64_t i, bool fresh, const SeriesView& high, const SeriesView& low,
+              const SeriesView& close, const SeriesView& volume);
+  // REQUIRES: newest index >= period.
+  double value() const { return s_.value; }
+  // Back to the freshly constructed state.
+  void reset() { s_ = saved_ = State{}; }
+
+ private:
+  struct State {
+    double pos_sum = 0, neg_sum = 0;
+    double value = 0;
+  };
+  int period_;
+  State s_, saved_;
+};
+
+// TA_STOCH with SMA smoothing: fast %K over fast_k bars, slow %K = SMA(slow_k) of it, slow %D
+// = SMA(slow_d) of slow %K. Keeps the short rings of %K values the smoothing needs.
+class StochCore {
+ public:
+  // REQUIRES: all periods >= 1.
+  StochCore(int fast_k, int slow_k, int slow_d);
+  // Bar i; high and low must hold bars i - fast_k + 1 .. i.
+  void update(std::int64_t i, bool fresh, const SeriesView& high, const SeriesView& low,
+              double close);
+  // Bars before the first slow %D.
+  int lookback() const { return fast_k_ - 1 + slow_k_.period() - 1 + slow_d_.period() - 1; }
+  // Slow %K. REQUIRES: newest index >= lookback().
+  double slow_k() const { return slow_k_.value(); }
+  // Slow %D. REQUIRES: newest index >= lookback().
+  double slow_d() const { return slow_d_.value(); }
+  // Back to the freshly constructed state.
+  void reset();
+
+ private:
+  int fast_k_;
+  ExtremesCore extremes_;
+  SmaCore slow_k_, slow_d_;
+  ValueRing fast_k_values_, slow_k_values_;
+};
 
 }  // namespace detail
 
@@ -174,7 +246,7 @@ class Sma {
   // The newest bar was replaced (uses close).
   void revise(const Bar& bar) { revise(bar.close); }
   // TA-Lib would output a value for the newest bar.
-  bool ready() const { return sma_.ready(); }
+  bool ready() const { return n_ >= period_; }
   // The average. REQUIRES: ready().
   double value() const { return sma_.value(); }
   // TA_SMA_Lookback: period − 1.
@@ -184,8 +256,9 @@ class Sma {
 
  private:
   int period_;
-  bool any_ = false;
-  detail::TaSma sma_;
+  std::int64_t n_ = 0;  // values given
+  detail::ValueRing x_;
+  detail::SmaCore sma_;
 };
 
 // Exponential moving average of the close (TA_EMA): k = 2/(period+1), seeded with the SMA of
@@ -341,7 +414,7 @@ class Bollinger {
   // The newest bar was replaced (uses close).
   void revise(const Bar& bar) { revise(bar.close); }
   // TA-Lib would output a value for the newest bar.
-  bool ready() const { return s_.count >= period_; }
+  bool ready() const { return n_ >= period_; }
   // The three bands. REQUIRES: ready().
   BollingerValue value() const;
   // TA_BBANDS_Lookback: period − 1.
@@ -350,17 +423,10 @@ class Bollinger {
   void reset();
 
  private:
-  struct State {
-    int pos = 0;
-    int count = 0;  // values seen, saturating at period_
-    double total = 0, total2 = 0;
-    double middle = 0, sd = 0;
-  };
   int period_;
-  double up_, dn_;
-  bool any_ = false;
-  State s_, saved_;
-  detail::UndoRing<double> ring_;
+  std::int64_t n_ = 0;  // values given
+  detail::ValueRing x_;
+  detail::BollingerCore core_;
 };
 
 // Average true range (TA_ATR): TR from bar 1 = max(H−L, |H−C₋₁|, |L−C₋₁|); first ATR = mean
@@ -424,23 +490,19 @@ class Stoch {
   // The newest bar was replaced.
   void revise(const Bar& bar) { revise(bar.high, bar.low, bar.close); }
   // TA-Lib would output a value for the newest bar.
-  bool ready() const { return slow_d_sma_.ready(); }
+  bool ready() const { return n_ > core_.lookback(); }
   // Slow %K and %D. REQUIRES: ready().
-  StochValue value() const { return {slow_k_sma_.value(), slow_d_sma_.value()}; }
+  StochValue value() const { return {core_.slow_k(), core_.slow_d()}; }
   // TA_STOCH_Lookback.
-  int lookback() const { return fast_k_ - 1 + slow_k_ - 1 + slow_d_ - 1; }
+  int lookback() const { return core_.lookback(); }
   // Back to the constructed state.
   void reset();
 
  private:
-  void checkpoint();
-  int fast_k_, slow_k_, slow_d_;
-  bool any_ = false;
-  int count_ = 0, saved_count_ = 0;  // bars seen, saturating at fast_k_
-  detail::WindowExtreme<true> highest_;
-  detail::WindowExtreme<false> lowest_;
-  detail::TaSma slow_k_sma_;
-  detail::TaSma slow_d_sma_;
+  int fast_k_;
+  std::int64_t n_ = 0;  // bars given
+  detail::ValueRing high_, low_;
+  detail::StochCore core_;
 };
 
 // ADX outputs.
@@ -546,24 +608,19 @@ class WilliamsR {
   // The newest bar was replaced.
   void revise(const Bar& bar) { revise(bar.high, bar.low, bar.close); }
   // TA-Lib would output a value for the newest bar.
-  bool ready() const { return s_.count >= period_; }
+  bool ready() const { return n_ >= period_; }
   // %R in [−100, 0]. REQUIRES: ready().
-  double value() const { return s_.value; }
+  double value() const { return core_.value(); }
   // TA_WILLR_Lookback: period − 1.
   int lookback() const { return period_ - 1; }
   // Back to the constructed state.
   void reset();
 
  private:
-  struct State {
-    int count = 0;  // bars seen, saturating at period_
-    double value = 0;
-  };
   int period_;
-  bool any_ = false;
-  State s_, saved_;
-  detail::WindowExtreme<true> highest_;
-  detail::WindowExtreme<false> lowest_;
+  std::int64_t n_ = 0;  // bars given
+  detail::ValueRing high_, low_, close_;
+  detail::WillrCore core_;
 };
 
 // Commodity channel index (TA_CCI): tp = (H+L+C)/3; CCI = (tp − mean)/(0.015·meandev) over the
@@ -586,24 +643,19 @@ class Cci {
   // The newest bar was replaced.
   void revise(const Bar& bar) { revise(bar.high, bar.low, bar.close); }
   // TA-Lib would output a value for the newest bar.
-  bool ready() const { return s_.count >= period_; }
+  bool ready() const { return n_ >= period_; }
   // The CCI. REQUIRES: ready().
-  double value() const { return s_.value; }
+  double value() const { return core_.value(); }
   // TA_CCI_Lookback: period − 1.
   int lookback() const { return period_ - 1; }
   // Back to the constructed state.
   void reset();
 
  private:
-  struct State {
-    int pos = 0;    // ring slot of the next typical price (bar index mod period)
-    int count = 0;  // bars seen, saturating at period_
-    double value = 0;
-  };
   int period_;
-  bool any_ = false;
-  State s_, saved_;
-  detail::UndoRing<double> ring_;
+  std::int64_t n_ = 0;  // bars given
+  detail::ValueRing high_, low_, close_;
+  detail::CciCore core_;
 };
 
 // Money flow index (TA_MFI): tp = (H+L+C)/3, flow = tp·volume, positive when tp rose, negative
@@ -624,30 +676,19 @@ class Mfi {
   // The newest bar was replaced.
   void revise(const Bar& bar) { revise(bar.high, bar.low, bar.close, bar.volume); }
   // TA-Lib would output a value for the newest bar.
-  bool ready() const { return s_.count > period_; }
+  bool ready() const { return n_ > period_; }
   // MFI in [0, 100]. REQUIRES: ready().
-  double value() const { return s_.value; }
+  double value() const { return core_.value(); }
   // TA_MFI_Lookback: period.
   int lookback() const { return period_; }
   // Back to the constructed state.
   void reset();
 
  private:
-  struct Flow {
-    double positive = 0;
-    double negative = 0;
-  };
-  struct State {
-    int pos = 0;
-    int count = 0;  // bars seen, saturating at period_+1
-    double prev_tp = 0;
-    double pos_sum = 0, neg_sum = 0;
-    double value = 0;
-  };
   int period_;
-  bool any_ = false;
-  State s_, saved_;
-  detail::UndoRing<Flow> ring_;
+  std::int64_t n_ = 0;  // bars given
+  detail::ValueRing high_, low_, close_, volume_;
+  detail::MfiCore core_;
 };
 
 // Session VWAP outputs.
@@ -711,7 +752,7 @@ class RelativeVolume {
   // The newest bar was replaced (uses volume).
   void revise(const Bar& bar) { revise(bar.volume); }
   // `period` volumes have been seen.
-  bool ready() const { return sma_.ready(); }
+  bool ready() const { return n_ >= period_; }
   // volume / average. REQUIRES: ready().
   double value() const;
   // period − 1.
@@ -721,9 +762,9 @@ class RelativeVolume {
 
  private:
   int period_;
-  bool any_ = false;
-  double volume_ = 0, saved_volume_ = 0;
-  detail::TaSma sma_;
+  std::int64_t n_ = 0;  // values given
+  detail::ValueRing x_;
+  detail::SmaCore sma_;
 };
 
 // Pivot levels.

@@ -22,6 +22,7 @@
 #include <bitset>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "tickstock/candle_settings.h"
@@ -267,10 +268,9 @@ class SeriesScanner {
   const ScanResult& last() const;
 
  private:
-  friend class Scanner;
-  SeriesScanner(std::shared_ptr<const detail::ScanConfig> config);
   std::shared_ptr<const detail::ScanConfig> config_;
   std::unique_ptr<detail::SeriesState> state_;
+  ScanResult last_;
 };
 
 // Scans every (symbol, timeframe) it receives bars for: a BarSink to put behind the
@@ -289,8 +289,8 @@ class Scanner final : public BarSink {
   void flush() override;
   // Counters so far.
   ScannerStats stats() const;
-  // The newest result of a series, or nullptr if it has no bars yet.
-  const ScanResult* last(Symbol symbol, Timeframe timeframe) const;
+  // The newest result of a series (computed from its state), or none if it has no bars yet.
+  std::optional<ScanResult> last(Symbol symbol, Timeframe timeframe) const;
 
  private:
   struct Impl;

@@ -6,55 +6,66 @@
 #include "indicators/indicator_util.h"
 
 namespace tickstock {
+namespace detail {
+
+void BollingerCore::update(std::int64_t i, bool fresh, const SeriesView& x) {
+  if (fresh) {
+    saved_ = s_;
+  } else {
+    s_ = saved_;
+  }
+  // TA_INT_SMA for the middle band and TA_INT_stddev_using_precalc_ma for σ: both totals add
+  // the newest value, are read, then lose the oldest value of the window.
+  const double v = x[i];
+  const double sq = v * v;
+  s_.total += v;
+  s_.total2 += sq;
+  if (i < period_ - 1) return;
+  const double old = x[i - period_ + 1];
+  s_.middle = s_.total / period_;
+  s_.total -= old;
+  double mean2 = s_.total2 / period_;
+  s_.total2 -= old * old;
+  mean2 -= s_.middle * s_.middle;
+  s_.sd = mean2 < kTaEpsilon ? 0.0 : std::sqrt(mean2);  // !TA_IS_ZERO_OR_NEG
+}
+
+void BollingerCore::bands(double& upper, double& middle, double& lower) const {
+  // TA-Lib skips the multiply when a factor is 1.0; x·1.0 == x, so one formula covers all.
+  upper = s_.middle + s_.sd * up_;
+  middle = s_.middle;
+  lower = s_.middle - s_.sd * dn_;
+}
+
+}  // namespace detail
 
 Bollinger::Bollinger(int period, double nb_dev_up, double nb_dev_dn)
-    : period_(detail::clamp_period(period, 2)), up_(nb_dev_up), dn_(nb_dev_dn), ring_(period_) {}
+    : period_(detail::clamp_period(period, 2)), x_(period_), core_(period_, nb_dev_up, nb_dev_dn) {}
 
 Result<void> Bollinger::validate(int period) { return detail::check_period("BBANDS", period, 2); }
 
 void Bollinger::update(double x) {
-  any_ = true;
-  saved_ = s_;
-  ring_.checkpoint();
-  ring_.set(s_.pos, x);
-  // TA_INT_SMA for the middle band and TA_INT_stddev_using_precalc_ma for σ: both totals add
-  // the newest value, are read, then lose the oldest value of the window.
-  const double sq = x * x;
-  s_.total += x;
-  s_.total2 += sq;
-  if (s_.count < period_ - 1) {
-    ++s_.count;
-  } else {
-    const int oldest = detail::ring_next(s_.pos, period_);
-    const double old = ring_[oldest];
-    s_.middle = s_.total / period_;
-    s_.total -= old;
-    double mean2 = s_.total2 / period_;
-    s_.total2 -= old * old;
-    mean2 -= s_.middle * s_.middle;
-    s_.sd = mean2 < detail::kTaEpsilon ? 0.0 : std::sqrt(mean2);  // !TA_IS_ZERO_OR_NEG
-    s_.count = period_;
-  }
-  s_.pos = detail::ring_next(s_.pos, period_);
+  x_.set(n_, x);
+  core_.update(n_, true, x_.view());
+  ++n_;
 }
 
 BollingerValue Bollinger::value() const {
-  // TA-Lib skips the multiply when a factor is 1.0; x·1.0 == x, so one formula covers all.
-  return {s_.middle + s_.sd * up_, s_.middle, s_.middle - s_.sd * dn_};
+  BollingerValue b;
+  core_.bands(b.upper, b.middle, b.lower);
+  return b;
 }
 
 void Bollinger::revise(double x) {
-  if (any_) {
-    s_ = saved_;
-    ring_.rollback();
-  }
-  update(x);
+  if (n_ == 0) return update(x);
+  x_.set(n_ - 1, x);
+  core_.update(n_ - 1, false, x_.view());
 }
 
 void Bollinger::reset() {
-  any_ = false;
-  s_ = saved_ = State{};
-  ring_.clear();
+  n_ = 0;
+  x_.clear();
+  core_.reset();
 }
 
 }  // namespace tickstock

@@ -6,47 +6,78 @@
 #include "indicators/indicator_util.h"
 
 namespace tickstock {
+namespace detail {
 
-Cci::Cci(int period) : period_(detail::clamp_period(period, 2)), ring_(period_) {}
+void CciCore::update(std::int64_t i, bool /*fresh*/, const SeriesView& high, const SeriesView& low,
+                     const SeriesView& close) {
+  // Everything is recomputed from the window, so a revision needs no saved state.
+  if (i < period_ - 1) return;
+  const auto tp = [&](std::int64_t j) { return (high[j] + low[j] + close[j]) / 3; };
+  // TA-Lib sums its circular buffer from slot 0 upward, not oldest-first. The slot of bar j is
+  // j mod period: slots 0..s0-1 hold the newest s0 bars, slots s0..period-1 the older ones.
+  const auto s0 = static_cast<std::int64_t>((i + 1) % period_);
+  const std::int64_t first = i - period_ + 1;
+  // The typical prices in slot order, computed once (a stack buffer for common periods).
+  constexpr int kStack = 64;
+  double stack[kStack];
+  const bool buffered = period_ <= kStack;
+  double mean = 0;
+  int k = 0;
+  for (std::int64_t j = i - s0 + 1; j <= i; ++j, ++k) {
+    const double t = tp(j);
+    if (buffered) stack[k] = t;
+    mean += t;
+  }
+  for (std::int64_t j = first; j <= i - s0; ++j, ++k) {
+    const double t = tp(j);
+    if (buffered) stack[k] = t;
+    mean += t;
+  }
+  mean /= period_;
+  double dev = 0;
+  if (buffered) {
+    for (int j = 0; j < period_; ++j) dev += std::fabs(stack[j] - mean);
+  } else {
+    for (std::int64_t j = i - s0 + 1; j <= i; ++j) dev += std::fabs(tp(j) - mean);
+    for (std::int64_t j = first; j <= i - s0; ++j) dev += std::fabs(tp(j) - mean);
+  }
+  const double num = tp(i) - mean;
+  value_ = (num != 0.0 && dev != 0.0) ? num / (0.015 * (dev / period_)) : 0.0;
+}
+
+}  // namespace detail
+
+Cci::Cci(int period)
+    : period_(detail::clamp_period(period, 2)),
+      high_(period_),
+      low_(period_),
+      close_(period_),
+      core_(period_) {}
 
 Result<void> Cci::validate(int period) { return detail::check_period("CCI", period, 2); }
 
 void Cci::update(double high, double low, double close) {
-  any_ = true;
-  saved_ = s_;
-  ring_.checkpoint();
-  const double tp = (high + low + close) / 3;
-  ring_.set(s_.pos, tp);
-  s_.pos = detail::ring_next(s_.pos, period_);
-  if (s_.count < period_ - 1) {
-    ++s_.count;
-    return;
-  }
-  s_.count = period_;
-  // TA-Lib sums its circular buffer from slot 0 (which held bar 0) upward, not oldest-first;
-  // the slot of bar i is i mod period, so the same order gives the same rounding.
-  const double* buf = ring_.data();
-  double mean = 0;
-  for (int j = 0; j < period_; ++j) mean += buf[j];
-  mean /= period_;
-  double dev = 0;
-  for (int j = 0; j < period_; ++j) dev += std::fabs(buf[j] - mean);
-  const double num = tp - mean;
-  s_.value = (num != 0.0 && dev != 0.0) ? num / (0.015 * (dev / period_)) : 0.0;
+  high_.set(n_, high);
+  low_.set(n_, low);
+  close_.set(n_, close);
+  core_.update(n_, true, high_.view(), low_.view(), close_.view());
+  ++n_;
 }
 
 void Cci::revise(double high, double low, double close) {
-  if (any_) {
-    s_ = saved_;
-    ring_.rollback();
-  }
-  update(high, low, close);
+  if (n_ == 0) return update(high, low, close);
+  high_.set(n_ - 1, high);
+  low_.set(n_ - 1, low);
+  close_.set(n_ - 1, close);
+  core_.update(n_ - 1, false, high_.view(), low_.view(), close_.view());
 }
 
 void Cci::reset() {
-  any_ = false;
-  s_ = saved_ = State{};
-  ring_.clear();
+  n_ = 0;
+  high_.clear();
+  low_.clear();
+  close_.clear();
+  core_.reset();
 }
 
 }  // namespace tickstock

@@ -27,6 +27,11 @@ inline Result<void> check_period(const char* what, int period, int lo) {
   return {};
 }
 
+// volume / average volume, 0 when the average is 0 (relative volume).
+inline double relative_volume(double volume, double average) {
+  return average != 0.0 ? volume / average : 0.0;
+}
+
 // Next ring slot.
 inline int ring_next(int pos, int size) { return pos + 1 == size ? 0 : pos + 1; }
 

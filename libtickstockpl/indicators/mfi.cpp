@@ -4,61 +4,95 @@
 #include "indicators/indicator_util.h"
 
 namespace tickstock {
+namespace detail {
+namespace {
 
-Mfi::Mfi(int period) : period_(detail::clamp_period(period, 2)), ring_(period_) {}
+// The money flow of bar j (j >= 1): tp·volume, positive when tp rose from bar j-1, negative
+// when it fell, neither when unchanged (TA-Lib's mflow circular buffer entry).
+struct Flow {
+  double positive = 0;
+  double negative = 0;
+};
 
-Result<void> Mfi::validate(int period) { return detail::check_period("MFI", period, 2); }
+double typical_price(const SeriesView& h, const SeriesView& l, const SeriesView& c,
+                     std::int64_t j) {
+  return (h[j] + l[j] + c[j]) / 3.0;
+}
 
-void Mfi::update(double high, double low, double close, double volume) {
-  any_ = true;
-  saved_ = s_;
-  ring_.checkpoint();
-  const double tp = (high + low + close) / 3.0;
-  if (s_.count == 0) {
-    s_.prev_tp = tp;
-    s_.count = 1;
-    return;
-  }
-  if (s_.count > period_) {
-    // The slot about to be reused holds the flow leaving the window.
-    const Flow& old = ring_[s_.pos];
-    s_.pos_sum -= old.positive;
-    s_.neg_sum -= old.negative;
-  }
-  const double diff = tp - s_.prev_tp;
-  s_.prev_tp = tp;
-  const double flow = tp * volume;
+Flow flow_of(const SeriesView& h, const SeriesView& l, const SeriesView& c, const SeriesView& v,
+             std::int64_t j) {
+  const double tp = typical_price(h, l, c, j);
+  const double diff = tp - typical_price(h, l, c, j - 1);
+  const double flow = tp * v[j];
   Flow f;
   if (diff < 0) {
     f.negative = flow;
-    s_.neg_sum += flow;
   } else if (diff > 0) {
     f.positive = flow;
-    s_.pos_sum += flow;
   }
-  ring_.set(s_.pos, f);
-  s_.pos = detail::ring_next(s_.pos, period_);
-  if (s_.count < period_) {
-    ++s_.count;
-    return;
+  return f;
+}
+
+}  // namespace
+
+void MfiCore::update(std::int64_t i, bool fresh, const SeriesView& high, const SeriesView& low,
+                     const SeriesView& close, const SeriesView& volume) {
+  if (fresh) {
+    saved_ = s_;
+  } else {
+    s_ = saved_;
   }
-  s_.count = period_ + 1;
+  if (i == 0) return;  // the first bar only gives the previous typical price
+  if (i > period_) {   // the flow of bar i - period leaves the window
+    const Flow old = flow_of(high, low, close, volume, i - period_);
+    s_.pos_sum -= old.positive;
+    s_.neg_sum -= old.negative;
+  }
+  const Flow f = flow_of(high, low, close, volume, i);
+  s_.pos_sum += f.positive;  // + 0.0 on the other side changes nothing
+  s_.neg_sum += f.negative;
+  if (i < period_) return;
   const double total = s_.pos_sum + s_.neg_sum;
   s_.value = total < 1.0 ? 0.0 : 100.0 * (s_.pos_sum / total);
 }
 
+}  // namespace detail
+
+Mfi::Mfi(int period)
+    : period_(detail::clamp_period(period, 2)),
+      high_(period_ + 2),
+      low_(period_ + 2),
+      close_(period_ + 2),
+      volume_(period_ + 2),
+      core_(period_) {}
+
+Result<void> Mfi::validate(int period) { return detail::check_period("MFI", period, 2); }
+
+void Mfi::update(double high, double low, double close, double volume) {
+  high_.set(n_, high);
+  low_.set(n_, low);
+  close_.set(n_, close);
+  volume_.set(n_, volume);
+  core_.update(n_, true, high_.view(), low_.view(), close_.view(), volume_.view());
+  ++n_;
+}
+
 void Mfi::revise(double high, double low, double close, double volume) {
-  if (any_) {
-    s_ = saved_;
-    ring_.rollback();
-  }
-  update(high, low, close, volume);
+  if (n_ == 0) return update(high, low, close, volume);
+  high_.set(n_ - 1, high);
+  low_.set(n_ - 1, low);
+  close_.set(n_ - 1, close);
+  volume_.set(n_ - 1, volume);
+  core_.update(n_ - 1, false, high_.view(), low_.view(), close_.view(), volume_.view());
 }
 
 void Mfi::reset() {
-  any_ = false;
-  s_ = saved_ = State{};
-  ring_.clear();
+  n_ = 0;
+  high_.clear();
+  low_.clear();
+  close_.clear();
+  volume_.clear();
+  core_.reset();
 }
 
 }  // namespace tickstock

@@ -6,36 +6,29 @@
 namespace tickstock {
 
 RelativeVolume::RelativeVolume(int period)
-    : period_(detail::clamp_period(period, 1)), sma_(period_) {}
+    : period_(detail::clamp_period(period, 1)), x_(period_), sma_(period_) {}
 
 Result<void> RelativeVolume::validate(int period) {
   return detail::check_period("relative volume", period, 1);
 }
 
 void RelativeVolume::update(double volume) {
-  any_ = true;
-  saved_volume_ = volume_;
-  sma_.checkpoint();
-  volume_ = volume;
-  sma_.push(volume);
+  x_.set(n_, volume);
+  sma_.update(n_, true, x_.view());
+  ++n_;
 }
 
-double RelativeVolume::value() const {
-  const double avg = sma_.value();
-  return avg != 0.0 ? volume_ / avg : 0.0;
-}
+double RelativeVolume::value() const { return detail::relative_volume(x_[n_ - 1], sma_.value()); }
 
 void RelativeVolume::revise(double volume) {
-  if (any_) {
-    volume_ = saved_volume_;
-    sma_.rollback();
-  }
-  update(volume);
+  if (n_ == 0) return update(volume);
+  x_.set(n_ - 1, volume);
+  sma_.update(n_ - 1, false, x_.view());
 }
 
 void RelativeVolume::reset() {
-  any_ = false;
-  volume_ = saved_volume_ = 0;
+  n_ = 0;
+  x_.clear();
   sma_.reset();
 }
 

@@ -5,23 +5,25 @@
 
 namespace tickstock {
 
-Sma::Sma(int period) : period_(detail::clamp_period(period, 2)), sma_(period_) {}
+Sma::Sma(int period) : period_(detail::clamp_period(period, 2)), x_(period_), sma_(period_) {}
 
 Result<void> Sma::validate(int period) { return detail::check_period("SMA", period, 2); }
 
 void Sma::update(double x) {
-  any_ = true;
-  sma_.checkpoint();
-  sma_.push(x);
+  x_.set(n_, x);
+  sma_.update(n_, true, x_.view());
+  ++n_;
 }
 
 void Sma::revise(double x) {
-  if (any_) sma_.rollback();
-  update(x);
+  if (n_ == 0) return update(x);
+  x_.set(n_ - 1, x);
+  sma_.update(n_ - 1, false, x_.view());
 }
 
 void Sma::reset() {
-  any_ = false;
+  n_ = 0;
+  x_.clear();
   sma_.reset();
 }
 

@@ -4,15 +4,48 @@
 #include "indicators/indicator_util.h"
 
 namespace tickstock {
+namespace detail {
+
+StochCore::StochCore(int fast_k, int slow_k, int slow_d)
+    : fast_k_(fast_k),
+      extremes_(fast_k),
+      slow_k_(slow_k),
+      slow_d_(slow_d),
+      fast_k_values_(slow_k),
+      slow_k_values_(slow_d) {}
+
+void StochCore::update(std::int64_t i, bool fresh, const SeriesView& high, const SeriesView& low,
+                       double close) {
+  const std::int64_t k = i - (fast_k_ - 1);  // index of this bar's fast %K
+  if (k < 0) return;
+  extremes_.update(i, fresh, high, low);
+  const double hh = extremes_.highest();
+  const double ll = extremes_.lowest();
+  // TA-Lib keeps diff = (HH − LL)/100 and divides by it (not a multiply by 100).
+  const double diff = (hh - ll) / 100.0;
+  fast_k_values_.set(k, diff != 0.0 ? (close - ll) / diff : 0.0);
+  slow_k_.update(k, fresh, fast_k_values_.view());
+  const std::int64_t d = k - (slow_k_.period() - 1);  // index of this bar's slow %K
+  if (d < 0) return;
+  slow_k_values_.set(d, slow_k_.value());
+  slow_d_.update(d, fresh, slow_k_values_.view());
+}
+
+void StochCore::reset() {
+  extremes_.reset();
+  slow_k_.reset();
+  slow_d_.reset();
+  fast_k_values_.clear();
+  slow_k_values_.clear();
+}
+
+}  // namespace detail
 
 Stoch::Stoch(int fast_k, int slow_k, int slow_d)
     : fast_k_(detail::clamp_period(fast_k, 1)),
-      slow_k_(detail::clamp_period(slow_k, 1)),
-      slow_d_(detail::clamp_period(slow_d, 1)),
-      highest_(fast_k_),
-      lowest_(fast_k_),
-      slow_k_sma_(slow_k_),
-      slow_d_sma_(slow_d_) {}
+      high_(fast_k_),
+      low_(fast_k_),
+      core_(fast_k_, detail::clamp_period(slow_k, 1), detail::clamp_period(slow_d, 1)) {}
 
 Result<void> Stoch::validate(int fast_k, int slow_k, int slow_d) {
   if (auto r = detail::check_period("STOCH fastK", fast_k, 1); !r) return r;
@@ -20,49 +53,25 @@ Result<void> Stoch::validate(int fast_k, int slow_k, int slow_d) {
   return detail::check_period("STOCH slowD", slow_d, 1);
 }
 
-void Stoch::checkpoint() {
-  saved_count_ = count_;
-  highest_.checkpoint();
-  lowest_.checkpoint();
-  slow_k_sma_.checkpoint();
-  slow_d_sma_.checkpoint();
-}
-
 void Stoch::update(double high, double low, double close) {
-  any_ = true;
-  checkpoint();
-  const double hh = highest_.push(high);
-  const double ll = lowest_.push(low);
-  if (count_ < fast_k_ - 1) {
-    ++count_;
-    return;
-  }
-  count_ = fast_k_;
-  // TA-Lib keeps diff = (HH − LL)/100 and divides by it (not a multiply by 100).
-  const double diff = (hh - ll) / 100.0;
-  const double fast_k = diff != 0.0 ? (close - ll) / diff : 0.0;
-  slow_k_sma_.push(fast_k);
-  if (slow_k_sma_.ready()) slow_d_sma_.push(slow_k_sma_.value());
+  high_.set(n_, high);
+  low_.set(n_, low);
+  core_.update(n_, true, high_.view(), low_.view(), close);
+  ++n_;
 }
 
 void Stoch::revise(double high, double low, double close) {
-  if (any_) {
-    count_ = saved_count_;
-    highest_.rollback();
-    lowest_.rollback();
-    slow_k_sma_.rollback();
-    slow_d_sma_.rollback();
-  }
-  update(high, low, close);
+  if (n_ == 0) return update(high, low, close);
+  high_.set(n_ - 1, high);
+  low_.set(n_ - 1, low);
+  core_.update(n_ - 1, false, high_.view(), low_.view(), close);
 }
 
 void Stoch::reset() {
-  any_ = false;
-  count_ = saved_count_ = 0;
-  highest_.reset();
-  lowest_.reset();
-  slow_k_sma_.reset();
-  slow_d_sma_.reset();
+  n_ = 0;
+  high_.clear();
+  low_.clear();
+  core_.reset();
 }
 
 }  // namespace tickstock

@@ -4,42 +4,56 @@
 #include "indicators/indicator_util.h"
 
 namespace tickstock {
+namespace detail {
+
+void WillrCore::update(std::int64_t i, bool fresh, const SeriesView& high, const SeriesView& low,
+                       const SeriesView& close) {
+  if (i < period_ - 1) return;
+  extremes_.update(i, fresh, high, low);
+  const double hh = extremes_.highest();
+  const double ll = extremes_.lowest();
+  const double diff = (hh - ll) / (-100.0);
+  value_ = diff != 0.0 ? (hh - close[i]) / diff : 0.0;
+}
+
+void WillrCore::reset() {
+  extremes_.reset();
+  value_ = 0;
+}
+
+}  // namespace detail
 
 WilliamsR::WilliamsR(int period)
-    : period_(detail::clamp_period(period, 2)), highest_(period_), lowest_(period_) {}
+    : period_(detail::clamp_period(period, 2)),
+      high_(period_),
+      low_(period_),
+      close_(1),
+      core_(period_) {}
 
 Result<void> WilliamsR::validate(int period) { return detail::check_period("WILLR", period, 2); }
 
 void WilliamsR::update(double high, double low, double close) {
-  any_ = true;
-  saved_ = s_;
-  highest_.checkpoint();
-  lowest_.checkpoint();
-  const double hh = highest_.push(high);
-  const double ll = lowest_.push(low);
-  if (s_.count < period_ - 1) {
-    ++s_.count;
-    return;
-  }
-  s_.count = period_;
-  const double diff = (hh - ll) / (-100.0);
-  s_.value = diff != 0.0 ? (hh - close) / diff : 0.0;
+  high_.set(n_, high);
+  low_.set(n_, low);
+  close_.set(n_, close);
+  core_.update(n_, true, high_.view(), low_.view(), close_.view());
+  ++n_;
 }
 
 void WilliamsR::revise(double high, double low, double close) {
-  if (any_) {
-    s_ = saved_;
-    highest_.rollback();
-    lowest_.rollback();
-  }
-  update(high, low, close);
+  if (n_ == 0) return update(high, low, close);
+  high_.set(n_ - 1, high);
+  low_.set(n_ - 1, low);
+  close_.set(n_ - 1, close);
+  core_.update(n_ - 1, false, high_.view(), low_.view(), close_.view());
 }
 
 void WilliamsR::reset() {
-  any_ = false;
-  s_ = saved_ = State{};
-  highest_.reset();
-  lowest_.reset();
+  n_ = 0;
+  high_.clear();
+  low_.clear();
+  close_.clear();
+  core_.reset();
 }
 
 }  // namespace tickstock

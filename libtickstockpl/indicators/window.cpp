@@ -1,62 +1,74 @@
-// TaSma and WindowExtreme: the building blocks with a ring.
+// ValueRing, SmaCore and ExtremesCore: the building blocks the windowed indicators share.
 #include "tickstock/indicators.h"
 
 #include "indicators/indicator_util.h"
 
 namespace tickstock::detail {
 
-TaSma::TaSma(int period) : period_(period), ring_(period) {}
+namespace {
+std::size_t power_of_two_at_least(int n) {
+  std::size_t c = 1;
+  while (c < static_cast<std::size_t>(n)) c <<= 1;
+  return c;
+}
+}  // namespace
 
-void TaSma::push(double x) {
-  // TA_INT_SMA: the first period−1 values only build the total; from then on add the newest,
-  // output total/period, subtract the oldest of the window (the slot after the newest).
-  ring_.set(s_.pos, x);
-  s_.total += x;
-  if (s_.count < period_ - 1) {
-    ++s_.count;
+ValueRing::ValueRing(int min_size)
+    : data_(power_of_two_at_least(min_size)), mask_(data_.size() - 1) {}
+
+void ValueRing::clear() { std::fill(data_.begin(), data_.end(), 0.0); }
+
+void SmaCore::update(std::int64_t i, bool fresh, const SeriesView& x) {
+  if (fresh) {
+    saved_ = s_;
   } else {
+    s_ = saved_;
+  }
+  // TA_INT_SMA: the first period−1 values only build the total; from then on add the newest,
+  // output total/period, subtract the oldest of the window.
+  s_.total += x[i];
+  if (i >= period_ - 1) {
     s_.value = s_.total / period_;
-    s_.total -= ring_[ring_next(s_.pos, period_)];
-    s_.count = period_;
+    s_.total -= x[i - period_ + 1];
   }
-  s_.pos = ring_next(s_.pos, period_);
 }
 
-void TaSma::reset() {
-  s_ = saved_ = State{};
-  ring_.clear();
-}
-
-template <bool kMax>
-WindowExtreme<kMax>::WindowExtreme(int period) : period_(period), ring_(period) {}
-
-template <bool kMax>
-double WindowExtreme<kMax>::push(double x) {
-  const std::int64_t index = s_.next++;
-  // Drop the front when it left the window [index − period + 1, index].
-  if (s_.size > 0 && ring_[s_.head].index <= index - period_) {
-    s_.head = ring_next(s_.head, period_);
-    --s_.size;
+void ExtremesCore::update(std::int64_t i, bool fresh, const SeriesView& high,
+                          const SeriesView& low) {
+  if (fresh) {
+    saved_ = s_;
+  } else {
+    s_ = saved_;
   }
-  // Drop values the new one dominates; the deque stays strictly monotonic.
-  const auto wrap = [this](int slot) { return slot >= period_ ? slot - period_ : slot; };
-  while (s_.size > 0) {
-    const double v = ring_[wrap(s_.head + s_.size - 1)].value;
-    if (kMax ? v > x : v < x) break;
-    --s_.size;
+  // TA-Lib's STOCH/WILLR loop: an extreme that left the window is found again by a scan of
+  // the window; otherwise only the newest bar can replace it (ties move it to the newest).
+  const std::int64_t trailing = i - period_ + 1;
+  if (s_.lowest_idx < trailing) {
+    s_.lowest_idx = trailing;
+    s_.lowest = low[trailing];
+    for (std::int64_t j = trailing + 1; j <= i; ++j) {
+      if (low[j] < s_.lowest) {
+        s_.lowest_idx = j;
+        s_.lowest = low[j];
+      }
+    }
+  } else if (low[i] <= s_.lowest) {
+    s_.lowest_idx = i;
+    s_.lowest = low[i];
   }
-  ring_.set(wrap(s_.head + s_.size), Entry{index, x});
-  ++s_.size;
-  return ring_[s_.head].value;
+  if (s_.highest_idx < trailing) {
+    s_.highest_idx = trailing;
+    s_.highest = high[trailing];
+    for (std::int64_t j = trailing + 1; j <= i; ++j) {
+      if (high[j] > s_.highest) {
+        s_.highest_idx = j;
+        s_.highest = high[j];
+      }
+    }
+  } else if (high[i] >= s_.highest) {
+    s_.highest_idx = i;
+    s_.highest = high[i];
+  }
 }
-
-template <bool kMax>
-void WindowExtreme<kMax>::reset() {
-  s_ = saved_ = State{};
-  ring_.clear();
-}
-
-template class WindowExtreme<true>;
-template class WindowExtreme<false>;
 
 }  // namespace tickstock::detail

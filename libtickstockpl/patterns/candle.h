@@ -164,6 +164,10 @@ class CandleRing {
   }
   // Candles held.
   int capacity() const { return static_cast<int>(mask_ + 1); }
+  // The candle of series index i is data()[i & mask()] (for views of one field).
+  const Candle* data() const { return buf_.get(); }
+  // capacity() - 1.
+  std::size_t mask() const { return mask_; }
   // Candles pushed since construction; the newest has series index count() - 1.
   std::int64_t count() const { return count_; }
   // Index in the series of the newest candle (-1 when empty).

@@ -9,20 +9,20 @@
 namespace tickstock {
 
 SeriesScanner::SeriesScanner(const ScannerOptions& options)
-    : SeriesScanner(std::make_shared<const detail::ScanConfig>(options)) {}
-
-SeriesScanner::SeriesScanner(std::shared_ptr<const detail::ScanConfig> config)
-    : config_(std::move(config)), state_(std::make_unique<detail::SeriesState>(*config_)) {}
+    : config_(std::make_shared<const detail::ScanConfig>(options)),
+      state_(std::make_unique<detail::SeriesState>(*config_)) {
+  state_->result(*config_, last_);
+}
 
 SeriesScanner::~SeriesScanner() = default;
 SeriesScanner::SeriesScanner(SeriesScanner&&) noexcept = default;
 SeriesScanner& SeriesScanner::operator=(SeriesScanner&&) noexcept = default;
 
 bool SeriesScanner::update(const Bar& bar, ScanSink* sink) {
-  return state_->update(*config_, bar, sink) != detail::ScanOutcome::Refused;
+  return state_->update(*config_, bar, sink, last_) != detail::ScanOutcome::Refused;
 }
 
-const ScanResult& SeriesScanner::last() const { return state_->result(); }
+const ScanResult& SeriesScanner::last() const { return last_; }
 
 // Counts what the series report and passes it on to the user's sink.
 class CountingScanSink final : public ScanSink {
@@ -45,25 +45,25 @@ class CountingScanSink final : public ScanSink {
 };
 
 struct Scanner::Impl {
-  Impl(const ScannerOptions& o, ScanSink& s)
-      : config(std::make_shared<const detail::ScanConfig>(o)), sink(s) {}
-  std::shared_ptr<const detail::ScanConfig> config;
+  Impl(const ScannerOptions& o, ScanSink& s) : config(o), sink(s) {}
+  const detail::ScanConfig config;
   CountingScanSink sink;
   // Indexed by symbol id * kTimeframeCount + timeframe; grows when a new symbol appears.
-  std::vector<std::unique_ptr<SeriesScanner>> series;
+  std::vector<std::unique_ptr<detail::SeriesState>> series;
+  ScanResult result;  // of the bar being scanned (series keep no copy of their result)
 
-  SeriesScanner& at(const Bar& bar) {
+  detail::SeriesState& at(const Bar& bar) {
     const std::size_t i = static_cast<std::size_t>(bar.symbol.id()) * kTimeframeCount +
                           static_cast<std::size_t>(bar.timeframe);
     if (i >= series.size()) series.resize(i + kTimeframeCount);
     auto& slot = series[i];
     if (!slot) {
-      slot.reset(new SeriesScanner(config));
+      slot = std::make_unique<detail::SeriesState>(config);
       ++sink.stats.series;
     }
     return *slot;
   }
-  const SeriesScanner* find(Symbol symbol, Timeframe tf) const {
+  const detail::SeriesState* find(Symbol symbol, Timeframe tf) const {
     const std::size_t i =
         static_cast<std::size_t>(symbol.id()) * kTimeframeCount + static_cast<std::size_t>(tf);
     return i < series.size() ? series[i].get() : nullptr;
@@ -80,9 +80,9 @@ void Scanner::on_bar(const Bar& bar) {
     ++impl_->sink.stats.no_symbol;
     return;
   }
-  SeriesScanner& s = impl_->at(bar);
+  detail::SeriesState& s = impl_->at(bar);
   ScannerStats& st = impl_->sink.stats;
-  switch (s.state_->update(*s.config_, bar, &impl_->sink)) {
+  switch (s.update(impl_->config, bar, &impl_->sink, impl_->result)) {
     case detail::ScanOutcome::Refused:
       ++st.stale_revisions;
       break;
@@ -99,9 +99,12 @@ void Scanner::flush() { impl_->sink.flush(); }
 
 ScannerStats Scanner::stats() const { return impl_->sink.stats; }
 
-const ScanResult* Scanner::last(Symbol symbol, Timeframe timeframe) const {
-  const SeriesScanner* s = impl_->find(symbol, timeframe);
-  return s != nullptr && s->last().index >= 0 ? &s->last() : nullptr;
+std::optional<ScanResult> Scanner::last(Symbol symbol, Timeframe timeframe) const {
+  const detail::SeriesState* s = impl_->find(symbol, timeframe);
+  if (s == nullptr) return std::nullopt;
+  ScanResult r;
+  s->result(impl_->config, r);
+  return r;
 }
 
 }  // namespace tickstock

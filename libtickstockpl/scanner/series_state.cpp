@@ -1,8 +1,11 @@
 // SeriesState: one bar in, patterns, indicators, events out.
 #include "scanner/series_state.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "indicators/indicator_util.h"
 
 namespace tickstock::detail {
 namespace {
@@ -12,6 +15,18 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 template <class T, class... Args>
 void make_if(bool on, std::optional<T>& slot, Args... args) {
   if (on) slot.emplace(args...);
+}
+
+// The options with the periods of the indicators run as cores (not as the indicator types,
+// which clamp their own) clamped as those types clamp them.
+ScannerOptions clamped(ScannerOptions o) {
+  IndicatorParams& p = o.params;
+  for (int* period :
+       {&p.sma_period, &p.bbands_period, &p.willr_period, &p.cci_period, &p.mfi_period})
+    *period = clamp_period(*period, 2);
+  for (int* period : {&p.stoch_fast_k, &p.stoch_slow_k, &p.stoch_slow_d, &p.rvol_period})
+    *period = clamp_period(*period, 1);
+  return o;
 }
 
 std::size_t idx(Field f) { return static_cast<std::size_t>(f); }
@@ -42,9 +57,34 @@ CdlConfig cdl_config(const ScannerOptions& o) {
 
 }  // namespace
 
-ScanConfig::ScanConfig(const ScannerOptions& o) : options(o), cdl(cdl_config(o)), detectors(cdl) {}
+ScanConfig::ScanConfig(const ScannerOptions& o)
+    : options(clamped(o)), cdl(cdl_config(options)), detectors(cdl) {
+  const IndicatorParams& p = options.params;
+  // The candle ring also serves the high/low windows, the closes and volumes the others.
+  candle_depth = std::max(CandleRing::kMinCapacity, kConfidenceHistory);
+  close_depth = 1;
+  volume_depth = kConfidenceHistory;
+  auto need = [](bool on, int& depth, int n) {
+    if (on) depth = std::max(depth, n);
+  };
+  need(runs(IndicatorId::Sma), close_depth, p.sma_period);
+  need(runs(IndicatorId::Bbands), close_depth, p.bbands_period);
+  need(runs(IndicatorId::Stoch), candle_depth, p.stoch_fast_k);
+  need(runs(IndicatorId::Willr), candle_depth, p.willr_period);
+  need(runs(IndicatorId::Cci), candle_depth, p.cci_period);
+  need(runs(IndicatorId::Cci), close_depth, p.cci_period);
+  for (int* depth : {&candle_depth, &close_depth, &volume_depth})
+    need(runs(IndicatorId::Mfi), *depth, p.mfi_period + 2);
+  need(runs(IndicatorId::RelVolume), volume_depth, p.rvol_period);
+  for (int i = 0; i < kPatternCount; ++i)
+    if ((cdl.enabled >> i) & 1u)
+      cdl_max_lookback = std::max<int>(cdl_max_lookback, cdl.lookback[static_cast<std::size_t>(i)]);
+}
 
-SeriesState::SeriesState(const ScanConfig& c) : ring_(c.detectors.layout()) {
+SeriesState::SeriesState(const ScanConfig& c)
+    : ring_(c.detectors.layout(), c.candle_depth),
+      closes_(c.close_depth),
+      volumes_(c.volume_depth) {
   const IndicatorParams& p = c.options.params;
   make_if(c.runs(IndicatorId::Sma), sma_, p.sma_period);
   make_if(c.runs(IndicatorId::Ema), ema_, p.ema_period);
@@ -61,112 +101,153 @@ SeriesState::SeriesState(const ScanConfig& c) : ring_(c.detectors.layout()) {
   if (c.runs(IndicatorId::Vwap)) vwap_.emplace();
   make_if(c.runs(IndicatorId::RelVolume), rvol_, p.rvol_period);
   make_if(c.runs(IndicatorId::Pivots), pivots_, PivotKind::Standard);
-  result_.index = -1;
-  result_.values.fill(kNaN);
-  prev_ = {kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};
+  newest_ = before_ = {kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};
 }
 
-ScanOutcome SeriesState::update(const ScanConfig& c, const Bar& bar, ScanSink* sink) {
+ScanOutcome SeriesState::update(const ScanConfig& c, const Bar& bar, ScanSink* sink,
+                                ScanResult& out) {
   // A revision replaces the newest bar; one of an older bar cannot be undone in O(1) and is
   // refused; one of a bar never seen (the scanner started later) is a new bar.
-  const bool fresh = bar.revision == 0 || result_.index < 0 || bar.start > result_.bar.start;
-  if (!fresh && bar.start != result_.bar.start) return ScanOutcome::Refused;
+  const bool fresh = bar.revision == 0 || index() < 0 || bar.start > bar_.start;
+  if (!fresh && bar.start != bar_.start) return ScanOutcome::Refused;
 
   const Candle candle{bar.open, bar.high, bar.low, bar.close};
   if (fresh) {
     // The alert comparisons of the new bar are against the bar that is now the newest.
-    const auto& v = result_.values;
-    prev_ = {v[idx(Field::Rsi)],         v[idx(Field::Macd)],
-             v[idx(Field::MacdSignal)],  result_.index >= 0 ? result_.bar.close : kNaN,
-             v[idx(Field::BbandsUpper)], v[idx(Field::BbandsLower)]};
+    before_ = newest_;
     ring_.push(candle);
-    ++result_.index;
     alerts_on_newest_ = 0;
   } else {
     ring_.replace_newest(candle);
   }
-  volume_[static_cast<std::size_t>(ring_.newest_index()) % volume_.size()] = bar.volume;
-  result_.bar = bar;
+  closes_.set(index(), bar.close);
+  volumes_.set(index(), bar.volume);
+  bar_ = bar;
 
   CdlOutputs before;  // what the replaced bar reported, for the events of a revision
-  if (sink != nullptr && !fresh) before = result_.cdl;
-  if (c.cdl.enabled != 0) {
-    c.detectors.evaluate(ring_, c.cdl, fresh, cdl_, result_.cdl);
-    if (result_.cdl_ready != c.cdl.enabled) {  // until every pattern is past its lookback
-      std::uint64_t ready = 0;
-      for (int i = 0; i < kPatternCount; ++i)
-        if (result_.index >= c.cdl.lookback[static_cast<std::size_t>(i)])
-          ready |= std::uint64_t{1} << i;
-      result_.cdl_ready = ready & c.cdl.enabled;
-    }
-  }
-  run_indicators(c, bar, fresh);
+  if (sink != nullptr && !fresh) before = cdl_;
+  if (c.cdl.enabled != 0) c.detectors.evaluate(ring_, c.cdl, fresh, cdl_series_, cdl_);
+  step_indicators(bar, fresh);
+  result(c, out);
+  const auto& v = out.values;
+  newest_ = {v[idx(Field::Rsi)], v[idx(Field::Macd)],        v[idx(Field::MacdSignal)],
+             bar.close,          v[idx(Field::BbandsUpper)], v[idx(Field::BbandsLower)]};
 
   if (sink != nullptr) {
-    sink->on_scan(result_);
-    if (c.cdl.enabled != 0) emit_patterns(c, before, fresh, *sink);
-    emit_alerts(c, fresh, *sink);
+    sink->on_scan(out);
+    if (c.cdl.enabled != 0) emit_patterns(before, fresh, *sink);
+    emit_alerts(c, out, fresh, *sink);
   }
   return fresh ? ScanOutcome::New : ScanOutcome::Revised;
 }
 
-void SeriesState::run_indicators(const ScanConfig& /*c*/, const Bar& bar, bool fresh) {
-  auto& v = result_.values;
+void SeriesState::result(const ScanConfig& c, ScanResult& out) const {
+  out.bar = bar_;
+  out.index = index();
+  out.cdl = cdl_;
+  if (out.index >= c.cdl_max_lookback) {
+    out.cdl_ready = c.cdl.enabled;
+  } else {
+    std::uint64_t ready = 0;
+    for (int i = 0; i < kPatternCount; ++i)
+      if (out.index >= c.cdl.lookback[static_cast<std::size_t>(i)]) ready |= std::uint64_t{1} << i;
+    out.cdl_ready = ready & c.cdl.enabled;
+  }
+  write_values(c, out.values);
+}
+
+SeriesView SeriesState::highs() const {
+  return {&ring_.data()->high, ring_.mask(), sizeof(Candle) / sizeof(double)};
+}
+
+SeriesView SeriesState::lows() const {
+  return {&ring_.data()->low, ring_.mask(), sizeof(Candle) / sizeof(double)};
+}
+
+void SeriesState::step_indicators(const Bar& bar, bool fresh) {
+  const std::int64_t i = index();
   auto step = [&](auto& ind) {
+    if (!ind) return;
     if (fresh) {
       ind->update(bar);
     } else {
       ind->revise(bar);
     }
   };
+  const SeriesView close = closes_.view(), volume = volumes_.view();
+  if (sma_) sma_->update(i, fresh, close);
+  step(ema_);
+  step(rsi_);
+  step(macd_);
+  if (bbands_) bbands_->update(i, fresh, close);
+  step(atr_);
+  if (stoch_) stoch_->update(i, fresh, highs(), lows(), bar.close);
+  step(adx_);
+  step(obv_);
+  if (willr_) willr_->update(i, fresh, highs(), lows(), close);
+  if (cci_) cci_->update(i, fresh, highs(), lows(), close);
+  if (mfi_) mfi_->update(i, fresh, highs(), lows(), close, volume);
+  step(vwap_);
+  if (rvol_) rvol_->update(i, fresh, volume);
+  step(pivots_);
+}
+
+void SeriesState::write_values(const ScanConfig& c, std::array<double, kFieldCount>& v) const {
+  const std::int64_t i = index();
+  const IndicatorParams& p = c.options.params;
   auto put = [&](Field f, bool ready, double x) { v[idx(f)] = ready ? x : kNaN; };
-  auto scalar = [&](auto& ind, Field f) {
-    if (!ind) return;
-    step(ind);
-    put(f, ind->ready(), ind->ready() ? ind->value() : 0);
+  auto scalar = [&](const auto& ind, Field f) {
+    const bool r = ind && ind->ready();
+    put(f, r, r ? ind->value() : 0);
   };
-  scalar(sma_, Field::Sma);
+  // A core has its first value at bar index `lookback`.
+  auto from = [&](const auto& ind, int lookback) { return ind.has_value() && i >= lookback; };
+  put(Field::Sma, from(sma_, p.sma_period - 1), from(sma_, p.sma_period - 1) ? sma_->value() : 0);
   scalar(ema_, Field::Ema);
   scalar(rsi_, Field::Rsi);
-  if (macd_) {
-    step(macd_);
-    const bool r = macd_->ready();
+  {
+    const bool r = macd_ && macd_->ready();
     const MacdValue m = r ? macd_->value() : MacdValue{};
     put(Field::Macd, r, m.macd);
     put(Field::MacdSignal, r, m.signal);
     put(Field::MacdHist, r, m.hist);
   }
-  if (bbands_) {
-    step(bbands_);
-    const bool r = bbands_->ready();
-    const BollingerValue b = r ? bbands_->value() : BollingerValue{};
+  {
+    const bool r = from(bbands_, p.bbands_period - 1);
+    BollingerValue b;
+    if (r) bbands_->bands(b.upper, b.middle, b.lower);
     put(Field::BbandsUpper, r, b.upper);
     put(Field::BbandsMiddle, r, b.middle);
     put(Field::BbandsLower, r, b.lower);
   }
   scalar(atr_, Field::Atr);
-  if (stoch_) {
-    step(stoch_);
-    const bool r = stoch_->ready();
-    const StochValue s = r ? stoch_->value() : StochValue{};
-    put(Field::StochSlowK, r, s.slow_k);
-    put(Field::StochSlowD, r, s.slow_d);
+  {
+    const bool r = stoch_ && i >= stoch_->lookback();
+    put(Field::StochSlowK, r, r ? stoch_->slow_k() : 0);
+    put(Field::StochSlowD, r, r ? stoch_->slow_d() : 0);
   }
-  if (adx_) {
-    step(adx_);
-    const bool di = adx_->di_ready();
+  {
+    const bool di = adx_ && adx_->di_ready();
     const AdxValue a = di ? adx_->value() : AdxValue{};
-    put(Field::Adx, adx_->ready(), a.adx);
+    put(Field::Adx, adx_ && adx_->ready(), a.adx);
     put(Field::PlusDi, di, a.plus_di);
     put(Field::MinusDi, di, a.minus_di);
   }
   scalar(obv_, Field::Obv);
-  scalar(willr_, Field::Willr);
-  scalar(cci_, Field::Cci);
-  scalar(mfi_, Field::Mfi);
-  if (vwap_) {
-    step(vwap_);
-    const bool r = vwap_->ready();
+  {
+    const bool r = from(willr_, p.willr_period - 1);
+    put(Field::Willr, r, r ? willr_->value() : 0);
+  }
+  {
+    const bool r = from(cci_, p.cci_period - 1);
+    put(Field::Cci, r, r ? cci_->value() : 0);
+  }
+  {
+    const bool r = from(mfi_, p.mfi_period);
+    put(Field::Mfi, r, r ? mfi_->value() : 0);
+  }
+  {
+    const bool r = vwap_ && vwap_->ready();
     const VwapValue w = r ? vwap_->value() : VwapValue{};
     put(Field::Vwap, r, w.vwap);
     put(Field::VwapUpper1, r, w.upper1);
@@ -174,10 +255,12 @@ void SeriesState::run_indicators(const ScanConfig& /*c*/, const Bar& bar, bool f
     put(Field::VwapUpper2, r, w.upper2);
     put(Field::VwapLower2, r, w.lower2);
   }
-  scalar(rvol_, Field::RelVolume);
-  if (pivots_) {
-    step(pivots_);
-    const bool r = pivots_->ready();
+  {
+    const bool r = from(rvol_, p.rvol_period - 1);
+    put(Field::RelVolume, r, r ? relative_volume(volumes_[i], rvol_->value()) : 0);
+  }
+  {
+    const bool r = pivots_ && pivots_->ready();
     const PivotValue s = r ? pivots_->levels(PivotKind::Standard) : PivotValue{};
     const PivotValue f = r ? pivots_->levels(PivotKind::Fibonacci) : PivotValue{};
     put(Field::PivotP, r, s.p);
@@ -198,22 +281,19 @@ void SeriesState::run_indicators(const ScanConfig& /*c*/, const Bar& bar, bool f
 
 double SeriesState::confidence(PatternId id, int output) const {
   std::array<ConfidenceBar, kConfidenceHistory> h;
-  const auto avail = std::min<std::int64_t>(ring_.count(), kConfidenceHistory);
-  const int n = static_cast<int>(avail);
-  for (int i = 0; i < n; ++i) {
-    const Candle& k = ring_[i];
-    const auto slot = static_cast<std::size_t>(ring_.newest_index() - i) % volume_.size();
-    h[static_cast<std::size_t>(i)] = {k.high, k.low, k.close, volume_[slot]};
+  const int n = static_cast<int>(std::min<std::int64_t>(ring_.count(), kConfidenceHistory));
+  for (int k = 0; k < n; ++k) {
+    const Candle& b = ring_[k];
+    h[static_cast<std::size_t>(k)] = {b.high, b.low, b.close, volumes_[index() - k]};
   }
   return pattern_confidence(id, output, h.data(), n);
 }
 
-void SeriesState::emit_patterns(const ScanConfig& /*c*/, const CdlOutputs& before, bool fresh,
-                                ScanSink& sink) {
-  const Bar& b = result_.bar;
+void SeriesState::emit_patterns(const CdlOutputs& before, bool fresh, ScanSink& sink) const {
+  const Bar& b = bar_;
   for (int i = 0; i < kPatternCount; ++i) {
     const auto u = static_cast<std::size_t>(i);
-    const int now = result_.cdl[u];
+    const int now = cdl_[u];
     const int was = fresh ? 0 : before[u];
     if (now == was) continue;
     const auto id = static_cast<PatternId>(i);
@@ -236,9 +316,11 @@ void SeriesState::emit_patterns(const ScanConfig& /*c*/, const CdlOutputs& befor
   }
 }
 
-void SeriesState::emit_alerts(const ScanConfig& c, bool fresh, ScanSink& sink) {
+void SeriesState::emit_alerts(const ScanConfig& c, const ScanResult& r, bool fresh,
+                              ScanSink& sink) {
   const AlertOptions& a = c.options.alerts;
-  const auto& v = result_.values;
+  const auto& v = r.values;
+  const AlertInputs& prev = before_;
   std::uint8_t now = 0;
   std::array<double, kAlertKindCount> value{}, level{};
   auto fire = [&](AlertKind k, double x, double l) {
@@ -248,31 +330,31 @@ void SeriesState::emit_alerts(const ScanConfig& c, bool fresh, ScanSink& sink) {
   };
   // NaN compares false, so a missing previous or current value never fires.
   const double rsi = v[idx(Field::Rsi)];
-  if (prev_.rsi <= a.rsi_overbought && rsi > a.rsi_overbought)
+  if (prev.rsi <= a.rsi_overbought && rsi > a.rsi_overbought)
     fire(AlertKind::RsiOverbought, rsi, a.rsi_overbought);
-  if (prev_.rsi > a.rsi_overbought && rsi <= a.rsi_overbought)
+  if (prev.rsi > a.rsi_overbought && rsi <= a.rsi_overbought)
     fire(AlertKind::RsiOverboughtExit, rsi, a.rsi_overbought);
-  if (prev_.rsi >= a.rsi_oversold && rsi < a.rsi_oversold)
+  if (prev.rsi >= a.rsi_oversold && rsi < a.rsi_oversold)
     fire(AlertKind::RsiOversold, rsi, a.rsi_oversold);
-  if (prev_.rsi < a.rsi_oversold && rsi >= a.rsi_oversold)
+  if (prev.rsi < a.rsi_oversold && rsi >= a.rsi_oversold)
     fire(AlertKind::RsiOversoldExit, rsi, a.rsi_oversold);
   if (a.macd_cross) {
     const double m = v[idx(Field::Macd)], s = v[idx(Field::MacdSignal)];
-    const double d = m - s, pd = prev_.macd - prev_.signal;
+    const double d = m - s, pd = prev.macd - prev.signal;
     if (pd <= 0 && d > 0) fire(AlertKind::MacdBullishCross, m, s);
     if (pd >= 0 && d < 0) fire(AlertKind::MacdBearishCross, m, s);
   }
   if (a.bollinger_break) {
-    const double close = result_.bar.close;
+    const double close = bar_.close;
     const double up = v[idx(Field::BbandsUpper)], lo = v[idx(Field::BbandsLower)];
-    if (prev_.close <= prev_.upper && close > up) fire(AlertKind::BollingerUpperBreak, close, up);
-    if (prev_.close >= prev_.lower && close < lo) fire(AlertKind::BollingerLowerBreak, close, lo);
+    if (prev.close <= prev.upper && close > up) fire(AlertKind::BollingerUpperBreak, close, up);
+    if (prev.close >= prev.lower && close < lo) fire(AlertKind::BollingerLowerBreak, close, lo);
   }
   const std::uint8_t was = fresh ? 0 : alerts_on_newest_;
   alerts_on_newest_ = now;
   const std::uint8_t changed = static_cast<std::uint8_t>(now ^ was);
   if (changed == 0) return;
-  const Bar& b = result_.bar;
+  const Bar& b = bar_;
   for (int k = 0; k < kAlertKindCount; ++k) {
     if (((changed >> k) & 1u) == 0) continue;
     AlertEvent e;

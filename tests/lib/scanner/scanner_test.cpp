@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -486,14 +487,16 @@ TEST_CASE("series are independent: interleaved symbols equal each symbol alone",
       both.on_bar(x);
       alone_b.update(x, nullptr);
       REQUIRE(both.last(b, Timeframe::M5)->cdl == alone_b.last().cdl);
-      const auto& v1 = both.last(b, Timeframe::M5)->values;
+      const std::optional<ScanResult> r1 = both.last(b, Timeframe::M5);
+      REQUIRE(r1.has_value());
+      const auto& v1 = r1->values;
       const auto& v2 = alone_b.last().values;
       for (std::size_t f = 0; f < v1.size(); ++f)
         REQUIRE(((std::isnan(v1[f]) && std::isnan(v2[f])) || v1[f] == v2[f]));
     }
   }
   CHECK(both.stats().series == 2);
-  CHECK(both.last(b, Timeframe::M1) == nullptr);
+  CHECK_FALSE(both.last(b, Timeframe::M1).has_value());
 }
 
 TEST_CASE("scanner: no allocation per bar, revisions included", "[scanner][alloc]") {
