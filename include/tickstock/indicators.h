@@ -23,7 +23,7 @@
 
 #include <concepts>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 #include "tickstock/calendar.h"
 #include "tickstock/result.h"
@@ -53,17 +53,22 @@ class ValueRing {
  public:
   // Room for at least `min_size` bars. REQUIRES: min_size >= 1.
   explicit ValueRing(int min_size);
+  ValueRing(const ValueRing& o);
+  ValueRing& operator=(const ValueRing& o);
+  ValueRing(ValueRing&&) noexcept = default;
+  ValueRing& operator=(ValueRing&&) noexcept = default;
+  ~ValueRing() = default;
   // Writes bar i (over bar i - size()).
   void set(std::int64_t i, double x) { data_[static_cast<std::size_t>(i) & mask_] = x; }
   // Bar i. REQUIRES: one of the last size() bars written.
   double operator[](std::int64_t i) const { return data_[static_cast<std::size_t>(i) & mask_]; }
   // The ring as a view.
-  SeriesView view() const { return {data_.data(), mask_, 1}; }
+  SeriesView view() const { return {data_.get(), mask_, 1}; }
   // All values back to 0.
   void clear();
 
  private:
-  std::vector<double> data_;
+  std::unique_ptr<double[]> data_;  // mask_ + 1 values
   std::size_t mask_;
 };
 

@@ -1,4 +1,6 @@
 // ValueRing, SmaCore and ExtremesCore: the building blocks the windowed indicators share.
+#include <algorithm>
+
 #include "tickstock/indicators.h"
 
 #include "indicators/indicator_util.h"
@@ -14,9 +16,19 @@ std::size_t power_of_two_at_least(int n) {
 }  // namespace
 
 ValueRing::ValueRing(int min_size)
-    : data_(power_of_two_at_least(min_size)), mask_(data_.size() - 1) {}
+    : data_(new double[power_of_two_at_least(min_size)]()),
+      mask_(power_of_two_at_least(min_size) - 1) {}
 
-void ValueRing::clear() { std::fill(data_.begin(), data_.end(), 0.0); }
+ValueRing::ValueRing(const ValueRing& o) : data_(new double[o.mask_ + 1]), mask_(o.mask_) {
+  std::copy(o.data_.get(), o.data_.get() + mask_ + 1, data_.get());
+}
+
+ValueRing& ValueRing::operator=(const ValueRing& o) {
+  if (this != &o) *this = ValueRing(o);
+  return *this;
+}
+
+void ValueRing::clear() { std::fill(data_.get(), data_.get() + mask_ + 1, 0.0); }
 
 void SmaCore::update(std::int64_t i, bool fresh, const SeriesView& x) {
   if (fresh) {

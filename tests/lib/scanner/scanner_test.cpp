@@ -521,6 +521,34 @@ TEST_CASE("scanner: no allocation per bar, revisions included", "[scanner][alloc
   }
   CHECK(test::allocations() == before);
   CHECK(!rec.patterns.empty());
+}
 
-  // Per-series memory is a figure of tickstock-bench (scan_state_bytes_per_series).
+TEST_CASE("scanner: a default series holds at most 4 KiB", "[scanner][alloc]") {
+  // The figure itself is tickstock-bench's scan_state_bytes_per_series; this keeps it in bounds.
+  if (!test::counting_allocations()) {
+    WARN("skipped under a sanitizer: it replaces operator new itself");
+    return;
+  }
+  SymbolTable symbols;
+  Recorder rec;
+  Scanner scanner(ScannerOptions{}, rec);
+  Bar b;
+  b.open = b.high = b.low = b.close = 10;
+  b.volume = 100;
+  b.symbol = symbols.intern("FIRST");
+  scanner.on_bar(b);
+  constexpr int kSeries = 1000;  // as the benchmark: the index slack spreads as it will
+  std::vector<Symbol> syms;
+  for (int i = 0; i < kSeries; ++i) syms.push_back(symbols.intern("S" + std::to_string(i)));
+  rec.results.reserve(kSeries + 1);
+  const std::size_t before = test::live_heap_bytes();
+  for (const Symbol s : syms) {
+    b.symbol = s;
+    scanner.on_bar(b);
+  }
+  const double per_series = static_cast<double>(test::live_heap_bytes() - before) / kSeries;
+  INFO("bytes per series: " << per_series);
+  CHECK(per_series <= 4096);
+  CHECK(per_series > 1024);  // the state is really counted (rings, totals, indicators)
+  CHECK(scanner.stats().series == kSeries + 1);
 }
