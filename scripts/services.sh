@@ -58,7 +58,9 @@ start_pg() {
   port=$(cat "$pg/port")
   psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtA -c "SELECT 1 FROM pg_roles WHERE rolname='tickstock'" | grep -q 1 ||
     psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
-      -c "CREATE ROLE tickstock LOGIN" -c "CREATE DATABASE tickstock OWNER tickstock"
+      -c "CREATE ROLE tickstock LOGIN CREATEDB" -c "CREATE DATABASE tickstock OWNER tickstock"
+  # Tests make throwaway databases (clusters made before this line have the role without it).
+  psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -q -c "ALTER ROLE tickstock CREATEDB"
 }
 
 start_redis() {

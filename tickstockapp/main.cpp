@@ -13,7 +13,8 @@ constexpr const char* kUsage =
     "commands:\n"
     "  serve       run the engine on a feed (synthetic, replay:FILE) and emit bars\n"
     "  aggregate   build bars from a ticks CSV and print them as CSV\n"
-    "  scan        run the 61 TA-Lib patterns and the indicators over a bars CSV\n\n"
+    "  scan        run the 61 TA-Lib patterns and the indicators over a bars CSV\n"
+    "  migrate     create or upgrade the PostgreSQL schema (DATABASE_URL)\n\n"
     "`tickstockapp COMMAND --help` lists every option with its default.\n";
 
 }  // namespace
@@ -31,6 +32,8 @@ int main(int argc, char** argv) {
     if (std::strcmp(cmd, "aggregate") == 0)
       return tickstock::app::run_aggregate(argc - 2, argv + 2, log);
     if (std::strcmp(cmd, "scan") == 0) return tickstock::app::run_scan(argc - 2, argv + 2, log);
+    if (std::strcmp(cmd, "migrate") == 0)
+      return tickstock::app::run_migrate(argc - 2, argv + 2, log);
   } catch (const std::exception& e) {
     log.error(std::string("fatal: ") + e.what());
     return 1;

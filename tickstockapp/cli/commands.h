@@ -9,6 +9,7 @@ namespace tickstock::app {
 int run_serve(int argc, char** argv, Log& log);
 int run_aggregate(int argc, char** argv, Log& log);
 int run_scan(int argc, char** argv, Log& log);
+int run_migrate(int argc, char** argv, Log& log);
 
 }  // namespace tickstock::app
 

@@ -1,0 +1,108 @@
+// tickstockapp migrate against the real PostgreSQL that scripts/test starts.
+#include <string>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "app/app_support.h"
+#include "support/pg_test_db.h"
+
+using tickstock::test::run_app;
+using tickstock::test::TestDatabase;
+
+namespace {
+
+std::string url_env(const TestDatabase& db) { return "env DATABASE_URL='" + db.url() + "'"; }
+
+}  // namespace
+
+TEST_CASE("migrate creates every table once and is idempotent", "[app][db][migrate]") {
+  if (!tickstock::test::have_database()) {
+    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
+    return;
+  }
+  TestDatabase db;
+  const auto first = run_app("migrate", url_env(db));
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.out == "applied 001_initial\nschema version 0 -> 1\n");
+  for (const char* table :
+       {"symbols", "symbol_groups", "symbol_group_members", "ohlcv_1min", "ohlcv_5min",
+        "ohlcv_15min", "ohlcv_30min", "ohlcv_hourly", "ohlcv_4hour", "ohlcv_daily",
+        "pattern_detections", "indicator_values", "users", "sessions", "user_subscriptions",
+        "pending_alerts", "jobs", "error_logs", "schema_migrations"}) {
+    INFO(table);
+    CHECK(db.query(std::string("SELECT to_regclass('public.") + table + "') IS NOT NULL") == "t");
+  }
+  // Intraday bars are keyed by (symbol, UTC start), daily ones by New York trading date.
+  CHECK(db.query("SELECT data_type FROM information_schema.columns WHERE table_name = "
+                 "'ohlcv_5min' AND column_name = 'ts'") == "timestamp with time zone");
+  CHECK(db.query("SELECT data_type FROM information_schema.columns WHERE table_name = "
+                 "'ohlcv_daily' AND column_name = 'trading_date'") == "date");
+
+  const auto again = run_app("migrate", url_env(db));
+  CHECK(again.exit_code == 0);
+  CHECK(again.out == "schema up to date (version 1)\n");
+  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "1");
+  const auto status = run_app("migrate --status", url_env(db));
+  CHECK(status.exit_code == 0);
+  CHECK(status.out == "database schema version 1, this binary's 1\n");
+}
+
+TEST_CASE("migrate keys make re-processing idempotent and unknown symbols impossible to drop",
+          "[app][db][migrate]") {
+  if (!tickstock::test::have_database()) {
+    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
+    return;
+  }
+  TestDatabase db;
+  REQUIRE(run_app("migrate", url_env(db)).exit_code == 0);
+  db.query("INSERT INTO symbols (symbol) VALUES ('SPY')");
+  const std::string det =
+      "INSERT INTO pattern_detections (symbol, timeframe, bar_start, pattern, output, direction, "
+      "confidence, price, volume) VALUES ('SPY', '1m', '2024-03-01 14:31:00+00', 'CDLDOJI', "
+      "100, 'neutral', 0.7, 500.1, 1000)";
+  db.query(det);
+  CHECK_THROWS_WITH(db.query(det), Catch::Contains("duplicate key"));
+  // A bar of a symbol that is not registered is refused by the database, so a writer must
+  // register it first (and cannot silently lose it).
+  CHECK_THROWS_WITH(db.query("INSERT INTO ohlcv_1min (symbol, ts, open, high, low, close, volume)"
+                             " VALUES ('NEW', now(), 1, 1, 1, 1, 1)"),
+                    Catch::Contains("foreign key"));
+  CHECK_THROWS_WITH(
+      db.query("INSERT INTO pattern_detections (symbol, timeframe, bar_start, pattern, output, "
+               "direction, confidence, price, volume) VALUES ('SPY', '1m', now(), 'CDLDOJI', "
+               "100, 'neutral', 1.5, 1, 1)"),
+      Catch::Contains("check constraint"));
+}
+
+TEST_CASE("concurrent migrates take turns", "[app][db][migrate]") {
+  if (!tickstock::test::have_database()) {
+    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
+    return;
+  }
+  TestDatabase db;
+  tickstock::test::RunResult a, b;
+  std::thread ta([&] { a = run_app("migrate", url_env(db)); });
+  std::thread tb([&] { b = run_app("migrate", url_env(db)); });
+  ta.join();
+  tb.join();
+  INFO(a.err << b.err);
+  CHECK(a.exit_code == 0);
+  CHECK(b.exit_code == 0);
+  // Exactly one of them applied the migration.
+  CHECK((a.out.find("applied 001_initial") != std::string::npos) !=
+        (b.out.find("applied 001_initial") != std::string::npos));
+  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "1");
+}
+
+TEST_CASE("migrate reports a missing or unreachable database", "[app][db][migrate]") {
+  const auto none = run_app("migrate", "env -u DATABASE_URL");
+  CHECK(none.exit_code == 2);
+  CHECK(none.err.find("DATABASE_URL") != std::string::npos);
+  const auto down = run_app("migrate --database-url postgresql://u:secret@127.0.0.1:1/x");
+  CHECK(down.exit_code == 1);
+  CHECK(down.err.find("cannot connect to PostgreSQL") != std::string::npos);
+  CHECK(down.err.find("postgresql://u:***@127.0.0.1:1/x") != std::string::npos);
+  CHECK(down.err.find("secret") == std::string::npos);
+}
