@@ -3,12 +3,17 @@
 #ifndef TICKSTOCK_TESTS_SUPPORT_PG_TEST_DB_H_
 #define TICKSTOCK_TESTS_SUPPORT_PG_TEST_DB_H_
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 #include <libpq-fe.h>
 
@@ -64,6 +69,21 @@ class TestDatabase {
   const std::string& url() const { return url_; }
   // The first column of the first row of `sql` on this database.
   std::string query(const std::string& sql) const { return pg_query(url_, sql); }
+#ifdef TICKSTOCK_SQL_DIR
+  // Runs sql/NNN_*.sql in order (what `tickstockapp migrate` applies).
+  void apply_schema() const {
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(TICKSTOCK_SQL_DIR))
+      if (e.path().extension() == ".sql") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      std::ifstream in(f);
+      std::stringstream sql;
+      sql << in.rdbuf();
+      query(sql.str());
+    }
+  }
+#endif
 
  private:
   std::string admin_, name_, url_;
