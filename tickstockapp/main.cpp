@@ -14,7 +14,8 @@ constexpr const char* kUsage =
     "  serve       run the engine on a feed (synthetic, replay:FILE) and emit bars\n"
     "  aggregate   build bars from a ticks CSV and print them as CSV\n"
     "  scan        run the 61 TA-Lib patterns and the indicators over a bars CSV\n"
-    "  migrate     create or upgrade the PostgreSQL schema (DATABASE_URL)\n\n"
+    "  migrate     create or upgrade the PostgreSQL schema (DATABASE_URL)\n"
+    "  import      bulk-load a bars CSV into PostgreSQL\n\n"
     "`tickstockapp COMMAND --help` lists every option with its default.\n";
 
 }  // namespace
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(cmd, "scan") == 0) return tickstock::app::run_scan(argc - 2, argv + 2, log);
     if (std::strcmp(cmd, "migrate") == 0)
       return tickstock::app::run_migrate(argc - 2, argv + 2, log);
+    if (std::strcmp(cmd, "import") == 0) return tickstock::app::run_import(argc - 2, argv + 2, log);
   } catch (const std::exception& e) {
     log.error(std::string("fatal: ") + e.what());
     return 1;

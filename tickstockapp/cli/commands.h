@@ -10,6 +10,7 @@ int run_serve(int argc, char** argv, Log& log);
 int run_aggregate(int argc, char** argv, Log& log);
 int run_scan(int argc, char** argv, Log& log);
 int run_migrate(int argc, char** argv, Log& log);
+int run_import(int argc, char** argv, Log& log);
 
 }  // namespace tickstock::app
 

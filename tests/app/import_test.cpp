@@ -1,0 +1,103 @@
+// tickstockapp import against the real PostgreSQL that scripts/test starts.
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "app/app_support.h"
+#include "support/pg_test_db.h"
+
+using tickstock::test::run_app;
+using tickstock::test::TestDatabase;
+
+namespace {
+
+std::string url_env(const TestDatabase& db) { return "env DATABASE_URL='" + db.url() + "'"; }
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = "/tmp/tickstock-import-" + std::to_string(getpid()) + "-" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("import loads minute bars, registers symbols and is idempotent", "[app][db][import]") {
+  if (!tickstock::test::have_database()) {
+    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
+    return;
+  }
+  TestDatabase db;
+  REQUIRE(run_app("migrate", url_env(db)).exit_code == 0);
+  const std::string csv =
+      write_temp("m1.csv",
+                 "ts,symbol,open,high,low,close,volume\n"
+                 "2024-03-01T14:30:00Z,SPY,510.1,510.5,509.9,510.3,1200\n"
+                 "2024-03-01T14:31:00Z,QQQ,440,441,439.5,0.30000000000000004,7\n"
+                 "2024-03-01T14:30:00Z,SPY,510.1,510.5,509.9,510.4,1300\n");
+  const auto r = run_app("import --bars " + csv, url_env(db));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "imported 3 bars (2 stored or changed, 2 new symbols)\n");
+  CHECK(db.query("SELECT count(*) FROM ohlcv_1min") == "2");
+  // The later line of the same bar wins; doubles are stored exactly.
+  CHECK(db.query("SELECT close || ' ' || volume FROM ohlcv_1min WHERE symbol = 'SPY'") ==
+        "510.4 1300");
+  CHECK(db.query("SELECT close::text FROM ohlcv_1min WHERE symbol = 'QQQ'") ==
+        "0.30000000000000004");
+  CHECK(db.query("SELECT string_agg(symbol || ':' || auto_added, ',' ORDER BY symbol) FROM "
+                 "symbols") == "QQQ:true,SPY:true");
+  const auto again = run_app("import --bars " + csv, url_env(db));
+  CHECK(again.exit_code == 0);
+  CHECK(again.out == "imported 3 bars (0 stored or changed, 0 new symbols)\n");
+  CHECK(db.query("SELECT count(*) FROM ohlcv_1min") == "2");
+  std::remove(csv.c_str());
+}
+
+TEST_CASE("import --timeframe 1d keeps the New York trading date", "[app][db][import]") {
+  if (!tickstock::test::have_database()) {
+    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
+    return;
+  }
+  TestDatabase db;
+  REQUIRE(run_app("migrate", url_env(db)).exit_code == 0);
+  const std::string csv = write_temp("d1.csv",
+                                     "ts,open,high,low,close,volume\n"
+                                     "2024-03-01,1,2,0.5,1.5,100\n"
+                                     "2024-07-01,1,2,0.5,1.25,100\n");
+  const auto r = run_app("import --bars " + csv + " --timeframe 1d --symbol IBM", url_env(db));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(db.query("SELECT string_agg(trading_date::text || ' ' || to_char(ts AT TIME ZONE 'UTC', "
+                 "'HH24:MI'), ',' ORDER BY trading_date) FROM ohlcv_daily WHERE symbol = 'IBM'") ==
+        "2024-03-01 05:00,2024-07-01 04:00");  // New York midnight, winter and summer
+  std::remove(csv.c_str());
+}
+
+TEST_CASE("import refuses a bad line with file:line and imports nothing", "[app][db][import]") {
+  if (!tickstock::test::have_database()) {
+    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
+    return;
+  }
+  TestDatabase db;
+  REQUIRE(run_app("migrate", url_env(db)).exit_code == 0);
+  const std::string csv = write_temp("bad.csv",
+                                     "ts,symbol,open,high,low,close,volume\n"
+                                     "2024-03-01T14:30:00Z,SPY,1,2,0.5,1.5,100\n"
+                                     "2024-03-01T14:31:00Z,SPY,1,2,0.5,abc,100\n");
+  const auto r = run_app("import --bars " + csv, url_env(db));
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find(csv + ":3: field 'close': 'abc'") != std::string::npos);
+  CHECK(r.err.find("nothing imported") != std::string::npos);
+  CHECK(db.query("SELECT count(*) FROM ohlcv_1min") == "0");
+  CHECK(db.query("SELECT count(*) FROM symbols") == "0");
+  std::remove(csv.c_str());
+
+  const auto none = run_app("import --bars " + csv, "env -u DATABASE_URL");
+  CHECK(none.exit_code == 2);
+  CHECK(none.err.find("DATABASE_URL") != std::string::npos);
+  const auto tf = run_app("import --bars x.csv --timeframe 5m", url_env(db));
+  CHECK(tf.exit_code == 2);
+  CHECK(tf.err.find("expected 1m or 1d") != std::string::npos);
+}

@@ -1,0 +1,161 @@
+// import_bars(): BarCsvReader -> COPY import_bars FROM STDIN -> INSERT ... ON CONFLICT.
+#include "db/bar_import.h"
+
+#include <cstdio>
+#include <memory>
+
+#include <libpq-fe.h>
+
+#include "tickstock/calendar.h"
+#include "tickstock/csv_reader.h"
+
+namespace tickstock::app {
+namespace {
+
+using Conn = std::unique_ptr<PGconn, decltype(&PQfinish)>;
+
+std::string pg_message(PGconn* c) {
+  std::string m = PQerrorMessage(c);
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
+
+// Runs `sql`; returns the affected-row count.
+Result<std::uint64_t> exec(PGconn* c, const std::string& sql, const char* what) {
+  PGresult* r = PQexec(c, sql.c_str());
+  const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  const std::uint64_t n = r ? std::strtoull(PQcmdTuples(r), nullptr, 10) : 0;
+  PQclear(r);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_COPY_IN)
+    return fail(what, ": ", pg_message(c));
+  return n;
+}
+
+void append_num(std::string& out, double v) {
+  char buf[32];
+  const int n = std::snprintf(buf, sizeof buf, "%.17g", v);
+  out.append(buf, static_cast<std::size_t>(n));
+}
+
+}  // namespace
+
+Result<ImportReport> import_bars(
+    const ImportOptions& o,
+    const std::function<void(std::int64_t, std::int64_t, std::uint64_t)>& progress) {
+  if (o.timeframe != Timeframe::M1 && o.timeframe != Timeframe::D1)
+    return fail("import: --timeframe must be 1m or 1d");
+  SymbolTable symbols;
+  auto reader = BarCsvReader::open(o.path, symbols, o.symbol);
+  if (!reader) return reader.error();
+  Conn conn(PQconnectdb(o.url.c_str()), &PQfinish);
+  PGconn* c = conn.get();
+  if (PQstatus(c) != CONNECTION_OK) return fail("cannot connect to PostgreSQL: ", pg_message(c));
+  const bool daily = o.timeframe == Timeframe::D1;
+  if (auto r = exec(c, "BEGIN", "starting the import"); !r) return r.error();
+  if (auto r = exec(c,
+                    "CREATE TEMP TABLE import_bars (line bigint, symbol text, ts_us bigint, "
+                    "trading_date date, "
+                    "open float8, high float8, low float8, close float8, volume float8) "
+                    "ON COMMIT DROP",
+                    "creating the staging table");
+      !r)
+    return r.error();
+  if (auto r = exec(c, "COPY import_bars FROM STDIN", "starting COPY"); !r) return r.error();
+
+  ImportReport report;
+  std::string buf;
+  Bar b;
+  Error error;
+  std::string failure;
+  for (;;) {
+    const ReadStatus st = (*reader)->next(b, error);
+    if (st == ReadStatus::Eof) break;
+    if (st == ReadStatus::Error) {
+      failure = error.message;
+      break;
+    }
+    // A daily file's date is the New York trading date as written, whatever time zone a
+    // parser would give a bare date; intraday starts are UTC instants.
+    std::string date = "\\N";
+    Timestamp start = b.start;
+    if (daily) {
+      const auto d = parse_date((*reader)->last_ts_text());
+      const Date nyd = d ? *d : new_york_date(b.start);
+      date = format_date(nyd);
+      start = new_york_midnight(nyd);
+    }
+    buf.append(std::to_string((*reader)->line()));
+    buf += '\t';
+    buf.append(b.symbol.name());
+    buf += '\t';
+    buf.append(std::to_string(start / 1000));
+    buf += '\t';
+    buf.append(date);
+    for (const double v : {b.open, b.high, b.low, b.close, b.volume}) {
+      buf += '\t';
+      append_num(buf, v);
+    }
+    buf += '\n';
+    ++report.rows;
+    if (buf.size() >= (1u << 20)) {
+      if (PQputCopyData(c, buf.data(), static_cast<int>(buf.size())) != 1) {
+        failure = "COPY: " + pg_message(c);
+        break;
+      }
+      buf.clear();
+      progress((*reader)->bytes_read(), (*reader)->bytes_total(), report.rows);
+    }
+  }
+  if (failure.empty() && !buf.empty() &&
+      PQputCopyData(c, buf.data(), static_cast<int>(buf.size())) != 1)
+    failure = "COPY: " + pg_message(c);
+  // Ending COPY with an error message aborts it: the transaction then rolls back as a whole.
+  PQputCopyEnd(c, failure.empty() ? nullptr : "import refused: bad input line");
+  PGresult* r = PQgetResult(c);
+  const bool copied = r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;
+  PQclear(r);
+  while ((r = PQgetResult(c)) != nullptr) PQclear(r);
+  if (!failure.empty() || !copied) {
+    (void)exec(c, "ROLLBACK", "rolling back");
+    if (failure.empty()) failure = "COPY: " + pg_message(c);
+    return fail(failure, " (nothing imported)");
+  }
+
+  auto symbols_added = exec(c,
+                            "INSERT INTO symbols (symbol, auto_added) SELECT DISTINCT symbol, true "
+                            "FROM import_bars ON CONFLICT (symbol) DO NOTHING",
+                            "registering symbols");
+  if (!symbols_added) return symbols_added.error();
+  report.new_symbols = *symbols_added;
+  const std::string epoch = "timestamptz 'epoch' + ts_us * interval '1 microsecond'";
+  const std::string set =
+      "open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close, "
+      "volume = EXCLUDED.volume, updated_at = now() WHERE (o.open, o.high, o.low, o.close, "
+      "o.volume) IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, "
+      "EXCLUDED.volume)";
+  // A later line of the same key in one file wins.
+  const std::string sql =
+      daily
+          ? "INSERT INTO ohlcv_daily AS o (symbol, trading_date, ts, open, high, low, close, "
+            "volume) SELECT DISTINCT ON (symbol, trading_date) symbol, trading_date, " +
+                epoch +
+                ", open, high, low, close, volume FROM import_bars ORDER BY symbol, trading_date, "
+                "line DESC ON CONFLICT "
+                "(symbol, trading_date) DO UPDATE SET ts = EXCLUDED.ts, " +
+                set
+          : "INSERT INTO ohlcv_1min AS o (symbol, ts, open, high, low, close, volume) SELECT "
+            "DISTINCT ON (symbol, ts_us) symbol, " +
+                epoch +
+                ", open, high, low, close, volume FROM import_bars ORDER BY symbol, ts_us, line "
+                "DESC ON CONFLICT (symbol, ts) "
+                "DO UPDATE SET " +
+                set;
+  auto stored = exec(c, sql, "storing the bars");
+  if (!stored) return stored.error();
+  report.stored = *stored;
+  if (auto r2 = exec(c, "COMMIT", "committing the import"); !r2) return r2.error();
+  progress((*reader)->bytes_total(), (*reader)->bytes_total(), report.rows);
+  return report;
+}
+
+}  // namespace tickstock::app
