@@ -15,7 +15,8 @@ constexpr const char* kUsage =
     "  aggregate   build bars from a ticks CSV and print them as CSV\n"
     "  scan        run the 61 TA-Lib patterns and the indicators over a bars CSV\n"
     "  migrate     create or upgrade the PostgreSQL schema (DATABASE_URL)\n"
-    "  import      bulk-load a bars CSV into PostgreSQL\n\n"
+    "  import      bulk-load a bars CSV into PostgreSQL\n"
+    "  rollup      derive daily bars from stored 1-minute bars (--daily)\n\n"
     "`tickstockapp COMMAND --help` lists every option with its default.\n";
 
 }  // namespace
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(cmd, "migrate") == 0)
       return tickstock::app::run_migrate(argc - 2, argv + 2, log);
     if (std::strcmp(cmd, "import") == 0) return tickstock::app::run_import(argc - 2, argv + 2, log);
+    if (std::strcmp(cmd, "rollup") == 0) return tickstock::app::run_rollup(argc - 2, argv + 2, log);
   } catch (const std::exception& e) {
     log.error(std::string("fatal: ") + e.what());
     return 1;

@@ -11,6 +11,7 @@ int run_aggregate(int argc, char** argv, Log& log);
 int run_scan(int argc, char** argv, Log& log);
 int run_migrate(int argc, char** argv, Log& log);
 int run_import(int argc, char** argv, Log& log);
+int run_rollup(int argc, char** argv, Log& log);
 
 }  // namespace tickstock::app
 

@@ -54,7 +54,7 @@ Result<ImportReport> import_bars(
   if (auto r = exec(c, "BEGIN", "starting the import"); !r) return r.error();
   if (auto r = exec(c,
                     "CREATE TEMP TABLE import_bars (line bigint, symbol text, ts_us bigint, "
-                    "trading_date date, "
+                    "trading_date date, session text, "
                     "open float8, high float8, low float8, close float8, volume float8) "
                     "ON COMMIT DROP",
                     "creating the staging table");
@@ -91,6 +91,8 @@ Result<ImportReport> import_bars(
     buf.append(std::to_string(start / 1000));
     buf += '\t';
     buf.append(date);
+    buf += '\t';
+    buf.append(session_name(new_york_session(b.start)));
     for (const double v : {b.open, b.high, b.low, b.close, b.volume}) {
       buf += '\t';
       append_num(buf, v);
@@ -143,9 +145,9 @@ Result<ImportReport> import_bars(
                 "line DESC ON CONFLICT "
                 "(symbol, trading_date) DO UPDATE SET ts = EXCLUDED.ts, " +
                 set
-          : "INSERT INTO ohlcv_1min AS o (symbol, ts, open, high, low, close, volume) SELECT "
-            "DISTINCT ON (symbol, ts_us) symbol, " +
-                epoch +
+          : "INSERT INTO ohlcv_1min AS o (symbol, ts, session, open, high, low, close, volume) "
+            "SELECT DISTINCT ON (symbol, ts_us) symbol, " +
+                epoch + ", session" +
                 ", open, high, low, close, volume FROM import_bars ORDER BY symbol, ts_us, line "
                 "DESC ON CONFLICT (symbol, ts) "
                 "DO UPDATE SET " +
