@@ -106,3 +106,24 @@ TEST_CASE("migrate reports a missing or unreachable database", "[app][db][migrat
   CHECK(down.err.find("postgresql://u:***@127.0.0.1:1/x") != std::string::npos);
   CHECK(down.err.find("secret") == std::string::npos);
 }
+
+TEST_CASE("serve checks the schema version at start", "[app][db][migrate]") {
+  if (!tickstock::test::have_database()) {
+    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
+    return;
+  }
+  TestDatabase db;
+  const std::string serve =
+      "serve --feed synthetic --speed max --synthetic-minutes 1 --exit-on-eof --database-url '" +
+      db.url() + "'";
+  const std::string env = "env -u REDIS_URL -u REDIS_HOST";
+  const auto before = run_app(serve, env);
+  CHECK(before.exit_code == 0);
+  CHECK(before.err.find("PostgreSQL schema version 0 is older than 1: run `tickstockapp "
+                        "migrate`") != std::string::npos);
+  REQUIRE(run_app("migrate", url_env(db)).exit_code == 0);
+  const auto after = run_app(serve, env);
+  CHECK(after.exit_code == 0);
+  CHECK(after.err.find("PostgreSQL schema version 1") != std::string::npos);
+  CHECK(after.err.find("older than") == std::string::npos);
+}

@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/scanner_settings.h"
 #include "cli/settings.h"
+#include "db/migrations.h"
 #include "engine/engine_runner.h"
 #include "feeds/replay_feed.h"
 #include "feeds/synthetic_feed.h"
@@ -86,6 +87,17 @@ void report_services(const Settings& s, Log& log) {
     auto ok = check_postgres(db);
     log.info(std::string("PostgreSQL ") + redact_url(db) + ": " +
              (ok ? "reachable" : "NOT reachable (" + ok.error().message + ")"));
+    if (ok) {
+      const auto v = schema_version(db);
+      if (!v) {
+        log.warn("PostgreSQL schema: " + v.error().message);
+      } else if (*v < latest_schema_version()) {
+        log.warn("PostgreSQL schema version " + std::to_string(*v) + " is older than " +
+                 std::to_string(latest_schema_version()) + ": run `tickstockapp migrate`");
+      } else {
+        log.info("PostgreSQL schema version " + std::to_string(*v));
+      }
+    }
   }
   if (!redis.empty()) {
     auto hp = parse_redis_url(redis);

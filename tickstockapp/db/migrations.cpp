@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <string>
 
 #include <libpq-fe.h>
 
@@ -37,12 +38,13 @@ Result<Res> exec(PGconn* c, const std::string& sql, const std::string& what) {
 }
 
 Result<int> current_version(PGconn* c) {
-  auto r = exec(c,
-                "SELECT COALESCE((SELECT max(version) FROM schema_migrations), 0) "
-                "WHERE to_regclass('schema_migrations') IS NOT NULL",
+  auto exists =
+      exec(c, "SELECT to_regclass('schema_migrations') IS NOT NULL", "reading the schema version");
+  if (!exists) return exists.error();
+  if (std::string(PQgetvalue(exists->get(), 0, 0)) != "t") return 0;
+  auto r = exec(c, "SELECT COALESCE(max(version), 0) FROM schema_migrations",
                 "reading the schema version");
   if (!r) return r.error();
-  if (PQntuples(r->get()) == 0) return 0;
   return std::atoi(PQgetvalue(r->get(), 0, 0));
 }
 
