@@ -24,10 +24,7 @@ std::string write_temp(const std::string& name, const std::string& text) {
 }  // namespace
 
 TEST_CASE("import loads minute bars, registers symbols and is idempotent", "[app][db][import]") {
-  if (!tickstock::test::have_database()) {
-    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
-    return;
-  }
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
   REQUIRE(run_app("migrate", url_env(db)).exit_code == 0);
   const std::string csv =
@@ -56,10 +53,7 @@ TEST_CASE("import loads minute bars, registers symbols and is idempotent", "[app
 }
 
 TEST_CASE("import --timeframe 1d keeps the New York trading date", "[app][db][import]") {
-  if (!tickstock::test::have_database()) {
-    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
-    return;
-  }
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
   REQUIRE(run_app("migrate", url_env(db)).exit_code == 0);
   const std::string csv = write_temp("d1.csv",
@@ -76,10 +70,7 @@ TEST_CASE("import --timeframe 1d keeps the New York trading date", "[app][db][im
 }
 
 TEST_CASE("import refuses a bad line with file:line and imports nothing", "[app][db][import]") {
-  if (!tickstock::test::have_database()) {
-    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
-    return;
-  }
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
   REQUIRE(run_app("migrate", url_env(db)).exit_code == 0);
   const std::string csv = write_temp("bad.csv",

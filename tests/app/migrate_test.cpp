@@ -17,10 +17,7 @@ std::string url_env(const TestDatabase& db) { return "env DATABASE_URL='" + db.u
 }  // namespace
 
 TEST_CASE("migrate creates every table once and is idempotent", "[app][db][migrate]") {
-  if (!tickstock::test::have_database()) {
-    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
-    return;
-  }
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
   const auto first = run_app("migrate", url_env(db));
   INFO(first.err);
@@ -51,10 +48,7 @@ TEST_CASE("migrate creates every table once and is idempotent", "[app][db][migra
 
 TEST_CASE("migrate keys make re-processing idempotent and unknown symbols impossible to drop",
           "[app][db][migrate]") {
-  if (!tickstock::test::have_database()) {
-    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
-    return;
-  }
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
   REQUIRE(run_app("migrate", url_env(db)).exit_code == 0);
   db.query("INSERT INTO symbols (symbol) VALUES ('SPY')");
@@ -77,10 +71,7 @@ TEST_CASE("migrate keys make re-processing idempotent and unknown symbols imposs
 }
 
 TEST_CASE("concurrent migrates take turns", "[app][db][migrate]") {
-  if (!tickstock::test::have_database()) {
-    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
-    return;
-  }
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
   tickstock::test::RunResult a, b;
   std::thread ta([&] { a = run_app("migrate", url_env(db)); });
@@ -108,10 +99,7 @@ TEST_CASE("migrate reports a missing or unreachable database", "[app][db][migrat
 }
 
 TEST_CASE("serve checks the schema version at start", "[app][db][migrate]") {
-  if (!tickstock::test::have_database()) {
-    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
-    return;
-  }
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
   const std::string serve =
       "serve --feed synthetic --speed max --synthetic-minutes 1 --exit-on-eof --database-url '" +

@@ -12,10 +12,7 @@ using tickstock::test::run_app;
 using tickstock::test::TestDatabase;
 
 TEST_CASE("rollup --daily derives daily bars by New York date and session", "[app][db][rollup]") {
-  if (!tickstock::test::have_database()) {
-    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
-    return;
-  }
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
   const std::string env = "env DATABASE_URL='" + db.url() + "'";
   REQUIRE(run_app("migrate", env).exit_code == 0);

@@ -29,6 +29,15 @@ inline bool have_database() {
   return false;
 }
 
+// Returns from the enclosing test, with a warning, when there is no database to test against.
+#define TICKSTOCK_SKIP_WITHOUT_DATABASE()                           \
+  do {                                                              \
+    if (!::tickstock::test::have_database()) {                      \
+      WARN("skipped: DATABASE_URL not set (scripts/test sets it)"); \
+      return;                                                       \
+    }                                                               \
+  } while (false)
+
 // Runs one statement on `url`; throws with PostgreSQL's message on failure. Returns the first
 // column of the first row ("" when none).
 inline std::string pg_query(const std::string& url, const std::string& sql) {

@@ -35,10 +35,7 @@ Bar minute(tickstock::Symbol s, int i, double close, std::uint32_t revision = 0)
 }  // namespace
 
 TEST_CASE("PgSink writes every bar and detection it is given, in batches", "[pg][threads]") {
-  if (!tickstock::test::have_database()) {
-    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
-    return;
-  }
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
   db.apply_schema();
   SymbolTable symbols;

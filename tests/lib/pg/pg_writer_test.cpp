@@ -55,10 +55,7 @@ struct Fixture {
 }  // namespace
 
 TEST_CASE("PgWriter stores bars of every timeframe and registers unknown symbols", "[pg]") {
-  if (!tickstock::test::have_database()) {
-    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
-    return;
-  }
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
   Fixture f;
   const Symbol spy = f.symbols.intern("SPY");
   std::vector<Bar> bars;
@@ -85,10 +82,7 @@ TEST_CASE("PgWriter stores bars of every timeframe and registers unknown symbols
 }
 
 TEST_CASE("PgWriter is idempotent and a revision replaces the bar", "[pg]") {
-  if (!tickstock::test::have_database()) {
-    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
-    return;
-  }
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
   Fixture f;
   const Symbol aapl = f.symbols.intern("AAPL");
   const std::vector<Bar> first = {bar(aapl, Timeframe::M1, "2024-03-01T14:30:00Z", 101),
@@ -109,10 +103,7 @@ TEST_CASE("PgWriter is idempotent and a revision replaces the bar", "[pg]") {
 }
 
 TEST_CASE("PgWriter upserts and retracts detections; a bad row stores nothing", "[pg]") {
-  if (!tickstock::test::have_database()) {
-    WARN("skipped: DATABASE_URL not set (scripts/test sets it)");
-    return;
-  }
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
   Fixture f;
   const Symbol ibm = f.symbols.intern("IBM");
   DetectionRow d;
