@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "tickstock/candle_settings.h"
 #include "tickstock/patterns.h"
@@ -232,6 +233,28 @@ class ScanSink {
   virtual void on_alert(const AlertEvent& /*event*/) {}
   // End of input or shutdown.
   virtual void flush() {}
+};
+
+// Passes everything to several ScanSinks, in the order added.
+class ScanFanOut final : public ScanSink {
+ public:
+  // Adds a sink. REQUIRES: `sink` outlives this object.
+  void add(ScanSink& sink) { sinks_.push_back(&sink); }
+  void on_scan(const ScanResult& r) override {
+    for (ScanSink* s : sinks_) s->on_scan(r);
+  }
+  void on_pattern(const PatternEvent& e) override {
+    for (ScanSink* s : sinks_) s->on_pattern(e);
+  }
+  void on_alert(const AlertEvent& e) override {
+    for (ScanSink* s : sinks_) s->on_alert(e);
+  }
+  void flush() override {
+    for (ScanSink* s : sinks_) s->flush();
+  }
+
+ private:
+  std::vector<ScanSink*> sinks_;
 };
 
 // Counters of a scanner.

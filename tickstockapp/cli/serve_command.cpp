@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tickstock/bar_aggregator.h"
+#include "tickstock/pg_sink.h"
 #include "tickstock/scanner.h"
 #include "tickstock/sink.h"
 
@@ -215,12 +216,30 @@ int run_serve(int argc, char** argv, Log& log) {
   report_services(s, log);
 
   ManualClock engine_clock(0);
-  // Bars, then the scanner's events for each bar, all on the engine thread and one stdout.
+  // Bars, then the scanner's events for each bar, all on the engine thread and one stdout;
+  // with a database whose schema is current, also into PostgreSQL (from the sink's thread).
   JsonLinesBarSink out(stdout);
   JsonLinesScanSink events(stdout, s.on("--indicator-events"));
-  Scanner scanner(*sopt, events);
+  std::unique_ptr<PgSink> pg;
+  if (const std::string& db = s.get("--database-url"); !db.empty()) {
+    const auto v = schema_version(db);
+    if (v && *v == latest_schema_version()) {
+      PgSinkOptions po;
+      po.url = db;
+      po.flush_timeout = std::chrono::seconds(10);
+      pg = std::make_unique<PgSink>(po);
+      log.info("PostgreSQL: storing bars and pattern detections");
+    } else {
+      log.warn("PostgreSQL: not storing anything (schema not current or database unreachable)");
+    }
+  }
+  ScanFanOut scan_sinks;
+  scan_sinks.add(events);
+  if (pg) scan_sinks.add(*pg);
+  Scanner scanner(*sopt, scan_sinks);
   BarFanOut bars;
   if (!s.on("--no-bar-events")) bars.add(out);
+  if (pg) bars.add(*pg);
   bars.add(scanner);
   BarAggregator agg(*aopt, engine_clock, bars);
   FeedQueue queue(static_cast<std::size_t>(*qb));
@@ -270,6 +289,20 @@ int run_serve(int argc, char** argv, Log& log) {
            " stale revisions, " + std::to_string(sc.patterns) + " patterns, " +
            std::to_string(sc.alerts) + " alerts, " + std::to_string(sc.retractions) +
            " retractions");
+  if (pg) {
+    const PgSinkStats ps = pg->stats();
+    const std::string line =
+        "postgres: " + std::to_string(ps.bars) + " bars, " + std::to_string(ps.detections) +
+        " detections written in " + std::to_string(ps.batches) + " batches, " +
+        std::to_string(ps.backlog) + " not written, " + std::to_string(ps.refused) + " refused, " +
+        std::to_string(ps.dropped) + " dropped in " + std::to_string(ps.failed_batches) +
+        " failed batches, " + std::to_string(ps.reconnects) + " reconnects";
+    if (ps.backlog + ps.refused + ps.dropped > 0) {
+      log.error(line + " (last error: " + redact_url(ps.last_error) + ")");
+    } else {
+      log.info(line);
+    }
+  }
   if (!feed_result.has_value()) {
     log.error(feed_result.error().message);
     return 1;
