@@ -53,6 +53,28 @@ std::string num(double v) {
 // go through a double, so the statements add an integer of microseconds to the epoch.
 std::string micros(Timestamp t) { return std::to_string(t / 1000); }
 
+// Appends `text` as a COPY text-format field.
+void append_copy_text(std::string& out, std::string_view text) {
+  for (const char ch : text) {
+    switch (ch) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += ch;
+    }
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PgWriter>> PgWriter::connect(const std::string& url) {
@@ -76,36 +98,52 @@ Result<void> PgWriter::prepare() {
     if (!ok) return fail("preparing ", name, ": ", pg_message(conn_));
     return {};
   };
-  const std::string epoch = "(timestamptz 'epoch' + $2::bigint * interval '1 microsecond')";
+  // Bars go through COPY into a staging table of this connection, then one upsert per
+  // timeframe: far fewer round trips and statements than a row at a time.
+  {
+    PGresult* r = PQexec(conn_,
+                         "CREATE TEMP TABLE tickstock_stage_bars (seq integer, tf text, symbol "
+                         "text, ts_us bigint, trading_date date, session text, open float8, high "
+                         "float8, low float8, close float8, volume float8, vwap float8, trades "
+                         "bigint, revision integer) ON COMMIT DELETE ROWS");
+    const bool ok = r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) return fail("creating the staging table: ", pg_message(conn_));
+  }
+  const std::string stage_ts = "timestamptz 'epoch' + ts_us * interval '1 microsecond'";
+  const std::string set =
+      "open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close, "
+      "volume = EXCLUDED.volume, vwap = EXCLUDED.vwap, trades = EXCLUDED.trades, revision = "
+      "EXCLUDED.revision, updated_at = now() WHERE EXCLUDED.revision >= o.revision";
   for (int i = 0; i < kTimeframeCount; ++i) {
     const auto tf = static_cast<Timeframe>(i);
     const std::string t = bar_table(tf);
+    // One row per key: the highest revision, and of equal ones the last given.
     std::string sql;
     if (tf == Timeframe::D1) {
       sql =
           "INSERT INTO ohlcv_daily AS o (symbol, ts, trading_date, open, high, low, close, "
-          "volume, vwap, trades, revision) VALUES ($1, " +
-          epoch +
-          ", $3::date, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (symbol, trading_date) "
-          "DO UPDATE SET ts = EXCLUDED.ts, open = EXCLUDED.open, high = EXCLUDED.high, "
-          "low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume, vwap = "
-          "EXCLUDED.vwap, trades = EXCLUDED.trades, revision = EXCLUDED.revision, updated_at "
-          "= now() WHERE EXCLUDED.revision >= o.revision";
+          "volume, vwap, trades, revision) SELECT DISTINCT ON (symbol, trading_date) symbol, " +
+          stage_ts +
+          ", trading_date, open, high, low, close, volume, vwap, trades, revision FROM "
+          "tickstock_stage_bars WHERE tf = $1 ORDER BY symbol, trading_date, revision DESC, "
+          "seq DESC ON CONFLICT (symbol, trading_date) DO UPDATE SET ts = EXCLUDED.ts, " +
+          set;
     } else {
       sql = "INSERT INTO " + t +
             " AS o (symbol, ts, session, open, high, low, close, volume, vwap, trades, "
-            "revision) VALUES ($1, " +
-            epoch +
-            ", $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (symbol, ts) DO UPDATE SET "
-            "session = EXCLUDED.session, open = EXCLUDED.open, high = EXCLUDED.high, low = "
-            "EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume, vwap = "
-            "EXCLUDED.vwap, trades = EXCLUDED.trades, revision = EXCLUDED.revision, updated_at "
-            "= now() WHERE EXCLUDED.revision >= o.revision";
+            "revision) SELECT DISTINCT ON (symbol, ts_us) symbol, " +
+            stage_ts +
+            ", session, open, high, low, close, volume, vwap, trades, revision FROM "
+            "tickstock_stage_bars WHERE tf = $1 ORDER BY symbol, ts_us, revision DESC, seq DESC "
+            "ON CONFLICT (symbol, ts) DO UPDATE SET session = EXCLUDED.session, " +
+            set;
     }
     if (auto r = prep(bar_statement(tf), sql); !r) return r;
   }
-  if (auto r = prep("symbol",
-                    "INSERT INTO symbols (symbol, auto_added) VALUES ($1, true) "
+  const std::string epoch = "(timestamptz 'epoch' + $2::bigint * interval '1 microsecond')";
+  if (auto r = prep("symbols",
+                    "INSERT INTO symbols (symbol, auto_added) SELECT unnest($1::text[]), true "
                     "ON CONFLICT (symbol) DO NOTHING");
       !r)
     return r;
@@ -125,10 +163,107 @@ Result<void> PgWriter::prepare() {
 }
 
 Result<void> PgWriter::write(std::span<const Bar> bars, std::span<const DetectionRow> detections) {
-  if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1)
-    return fail("entering pipeline mode: ", pg_message(conn_));
-  // What each queued statement was, to name a failing one.
+  std::vector<std::string> new_symbols;
+  auto note_symbol = [&](Symbol sym) {
+    std::string name(sym.name());
+    if (known_symbols_.insert(name).second) new_symbols.push_back(std::move(name));
+  };
+  for (const Bar& b : bars) note_symbol(b.symbol);
+  for (const DetectionRow& d : detections) note_symbol(d.event.symbol);
+  auto abandon = [&](std::string error) -> Result<void> {
+    if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn_);
+    PQclear(PQexec(conn_, "ROLLBACK"));
+    for (const std::string& name : new_symbols) known_symbols_.erase(name);  // rolled back
+    return fail(error);
+  };
+  auto exec = [&](const char* stmt, int n, const char* const* params) -> std::string {
+    PGresult* r = stmt[0] == '!' ? PQexec(conn_, stmt + 1)
+                                 : PQexecPrepared(conn_, stmt, n, params, nullptr, nullptr, 0);
+    const auto st = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    std::string error;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+      error = r != nullptr && PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) != nullptr
+                  ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+                  : pg_message(conn_);
+    PQclear(r);
+    return error;
+  };
+  if (auto e = exec("!BEGIN", 0, nullptr); !e.empty()) return abandon("write: " + e);
+  if (!new_symbols.empty()) {
+    std::string array = "{";
+    for (const std::string& name : new_symbols) {
+      if (array.size() > 1) array += ',';
+      array += '"';
+      for (const char ch : name) {
+        if (ch == '"' || ch == '\\') array += '\\';
+        array += ch;
+      }
+      array += '"';
+    }
+    array += '}';
+    const char* p[] = {array.c_str()};
+    if (auto e = exec("symbols", 1, p); !e.empty()) return abandon("registering symbols: " + e);
+  }
+  if (!bars.empty()) {
+    PGresult* r = PQexec(conn_, "COPY tickstock_stage_bars FROM STDIN");
+    const bool copying = r != nullptr && PQresultStatus(r) == PGRES_COPY_IN;
+    PQclear(r);
+    if (!copying) return abandon("staging bars: " + pg_message(conn_));
+    std::string buf;
+    std::array<bool, kTimeframeCount> present{};
+    for (std::size_t i = 0; i < bars.size(); ++i) {
+      const Bar& b = bars[i];
+      present[static_cast<std::size_t>(b.timeframe)] = true;
+      buf += std::to_string(i);
+      buf += '\t';
+      buf += timeframe_name(b.timeframe);
+      buf += '\t';
+      append_copy_text(buf, b.symbol.name());
+      buf += '\t';
+      buf += micros(b.start);
+      buf += '\t';
+      buf += b.timeframe == Timeframe::D1 ? format_date(new_york_date(b.start)) : "\\N";
+      buf += '\t';
+      buf += session_name(b.session);
+      for (const double v : {b.open, b.high, b.low, b.close, b.volume, b.vwap}) {
+        buf += '\t';
+        buf += num(v);
+      }
+      buf += '\t';
+      buf += std::to_string(b.trade_count);
+      buf += '\t';
+      buf += std::to_string(b.revision);
+      buf += '\n';
+    }
+    const bool sent = PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) == 1 &&
+                      PQputCopyEnd(conn_, nullptr) == 1;
+    std::string error = sent ? "" : pg_message(conn_);
+    while ((r = PQgetResult(conn_)) != nullptr) {
+      if (PQresultStatus(r) != PGRES_COMMAND_OK && error.empty()) error = pg_message(conn_);
+      PQclear(r);
+    }
+    if (!error.empty()) return abandon("staging bars: " + error);
+    for (int i = 0; i < kTimeframeCount; ++i) {
+      if (!present[static_cast<std::size_t>(i)]) continue;
+      const auto tf = static_cast<Timeframe>(i);
+      const std::string name(timeframe_name(tf));
+      const char* p[] = {name.c_str()};
+      if (auto e = exec(bar_statement(tf).c_str(), 1, p); !e.empty())
+        return abandon(std::string("storing ") + bar_table(tf) + " bars: " + e);
+    }
+  }
+  if (!detections.empty()) {
+    if (auto e = write_detections(detections); !e.empty()) return abandon(e);
+  }
+  if (auto e = exec("!COMMIT", 0, nullptr); !e.empty()) return abandon("write: " + e);
+  return {};
+}
+
+std::string PgWriter::write_detections(std::span<const DetectionRow> detections) {
+  // Pipelined: every row sent before any answer is read. The first error names its row.
+  if (PQenterPipelineMode(conn_) != 1) return "entering pipeline mode: " + pg_message(conn_);
   std::vector<std::string> what;
+  bool queued = true;
   auto send = [&](const char* stmt, std::span<const std::string> params, std::string label) {
     std::array<const char*, 12> values{};
     for (std::size_t i = 0; i < params.size(); ++i) values[i] = params[i].c_str();
@@ -138,39 +273,8 @@ Result<void> PgWriter::write(std::span<const Bar> bars, std::span<const Detectio
     what.push_back(std::move(label));
     return true;
   };
-  std::vector<std::string> new_symbols;
-  auto symbol = [&](Symbol s) -> bool {
-    std::string name(s.name());
-    if (known_symbols_.count(name) != 0) return true;
-    const std::array<std::string, 1> p{name};
-    new_symbols.push_back(name);
-    known_symbols_.insert(name);
-    return send("symbol", p, "symbol " + name);
-  };
-  bool queued = true;
-  for (const Bar& b : bars) {
-    if (!(queued = symbol(b.symbol))) break;
-    const std::string tf_or_session = b.timeframe == Timeframe::D1
-                                          ? format_date(new_york_date(b.start))
-                                          : std::string(session_name(b.session));
-    const std::array<std::string, 11> p{std::string(b.symbol.name()),
-                                        micros(b.start),
-                                        tf_or_session,
-                                        num(b.open),
-                                        num(b.high),
-                                        num(b.low),
-                                        num(b.close),
-                                        num(b.volume),
-                                        num(b.vwap),
-                                        std::to_string(b.trade_count),
-                                        std::to_string(b.revision)};
-    const std::string label = std::string(bar_table(b.timeframe)) + " " + p[0] + " " +
-                              std::string(timeframe_name(b.timeframe)) + " bar " + p[1] + "us";
-    if (!(queued = send(bar_statement(b.timeframe).c_str(), p, label))) break;
-  }
   for (std::size_t i = 0; queued && i < detections.size(); ++i) {
     const PatternEvent& e = detections[i].event;
-    if (!(queued = symbol(e.symbol))) break;
     const std::string name(pattern_info(e.pattern).talib_name);
     const std::string label = "detection " + std::string(e.symbol.name()) + " " + name;
     if (e.retracted) {
@@ -193,7 +297,6 @@ Result<void> PgWriter::write(std::span<const Bar> bars, std::span<const Detectio
     }
   }
   if (PQpipelineSync(conn_) != 1) queued = false;
-  // Read every result up to the sync; the first error wins.
   std::string error;
   std::size_t k = 0;
   bool synced = !queued;
@@ -206,19 +309,17 @@ Result<void> PgWriter::write(std::span<const Bar> bars, std::span<const Detectio
     const ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_PIPELINE_SYNC) {
       synced = true;
-    } else if (st == PGRES_FATAL_ERROR && error.empty()) {
-      error = (k < what.size() ? what[k] : std::string("write")) + ": " +
-              PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    } else {
+      if (st == PGRES_FATAL_ERROR && error.empty())
+        error = (k < what.size() ? what[k] : std::string("detections")) + ": " +
+                PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+      ++k;
     }
-    if (st != PGRES_PIPELINE_SYNC) ++k;
     PQclear(r);
   }
-  if (!queued || !synced) error = "write: " + pg_message(conn_);
-  if (!error.empty()) {
-    for (const std::string& s : new_symbols) known_symbols_.erase(s);  // rolled back
-    return fail(error);
-  }
-  return {};
+  if ((!queued || !synced) && error.empty()) error = "detections: " + pg_message(conn_);
+  if (synced) PQexitPipelineMode(conn_);
+  return error;
 }
 
 }  // namespace tickstock::detail

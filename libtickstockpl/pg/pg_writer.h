@@ -1,5 +1,6 @@
 // PgWriter: batched, idempotent writes of bars and pattern detections to the schema of
-// sql/001_initial.sql over one libpq connection (pipeline mode, prepared statements).
+// sql/001_initial.sql over one libpq connection: bars by COPY into a staging table and one
+// upsert per timeframe, detections pipelined through prepared statements.
 #ifndef TICKSTOCK_PG_PG_WRITER_H_
 #define TICKSTOCK_PG_PG_WRITER_H_
 
@@ -41,6 +42,8 @@ class PgWriter {
  private:
   explicit PgWriter(pg_conn* c) : conn_(c) {}
   Result<void> prepare();
+  // Sends the detections in one pipeline (inside the open transaction); "" or the error.
+  std::string write_detections(std::span<const DetectionRow> detections);
   pg_conn* conn_;
   std::unordered_set<std::string> known_symbols_;  // registered through this connection
 };
