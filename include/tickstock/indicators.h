@@ -72,6 +72,18 @@ class ValueRing {
   std::size_t mask_;
 };
 
+// Which bar an update (revise = false) or a revision writes, given the bars seen so far `n`:
+// a revision replaces bar n - 1, an update (or a revision before any bar) adds bar n.
+struct BarStep {
+  std::int64_t i;  // bar index
+  bool fresh;      // a new bar
+};
+// The step, counting a new bar in n.
+inline BarStep next_step(std::int64_t& n, bool revise) {
+  if (revise && n > 0) return {n - 1, false};
+  return {n++, true};
+}
+
 // The cores below hold an indicator's running state but not its window: the caller keeps the
 // inputs in a ring (the indicator types below their own, a scanner one per series for all its
 // indicators) and passes views of it. update(i, fresh, ...) takes bar i, the newest; with
@@ -131,6 +143,8 @@ class ExtremesCore {
  public:
   // REQUIRES: period >= 1.
   explicit ExtremesCore(int period) : period_(period) {}
+  // Window length.
+  int period() const { return period_; }
   // Bar i; high and low must hold bars i - period + 1 .. i. REQUIRES: i >= period - 1.
   void update(std::int64_t i, bool fresh, const SeriesView& high, const SeriesView& low);
   // Highest high of the window ending at the newest bar.
@@ -153,7 +167,7 @@ class ExtremesCore {
 class WillrCore {
  public:
   // REQUIRES: period >= 2.
-  explicit WillrCore(int period) : extremes_(period), period_(period) {}
+  explicit WillrCore(int period) : extremes_(period) {}
   // Bar i; high, low and close must hold bars i - period + 1 .. i.
   void update(std::int64_t i, bool fresh, const SeriesView& high, const SeriesView& low,
               const SeriesView& close);
@@ -164,7 +178,6 @@ class WillrCore {
 
  private:
   ExtremesCore extremes_;
-  int period_;
   double value_ = 0;  // recomputed from the window on every update
 };
 
@@ -218,7 +231,9 @@ class StochCore {
   void update(std::int64_t i, bool fresh, const SeriesView& high, const SeriesView& low,
               double close);
   // Bars before the first slow %D.
-  int lookback() const { return fast_k_ - 1 + slow_k_.period() - 1 + slow_d_.period() - 1; }
+  int lookback() const {
+    return extremes_.period() - 1 + slow_k_.period() - 1 + slow_d_.period() - 1;
+  }
   // Slow %K. REQUIRES: newest index >= lookback().
   double slow_k() const { return slow_k_.value(); }
   // Slow %D. REQUIRES: newest index >= lookback().
@@ -227,7 +242,6 @@ class StochCore {
   void reset();
 
  private:
-  int fast_k_;
   ExtremesCore extremes_;
   SmaCore slow_k_, slow_d_;
   ValueRing fast_k_values_, slow_k_values_;
@@ -260,6 +274,8 @@ class Sma {
   void reset();
 
  private:
+  // Writes the inputs of bar s.i and runs the core on it.
+  void apply(detail::BarStep s, double x);
   int period_;
   std::int64_t n_ = 0;  // values given
   detail::ValueRing x_;
@@ -428,6 +444,8 @@ class Bollinger {
   void reset();
 
  private:
+  // Writes the inputs of bar s.i and runs the core on it.
+  void apply(detail::BarStep s, double x);
   int period_;
   std::int64_t n_ = 0;  // values given
   detail::ValueRing x_;
@@ -504,6 +522,8 @@ class Stoch {
   void reset();
 
  private:
+  // Writes the inputs of bar s.i and runs the core on it.
+  void apply(detail::BarStep s, double high, double low, double close);
   int fast_k_;
   std::int64_t n_ = 0;  // bars given
   detail::ValueRing high_, low_;
@@ -622,6 +642,8 @@ class WilliamsR {
   void reset();
 
  private:
+  // Writes the inputs of bar s.i and runs the core on it.
+  void apply(detail::BarStep s, double high, double low, double close);
   int period_;
   std::int64_t n_ = 0;  // bars given
   detail::ValueRing high_, low_, close_;
@@ -657,6 +679,8 @@ class Cci {
   void reset();
 
  private:
+  // Writes the inputs of bar s.i and runs the core on it.
+  void apply(detail::BarStep s, double high, double low, double close);
   int period_;
   std::int64_t n_ = 0;  // bars given
   detail::ValueRing high_, low_, close_;
@@ -690,6 +714,8 @@ class Mfi {
   void reset();
 
  private:
+  // Writes the inputs of bar s.i and runs the core on it.
+  void apply(detail::BarStep s, double high, double low, double close, double volume);
   int period_;
   std::int64_t n_ = 0;  // bars given
   detail::ValueRing high_, low_, close_, volume_;
@@ -766,6 +792,8 @@ class RelativeVolume {
   void reset();
 
  private:
+  // Writes the inputs of bar s.i and runs the core on it.
+  void apply(detail::BarStep s, double volume);
   int period_;
   std::int64_t n_ = 0;  // values given
   detail::ValueRing x_;

@@ -9,11 +9,7 @@ namespace tickstock {
 namespace detail {
 
 void BollingerCore::update(std::int64_t i, bool fresh, const SeriesView& x) {
-  if (fresh) {
-    saved_ = s_;
-  } else {
-    s_ = saved_;
-  }
+  save_or_restore(fresh, s_, saved_);
   // TA_INT_SMA for the middle band and TA_INT_stddev_using_precalc_ma for σ: both totals add
   // the newest value, are read, then lose the oldest value of the window.
   const double v = x[i];
@@ -44,10 +40,11 @@ Bollinger::Bollinger(int period, double nb_dev_up, double nb_dev_dn)
 
 Result<void> Bollinger::validate(int period) { return detail::check_period("BBANDS", period, 2); }
 
-void Bollinger::update(double x) {
-  x_.set(n_, x);
-  core_.update(n_, true, x_.view());
-  ++n_;
+void Bollinger::update(double x) { apply(detail::next_step(n_, false), x); }
+
+void Bollinger::apply(detail::BarStep s, double x) {
+  x_.set(s.i, x);
+  core_.update(s.i, s.fresh, x_.view());
 }
 
 BollingerValue Bollinger::value() const {
@@ -56,11 +53,7 @@ BollingerValue Bollinger::value() const {
   return b;
 }
 
-void Bollinger::revise(double x) {
-  if (n_ == 0) return update(x);
-  x_.set(n_ - 1, x);
-  core_.update(n_ - 1, false, x_.view());
-}
+void Bollinger::revise(double x) { apply(detail::next_step(n_, true), x); }
 
 void Bollinger::reset() {
   n_ = 0;

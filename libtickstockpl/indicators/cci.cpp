@@ -12,7 +12,7 @@ void CciCore::update(std::int64_t i, bool /*fresh*/, const SeriesView& high, con
                      const SeriesView& close) {
   // Everything is recomputed from the window, so a revision needs no saved state.
   if (i < period_ - 1) return;
-  const auto tp = [&](std::int64_t j) { return (high[j] + low[j] + close[j]) / 3; };
+  const auto tp = [&](std::int64_t j) { return typical_price(high, low, close, j); };
   // TA-Lib sums its circular buffer from slot 0 upward, not oldest-first. The slot of bar j is
   // j mod period: slots 0..s0-1 hold the newest s0 bars, slots s0..period-1 the older ones.
   const auto s0 = static_cast<std::int64_t>((i + 1) % period_);
@@ -57,19 +57,18 @@ Cci::Cci(int period)
 Result<void> Cci::validate(int period) { return detail::check_period("CCI", period, 2); }
 
 void Cci::update(double high, double low, double close) {
-  high_.set(n_, high);
-  low_.set(n_, low);
-  close_.set(n_, close);
-  core_.update(n_, true, high_.view(), low_.view(), close_.view());
-  ++n_;
+  apply(detail::next_step(n_, false), high, low, close);
+}
+
+void Cci::apply(detail::BarStep s, double high, double low, double close) {
+  high_.set(s.i, high);
+  low_.set(s.i, low);
+  close_.set(s.i, close);
+  core_.update(s.i, s.fresh, high_.view(), low_.view(), close_.view());
 }
 
 void Cci::revise(double high, double low, double close) {
-  if (n_ == 0) return update(high, low, close);
-  high_.set(n_ - 1, high);
-  low_.set(n_ - 1, low);
-  close_.set(n_ - 1, close);
-  core_.update(n_ - 1, false, high_.view(), low_.view(), close_.view());
+  apply(detail::next_step(n_, true), high, low, close);
 }
 
 void Cci::reset() {

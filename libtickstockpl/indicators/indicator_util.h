@@ -32,8 +32,22 @@ inline double relative_volume(double volume, double average) {
   return average != 0.0 ? volume / average : 0.0;
 }
 
-// Next ring slot.
-inline int ring_next(int pos, int size) { return pos + 1 == size ? 0 : pos + 1; }
+// A core's state before bar i: a new bar saves the current state, a revision of it goes back
+// to what was saved.
+template <class State>
+void save_or_restore(bool fresh, State& state, State& saved) {
+  if (fresh) {
+    saved = state;
+  } else {
+    state = saved;
+  }
+}
+
+// TA-Lib's typical price (H + L + C)/3 of bar j (CCI, MFI).
+inline double typical_price(const SeriesView& high, const SeriesView& low, const SeriesView& close,
+                            std::int64_t j) {
+  return (high[j] + low[j] + close[j]) / 3.0;
+}
 
 }  // namespace tickstock::detail
 

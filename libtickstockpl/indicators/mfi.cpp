@@ -14,11 +14,6 @@ struct Flow {
   double negative = 0;
 };
 
-double typical_price(const SeriesView& h, const SeriesView& l, const SeriesView& c,
-                     std::int64_t j) {
-  return (h[j] + l[j] + c[j]) / 3.0;
-}
-
 Flow flow_of(const SeriesView& h, const SeriesView& l, const SeriesView& c, const SeriesView& v,
              std::int64_t j) {
   const double tp = typical_price(h, l, c, j);
@@ -37,11 +32,7 @@ Flow flow_of(const SeriesView& h, const SeriesView& l, const SeriesView& c, cons
 
 void MfiCore::update(std::int64_t i, bool fresh, const SeriesView& high, const SeriesView& low,
                      const SeriesView& close, const SeriesView& volume) {
-  if (fresh) {
-    saved_ = s_;
-  } else {
-    s_ = saved_;
-  }
+  save_or_restore(fresh, s_, saved_);
   if (i == 0) return;  // the first bar only gives the previous typical price
   if (i > period_) {   // the flow of bar i - period leaves the window
     const Flow old = flow_of(high, low, close, volume, i - period_);
@@ -69,21 +60,19 @@ Mfi::Mfi(int period)
 Result<void> Mfi::validate(int period) { return detail::check_period("MFI", period, 2); }
 
 void Mfi::update(double high, double low, double close, double volume) {
-  high_.set(n_, high);
-  low_.set(n_, low);
-  close_.set(n_, close);
-  volume_.set(n_, volume);
-  core_.update(n_, true, high_.view(), low_.view(), close_.view(), volume_.view());
-  ++n_;
+  apply(detail::next_step(n_, false), high, low, close, volume);
+}
+
+void Mfi::apply(detail::BarStep s, double high, double low, double close, double volume) {
+  high_.set(s.i, high);
+  low_.set(s.i, low);
+  close_.set(s.i, close);
+  volume_.set(s.i, volume);
+  core_.update(s.i, s.fresh, high_.view(), low_.view(), close_.view(), volume_.view());
 }
 
 void Mfi::revise(double high, double low, double close, double volume) {
-  if (n_ == 0) return update(high, low, close, volume);
-  high_.set(n_ - 1, high);
-  low_.set(n_ - 1, low);
-  close_.set(n_ - 1, close);
-  volume_.set(n_ - 1, volume);
-  core_.update(n_ - 1, false, high_.view(), low_.view(), close_.view(), volume_.view());
+  apply(detail::next_step(n_, true), high, low, close, volume);
 }
 
 void Mfi::reset() {

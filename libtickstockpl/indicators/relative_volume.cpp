@@ -12,19 +12,16 @@ Result<void> RelativeVolume::validate(int period) {
   return detail::check_period("relative volume", period, 1);
 }
 
-void RelativeVolume::update(double volume) {
-  x_.set(n_, volume);
-  sma_.update(n_, true, x_.view());
-  ++n_;
+void RelativeVolume::update(double volume) { apply(detail::next_step(n_, false), volume); }
+
+void RelativeVolume::apply(detail::BarStep s, double volume) {
+  x_.set(s.i, volume);
+  sma_.update(s.i, s.fresh, x_.view());
 }
 
 double RelativeVolume::value() const { return detail::relative_volume(x_[n_ - 1], sma_.value()); }
 
-void RelativeVolume::revise(double volume) {
-  if (n_ == 0) return update(volume);
-  x_.set(n_ - 1, volume);
-  sma_.update(n_ - 1, false, x_.view());
-}
+void RelativeVolume::revise(double volume) { apply(detail::next_step(n_, true), volume); }
 
 void RelativeVolume::reset() {
   n_ = 0;

@@ -9,17 +9,14 @@ Sma::Sma(int period) : period_(detail::clamp_period(period, 2)), x_(period_), sm
 
 Result<void> Sma::validate(int period) { return detail::check_period("SMA", period, 2); }
 
-void Sma::update(double x) {
-  x_.set(n_, x);
-  sma_.update(n_, true, x_.view());
-  ++n_;
+void Sma::update(double x) { apply(detail::next_step(n_, false), x); }
+
+void Sma::apply(detail::BarStep s, double x) {
+  x_.set(s.i, x);
+  sma_.update(s.i, s.fresh, x_.view());
 }
 
-void Sma::revise(double x) {
-  if (n_ == 0) return update(x);
-  x_.set(n_ - 1, x);
-  sma_.update(n_ - 1, false, x_.view());
-}
+void Sma::revise(double x) { apply(detail::next_step(n_, true), x); }
 
 void Sma::reset() {
   n_ = 0;

@@ -7,8 +7,7 @@ namespace tickstock {
 namespace detail {
 
 StochCore::StochCore(int fast_k, int slow_k, int slow_d)
-    : fast_k_(fast_k),
-      extremes_(fast_k),
+    : extremes_(fast_k),
       slow_k_(slow_k),
       slow_d_(slow_d),
       fast_k_values_(slow_k),
@@ -16,7 +15,7 @@ StochCore::StochCore(int fast_k, int slow_k, int slow_d)
 
 void StochCore::update(std::int64_t i, bool fresh, const SeriesView& high, const SeriesView& low,
                        double close) {
-  const std::int64_t k = i - (fast_k_ - 1);  // index of this bar's fast %K
+  const std::int64_t k = i - (extremes_.period() - 1);  // index of this bar's fast %K
   if (k < 0) return;
   extremes_.update(i, fresh, high, low);
   const double hh = extremes_.highest();
@@ -54,17 +53,17 @@ Result<void> Stoch::validate(int fast_k, int slow_k, int slow_d) {
 }
 
 void Stoch::update(double high, double low, double close) {
-  high_.set(n_, high);
-  low_.set(n_, low);
-  core_.update(n_, true, high_.view(), low_.view(), close);
-  ++n_;
+  apply(detail::next_step(n_, false), high, low, close);
+}
+
+void Stoch::apply(detail::BarStep s, double high, double low, double close) {
+  high_.set(s.i, high);
+  low_.set(s.i, low);
+  core_.update(s.i, s.fresh, high_.view(), low_.view(), close);
 }
 
 void Stoch::revise(double high, double low, double close) {
-  if (n_ == 0) return update(high, low, close);
-  high_.set(n_ - 1, high);
-  low_.set(n_ - 1, low);
-  core_.update(n_ - 1, false, high_.view(), low_.view(), close);
+  apply(detail::next_step(n_, true), high, low, close);
 }
 
 void Stoch::reset() {

@@ -8,7 +8,7 @@ namespace detail {
 
 void WillrCore::update(std::int64_t i, bool fresh, const SeriesView& high, const SeriesView& low,
                        const SeriesView& close) {
-  if (i < period_ - 1) return;
+  if (i < extremes_.period() - 1) return;
   extremes_.update(i, fresh, high, low);
   const double hh = extremes_.highest();
   const double ll = extremes_.lowest();
@@ -33,19 +33,18 @@ WilliamsR::WilliamsR(int period)
 Result<void> WilliamsR::validate(int period) { return detail::check_period("WILLR", period, 2); }
 
 void WilliamsR::update(double high, double low, double close) {
-  high_.set(n_, high);
-  low_.set(n_, low);
-  close_.set(n_, close);
-  core_.update(n_, true, high_.view(), low_.view(), close_.view());
-  ++n_;
+  apply(detail::next_step(n_, false), high, low, close);
+}
+
+void WilliamsR::apply(detail::BarStep s, double high, double low, double close) {
+  high_.set(s.i, high);
+  low_.set(s.i, low);
+  close_.set(s.i, close);
+  core_.update(s.i, s.fresh, high_.view(), low_.view(), close_.view());
 }
 
 void WilliamsR::revise(double high, double low, double close) {
-  if (n_ == 0) return update(high, low, close);
-  high_.set(n_ - 1, high);
-  low_.set(n_ - 1, low);
-  close_.set(n_ - 1, close);
-  core_.update(n_ - 1, false, high_.view(), low_.view(), close_.view());
+  apply(detail::next_step(n_, true), high, low, close);
 }
 
 void WilliamsR::reset() {

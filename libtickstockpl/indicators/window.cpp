@@ -1,5 +1,6 @@
 // ValueRing, SmaCore and ExtremesCore: the building blocks the windowed indicators share.
 #include <algorithm>
+#include <functional>
 
 #include "tickstock/indicators.h"
 
@@ -8,6 +9,28 @@
 namespace tickstock::detail {
 
 namespace {
+
+// TA-Lib's STOCH/WILLR loop for one extreme (`better` is < for the lowest, > for the highest):
+// an extreme that left the window is found again by a scan of the window; otherwise only the
+// newest value can replace it, and a tie moves it to the newest.
+template <class Better>
+void track(std::int64_t i, std::int64_t trailing, const SeriesView& x, double& best,
+           std::int64_t& best_idx, Better better) {
+  if (best_idx < trailing) {
+    best_idx = trailing;
+    best = x[trailing];
+    for (std::int64_t j = trailing + 1; j <= i; ++j) {
+      if (better(x[j], best)) {
+        best_idx = j;
+        best = x[j];
+      }
+    }
+  } else if (!better(best, x[i])) {
+    best_idx = i;
+    best = x[i];
+  }
+}
+
 std::size_t power_of_two_at_least(int n) {
   std::size_t c = 1;
   while (c < static_cast<std::size_t>(n)) c <<= 1;
@@ -31,11 +54,7 @@ ValueRing& ValueRing::operator=(const ValueRing& o) {
 void ValueRing::clear() { std::fill(data_.get(), data_.get() + mask_ + 1, 0.0); }
 
 void SmaCore::update(std::int64_t i, bool fresh, const SeriesView& x) {
-  if (fresh) {
-    saved_ = s_;
-  } else {
-    s_ = saved_;
-  }
+  save_or_restore(fresh, s_, saved_);
   // TA_INT_SMA: the first period−1 values only build the total; from then on add the newest,
   // output total/period, subtract the oldest of the window.
   s_.total += x[i];
@@ -47,40 +66,10 @@ void SmaCore::update(std::int64_t i, bool fresh, const SeriesView& x) {
 
 void ExtremesCore::update(std::int64_t i, bool fresh, const SeriesView& high,
                           const SeriesView& low) {
-  if (fresh) {
-    saved_ = s_;
-  } else {
-    s_ = saved_;
-  }
-  // TA-Lib's STOCH/WILLR loop: an extreme that left the window is found again by a scan of
-  // the window; otherwise only the newest bar can replace it (ties move it to the newest).
+  save_or_restore(fresh, s_, saved_);
   const std::int64_t trailing = i - period_ + 1;
-  if (s_.lowest_idx < trailing) {
-    s_.lowest_idx = trailing;
-    s_.lowest = low[trailing];
-    for (std::int64_t j = trailing + 1; j <= i; ++j) {
-      if (low[j] < s_.lowest) {
-        s_.lowest_idx = j;
-        s_.lowest = low[j];
-      }
-    }
-  } else if (low[i] <= s_.lowest) {
-    s_.lowest_idx = i;
-    s_.lowest = low[i];
-  }
-  if (s_.highest_idx < trailing) {
-    s_.highest_idx = trailing;
-    s_.highest = high[trailing];
-    for (std::int64_t j = trailing + 1; j <= i; ++j) {
-      if (high[j] > s_.highest) {
-        s_.highest_idx = j;
-        s_.highest = high[j];
-      }
-    }
-  } else if (high[i] >= s_.highest) {
-    s_.highest_idx = i;
-    s_.highest = high[i];
-  }
+  track(i, trailing, low, s_.lowest, s_.lowest_idx, std::less<>());
+  track(i, trailing, high, s_.highest, s_.highest_idx, std::greater<>());
 }
 
 }  // namespace tickstock::detail

@@ -67,13 +67,6 @@ inline bool candle_gap_down(const Candle& b, const Candle& a) { return b.high < 
   return s.range == CandleRange::Shadows ? v * 0.5 : v;
 }
 
-// The same from the running total itself.
-[[gnu::always_inline]] inline double candle_average(const CandleSetting& s, double total,
-                                                    const Candle& c) {
-  return candle_average_of_mean(
-      s, s.avg_period != 0 ? total / static_cast<double>(s.avg_period) : 0.0, c);
-}
-
 // The running totals the detectors of one configuration read (see CandleTotal): which ones
 // exist and in what order a ring moves them. Built once, before any ring uses it, and shared
 // by the rings of every series with that configuration.
@@ -162,18 +155,14 @@ class CandleRing {
   const Candle& operator[](int back) const {
     return buf_[static_cast<std::size_t>(count_ - 1 - back) & mask_];
   }
-  // Candles held.
-  int capacity() const { return static_cast<int>(mask_ + 1); }
   // The candle of series index i is data()[i & mask()] (for views of one field).
   const Candle* data() const { return buf_.get(); }
-  // capacity() - 1.
+  // Candles held, minus 1 (a power of two minus 1).
   std::size_t mask() const { return mask_; }
   // Candles pushed since construction; the newest has series index count() - 1.
   std::int64_t count() const { return count_; }
   // Index in the series of the newest candle (-1 when empty).
   std::int64_t newest_index() const { return count_ - 1; }
-  // The running total in `slot`.
-  [[gnu::always_inline]] double total(std::uint16_t slot) const { return totals_[slot]; }
   // The running total in `slot` divided by its period (0 for period 0), as of the last push.
   [[gnu::always_inline]] double mean(std::uint16_t slot) const { return means_[slot]; }
 

@@ -39,7 +39,6 @@ PatternDirection event_direction(PatternId id, int output) {
 // History the confidence looks at: the pattern (up to 5 bars) and the 10 before it (the trend
 // term reads within those).
 constexpr int kConfidenceHistory = 15;
-static_assert(kConfidenceHistory <= CandleRing::kMinCapacity);
 
 CdlConfig cdl_config(const ScannerOptions& o) {
   CdlConfig cdl;
@@ -61,7 +60,7 @@ ScanConfig::ScanConfig(const ScannerOptions& o)
     : options(clamped(o)), cdl(cdl_config(options)), detectors(cdl) {
   const IndicatorParams& p = options.params;
   // The candle ring also serves the high/low windows, the closes and volumes the others.
-  candle_depth = std::max(CandleRing::kMinCapacity, kConfidenceHistory);
+  candle_depth = kConfidenceHistory;
   close_depth = 1;
   volume_depth = kConfidenceHistory;
   auto need = [](bool on, int& depth, int n) {

@@ -13,8 +13,6 @@ using tickstock::test::TestDatabase;
 
 namespace {
 
-std::string url_env(const TestDatabase& db) { return "env DATABASE_URL='" + db.url() + "'"; }
-
 std::string write_temp(const std::string& name, const std::string& text) {
   const std::string path = "/tmp/tickstock-import-" + std::to_string(getpid()) + "-" + name;
   std::ofstream(path) << text;
@@ -26,14 +24,14 @@ std::string write_temp(const std::string& name, const std::string& text) {
 TEST_CASE("import loads minute bars, registers symbols and is idempotent", "[app][db][import]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
-  REQUIRE(run_app("migrate", url_env(db)).exit_code == 0);
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
   const std::string csv =
       write_temp("m1.csv",
                  "ts,symbol,open,high,low,close,volume\n"
                  "2024-03-01T14:30:00Z,SPY,510.1,510.5,509.9,510.3,1200\n"
                  "2024-03-01T14:31:00Z,QQQ,440,441,439.5,0.30000000000000004,7\n"
                  "2024-03-01T14:30:00Z,SPY,510.1,510.5,509.9,510.4,1300\n");
-  const auto r = run_app("import --bars " + csv, url_env(db));
+  const auto r = run_app("import --bars " + csv, db.env());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out == "imported 3 bars (2 stored or changed, 2 new symbols)\n");
@@ -45,7 +43,7 @@ TEST_CASE("import loads minute bars, registers symbols and is idempotent", "[app
         "0.30000000000000004");
   CHECK(db.query("SELECT string_agg(symbol || ':' || auto_added, ',' ORDER BY symbol) FROM "
                  "symbols") == "QQQ:true,SPY:true");
-  const auto again = run_app("import --bars " + csv, url_env(db));
+  const auto again = run_app("import --bars " + csv, db.env());
   CHECK(again.exit_code == 0);
   CHECK(again.out == "imported 3 bars (0 stored or changed, 0 new symbols)\n");
   CHECK(db.query("SELECT count(*) FROM ohlcv_1min") == "2");
@@ -55,12 +53,12 @@ TEST_CASE("import loads minute bars, registers symbols and is idempotent", "[app
 TEST_CASE("import --timeframe 1d keeps the New York trading date", "[app][db][import]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
-  REQUIRE(run_app("migrate", url_env(db)).exit_code == 0);
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
   const std::string csv = write_temp("d1.csv",
                                      "ts,open,high,low,close,volume\n"
                                      "2024-03-01,1,2,0.5,1.5,100\n"
                                      "2024-07-01,1,2,0.5,1.25,100\n");
-  const auto r = run_app("import --bars " + csv + " --timeframe 1d --symbol IBM", url_env(db));
+  const auto r = run_app("import --bars " + csv + " --timeframe 1d --symbol IBM", db.env());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(db.query("SELECT string_agg(trading_date::text || ' ' || to_char(ts AT TIME ZONE 'UTC', "
@@ -72,12 +70,12 @@ TEST_CASE("import --timeframe 1d keeps the New York trading date", "[app][db][im
 TEST_CASE("import refuses a bad line with file:line and imports nothing", "[app][db][import]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
-  REQUIRE(run_app("migrate", url_env(db)).exit_code == 0);
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
   const std::string csv = write_temp("bad.csv",
                                      "ts,symbol,open,high,low,close,volume\n"
                                      "2024-03-01T14:30:00Z,SPY,1,2,0.5,1.5,100\n"
                                      "2024-03-01T14:31:00Z,SPY,1,2,0.5,abc,100\n");
-  const auto r = run_app("import --bars " + csv, url_env(db));
+  const auto r = run_app("import --bars " + csv, db.env());
   CHECK(r.exit_code == 3);
   CHECK(r.err.find(csv + ":3: field 'close': 'abc'") != std::string::npos);
   CHECK(r.err.find("nothing imported") != std::string::npos);
@@ -88,7 +86,7 @@ TEST_CASE("import refuses a bad line with file:line and imports nothing", "[app]
   const auto none = run_app("import --bars " + csv, "env -u DATABASE_URL");
   CHECK(none.exit_code == 2);
   CHECK(none.err.find("DATABASE_URL") != std::string::npos);
-  const auto tf = run_app("import --bars x.csv --timeframe 5m", url_env(db));
+  const auto tf = run_app("import --bars x.csv --timeframe 5m", db.env());
   CHECK(tf.exit_code == 2);
   CHECK(tf.err.find("expected 1m or 1d") != std::string::npos);
 }

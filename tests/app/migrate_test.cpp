@@ -10,16 +10,10 @@
 using tickstock::test::run_app;
 using tickstock::test::TestDatabase;
 
-namespace {
-
-std::string url_env(const TestDatabase& db) { return "env DATABASE_URL='" + db.url() + "'"; }
-
-}  // namespace
-
 TEST_CASE("migrate creates every table once and is idempotent", "[app][db][migrate]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
-  const auto first = run_app("migrate", url_env(db));
+  const auto first = run_app("migrate", db.env());
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
   CHECK(first.out == "applied 001_initial\nschema version 0 -> 1\n");
@@ -37,11 +31,11 @@ TEST_CASE("migrate creates every table once and is idempotent", "[app][db][migra
   CHECK(db.query("SELECT data_type FROM information_schema.columns WHERE table_name = "
                  "'ohlcv_daily' AND column_name = 'trading_date'") == "date");
 
-  const auto again = run_app("migrate", url_env(db));
+  const auto again = run_app("migrate", db.env());
   CHECK(again.exit_code == 0);
   CHECK(again.out == "schema up to date (version 1)\n");
   CHECK(db.query("SELECT count(*) FROM schema_migrations") == "1");
-  const auto status = run_app("migrate --status", url_env(db));
+  const auto status = run_app("migrate --status", db.env());
   CHECK(status.exit_code == 0);
   CHECK(status.out == "database schema version 1, this binary's 1\n");
 }
@@ -50,7 +44,7 @@ TEST_CASE("migrate keys make re-processing idempotent and unknown symbols imposs
           "[app][db][migrate]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
-  REQUIRE(run_app("migrate", url_env(db)).exit_code == 0);
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
   db.query("INSERT INTO symbols (symbol) VALUES ('SPY')");
   const std::string det =
       "INSERT INTO pattern_detections (symbol, timeframe, bar_start, pattern, output, direction, "
@@ -74,8 +68,8 @@ TEST_CASE("concurrent migrates take turns", "[app][db][migrate]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
   tickstock::test::RunResult a, b;
-  std::thread ta([&] { a = run_app("migrate", url_env(db)); });
-  std::thread tb([&] { b = run_app("migrate", url_env(db)); });
+  std::thread ta([&] { a = run_app("migrate", db.env()); });
+  std::thread tb([&] { b = run_app("migrate", db.env()); });
   ta.join();
   tb.join();
   INFO(a.err << b.err);
@@ -109,7 +103,7 @@ TEST_CASE("serve checks the schema version at start", "[app][db][migrate]") {
   CHECK(before.exit_code == 0);
   CHECK(before.err.find("PostgreSQL schema version 0 is older than 1: run `tickstockapp "
                         "migrate`") != std::string::npos);
-  REQUIRE(run_app("migrate", url_env(db)).exit_code == 0);
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
   const auto after = run_app(serve, env);
   CHECK(after.exit_code == 0);
   CHECK(after.err.find("PostgreSQL schema version 1") != std::string::npos);

@@ -14,7 +14,7 @@ using tickstock::test::TestDatabase;
 TEST_CASE("rollup --daily derives daily bars by New York date and session", "[app][db][rollup]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
-  const std::string env = "env DATABASE_URL='" + db.url() + "'";
+  const std::string env = db.env();
   REQUIRE(run_app("migrate", env).exit_code == 0);
   const std::string csv = "/tmp/tickstock-rollup-" + std::to_string(getpid()) + ".csv";
   // New York 09:00 (pre), 09:30 and 15:59 (regular), 16:05 and 19:30 (post) on 2024-03-01,

@@ -14,7 +14,7 @@ using tickstock::test::TestDatabase;
 TEST_CASE("serve stores every bar and pattern detection it prints", "[app][db][serve]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
-  REQUIRE(run_app("migrate", "env DATABASE_URL='" + db.url() + "'").exit_code == 0);
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
   const std::string serve =
       "serve --feed synthetic --speed max --synthetic-minutes 120 --synthetic-symbols 4 "
       "--seed 3 --exit-on-eof --database-url '" +

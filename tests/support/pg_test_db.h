@@ -76,6 +76,8 @@ class TestDatabase {
   TestDatabase& operator=(const TestDatabase&) = delete;
   // The database's URL.
   const std::string& url() const { return url_; }
+  // A shell prefix that gives a command this database: "env DATABASE_URL='...'".
+  std::string env() const { return "env DATABASE_URL='" + url_ + "'"; }
   // The first column of the first row of `sql` on this database.
   std::string query(const std::string& sql) const { return pg_query(url_, sql); }
 #ifdef TICKSTOCK_SQL_DIR

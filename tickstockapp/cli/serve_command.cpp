@@ -74,16 +74,18 @@ Result<double> parse_speed(const std::string& v) {
   return d;
 }
 
-// Checks the configured services and says what this run will do with them.
-void report_services(const Settings& s, Log& log) {
+// Checks the configured services and says what this run will do with them. True when the
+// database is reachable and its schema is this binary's, so the run can store into it.
+bool report_services(const Settings& s, Log& log) {
   const std::string& db = s.get("--database-url");
   std::string redis = s.get("--redis-url");
   if (redis.empty() && !s.get("--redis-host").empty())
     redis = "redis://" + s.get("--redis-host") + ":" + s.get("--redis-port");
   if (db.empty() && redis.empty()) {
     log.info("no DATABASE_URL or REDIS_URL: running entirely in memory");
-    return;
+    return false;
   }
+  bool store = false;
   if (!db.empty()) {
     auto ok = check_postgres(db);
     log.info(std::string("PostgreSQL ") + redact_url(db) + ": " +
@@ -97,6 +99,7 @@ void report_services(const Settings& s, Log& log) {
                  std::to_string(latest_schema_version()) + ": run `tickstockapp migrate`");
       } else {
         log.info("PostgreSQL schema version " + std::to_string(*v));
+        store = *v == latest_schema_version();
       }
     }
   }
@@ -110,6 +113,7 @@ void report_services(const Settings& s, Log& log) {
                (ok ? "reachable" : "NOT reachable (" + ok.error().message + ")"));
     }
   }
+  return store;
 }
 
 // " (too_late 3, bad_price 1)" for the non-zero reject counters.
@@ -213,7 +217,7 @@ int run_serve(int argc, char** argv, Log& log) {
   }
 
   log.info("feed: " + feed->describe());
-  report_services(s, log);
+  const bool store = report_services(s, log);
 
   ManualClock engine_clock(0);
   // Bars, then the scanner's events for each bar, all on the engine thread and one stdout;
@@ -221,17 +225,14 @@ int run_serve(int argc, char** argv, Log& log) {
   JsonLinesBarSink out(stdout);
   JsonLinesScanSink events(stdout, s.on("--indicator-events"));
   std::unique_ptr<PgSink> pg;
-  if (const std::string& db = s.get("--database-url"); !db.empty()) {
-    const auto v = schema_version(db);
-    if (v && *v == latest_schema_version()) {
-      PgSinkOptions po;
-      po.url = db;
-      po.flush_timeout = std::chrono::seconds(10);
-      pg = std::make_unique<PgSink>(po);
-      log.info("PostgreSQL: storing bars and pattern detections");
-    } else {
-      log.warn("PostgreSQL: not storing anything (schema not current or database unreachable)");
-    }
+  if (store) {
+    PgSinkOptions po;
+    po.url = s.get("--database-url");
+    po.flush_timeout = std::chrono::seconds(10);
+    pg = std::make_unique<PgSink>(po);
+    log.info("PostgreSQL: storing bars and pattern detections");
+  } else if (!s.get("--database-url").empty()) {
+    log.warn("PostgreSQL: not storing anything (schema not current or database unreachable)");
   }
   ScanFanOut scan_sinks;
   scan_sinks.add(events);

@@ -4,31 +4,19 @@
 #include <cstdio>
 #include <memory>
 
-#include <libpq-fe.h>
-
 #include "tickstock/calendar.h"
 #include "tickstock/csv_reader.h"
+
+#include "db/pg_util.h"
 
 namespace tickstock::app {
 namespace {
 
-using Conn = std::unique_ptr<PGconn, decltype(&PQfinish)>;
-
-std::string pg_message(PGconn* c) {
-  std::string m = PQerrorMessage(c);
-  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-  return m;
-}
-
-// Runs `sql`; returns the affected-row count.
+// Runs `sql`; returns the number of rows it affected.
 Result<std::uint64_t> exec(PGconn* c, const std::string& sql, const char* what) {
-  PGresult* r = PQexec(c, sql.c_str());
-  const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-  const std::uint64_t n = r ? std::strtoull(PQcmdTuples(r), nullptr, 10) : 0;
-  PQclear(r);
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_COPY_IN)
-    return fail(what, ": ", pg_message(c));
-  return n;
+  auto r = pg_exec(c, sql, what);
+  if (!r) return r.error();
+  return std::strtoull(PQcmdTuples(r->get()), nullptr, 10);
 }
 
 void append_num(std::string& out, double v) {
@@ -47,9 +35,9 @@ Result<ImportReport> import_bars(
   SymbolTable symbols;
   auto reader = BarCsvReader::open(o.path, symbols, o.symbol);
   if (!reader) return reader.error();
-  Conn conn(PQconnectdb(o.url.c_str()), &PQfinish);
-  PGconn* c = conn.get();
-  if (PQstatus(c) != CONNECTION_OK) return fail("cannot connect to PostgreSQL: ", pg_message(c));
+  auto conn = pg_connect(o.url);
+  if (!conn) return conn.error();
+  PGconn* c = conn->get();
   const bool daily = o.timeframe == Timeframe::D1;
   if (auto r = exec(c, "BEGIN", "starting the import"); !r) return r.error();
   if (auto r = exec(c,
@@ -101,7 +89,7 @@ Result<ImportReport> import_bars(
     ++report.rows;
     if (buf.size() >= (1u << 20)) {
       if (PQputCopyData(c, buf.data(), static_cast<int>(buf.size())) != 1) {
-        failure = "COPY: " + pg_message(c);
+        failure = "COPY: " + pg_error(c);
         break;
       }
       buf.clear();
@@ -110,7 +98,7 @@ Result<ImportReport> import_bars(
   }
   if (failure.empty() && !buf.empty() &&
       PQputCopyData(c, buf.data(), static_cast<int>(buf.size())) != 1)
-    failure = "COPY: " + pg_message(c);
+    failure = "COPY: " + pg_error(c);
   // Ending COPY with an error message aborts it: the transaction then rolls back as a whole.
   PQputCopyEnd(c, failure.empty() ? nullptr : "import refused: bad input line");
   PGresult* r = PQgetResult(c);
@@ -119,7 +107,7 @@ Result<ImportReport> import_bars(
   while ((r = PQgetResult(c)) != nullptr) PQclear(r);
   if (!failure.empty() || !copied) {
     (void)exec(c, "ROLLBACK", "rolling back");
-    if (failure.empty()) failure = "COPY: " + pg_message(c);
+    if (failure.empty()) failure = "COPY: " + pg_error(c);
     return fail(failure, " (nothing imported)");
   }
 

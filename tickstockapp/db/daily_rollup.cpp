@@ -3,19 +3,14 @@
 
 #include <memory>
 
-#include <libpq-fe.h>
+#include "db/pg_util.h"
 
 namespace tickstock::app {
 
 Result<std::uint64_t> rollup_daily(const RollupOptions& o) {
-  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(o.url.c_str()), &PQfinish);
-  PGconn* c = conn.get();
-  auto message = [&] {
-    std::string m = PQerrorMessage(c);
-    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-    return m;
-  };
-  if (PQstatus(c) != CONNECTION_OK) return fail("cannot connect to PostgreSQL: ", message());
+  auto conn = pg_connect(o.url);
+  if (!conn) return conn.error();
+  PGconn* c = conn->get();
   // The range is selected on the bar start (New York midnights of from and to + 1 day), so the
   // primary key's index serves it; the date of each bar is its New York date.
   const std::string sql =
@@ -37,9 +32,8 @@ Result<std::uint64_t> rollup_daily(const RollupOptions& o) {
   const std::string from = format_date(o.from), to = format_date(o.to);
   const char* all = o.all_sessions ? "true" : "false";
   const char* params[] = {from.c_str(), to.c_str(), all, o.symbol.c_str()};
-  std::unique_ptr<PGresult, decltype(&PQclear)> r(
-      PQexecParams(c, sql.c_str(), 4, nullptr, params, nullptr, nullptr, 0), &PQclear);
-  if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return fail("daily rollup: ", message());
+  PgResult r(PQexecParams(c, sql.c_str(), 4, nullptr, params, nullptr, nullptr, 0), &PQclear);
+  if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return fail("daily rollup: ", pg_error(c));
   return std::strtoull(PQcmdTuples(r.get()), nullptr, 10);
 }
 

@@ -1,0 +1,27 @@
+// The libpq basics the database commands share: connect, run a statement, say what failed.
+#ifndef TICKSTOCKAPP_DB_PG_UTIL_H_
+#define TICKSTOCKAPP_DB_PG_UTIL_H_
+
+#include <memory>
+#include <string>
+
+#include <libpq-fe.h>
+
+#include "tickstock/result.h"
+
+namespace tickstock::app {
+
+using PgConn = std::unique_ptr<PGconn, decltype(&PQfinish)>;
+using PgResult = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+// libpq's last error on `c`, without its trailing newline.
+std::string pg_error(PGconn* c);
+// A connection to `url`; the error starts "cannot connect to PostgreSQL: ".
+Result<PgConn> pg_connect(const std::string& url);
+// Runs `sql` (one or more statements, or the start of a COPY FROM STDIN); the error is
+// "<what>: <PostgreSQL's message>".
+Result<PgResult> pg_exec(PGconn* c, const std::string& sql, const std::string& what);
+
+}  // namespace tickstock::app
+
+#endif  // TICKSTOCKAPP_DB_PG_UTIL_H_
