@@ -19,7 +19,10 @@
 #include "tickstock/csv_reader.h"
 #include "tickstock/scanner.h"
 
+#include "bench.h"
+
 using namespace tickstock;
+using namespace tickstock::bench;
 
 // Live heap bytes, for the per-series memory figure: the only replacement of the global
 // allocation functions in this binary. Each block carries its size in a 16-byte header.
@@ -46,33 +49,11 @@ void operator delete(void* q, std::size_t) noexcept { operator delete(q); }
 
 namespace {
 
-struct Config {
-  bool smoke = false;
-  int runs = 7;
-  std::string only;  // run only the group with this name (aggregate, scan, parse)
-  bool wants(const char* group) const { return only.empty() || only == group; }
-};
-
 class CountingSink final : public BarSink {
  public:
   void on_bar(const Bar& b) override { bars_ += 1 + (b.volume < 0 ? 1 : 0); }
   std::uint64_t bars_ = 0;
 };
-
-void report(const char* name, std::uint64_t ops, std::vector<double> seconds) {
-  std::sort(seconds.begin(), seconds.end());
-  const double med = seconds[seconds.size() / 2];
-  std::printf("{\"name\":\"%s\",\"ns_per_op\":%.2f,\"ops_per_s\":%.0f,\"runs\":%zu,\"ops\":%llu}\n",
-              name, med * 1e9 / static_cast<double>(ops), static_cast<double>(ops) / med,
-              seconds.size(), static_cast<unsigned long long>(ops));
-  std::fflush(stdout);
-}
-
-double time_once(const std::function<void()>& f) {
-  const auto t0 = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // A trading day of trades for `nsym` symbols: increasing event time, random-walk prices.
 std::vector<Tick> make_ticks(SymbolTable& symbols, int nsym, std::size_t n) {
@@ -335,7 +316,7 @@ int main(int argc, char** argv) {
     } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
       c.only = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: tickstock-bench [--smoke] [--only aggregate|scan|parse]\n");
+      std::fprintf(stderr, "usage: tickstock-bench [--smoke] [--only aggregate|scan|parse|pg]\n");
       return 2;
     }
   }
@@ -345,5 +326,6 @@ int main(int argc, char** argv) {
     bench_parse_aggregate(c);
     bench_parse_aggregate_real(c);
   }
+  if (c.wants("pg")) bench_pg(c);
   return 0;
 }

@@ -1,11 +1,13 @@
-// PgSink: stores bars and pattern detections in PostgreSQL (the schema of `tickstockapp
-// migrate`) from its own thread and connection, so the engine never waits on the database.
+// PgSink: stores bars, pattern detections and indicator values in PostgreSQL (the schema of
+// `tickstockapp migrate`) from its own thread and connection, so the engine never waits on the
+// database.
 #ifndef TICKSTOCK_PG_SINK_H_
 #define TICKSTOCK_PG_SINK_H_
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -14,46 +16,65 @@
 
 namespace tickstock {
 
-// How a PgSink connects, batches and backs off.
+// How a PgSink connects, queues, spills and backs off.
 struct PgSinkOptions {
-  std::string url;                                 // libpq URL or conninfo
-  std::size_t queue_capacity = 1 << 20;            // events held while the database is behind
-  std::size_t batch_size = 2000;                   // events per transaction
+  std::string url;                         // libpq URL or conninfo
+  std::size_t memory_limit = 64u << 20;    // bytes of queued events held in memory
+  std::string spill_path;                  // file for what memory cannot hold ("": none)
+  std::uint64_t spill_limit = 1ull << 30;  // bytes in the spill file; beyond: refused
+  std::size_t batch_size = 5000;           // events per transaction (at most, but
+                                           // replayed from the spill file: about)
+  bool store_indicators = true;            // indicator values of every scanned bar
+  int connections = 2;  // writers in parallel, each with its connection; a symbol keeps to one
   std::chrono::milliseconds min_backoff{100};      // first reconnect delay (then doubled, jittered)
   std::chrono::milliseconds max_backoff{5000};     // longest reconnect delay
-  std::chrono::milliseconds flush_timeout{30000};  // how long flush() waits for the backlog
+  std::chrono::milliseconds flush_timeout{30000};  // how long flush() and the destructor wait
+  // Told of state changes (connection lost and back, spilling, refusals, what was kept at
+  // exit), from the sink's own thread; `error` marks what lost or refused data.
+  std::function<void(bool error, const std::string& message)> log;
 };
 
 // What a PgSink did so far.
 struct PgSinkStats {
   std::uint64_t bars = 0;            // bar rows written (revisions included)
   std::uint64_t detections = 0;      // detection rows written or retracted
+  std::uint64_t indicator_rows = 0;  // indicator value rows written
   std::uint64_t batches = 0;         // transactions committed
   std::uint64_t failed_batches = 0;  // batches the database refused (dropped, see last_error)
-  std::uint64_t dropped = 0;         // events in those batches
-  std::uint64_t refused = 0;         // events not accepted because the queue was full
+  std::uint64_t dropped = 0;         // events lost: in refused batches or a failed spill write
+  std::uint64_t refused = 0;         // events not accepted: memory and spill file full
   std::uint64_t reconnects = 0;      // connections made after the first
-  std::uint64_t backlog = 0;         // accepted, not yet written
+  std::uint64_t backlog = 0;         // accepted, not yet written (in memory or spilled)
+  std::uint64_t memory_bytes = 0;    // queued in memory now
+  std::uint64_t spilled = 0;         // events written to the spill file so far
+  std::uint64_t spill_bytes = 0;     // in the spill file now, not yet stored
+  std::uint64_t replayed = 0;        // events read back from the spill file and stored
+  std::uint64_t kept_at_exit = 0;    // events left in the spill file for the next start
+  std::uint64_t lost_at_exit = 0;    // events neither stored nor kept when the sink stopped
   bool connected = false;            // a connection is open now
   std::string last_error;            // the latest database error ("" if none)
+  std::string spill_error;           // the latest spill file error ("" if none)
 };
 
 // A BarSink and ScanSink that queues what it is given and writes it in batches from its own
 // thread: bars (a revision replaces the stored bar), detections (a retraction deletes the row),
-// unknown symbols registered. While the database is down it keeps accepting up to
-// queue_capacity events and reconnects with exponential backoff and jitter, then writes them
-// in order; beyond that it refuses and counts. REQUIRES: the SymbolTable of the bars outlives it.
+// indicator values, unknown symbols registered. While the database is down or behind, events
+// wait in memory up to memory_limit, then in the spill file up to spill_limit (in order);
+// beyond that they are refused and counted. It reconnects with exponential backoff and jitter
+// and writes the backlog in order. What is not written when it stops stays in the spill file
+// and is written first by the next PgSink on that file.
+// REQUIRES: the SymbolTable of the bars outlives it.
 class PgSink final : public BarSink, public ScanSink {
  public:
   explicit PgSink(PgSinkOptions options);
-  // Writes what is queued (for up to flush_timeout) and stops the thread.
+  // close().
   ~PgSink() override;
   PgSink(const PgSink&) = delete;
   PgSink& operator=(const PgSink&) = delete;
 
   // Queues a bar.
   void on_bar(const Bar& bar) override;
-  // Remembers the bar a following on_pattern refers to (its close and volume are stored).
+  // Queues the bar's indicator values and remembers the bar for the detections that follow.
   void on_scan(const ScanResult& result) override;
   // Queues a detection (or its retraction).
   void on_pattern(const PatternEvent& event) override;
@@ -63,6 +84,9 @@ class PgSink final : public BarSink, public ScanSink {
   void flush() override;
   // The same with its own timeout; false if the backlog was not written in time.
   bool flush_for(std::chrono::milliseconds timeout);
+  // Writes what is queued (for up to flush_timeout), keeps the rest in the spill file and
+  // stops; events given after it are refused. stats() then tells how it ended.
+  void close();
   // Counters so far.
   PgSinkStats stats() const;
 

@@ -1,33 +1,166 @@
-// PgSink: a bounded queue in front of a PgWriter on a thread of its own.
+// PgSink: the engine encodes each event into a block of records (in memory; once memory is
+// full, into blocks bound for the spill file). The sink's thread appends those to the file,
+// takes batches from memory, then from the file, splits each batch by symbol across its write
+// lanes (one connection each) and waits until every part is stored before the next batch.
+// Order is kept: while anything is spilled, everything new is spilled too, and a symbol's rows
+// always take the same lane.
 #include "tickstock/pg_sink.h"
 
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <mutex>
-#include <random>
 #include <thread>
-#include <variant>
 #include <vector>
 
-#include "pg/pg_writer.h"
+#include "pg/event_record.h"
+#include "pg/spill_file.h"
+#include "pg/write_lane.h"
 
 namespace tickstock {
+namespace {
+
+constexpr std::size_t kBlockBytes = 64 << 10;
+// Blocks bound for the spill file that the sink's thread has not written yet: beyond this the
+// disk is not keeping up and events are refused.
+constexpr std::size_t kMaxUnwrittenSpill = 16 << 20;
+
+using detail::RecordBlock;
+using detail::WriteBatch;
+
+std::uint64_t records_in(const std::vector<RecordBlock>& blocks) {
+  std::uint64_t n = 0;
+  for (const RecordBlock& b : blocks) n += b.records;
+  return n;
+}
+
+// Splits `rows` by symbol into `parts` (cleared first).
+void split(const WriteBatch& rows, std::vector<WriteBatch>& parts) {
+  for (WriteBatch& p : parts) p.clear();
+  const std::size_t n = parts.size();
+  auto lane = [n](std::string_view symbol) { return std::hash<std::string_view>{}(symbol) % n; };
+  for (const auto& b : rows.bars) parts[lane(b.symbol)].bars.push_back(b);
+  for (const auto& d : rows.detections) parts[lane(d.symbol)].detections.push_back(d);
+  for (const auto& v : rows.indicators) parts[lane(v.symbol)].indicators.push_back(v);
+}
+
+}  // namespace
 
 struct PgSink::Impl {
-  using Item = std::variant<Bar, detail::DetectionRow>;
+  explicit Impl(PgSinkOptions o) : options(std::move(o)) {
+    options.connections = std::clamp(options.connections, 1, 16);
+    // The spill file is made when first needed; one left by an earlier run is replayed first.
+    std::error_code ec;
+    if (!options.spill_path.empty() && std::filesystem::exists(options.spill_path, ec))
+      open_spill_file();
+    for (int i = 0; i < options.connections; ++i) {
+      detail::LaneSettings s;
+      s.url = options.url;
+      s.min_backoff = options.min_backoff;
+      s.max_backoff = options.max_backoff;
+      s.name = options.connections == 1 ? std::string("PostgreSQL sink")
+                                        : "PostgreSQL sink connection " + std::to_string(i + 1);
+      lanes.push_back(std::make_unique<detail::WriteLane>(
+          s,
+          [this] {
+            std::lock_guard lock(mu);
+            wake.notify_all();
+          },
+          [this](bool error, std::string m) {
+            std::lock_guard lock(mu);
+            say(error, std::move(m));
+            wake.notify_all();
+          }));
+    }
+    thread = std::thread([this] { run(); });
+  }
 
-  explicit Impl(PgSinkOptions o) : options(std::move(o)), thread([this] { run(); }) {}
+  // Opens the spill file; false (said and counted) when it cannot be. REQUIRES: mu held, or
+  // the thread not started.
+  bool open_spill_file() {
+    auto f = detail::SpillFile::open(options.spill_path);
+    if (!f) {
+      stats.spill_error = f.error().message;
+      spill_broken = true;
+      say(true, f.error().message + "; events beyond memory are refused");
+      return false;
+    }
+    file = std::move(*f);
+    if (file->torn_bytes() > 0)
+      say(true, "spill file " + file->path() + ": cut off a torn block of " +
+                    std::to_string(file->torn_bytes()) + " bytes at its end");
+    if (file->unread_records() > 0) {
+      spilling = true;
+      spill_bytes = file->unread_bytes();
+      accepted = file->unread_records();
+      say(false, "spill file " + file->path() + ": " + std::to_string(file->unread_records()) +
+                     " events from an earlier run are written first");
+    }
+    return true;
+  }
 
-  void push(Item item) {
+  // Queues a message for options.log. REQUIRES: mu held, or the thread not started. The sink's
+  // thread passes them on outside the lock, so a slow log never holds up the engine.
+  void say(bool error, std::string message) { messages.emplace_back(error, std::move(message)); }
+  void pass_messages() {
+    std::vector<std::pair<bool, std::string>> out;
+    {
+      std::lock_guard lock(mu);
+      out.swap(messages);
+    }
+    if (options.log)
+      for (const auto& [error, text] : out) options.log(error, text);
+  }
+
+  // Engine thread: queues the record in `scratch`.
+  void push() {
+    const std::size_t n = scratch.size();
     std::lock_guard lock(mu);
-    if (queue.size() >= options.queue_capacity) {
+    if (stop) {
       ++stats.refused;
       return;
     }
-    queue.push_back(std::move(item));
+    if (!spilling && memory_bytes + n <= options.memory_limit) {
+      append(memory, n);
+      memory_bytes += n;
+    } else if (!options.spill_path.empty() && !spill_broken &&
+               spill_bytes + unwritten_spill + n <= options.spill_limit &&
+               unwritten_spill + n <= kMaxUnwrittenSpill) {
+      spilling = true;
+      append(to_spill, n);
+      unwritten_spill += n;
+    } else {
+      ++stats.refused;
+      refusing = true;  // the sink's thread says so
+      wake.notify_one();
+      return;
+    }
     ++accepted;
-    wake.notify_all();
+    wake.notify_one();
+  }
+
+  void append(std::deque<RecordBlock>& q, std::size_t n) {
+    if (q.empty() || q.back().bytes.size() + n > kBlockBytes ||
+        q.back().records >= options.batch_size) {
+      if (spare.empty()) {
+        q.emplace_back().bytes.reserve(kBlockBytes);
+      } else {
+        q.push_back(std::move(spare.back()));
+        spare.pop_back();
+      }
+    }
+    q.back().bytes.append(scratch);
+    ++q.back().records;
+  }
+
+  void recycle(std::vector<RecordBlock>& blocks) {
+    std::lock_guard lock(mu);
+    for (RecordBlock& b : blocks) {
+      b.clear();
+      if (spare.size() < 64) spare.push_back(std::move(b));
+    }
+    blocks.clear();
   }
 
   bool flush_for(std::chrono::milliseconds timeout) {
@@ -36,127 +169,333 @@ struct PgSink::Impl {
     return done_cv.wait_for(lock, timeout, [&] { return finished >= target; });
   }
 
-  // The writer thread: take a batch, write it (reconnecting as needed), repeat.
-  void run() {
-    std::minstd_rand jitter(
-        static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()));
-    std::unique_ptr<detail::PgWriter> writer;
-    std::vector<Item> batch;
-    std::chrono::milliseconds backoff = options.min_backoff;
-    bool ever_connected = false;
-    for (;;) {
-      {
-        std::unique_lock lock(mu);
-        if (batch.empty()) {
-          wake.wait(lock, [&] { return stop || !queue.empty(); });
-          if (queue.empty()) return;  // stop requested and nothing left
-          const std::size_t n = std::min(queue.size(), options.batch_size);
-          for (std::size_t i = 0; i < n; ++i) {
-            batch.push_back(std::move(queue.front()));
-            queue.pop_front();
-          }
-        }
+  // Under mu: moves the blocks bound for the spill file to `out` and says what needs saying.
+  void collect_spill(std::vector<RecordBlock>& out) {
+    if (!to_spill.empty() && !spill_announced) {
+      spill_announced = true;
+      say(false, "PostgreSQL sink: " + std::to_string(memory_bytes >> 20) +
+                     " MiB queued in memory; spilling new events to " + options.spill_path);
+    }
+    for (RecordBlock& b : to_spill) out.push_back(std::move(b));
+    to_spill.clear();
+    if (refusing) {
+      refusing = false;
+      if (!refusal_reported) {
+        refusal_reported = true;
+        say(true, "PostgreSQL sink: memory" +
+                      std::string(options.spill_path.empty() ? "" : " and spill file") +
+                      " full, refusing events (" + std::to_string(stats.refused) +
+                      " so far); they will not be stored");
       }
-      if (!writer) {
-        auto w = detail::PgWriter::connect(options.url);
-        if (!w) {
-          {
-            std::lock_guard lock(mu);
-            stats.connected = false;
-            stats.last_error = w.error().message;
-            if (stop && stop_deadline_passed()) return;
-          }
-          // Exponential backoff with jitter, cut short by a stop request.
-          const auto wait =
-              backoff / 2 +
-              std::chrono::milliseconds(jitter() % static_cast<unsigned>(backoff.count() / 2 + 1));
-          backoff = std::min(backoff * 2, options.max_backoff);
-          std::unique_lock lock(mu);
-          wake.wait_for(lock, wait, [&] { return stop; });
-          continue;
-        }
-        writer = std::move(*w);
-        backoff = options.min_backoff;
-        std::lock_guard lock(mu);
-        if (ever_connected) ++stats.reconnects;
-        ever_connected = true;
-        stats.connected = true;
-      }
-      std::vector<Bar> bars;
-      std::vector<detail::DetectionRow> detections;
-      for (const Item& it : batch) {
-        if (const Bar* b = std::get_if<Bar>(&it)) {
-          bars.push_back(*b);
-        } else {
-          detections.push_back(std::get<detail::DetectionRow>(it));
-        }
-      }
-      const auto r = writer->write(bars, detections);
-      std::lock_guard lock(mu);
-      if (r) {
-        stats.bars += bars.size();
-        stats.detections += detections.size();
-        ++stats.batches;
-      } else if (!writer->healthy()) {
-        // The connection broke: keep the batch and write it again once reconnected.
-        stats.last_error = r.error().message;
-        stats.connected = false;
-        writer.reset();
-        continue;
-      } else {
-        // The database refused a row: retrying cannot help. Counted and reported.
-        ++stats.failed_batches;
-        stats.dropped += batch.size();
-        stats.last_error = r.error().message;
-      }
-      finished += batch.size();
-      batch.clear();
-      done_cv.notify_all();
     }
   }
 
-  bool stop_deadline_passed() const { return std::chrono::steady_clock::now() >= stop_deadline; }
+  // Appends the blocks bound for the spill file to it (not holding mu).
+  void write_spill(std::vector<RecordBlock>& out) {
+    if (!file && !out.empty()) {
+      std::lock_guard lock(mu);
+      open_spill_file();
+    }
+    for (const RecordBlock& b : out) {
+      auto r = file ? file->append(b) : Result<void>(fail("no spill file"));
+      std::lock_guard lock(mu);
+      unwritten_spill -= b.bytes.size();
+      if (r) {
+        spill_bytes += b.bytes.size();
+        stats.spilled += b.records;
+      } else {
+        stats.dropped += b.records;
+        finished += b.records;
+        stats.spill_error = r.error().message;
+        if (!spill_broken) say(true, r.error().message + "; events beyond memory are refused");
+        spill_broken = true;
+      }
+    }
+    if (!out.empty()) done_cv.notify_all();
+    recycle(out);
+  }
+
+  // At stop: what is not stored goes to the front of the spill file (oldest first: the batch in
+  // hand, then memory; the file's unread blocks and the blocks bound for it follow), or is
+  // counted as lost.
+  void keep_backlog(std::vector<RecordBlock>& batch, bool batch_from_file) {
+    std::vector<RecordBlock> front, tail;
+    {
+      std::lock_guard lock(mu);
+      if (!batch_from_file)
+        for (RecordBlock& b : batch) front.push_back(std::move(b));
+      for (RecordBlock& b : memory) front.push_back(std::move(b));
+      for (RecordBlock& b : to_spill) tail.push_back(std::move(b));
+      memory.clear();
+      to_spill.clear();
+      memory_bytes = 0;
+    }
+    batch.clear();
+    const std::uint64_t n = records_in(front) + records_in(tail);
+    if (!file && n > 0 && !options.spill_path.empty()) {
+      std::lock_guard lock(mu);
+      open_spill_file();
+    }
+    if (file) file->rewind_uncommitted();
+    if (n + (file ? file->unread_records() : 0) == 0) return;
+    std::string error;
+    if (!file) {
+      error = "no spill file";
+    } else {
+      std::vector<const RecordBlock*> ptrs;
+      for (const RecordBlock& b : front) ptrs.push_back(&b);
+      if (auto r = file->prepend(ptrs); !r) error = r.error().message;
+      for (const RecordBlock& b : tail) {
+        if (!error.empty()) break;
+        if (auto r = file->append(b); !r) error = r.error().message;
+      }
+    }
+    std::lock_guard lock(mu);
+    if (error.empty()) {
+      stats.kept_at_exit = file->unread_records();
+      say(false, std::to_string(stats.kept_at_exit) + " events not yet stored are kept in " +
+                     file->path() + " and will be written first at the next start");
+    } else {
+      stats.lost_at_exit = n;
+      say(true, std::to_string(n) + " events were not stored and are lost (" + error + ")");
+    }
+  }
+
+  // Reads up to about batch_size events from the spill file into `batch`.
+  void read_spill(std::vector<RecordBlock>& batch) {
+    std::uint64_t n = 0;
+    while (n < options.batch_size) {  // whole blocks: the last may go past it
+      RecordBlock b;
+      auto r = file->read_next(b);
+      if (!r) {
+        // A damaged block: what follows it cannot be trusted either.
+        const std::uint64_t lost = file->unread_records();
+        (void)file->discard_unread();
+        std::lock_guard lock(mu);
+        stats.spill_error = r.error().message;
+        stats.dropped += lost;
+        finished += lost;
+        spill_bytes = file->unread_bytes();
+        say(true,
+            r.error().message + "; its remaining " + std::to_string(lost) + " events are lost");
+        done_cv.notify_all();
+        break;
+      }
+      if (!*r) break;
+      n += b.records;
+      batch.push_back(std::move(b));
+    }
+  }
+
+  bool lanes_idle() const {
+    return std::none_of(lanes.begin(), lanes.end(), [](const auto& l) { return l->busy(); });
+  }
+
+  void run() {
+    std::vector<RecordBlock> batch, spill_out;
+    WriteBatch rows;
+    std::vector<WriteBatch> parts(lanes.size());
+    for (;;) {
+      // Wait for work: spill blocks to write, a batch from memory, or the spill file to read.
+      bool from_file = false;
+      {
+        std::unique_lock lock(mu);
+        for (;;) {
+          collect_spill(spill_out);
+          if (stop || !spill_out.empty() || !messages.empty()) break;
+          if (!memory.empty()) {
+            std::uint64_t n = 0;
+            while (!memory.empty() &&
+                   (n == 0 || n + memory.front().records <= options.batch_size)) {
+              n += memory.front().records;
+              memory_bytes -= memory.front().bytes.size();
+              batch.push_back(std::move(memory.front()));
+              memory.pop_front();
+            }
+            break;
+          }
+          if (file && file->unread_bytes() > 0) {
+            from_file = true;
+            break;
+          }
+          if (spilling) {
+            spilling = false;
+            spill_announced = false;
+            refusal_reported = false;
+            say(false, "PostgreSQL sink: spill file drained, back to memory");
+            continue;
+          }
+          wake.wait(lock);
+        }
+      }
+      pass_messages();
+      if (!spill_out.empty()) write_spill(spill_out);
+      if (stop_requested()) {
+        keep_backlog(batch, false);
+        pass_messages();
+        return;
+      }
+      if (from_file) read_spill(batch);
+      if (batch.empty()) continue;
+
+      rows.clear();
+      for (const RecordBlock& b : batch) {
+        if (auto r = detail::decode_records(b.bytes, rows); !r) {
+          std::lock_guard lock(mu);
+          stats.spill_error = r.error().message;
+          say(true, "PostgreSQL sink: " + r.error().message);
+        }
+      }
+      split(rows, parts);
+      for (std::size_t i = 0; i < lanes.size(); ++i)
+        if (parts[i].size() > 0) lanes[i]->submit(parts[i]);
+      // Wait for every part, writing spilled blocks and passing messages meanwhile.
+      bool stopped = false;
+      for (;;) {
+        {
+          std::unique_lock lock(mu);
+          wake.wait(lock, [&] {
+            return stop || !to_spill.empty() || refusing || !messages.empty() || lanes_idle();
+          });
+          collect_spill(spill_out);
+          stopped = stop;
+        }
+        pass_messages();
+        if (!spill_out.empty()) write_spill(spill_out);
+        if (stopped) {
+          for (auto& l : lanes) l->abandon();
+          std::unique_lock lock(mu);
+          wake.wait(lock, [&] { return lanes_idle(); });
+          break;
+        }
+        std::lock_guard lock(mu);
+        if (lanes_idle()) break;
+      }
+      if (stopped) {
+        keep_backlog(batch, from_file);
+        pass_messages();
+        return;
+      }
+      if (from_file) {
+        if (auto c = file->commit_read(); !c) {
+          std::lock_guard lock(mu);
+          stats.spill_error = c.error().message;
+        }
+      }
+      {
+        std::lock_guard lock(mu);
+        bool stored_all = true;
+        for (std::size_t i = 0; i < lanes.size(); ++i) {
+          if (parts[i].size() == 0) continue;
+          const auto out = lanes[i]->outcome();
+          if (out.stored) {
+            stats.bars += parts[i].bars.size();
+            stats.detections += parts[i].detections.size();
+            stats.indicator_rows += parts[i].indicators.size();
+          } else {
+            // The database refused a row: retrying cannot help. Counted and reported.
+            stored_all = false;
+            ++stats.failed_batches;
+            stats.dropped += parts[i].size();
+            stats.last_error = out.error;
+            say(true, "PostgreSQL sink: " + std::to_string(parts[i].size()) +
+                          " events refused by the database and dropped: " + out.error);
+          }
+        }
+        if (stored_all) ++stats.batches;
+        if (from_file) {
+          stats.replayed += records_in(batch);
+          spill_bytes = file->unread_bytes();
+        }
+        finished += records_in(batch);
+        done_cv.notify_all();
+      }
+      recycle(batch);
+    }
+  }
+
+  bool stop_requested() {
+    std::lock_guard lock(mu);
+    return stop;
+  }
 
   PgSinkOptions options;
+  std::unique_ptr<detail::SpillFile> file;  // the sink's thread only, once running
+
   mutable std::mutex mu;
   std::condition_variable wake, done_cv;
-  std::deque<Item> queue;
-  std::uint64_t accepted = 0;  // events queued since the start
-  std::uint64_t finished = 0;  // events written or dropped
+  std::deque<RecordBlock> memory;    // oldest events
+  std::deque<RecordBlock> to_spill;  // newer than memory and the file: for the file
+  std::vector<RecordBlock> spare;    // cleared blocks, reused
+  std::size_t memory_bytes = 0;
+  std::size_t unwritten_spill = 0;  // bytes in to_spill and not yet in the file
+  std::uint64_t spill_bytes = 0;    // unread bytes in the file
+  bool spilling = false;            // new events go to the file until it is drained
+  bool spill_broken = false;        // a spill write failed: nothing more is spilled
+  bool refusing = false;            // an event was refused since the thread last looked
+  bool refusal_reported = false;
+  bool spill_announced = false;
+  std::vector<std::pair<bool, std::string>> messages;  // for options.log
+  std::uint64_t accepted = 0;  // events queued since the start (and found in the file)
+  std::uint64_t finished = 0;  // events stored or dropped
   bool stop = false;
-  std::chrono::steady_clock::time_point stop_deadline{};
   PgSinkStats stats;
-  Bar last_scanned;    // engine thread only: the bar on_pattern events refer to
+
+  // Engine thread only.
+  std::string scratch;  // the record being queued
+  Bar last_scanned;     // the bar on_pattern events refer to
+
+  std::vector<std::unique_ptr<detail::WriteLane>> lanes;
   std::thread thread;  // last: starts after everything above exists
 };
 
 PgSink::PgSink(PgSinkOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 
-PgSink::~PgSink() {
+PgSink::~PgSink() { close(); }
+
+void PgSink::close() {
+  if (!impl_->thread.joinable()) return;
   flush_for(impl_->options.flush_timeout);
   {
     std::lock_guard lock(impl_->mu);
     impl_->stop = true;
-    impl_->stop_deadline = std::chrono::steady_clock::now();
-    impl_->queue.clear();  // what could not be written in flush_timeout
     impl_->wake.notify_all();
   }
   impl_->thread.join();
+  // The lanes' threads take mu when they finish: join them without holding it.
+  std::vector<std::unique_ptr<detail::WriteLane>> lanes;
+  {
+    std::lock_guard lock(impl_->mu);
+    lanes.swap(impl_->lanes);
+    for (const auto& l : lanes) {
+      impl_->stats.reconnects += l->reconnects();
+      if (impl_->stats.last_error.empty()) impl_->stats.last_error = l->last_error();
+    }
+  }
+  lanes.clear();
 }
 
-void PgSink::on_bar(const Bar& bar) { impl_->push(bar); }
+void PgSink::on_bar(const Bar& bar) {
+  impl_->scratch.clear();
+  detail::encode_bar(bar, impl_->scratch);
+  impl_->push();
+}
 
-void PgSink::on_scan(const ScanResult& result) { impl_->last_scanned = result.bar; }
+void PgSink::on_scan(const ScanResult& result) {
+  impl_->last_scanned = result.bar;
+  if (!impl_->options.store_indicators) return;
+  impl_->scratch.clear();
+  if (!detail::encode_indicators(result, impl_->scratch)) return;  // no value yet
+  impl_->push();
+}
 
 void PgSink::on_pattern(const PatternEvent& event) {
-  detail::DetectionRow row;
-  row.event = event;
   const Bar& b = impl_->last_scanned;
-  if (b.symbol == event.symbol && b.start == event.bar_start) {
-    row.price = b.close;
-    row.volume = b.volume;
-  }
-  impl_->push(row);
+  const bool same =
+      b.symbol == event.symbol && b.start == event.bar_start && b.timeframe == event.timeframe;
+  impl_->scratch.clear();
+  detail::encode_detection(event, same ? b.close : 0, same ? b.volume : 0, impl_->scratch);
+  impl_->push();
 }
 
 void PgSink::flush() { flush_for(impl_->options.flush_timeout); }
@@ -167,6 +506,14 @@ PgSinkStats PgSink::stats() const {
   std::lock_guard lock(impl_->mu);
   PgSinkStats s = impl_->stats;
   s.backlog = impl_->accepted - impl_->finished;
+  s.memory_bytes = impl_->memory_bytes;
+  s.spill_bytes = impl_->spill_bytes + impl_->unwritten_spill;
+  s.connected = !impl_->lanes.empty();
+  for (const auto& l : impl_->lanes) {
+    s.connected = s.connected && l->connected();
+    s.reconnects += l->reconnects();
+    if (s.last_error.empty()) s.last_error = l->last_error();
+  }
   return s;
 }
 

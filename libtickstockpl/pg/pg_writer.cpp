@@ -1,22 +1,45 @@
-// PgWriter: libpq pipeline mode, one implicit transaction per write().
+// PgWriter: each batch is one transaction. Rows seen for the first time (revision 0) are
+// COPYed in binary, the cheapest way into PostgreSQL; revisions, retractions and, after a
+// conflict, everything go through upserts whose parameters are binary arrays, pipelined.
 #include "pg/pg_writer.h"
 
+#include <algorithm>
 #include <array>
-#include <cstdio>
-#include <string_view>
+#include <cctype>
+#include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include <libpq-fe.h>
 
 #include "tickstock/calendar.h"
 
+#include "pg/pg_binary.h"
+
 namespace tickstock::detail {
 namespace {
+
+// After a COPY met a row that was already stored (a replay), this many batches go through
+// the upserts only, before COPY is tried again.
+constexpr int kSlowBatchesAfterConflict = 64;
 
 std::string pg_message(PGconn* c) {
   std::string m = PQerrorMessage(c);
   while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
   return m;
+}
+
+// "<label>: <message> (<detail>)" of a failed result.
+std::string result_error(PGconn* c, PGresult* r, const std::string& label) {
+  const char* msg = r != nullptr ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  const char* detail = r != nullptr ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : nullptr;
+  return label + ": " + (msg != nullptr ? msg : pg_message(c)) +
+         (detail != nullptr ? std::string(" (") + detail + ")" : std::string());
+}
+
+bool is_unique_violation(PGresult* r) {
+  const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  return state != nullptr && std::string_view(state) == "23505";
 }
 
 const char* bar_table(Timeframe tf) {
@@ -39,46 +62,128 @@ const char* bar_table(Timeframe tf) {
   return "ohlcv_1min";
 }
 
-// Statement names: "bar_<table>", "symbol", "detection", "retract".
-std::string bar_statement(Timeframe tf) { return std::string("bar_") + bar_table(tf); }
+// Columns in the order the values are written (COPY) or the arrays are passed (upserts).
+constexpr const char* kIntradayColumns =
+    "symbol, ts, session, open, high, low, close, volume, vwap, trades, revision";
+constexpr const char* kDailyColumns =
+    "symbol, ts, open, high, low, close, volume, vwap, trades, revision, trading_date";
+constexpr const char* kDetectionColumns =
+    "symbol, timeframe, bar_start, pattern, output, direction, confidence, price, volume, "
+    "revision";
+constexpr int kBarFields = 11;
+constexpr int kDetectionFields = 10;
+constexpr int kIndicatorFields = 4 + kFieldCount;
 
-// Exact text for a double (shortest round-trip form) and for integers.
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+std::string indicator_columns() {
+  std::string s = "symbol, timeframe, bar_start, revision";
+  for (int i = 0; i < kFieldCount; ++i) s += ", " + indicator_column(static_cast<Field>(i));
+  return s;
 }
 
-// UTC microseconds since the epoch as PostgreSQL's timestamptz input text: to_timestamp would
-// go through a double, so the statements add an integer of microseconds to the epoch.
-std::string micros(Timestamp t) { return std::to_string(t / 1000); }
-
-// Appends `text` as a COPY text-format field.
-void append_copy_text(std::string& out, std::string_view text) {
-  for (const char ch : text) {
-    switch (ch) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out += ch;
-    }
+// "unnest($1::t1[], $2::t2[], ...)" for the types of `arrays`.
+std::string unnest_of(std::initializer_list<const char*> types) {
+  std::string s = "unnest(";
+  int i = 1;
+  for (const char* t : types) {
+    if (i > 1) s += ", ";
+    s += "$" + std::to_string(i++) + "::" + t + "[]";
   }
+  return s + ")";
+}
+
+// Values of a row in column order, into `col(i)`: one array per column, or one COPY buffer.
+template <class Col>
+void put_bar(const BarRow& b, Col&& col) {
+  int k = 0;
+  col(k++).add_text(b.symbol);
+  col(k++).add_timestamptz(b.start / 1000);
+  if (b.timeframe != Timeframe::D1) col(k++).add_text(session_name(b.session));
+  for (const double v : {b.open, b.high, b.low, b.close, b.volume, b.vwap}) col(k++).add_float8(v);
+  col(k++).add_int8(b.trades);
+  col(k++).add_int4(static_cast<std::int32_t>(b.revision));
+  if (b.timeframe == Timeframe::D1)
+    col(k++).add_date(static_cast<std::int32_t>(days_from_civil(new_york_date(b.start))));
+}
+
+template <class Col>
+void put_detection(const DetectionRow& d, Col&& col) {
+  col(0).add_text(d.symbol);
+  col(1).add_text(timeframe_name(d.timeframe));
+  col(2).add_timestamptz(d.bar_start / 1000);
+  col(3).add_text(pattern_info(d.pattern).talib_name);
+  if (d.retracted) {
+    col(4).add_int4(static_cast<std::int32_t>(d.revision));
+    return;
+  }
+  col(4).add_int2(d.output);
+  col(5).add_text(direction_name(d.direction));
+  col(6).add_float8(d.confidence);
+  col(7).add_float8(d.price);
+  col(8).add_float8(d.volume);
+  col(9).add_int4(static_cast<std::int32_t>(d.revision));
+}
+
+template <class Col>
+void put_indicators(const IndicatorRow& v, Col&& col) {
+  col(0).add_text(v.symbol);
+  col(1).add_text(timeframe_name(v.timeframe));
+  col(2).add_timestamptz(v.bar_start / 1000);
+  col(3).add_int4(static_cast<std::int32_t>(v.revision));
+  for (int k = 0; k < kFieldCount; ++k)
+    col(4 + k).add_float8_or_null(v.values[static_cast<std::size_t>(k)]);
+}
+
+std::vector<PgArray> arrays_of(std::initializer_list<PgType> types) {
+  std::vector<PgArray> v;
+  for (const PgType t : types) v.emplace_back(t);
+  return v;
 }
 
 }  // namespace
 
+std::string indicator_column(Field f) {
+  std::string s(field_name(f));
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// The rows of the batch being written (one per key, sorted) and reused buffers.
+struct PgWriter::Work {
+  std::vector<const BarRow*> bars;
+  std::vector<const DetectionRow*> detections;
+  std::vector<const IndicatorRow*> indicators;
+  std::vector<std::string> new_symbols;
+
+  std::vector<PgArray> intraday =
+      arrays_of({PgType::kText, PgType::kTimestamptz, PgType::kText, PgType::kFloat8,
+                 PgType::kFloat8, PgType::kFloat8, PgType::kFloat8, PgType::kFloat8,
+                 PgType::kFloat8, PgType::kInt8, PgType::kInt4});
+  std::vector<PgArray> daily =
+      arrays_of({PgType::kText, PgType::kTimestamptz, PgType::kFloat8, PgType::kFloat8,
+                 PgType::kFloat8, PgType::kFloat8, PgType::kFloat8, PgType::kFloat8, PgType::kInt8,
+                 PgType::kInt4, PgType::kDate});
+  std::vector<PgArray> detection =
+      arrays_of({PgType::kText, PgType::kText, PgType::kTimestamptz, PgType::kText, PgType::kInt2,
+                 PgType::kText, PgType::kFloat8, PgType::kFloat8, PgType::kFloat8, PgType::kInt4});
+  std::vector<PgArray> retract =
+      arrays_of({PgType::kText, PgType::kText, PgType::kTimestamptz, PgType::kText, PgType::kInt4});
+  std::vector<PgArray> indicator = [] {
+    auto v = arrays_of({PgType::kText, PgType::kText, PgType::kTimestamptz, PgType::kInt4});
+    for (int i = 0; i < kFieldCount; ++i) v.emplace_back(PgType::kFloat8);
+    return v;
+  }();
+  PgCopyData copy;
+  std::vector<std::string> labels;  // what each statement in the pipeline does, for errors
+};
+
+PgWriter::PgWriter(pg_conn* c) : conn_(c), work_(std::make_unique<Work>()) {}
+
 Result<std::unique_ptr<PgWriter>> PgWriter::connect(const std::string& url) {
-  PGconn* c = PQconnectdb(url.c_str());
+  // Our defaults first: what the URL says overrides them.
+  const char* keys[] = {"application_name", "connect_timeout", "keepalives_idle", "dbname",
+                        nullptr};
+  const char* values[] = {"tickstock-pg-sink", "5", "30", url.c_str(), nullptr};
+  PGconn* c = PQconnectdbParams(keys, values, 1);
   if (c == nullptr) return fail("cannot connect to PostgreSQL: out of memory");
   std::unique_ptr<PgWriter> w(new PgWriter(c));
   if (PQstatus(c) != CONNECTION_OK) return fail("cannot connect to PostgreSQL: ", pg_message(c));
@@ -98,228 +203,320 @@ Result<void> PgWriter::prepare() {
     if (!ok) return fail("preparing ", name, ": ", pg_message(conn_));
     return {};
   };
-  // Bars go through COPY into a staging table of this connection, then one upsert per
-  // timeframe: far fewer round trips and statements than a row at a time.
-  {
-    PGresult* r = PQexec(conn_,
-                         "CREATE TEMP TABLE tickstock_stage_bars (seq integer, tf text, symbol "
-                         "text, ts_us bigint, trading_date date, session text, open float8, high "
-                         "float8, low float8, close float8, volume float8, vwap float8, trades "
-                         "bigint, revision integer) ON COMMIT DELETE ROWS");
-    const bool ok = r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;
-    PQclear(r);
-    if (!ok) return fail("creating the staging table: ", pg_message(conn_));
-  }
-  const std::string stage_ts = "timestamptz 'epoch' + ts_us * interval '1 microsecond'";
-  const std::string set =
-      "open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close, "
-      "volume = EXCLUDED.volume, vwap = EXCLUDED.vwap, trades = EXCLUDED.trades, revision = "
-      "EXCLUDED.revision, updated_at = now() WHERE EXCLUDED.revision >= o.revision";
+  // A newer revision replaces the row; the same revision only when something differs, so
+  // that replaying the same bars leaves the table as it was.
+  auto update = [](const char* extra) {
+    const std::string cols = std::string("open, high, low, close, volume, vwap, trades, ") + extra;
+    std::string set, old_values, new_values;
+    std::size_t from = 0;
+    while (from < cols.size()) {
+      std::size_t to = cols.find(", ", from);
+      if (to == std::string::npos) to = cols.size();
+      const std::string c = cols.substr(from, to - from);
+      set += c + " = EXCLUDED." + c + ", ";
+      old_values += (old_values.empty() ? "o." : ", o.") + c;
+      new_values += (new_values.empty() ? "EXCLUDED." : ", EXCLUDED.") + c;
+      from = to + 2;
+    }
+    return " DO UPDATE SET " + set +
+           "revision = EXCLUDED.revision, updated_at = now() WHERE EXCLUDED.revision > "
+           "o.revision OR (EXCLUDED.revision = o.revision AND (" +
+           old_values + ") IS DISTINCT FROM (" + new_values + "))";
+  };
+  const auto bar_params = {"text",   "timestamptz", "text",   "float8", "float8", "float8",
+                           "float8", "float8",      "float8", "int8",   "int4"};
+  const auto daily_params = {"text",   "timestamptz", "float8", "float8", "float8", "float8",
+                             "float8", "float8",      "int8",   "int4",   "date"};
   for (int i = 0; i < kTimeframeCount; ++i) {
     const auto tf = static_cast<Timeframe>(i);
-    const std::string t = bar_table(tf);
-    // One row per key: the highest revision, and of equal ones the last given.
-    std::string sql;
-    if (tf == Timeframe::D1) {
-      sql =
-          "INSERT INTO ohlcv_daily AS o (symbol, ts, trading_date, open, high, low, close, "
-          "volume, vwap, trades, revision) SELECT DISTINCT ON (symbol, trading_date) symbol, " +
-          stage_ts +
-          ", trading_date, open, high, low, close, volume, vwap, trades, revision FROM "
-          "tickstock_stage_bars WHERE tf = $1 ORDER BY symbol, trading_date, revision DESC, "
-          "seq DESC ON CONFLICT (symbol, trading_date) DO UPDATE SET ts = EXCLUDED.ts, " +
-          set;
-    } else {
-      sql = "INSERT INTO " + t +
-            " AS o (symbol, ts, session, open, high, low, close, volume, vwap, trades, "
-            "revision) SELECT DISTINCT ON (symbol, ts_us) symbol, " +
-            stage_ts +
-            ", session, open, high, low, close, volume, vwap, trades, revision FROM "
-            "tickstock_stage_bars WHERE tf = $1 ORDER BY symbol, ts_us, revision DESC, seq DESC "
-            "ON CONFLICT (symbol, ts) DO UPDATE SET session = EXCLUDED.session, " +
-            set;
-    }
-    if (auto r = prep(bar_statement(tf), sql); !r) return r;
+    const bool daily = tf == Timeframe::D1;
+    const std::string sql = std::string("INSERT INTO ") + bar_table(tf) + " AS o (" +
+                            (daily ? kDailyColumns : kIntradayColumns) + ") SELECT * FROM " +
+                            unnest_of(daily ? daily_params : bar_params) +
+                            (daily ? " ON CONFLICT (symbol, trading_date)" + update("ts")
+                                   : " ON CONFLICT (symbol, ts)" + update("session"));
+    if (auto r = prep(std::string("upsert_") + bar_table(tf), sql); !r) return r;
   }
-  const std::string epoch = "(timestamptz 'epoch' + $2::bigint * interval '1 microsecond')";
   if (auto r = prep("symbols",
                     "INSERT INTO symbols (symbol, auto_added) SELECT unnest($1::text[]), true "
                     "ON CONFLICT (symbol) DO NOTHING");
       !r)
     return r;
-  if (auto r = prep("detection",
-                    "INSERT INTO pattern_detections AS d (symbol, timeframe, bar_start, pattern, "
-                    "output, direction, confidence, price, volume, revision) VALUES ($1, $3, " +
-                        epoch +
-                        ", $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (symbol, timeframe, "
-                        "bar_start, pattern) DO UPDATE SET output = EXCLUDED.output, direction = "
-                        "EXCLUDED.direction, confidence = EXCLUDED.confidence, price = "
-                        "EXCLUDED.price, volume = EXCLUDED.volume, revision = EXCLUDED.revision "
-                        "WHERE EXCLUDED.revision >= d.revision");
+  if (auto r = prep(
+          "upsert_detections",
+          std::string("INSERT INTO pattern_detections AS d (") + kDetectionColumns +
+              ") SELECT * FROM " +
+              unnest_of({"text", "text", "timestamptz", "text", "int2", "text", "float8", "float8",
+                         "float8", "int4"}) +
+              " ON CONFLICT (symbol, timeframe, bar_start, pattern) DO UPDATE SET output = "
+              "EXCLUDED.output, direction = EXCLUDED.direction, confidence = "
+              "EXCLUDED.confidence, price = EXCLUDED.price, volume = EXCLUDED.volume, revision "
+              "= EXCLUDED.revision WHERE EXCLUDED.revision > d.revision OR (EXCLUDED.revision = "
+              "d.revision AND (d.output, d.direction, d.confidence, d.price, d.volume) IS "
+              "DISTINCT FROM (EXCLUDED.output, EXCLUDED.direction, EXCLUDED.confidence, "
+              "EXCLUDED.price, EXCLUDED.volume))");
       !r)
     return r;
-  return prep("retract", "DELETE FROM pattern_detections WHERE symbol = $1 AND bar_start = " +
-                             epoch + " AND timeframe = $3 AND pattern = $4 AND revision <= $5");
+  if (auto r = prep("retractions",
+                    "DELETE FROM pattern_detections d USING " +
+                        unnest_of({"text", "text", "timestamptz", "text", "int4"}) +
+                        " AS r(symbol, timeframe, bar_start, pattern, revision) WHERE d.symbol "
+                        "= r.symbol AND d.timeframe = r.timeframe AND d.bar_start = r.bar_start "
+                        "AND d.pattern = r.pattern AND d.revision <= r.revision");
+      !r)
+    return r;
+  std::string set, old_values, new_values,
+      params =
+          "$1::text[], $2::text[], $3::timestamptz[], "
+          "$4::int4[]";
+  for (int i = 0; i < kFieldCount; ++i) {
+    const std::string c = indicator_column(static_cast<Field>(i));
+    set += ", " + c + " = EXCLUDED." + c;
+    old_values += (i > 0 ? ", v." : "v.") + c;
+    new_values += (i > 0 ? ", EXCLUDED." : "EXCLUDED.") + c;
+    params += ", $" + std::to_string(5 + i) + "::float8[]";
+  }
+  return prep("upsert_indicators",
+              "INSERT INTO indicator_values AS v (" + indicator_columns() +
+                  ") SELECT * FROM unnest(" + params +
+                  ") ON CONFLICT (symbol, timeframe, bar_start) DO UPDATE SET revision = "
+                  "EXCLUDED.revision, updated_at = now()" +
+                  set +
+                  " WHERE EXCLUDED.revision > v.revision OR (EXCLUDED.revision = v.revision AND "
+                  "(" +
+                  old_values + ") IS DISTINCT FROM (" + new_values + "))");
 }
 
-Result<void> PgWriter::write(std::span<const Bar> bars, std::span<const DetectionRow> detections) {
-  std::vector<std::string> new_symbols;
-  auto note_symbol = [&](Symbol sym) {
-    std::string name(sym.name());
-    if (known_symbols_.insert(name).second) new_symbols.push_back(std::move(name));
+namespace {
+
+// Points `out` at one row per key of `rows`, sorted by key: the last of the rows with the
+// greatest `order` among those sharing a key. `key(row)` and `order(row)` return tuples.
+template <class Row, class Key, class Order>
+void one_per_key(const std::vector<Row>& rows, std::vector<const Row*>& out, Key key, Order order) {
+  out.clear();
+  for (const Row& r : rows) out.push_back(&r);
+  std::stable_sort(out.begin(), out.end(), [&](const Row* x, const Row* y) {
+    return std::tuple(key(*x), order(*x)) < std::tuple(key(*y), order(*y));
+  });
+  std::size_t n = 0;
+  for (const Row* r : out) {
+    if (n > 0 && key(*out[n - 1]) == key(*r)) {
+      out[n - 1] = r;
+    } else {
+      out[n++] = r;
+    }
+  }
+  out.resize(n);
+}
+
+}  // namespace
+
+void PgWriter::select(const WriteBatch& batch) {
+  Work& w = *work_;
+  // Bars: of one key the highest revision, then the last given. Detections and indicator
+  // values: the last row of a key is its state.
+  one_per_key(
+      batch.bars, w.bars,
+      [](const BarRow& b) { return std::tuple(b.timeframe, b.symbol, b.start); },
+      [](const BarRow& b) { return std::tuple(b.revision); });
+  one_per_key(
+      batch.detections, w.detections,
+      [](const DetectionRow& d) {
+        return std::tuple(d.symbol, d.timeframe, d.bar_start, d.pattern);
+      },
+      [](const DetectionRow&) { return std::tuple(); });
+  one_per_key(
+      batch.indicators, w.indicators,
+      [](const IndicatorRow& v) { return std::tuple(v.symbol, v.timeframe, v.bar_start); },
+      [](const IndicatorRow&) { return std::tuple(); });
+  w.new_symbols.clear();
+  std::unordered_set<std::string_view> seen;
+  auto note_symbol = [&](std::string_view name) {
+    if (known_symbols_.find(name) == known_symbols_.end() && seen.insert(name).second)
+      w.new_symbols.emplace_back(name);
   };
-  for (const Bar& b : bars) note_symbol(b.symbol);
-  for (const DetectionRow& d : detections) note_symbol(d.event.symbol);
-  auto abandon = [&](std::string error) -> Result<void> {
+  for (const BarRow* b : w.bars) note_symbol(b->symbol);
+  for (const DetectionRow* d : w.detections) note_symbol(d->symbol);
+  for (const IndicatorRow* v : w.indicators) note_symbol(v->symbol);
+}
+
+Result<void> PgWriter::write(const WriteBatch& batch) {
+  select(batch);
+  const bool copy = slow_batches_ == 0;
+  if (slow_batches_ > 0) --slow_batches_;
+  bool conflict = false;
+  auto r = attempt(copy, conflict);
+  if (!r && conflict && healthy()) {
+    // A row was stored already (a replay, or another writer): upserts sort that out.
+    slow_batches_ = kSlowBatchesAfterConflict;
+    r = attempt(false, conflict);
+  }
+  if (r)
+    for (std::string& s : work_->new_symbols) known_symbols_.insert(std::move(s));
+  return r;
+}
+
+Result<void> PgWriter::attempt(bool copy, bool& conflict) {
+  Work& w = *work_;
+  conflict = false;
+  auto rollback = [&](std::string error) -> Result<void> {
     if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn_);
     PQclear(PQexec(conn_, "ROLLBACK"));
-    for (const std::string& name : new_symbols) known_symbols_.erase(name);  // rolled back
     return fail(error);
   };
-  auto exec = [&](const char* stmt, int n, const char* const* params) -> std::string {
-    PGresult* r = stmt[0] == '!' ? PQexec(conn_, stmt + 1)
-                                 : PQexecPrepared(conn_, stmt, n, params, nullptr, nullptr, 0);
-    const auto st = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-    std::string error;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-      error = r != nullptr && PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) != nullptr
-                  ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
-                  : pg_message(conn_);
-    PQclear(r);
-    return error;
+  // 1. One pipeline: BEGIN, new symbols, every upsert and retraction.
+  if (PQenterPipelineMode(conn_) != 1) return fail("entering pipeline mode: ", pg_message(conn_));
+  w.labels.clear();
+  bool sent = true;
+  auto send = [&](const char* stmt, std::vector<PgArray>& params, const char* label) {
+    std::array<const char*, kIndicatorFields> vals{};
+    std::array<int, kIndicatorFields> lens{}, fmts{};
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const std::string& p = params[i].finish();
+      vals[i] = p.data();
+      lens[i] = static_cast<int>(p.size());
+      fmts[i] = 1;
+    }
+    sent = sent && PQsendQueryPrepared(conn_, stmt, static_cast<int>(params.size()), vals.data(),
+                                       lens.data(), fmts.data(), 0) == 1;
+    w.labels.emplace_back(label);
   };
-  if (auto e = exec("!BEGIN", 0, nullptr); !e.empty()) return abandon("write: " + e);
-  if (!new_symbols.empty()) {
-    std::string array = "{";
-    for (const std::string& name : new_symbols) {
-      if (array.size() > 1) array += ',';
-      array += '"';
-      for (const char ch : name) {
-        if (ch == '"' || ch == '\\') array += '\\';
-        array += ch;
-      }
-      array += '"';
-    }
-    array += '}';
-    const char* p[] = {array.c_str()};
-    if (auto e = exec("symbols", 1, p); !e.empty()) return abandon("registering symbols: " + e);
-  }
-  if (!bars.empty()) {
-    PGresult* r = PQexec(conn_, "COPY tickstock_stage_bars FROM STDIN");
-    const bool copying = r != nullptr && PQresultStatus(r) == PGRES_COPY_IN;
-    PQclear(r);
-    if (!copying) return abandon("staging bars: " + pg_message(conn_));
-    std::string buf;
-    std::array<bool, kTimeframeCount> present{};
-    for (std::size_t i = 0; i < bars.size(); ++i) {
-      const Bar& b = bars[i];
-      present[static_cast<std::size_t>(b.timeframe)] = true;
-      buf += std::to_string(i);
-      buf += '\t';
-      buf += timeframe_name(b.timeframe);
-      buf += '\t';
-      append_copy_text(buf, b.symbol.name());
-      buf += '\t';
-      buf += micros(b.start);
-      buf += '\t';
-      buf += b.timeframe == Timeframe::D1 ? format_date(new_york_date(b.start)) : "\\N";
-      buf += '\t';
-      buf += session_name(b.session);
-      for (const double v : {b.open, b.high, b.low, b.close, b.volume, b.vwap}) {
-        buf += '\t';
-        buf += num(v);
-      }
-      buf += '\t';
-      buf += std::to_string(b.trade_count);
-      buf += '\t';
-      buf += std::to_string(b.revision);
-      buf += '\n';
-    }
-    const bool sent = PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) == 1 &&
-                      PQputCopyEnd(conn_, nullptr) == 1;
-    std::string error = sent ? "" : pg_message(conn_);
-    while ((r = PQgetResult(conn_)) != nullptr) {
-      if (PQresultStatus(r) != PGRES_COMMAND_OK && error.empty()) error = pg_message(conn_);
-      PQclear(r);
-    }
-    if (!error.empty()) return abandon("staging bars: " + error);
-    for (int i = 0; i < kTimeframeCount; ++i) {
-      if (!present[static_cast<std::size_t>(i)]) continue;
-      const auto tf = static_cast<Timeframe>(i);
-      const std::string name(timeframe_name(tf));
-      const char* p[] = {name.c_str()};
-      if (auto e = exec(bar_statement(tf).c_str(), 1, p); !e.empty())
-        return abandon(std::string("storing ") + bar_table(tf) + " bars: " + e);
-    }
-  }
-  if (!detections.empty()) {
-    if (auto e = write_detections(detections); !e.empty()) return abandon(e);
-  }
-  if (auto e = exec("!COMMIT", 0, nullptr); !e.empty()) return abandon("write: " + e);
-  return {};
-}
-
-std::string PgWriter::write_detections(std::span<const DetectionRow> detections) {
-  // Pipelined: every row sent before any answer is read. The first error names its row.
-  if (PQenterPipelineMode(conn_) != 1) return "entering pipeline mode: " + pg_message(conn_);
-  std::vector<std::string> what;
-  bool queued = true;
-  auto send = [&](const char* stmt, std::span<const std::string> params, std::string label) {
-    std::array<const char*, 12> values{};
-    for (std::size_t i = 0; i < params.size(); ++i) values[i] = params[i].c_str();
-    if (PQsendQueryPrepared(conn_, stmt, static_cast<int>(params.size()), values.data(), nullptr,
-                            nullptr, 0) != 1)
-      return false;
-    what.push_back(std::move(label));
-    return true;
+  auto reset = [](std::vector<PgArray>& arrays) {
+    for (PgArray& a : arrays) a.reset();
   };
-  for (std::size_t i = 0; queued && i < detections.size(); ++i) {
-    const PatternEvent& e = detections[i].event;
-    const std::string name(pattern_info(e.pattern).talib_name);
-    const std::string label = "detection " + std::string(e.symbol.name()) + " " + name;
-    if (e.retracted) {
-      const std::array<std::string, 5> p{std::string(e.symbol.name()), micros(e.bar_start),
-                                         std::string(timeframe_name(e.timeframe)), name,
-                                         std::to_string(e.revision)};
-      queued = send("retract", p, label);
-    } else {
-      const std::array<std::string, 10> p{std::string(e.symbol.name()),
-                                          micros(e.bar_start),
-                                          std::string(timeframe_name(e.timeframe)),
-                                          name,
-                                          std::to_string(e.output),
-                                          std::string(direction_name(e.direction)),
-                                          num(e.confidence),
-                                          num(detections[i].price),
-                                          num(detections[i].volume),
-                                          std::to_string(e.revision)};
-      queued = send("detection", p, label);
+  sent = PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  w.labels.emplace_back("starting the transaction");
+  if (!w.new_symbols.empty()) {
+    std::vector<PgArray> names = arrays_of({PgType::kText});
+    for (const std::string& s : w.new_symbols) names[0].add_text(s);
+    send("symbols", names, "registering symbols");
+  }
+  // With COPY, only revisions are upserted here; rows seen for the first time are COPYed.
+  auto upserted = [&](std::uint32_t revision) { return !copy || revision > 0; };
+  for (std::size_t i = 0; i < w.bars.size();) {
+    const Timeframe tf = w.bars[i]->timeframe;
+    std::vector<PgArray>& a = tf == Timeframe::D1 ? w.daily : w.intraday;
+    reset(a);
+    for (; i < w.bars.size() && w.bars[i]->timeframe == tf; ++i)
+      if (upserted(w.bars[i]->revision))
+        put_bar(*w.bars[i], [&](int k) -> PgValues& { return a[static_cast<std::size_t>(k)]; });
+    if (a[0].count() > 0) {
+      static const std::array<std::string, kTimeframeCount> names = [] {
+        std::array<std::string, kTimeframeCount> n;
+        for (int t = 0; t < kTimeframeCount; ++t)
+          n[static_cast<std::size_t>(t)] =
+              std::string("upsert_") + bar_table(static_cast<Timeframe>(t));
+        return n;
+      }();
+      send(names[static_cast<std::size_t>(tf)].c_str(), a, "storing bars");
     }
   }
-  if (PQpipelineSync(conn_) != 1) queued = false;
+  reset(w.detection);
+  reset(w.retract);
+  for (const DetectionRow* d : w.detections) {
+    std::vector<PgArray>& a = d->retracted ? w.retract : w.detection;
+    if (d->retracted || upserted(d->revision))
+      put_detection(*d, [&](int k) -> PgValues& { return a[static_cast<std::size_t>(k)]; });
+  }
+  if (w.detection[0].count() > 0)
+    send("upsert_detections", w.detection, "storing pattern detections");
+  if (w.retract[0].count() > 0) send("retractions", w.retract, "deleting retracted detections");
+  reset(w.indicator);
+  for (const IndicatorRow* v : w.indicators)
+    if (upserted(v->revision))
+      put_indicators(*v,
+                     [&](int k) -> PgValues& { return w.indicator[static_cast<std::size_t>(k)]; });
+  if (w.indicator[0].count() > 0)
+    send("upsert_indicators", w.indicator, "storing indicator values");
+  if (sent && PQpipelineSync(conn_) != 1) sent = false;
   std::string error;
   std::size_t k = 0;
-  bool synced = !queued;
+  bool synced = !sent;
   while (!synced) {
     PGresult* r = PQgetResult(conn_);
     if (r == nullptr) {
       if (PQstatus(conn_) != CONNECTION_OK) break;
-      continue;  // end of one statement's results
+      continue;  // the end of one statement's results
     }
     const ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_PIPELINE_SYNC) {
       synced = true;
     } else {
       if (st == PGRES_FATAL_ERROR && error.empty())
-        error = (k < what.size() ? what[k] : std::string("detections")) + ": " +
-                PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+        error = result_error(conn_, r, k < w.labels.size() ? w.labels[k] : "write");
       ++k;
     }
     PQclear(r);
   }
-  if ((!queued || !synced) && error.empty()) error = "detections: " + pg_message(conn_);
+  if ((!sent || !synced) && error.empty()) error = "write: " + pg_message(conn_);
   if (synced) PQexitPipelineMode(conn_);
-  return error;
+  if (!error.empty()) return rollback(error);
+
+  // 2. COPY of the rows seen for the first time: bars by timeframe, detections, indicators.
+  auto copy_rows = [&](const std::string& table_columns, const char* label) -> std::string {
+    const std::string sql = "COPY " + table_columns + " FROM STDIN (FORMAT binary)";
+    PGresult* r = PQexec(conn_, sql.c_str());
+    const bool copying = r != nullptr && PQresultStatus(r) == PGRES_COPY_IN;
+    PQclear(r);
+    if (!copying) return std::string(label) + ": " + pg_message(conn_);
+    const std::string& data = w.copy.end();
+    const bool ok = PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) == 1 &&
+                    PQputCopyEnd(conn_, nullptr) == 1;
+    std::string e = ok ? "" : std::string(label) + ": " + pg_message(conn_);
+    while ((r = PQgetResult(conn_)) != nullptr) {
+      if (PQresultStatus(r) != PGRES_COMMAND_OK && e.empty()) {
+        e = result_error(conn_, r, label);
+        conflict = is_unique_violation(r);
+      }
+      PQclear(r);
+    }
+    return e;
+  };
+  auto into_copy = [&](int fields) -> PgValues& {
+    w.copy.row(fields);
+    return w.copy;
+  };
+  if (copy) {
+    for (std::size_t i = 0; i < w.bars.size() && error.empty();) {
+      const Timeframe tf = w.bars[i]->timeframe;
+      w.copy.reset();
+      for (; i < w.bars.size() && w.bars[i]->timeframe == tf; ++i) {
+        if (w.bars[i]->revision > 0) continue;
+        PgValues& out = into_copy(kBarFields);
+        put_bar(*w.bars[i], [&](int) -> PgValues& { return out; });
+      }
+      if (w.copy.rows() > 0)
+        error = copy_rows(std::string(bar_table(tf)) + " (" +
+                              (tf == Timeframe::D1 ? kDailyColumns : kIntradayColumns) + ")",
+                          "storing bars");
+    }
+    w.copy.reset();
+    for (const DetectionRow* d : w.detections) {
+      if (d->retracted || d->revision > 0) continue;
+      PgValues& out = into_copy(kDetectionFields);
+      put_detection(*d, [&](int) -> PgValues& { return out; });
+    }
+    if (error.empty() && w.copy.rows() > 0)
+      error = copy_rows(std::string("pattern_detections (") + kDetectionColumns + ")",
+                        "storing pattern detections");
+    w.copy.reset();
+    for (const IndicatorRow* v : w.indicators) {
+      if (v->revision > 0) continue;
+      PgValues& out = into_copy(kIndicatorFields);
+      put_indicators(*v, [&](int) -> PgValues& { return out; });
+    }
+    if (error.empty() && w.copy.rows() > 0) {
+      static const std::string columns = "indicator_values (" + indicator_columns() + ")";
+      error = copy_rows(columns, "storing indicator values");
+    }
+    if (!error.empty()) return rollback(error);
+  }
+  PGresult* r = PQexec(conn_, "COMMIT");
+  const bool committed = r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;
+  if (!committed) error = result_error(conn_, r, "committing");
+  PQclear(r);
+  if (!committed) return rollback(error);
+  return {};
 }
 
 }  // namespace tickstock::detail

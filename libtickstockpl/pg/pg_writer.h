@@ -1,28 +1,23 @@
-// PgWriter: batched, idempotent writes of bars and pattern detections to the schema of
-// sql/001_initial.sql over one libpq connection: bars by COPY into a staging table and one
-// upsert per timeframe, detections pipelined through prepared statements.
+// PgWriter: batched, idempotent writes of bars, pattern detections and indicator values to the
+// schema of sql/ over one libpq connection, one transaction per batch. Rows seen for the first
+// time (revision 0) go in by binary COPY; revisions and retractions by prepared upserts whose
+// parameters are binary arrays (`INSERT ... SELECT FROM unnest(...) ON CONFLICT`), pipelined.
+// When a COPY meets a row stored before (a replay), the batch is written again by upserts.
 #ifndef TICKSTOCK_PG_PG_WRITER_H_
 #define TICKSTOCK_PG_PG_WRITER_H_
 
 #include <memory>
-#include <span>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 
 #include "tickstock/result.h"
-#include "tickstock/scanner.h"
-#include "tickstock/types.h"
+
+#include "pg/pg_rows.h"
 
 struct pg_conn;
 
 namespace tickstock::detail {
-
-// A detection with the bar facts its row stores.
-struct DetectionRow {
-  PatternEvent event;  // retracted: the row is deleted
-  double price = 0;    // close of the bar
-  double volume = 0;   // volume of the bar
-};
 
 class PgWriter {
  public:
@@ -32,21 +27,35 @@ class PgWriter {
   PgWriter(const PgWriter&) = delete;
   PgWriter& operator=(const PgWriter&) = delete;
 
-  // Writes the rows in one transaction: unknown symbols are registered (auto_added), a bar
-  // replaces the stored one of the same key unless that has a higher revision, detections are
-  // upserted (retracted ones deleted). All or nothing; the error names the first failing row.
-  Result<void> write(std::span<const Bar> bars, std::span<const DetectionRow> detections);
+  // Writes the batch in one transaction: unknown symbols are registered (auto_added); of rows
+  // with the same key in the batch the highest revision, then the last given, counts; a row
+  // replaces the stored one unless that has a higher revision (an identical row is left
+  // alone); retracted detections delete theirs. All or nothing; the error names the statement
+  // and PostgreSQL's message with its detail.
+  Result<void> write(const WriteBatch& batch);
   // False once the connection broke (the caller reconnects with a new writer).
   bool healthy() const;
 
  private:
-  explicit PgWriter(pg_conn* c) : conn_(c) {}
+  struct Work;
+  explicit PgWriter(pg_conn* c);
   Result<void> prepare();
-  // Sends the detections in one pipeline (inside the open transaction); "" or the error.
-  std::string write_detections(std::span<const DetectionRow> detections);
+  // Picks the rows to store (one per key) into work_.
+  void select(const WriteBatch& batch);
+  // One transaction; `copy`: first-time rows by COPY. `conflict`: a COPY met a stored row.
+  Result<void> attempt(bool copy, bool& conflict);
   pg_conn* conn_;
-  std::unordered_set<std::string> known_symbols_;  // registered through this connection
+  std::unique_ptr<Work> work_;
+  int slow_batches_ = 0;  // batches left to write by upserts only
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_set<std::string, NameHash, std::equal_to<>> known_symbols_;
 };
+
+// The indicator_values column of a field ("macd_signal" for MACD_SIGNAL).
+std::string indicator_column(Field f);
 
 }  // namespace tickstock::detail
 

@@ -16,7 +16,7 @@ TEST_CASE("migrate creates every table once and is idempotent", "[app][db][migra
   const auto first = run_app("migrate", db.env());
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
-  CHECK(first.out == "applied 001_initial\nschema version 0 -> 1\n");
+  CHECK(first.out == "applied 001_initial\napplied 002_write_path\nschema version 0 -> 2\n");
   for (const char* table :
        {"symbols", "symbol_groups", "symbol_group_members", "ohlcv_1min", "ohlcv_5min",
         "ohlcv_15min", "ohlcv_30min", "ohlcv_hourly", "ohlcv_4hour", "ohlcv_daily",
@@ -33,15 +33,14 @@ TEST_CASE("migrate creates every table once and is idempotent", "[app][db][migra
 
   const auto again = run_app("migrate", db.env());
   CHECK(again.exit_code == 0);
-  CHECK(again.out == "schema up to date (version 1)\n");
-  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "1");
+  CHECK(again.out == "schema up to date (version 2)\n");
+  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "2");
   const auto status = run_app("migrate --status", db.env());
   CHECK(status.exit_code == 0);
-  CHECK(status.out == "database schema version 1, this binary's 1\n");
+  CHECK(status.out == "database schema version 2, this binary's 2\n");
 }
 
-TEST_CASE("migrate keys make re-processing idempotent and unknown symbols impossible to drop",
-          "[app][db][migrate]") {
+TEST_CASE("migrate keys make re-processing idempotent", "[app][db][migrate]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
   REQUIRE(run_app("migrate", db.env()).exit_code == 0);
@@ -52,11 +51,16 @@ TEST_CASE("migrate keys make re-processing idempotent and unknown symbols imposs
       "100, 'neutral', 0.7, 500.1, 1000)";
   db.query(det);
   CHECK_THROWS_WITH(db.query(det), Catch::Contains("duplicate key"));
-  // A bar of a symbol that is not registered is refused by the database, so a writer must
-  // register it first (and cannot silently lose it).
-  CHECK_THROWS_WITH(db.query("INSERT INTO ohlcv_1min (symbol, ts, open, high, low, close, volume)"
-                             " VALUES ('NEW', now(), 1, 1, 1, 1, 1)"),
-                    Catch::Contains("foreign key"));
+  const std::string bar =
+      "INSERT INTO ohlcv_1min (symbol, ts, open, high, low, close, volume) VALUES ('SPY', "
+      "'2024-03-01 14:31:00+00', 1, 1, 1, 1, 1)";
+  db.query(bar);
+  CHECK_THROWS_WITH(db.query(bar), Catch::Contains("duplicate key"));
+  const std::string values =
+      "INSERT INTO indicator_values (symbol, timeframe, bar_start, rsi) VALUES ('SPY', '1m', "
+      "'2024-03-01 14:31:00+00', 55)";
+  db.query(values);
+  CHECK_THROWS_WITH(db.query(values), Catch::Contains("duplicate key"));
   CHECK_THROWS_WITH(
       db.query("INSERT INTO pattern_detections (symbol, timeframe, bar_start, pattern, output, "
                "direction, confidence, price, volume) VALUES ('SPY', '1m', now(), 'CDLDOJI', "
@@ -78,7 +82,26 @@ TEST_CASE("concurrent migrates take turns", "[app][db][migrate]") {
   // Exactly one of them applied the migration.
   CHECK((a.out.find("applied 001_initial") != std::string::npos) !=
         (b.out.find("applied 001_initial") != std::string::npos));
-  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "1");
+  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "2");
+}
+
+TEST_CASE("migrate 002 refuses to drop indicator values that 001 stored", "[app][db][migrate]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  TestDatabase db;
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
+  // A database at 001 whose indicator_values has a row: 002 undone by hand.
+  db.query("DELETE FROM schema_migrations WHERE version = 2");
+  db.query("DROP TABLE indicator_values");
+  db.query(
+      "CREATE TABLE indicator_values (symbol text, timeframe text, bar_start timestamptz, "
+      "indicator text, \"values\" jsonb)");
+  db.query("INSERT INTO indicator_values VALUES ('SPY', '1m', now(), 'RSI', '{\"rsi\": 50}')");
+  const auto r = run_app("migrate", db.env());
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("002_write_path") != std::string::npos);
+  CHECK(r.err.find("indicator_values has rows") != std::string::npos);
+  CHECK(db.query("SELECT count(*) FROM indicator_values") == "1");
+  CHECK(db.query("SELECT max(version) FROM schema_migrations") == "1");
 }
 
 TEST_CASE("migrate reports a missing or unreachable database", "[app][db][migrate]") {
@@ -101,11 +124,11 @@ TEST_CASE("serve checks the schema version at start", "[app][db][migrate]") {
   const std::string env = "env -u REDIS_URL -u REDIS_HOST";
   const auto before = run_app(serve, env);
   CHECK(before.exit_code == 0);
-  CHECK(before.err.find("PostgreSQL schema version 0 is older than 1: run `tickstockapp "
+  CHECK(before.err.find("PostgreSQL schema version 0 is older than 2: run `tickstockapp "
                         "migrate`") != std::string::npos);
   REQUIRE(run_app("migrate", db.env()).exit_code == 0);
   const auto after = run_app(serve, env);
   CHECK(after.exit_code == 0);
-  CHECK(after.err.find("PostgreSQL schema version 1") != std::string::npos);
+  CHECK(after.err.find("PostgreSQL schema version 2") != std::string::npos);
   CHECK(after.err.find("older than") == std::string::npos);
 }

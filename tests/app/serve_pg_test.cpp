@@ -34,8 +34,18 @@ TEST_CASE("serve stores every bar and pattern detection it prints", "[app][db][s
   CHECK(stored == std::to_string(bars.size()));  // the synthetic feed makes no revisions
   CHECK(db.query("SELECT count(*) FROM pattern_detections") == std::to_string(patterns.size()));
   CHECK(db.query("SELECT count(*) FROM symbols WHERE auto_added") == "4");
+  // No foreign key checks it (sql/002): the writer registers every symbol it stores.
+  CHECK(db.query("SELECT count(*) FROM (SELECT symbol FROM ohlcv_1min UNION SELECT symbol FROM "
+                 "ohlcv_daily UNION SELECT symbol FROM pattern_detections UNION SELECT symbol "
+                 "FROM indicator_values) s WHERE symbol NOT IN (SELECT symbol FROM symbols)") ==
+        "0");
+  // Indicator values: a row per scanned bar once any indicator has a value (RSI after 14).
+  CHECK(std::stoi(db.query("SELECT count(*) FROM indicator_values WHERE timeframe = '1m'")) >=
+        4 * (120 - 30));
+  CHECK(db.query("SELECT count(*) FROM indicator_values WHERE timeframe = '1m' AND rsi IS NOT "
+                 "NULL") == std::to_string(4 * (120 - 14)));
   CHECK(r.err.find("postgres: " + std::to_string(bars.size()) + " bars, " +
-                   std::to_string(patterns.size()) + " detections written") != std::string::npos);
+                   std::to_string(patterns.size()) + " detections, ") != std::string::npos);
   // Running the same replay again changes nothing.
   REQUIRE(run_app(serve, "env -u REDIS_URL -u REDIS_HOST").exit_code == 0);
   CHECK(db.query("SELECT count(*) FROM pattern_detections") == std::to_string(patterns.size()));

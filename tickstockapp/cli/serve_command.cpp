@@ -13,6 +13,7 @@
 
 #include "cli/aggregator_settings.h"
 #include "cli/commands.h"
+#include "cli/pg_settings.h"
 #include "cli/scanner_settings.h"
 #include "cli/settings.h"
 #include "db/migrations.h"
@@ -33,6 +34,7 @@ void declare(Settings& s) {
                "when a replay ends: close open bars, flush every sink, exit 0");
   s.add("--http", "TICKSTOCK_HTTP", "127.0.0.1:8080", "dashboard listen address host:port");
   s.add("--database-url", "DATABASE_URL", "", "PostgreSQL URL; empty = in memory");
+  declare_pg_settings(s);
   s.add("--redis-url", "REDIS_URL", "", "redis://host:port/db; empty = none");
   s.add("--redis-host", "REDIS_HOST", "", "Redis host (when REDIS_URL is not set)");
   s.add("--redis-port", "REDIS_PORT", "6379", "Redis port (with REDIS_HOST)");
@@ -74,8 +76,9 @@ Result<double> parse_speed(const std::string& v) {
   return d;
 }
 
-// Checks the configured services and says what this run will do with them. True when the
-// database is reachable and its schema is this binary's, so the run can store into it.
+// Checks the configured services and says what this run will do with them. True (store) when
+// the database's schema is this binary's, or when the database cannot be reached now (events
+// wait in memory and the spill file until it is back).
 bool report_services(const Settings& s, Log& log) {
   const std::string& db = s.get("--database-url");
   std::string redis = s.get("--redis-url");
@@ -90,7 +93,10 @@ bool report_services(const Settings& s, Log& log) {
     auto ok = check_postgres(db);
     log.info(std::string("PostgreSQL ") + redact_url(db) + ": " +
              (ok ? "reachable" : "NOT reachable (" + ok.error().message + ")"));
-    if (ok) {
+    if (!ok) {
+      log.warn("PostgreSQL: events wait in memory and the spill file until it can be reached");
+      store = true;
+    } else {
       const auto v = schema_version(db);
       if (!v) {
         log.warn("PostgreSQL schema: " + v.error().message);
@@ -99,7 +105,7 @@ bool report_services(const Settings& s, Log& log) {
                  std::to_string(latest_schema_version()) + ": run `tickstockapp migrate`");
       } else {
         log.info("PostgreSQL schema version " + std::to_string(*v));
-        store = *v == latest_schema_version();
+        if (*v == latest_schema_version()) store = true;
       }
     }
   }
@@ -226,11 +232,15 @@ int run_serve(int argc, char** argv, Log& log) {
   JsonLinesScanSink events(stdout, s.on("--indicator-events"));
   std::unique_ptr<PgSink> pg;
   if (store) {
-    PgSinkOptions po;
-    po.url = s.get("--database-url");
-    po.flush_timeout = std::chrono::seconds(10);
-    pg = std::make_unique<PgSink>(po);
-    log.info("PostgreSQL: storing bars and pattern detections");
+    auto po = pg_sink_options(s, s.get("--database-url"), log);
+    if (!po) {
+      log.error(po.error().message);
+      return 2;
+    }
+    pg = std::make_unique<PgSink>(*po);
+    log.info(std::string("PostgreSQL: storing bars, pattern detections") +
+             (po->store_indicators ? " and indicator values" : "") +
+             (po->spill_path.empty() ? "" : "; spill file " + po->spill_path));
   } else if (!s.get("--database-url").empty()) {
     log.warn("PostgreSQL: not storing anything (schema not current or database unreachable)");
   }
@@ -291,18 +301,8 @@ int run_serve(int argc, char** argv, Log& log) {
            std::to_string(sc.alerts) + " alerts, " + std::to_string(sc.retractions) +
            " retractions");
   if (pg) {
-    const PgSinkStats ps = pg->stats();
-    const std::string line =
-        "postgres: " + std::to_string(ps.bars) + " bars, " + std::to_string(ps.detections) +
-        " detections written in " + std::to_string(ps.batches) + " batches, " +
-        std::to_string(ps.backlog) + " not written, " + std::to_string(ps.refused) + " refused, " +
-        std::to_string(ps.dropped) + " dropped in " + std::to_string(ps.failed_batches) +
-        " failed batches, " + std::to_string(ps.reconnects) + " reconnects";
-    if (ps.backlog + ps.refused + ps.dropped > 0) {
-      log.error(line + " (last error: " + redact_url(ps.last_error) + ")");
-    } else {
-      log.info(line);
-    }
+    pg->close();  // writes what is left (or keeps it in the spill file), then stops
+    log_pg_summary(pg->stats(), log);
   }
   if (!feed_result.has_value()) {
     log.error(feed_result.error().message);

@@ -8,31 +8,17 @@
 #include "tickstock/calendar.h"
 
 #include "support/pg_test_db.h"
+#include "support/test_bars.h"
 
 using tickstock::Bar;
 using tickstock::PgSink;
 using tickstock::PgSinkOptions;
 using tickstock::SymbolTable;
 using tickstock::Timeframe;
+using tickstock::test::minute_bar;
 using tickstock::test::TestDatabase;
 
-namespace {
-
-Bar minute(tickstock::Symbol s, int i, double close, std::uint32_t revision = 0) {
-  Bar b;
-  b.symbol = s;
-  b.timeframe = Timeframe::M1;
-  b.start = *tickstock::parse_timestamp("2024-03-01T14:30:00Z") + i * 60'000'000'000LL;
-  b.open = b.low = close - 1;
-  b.high = close + 1;
-  b.close = close;
-  b.volume = 100 + i;
-  b.vwap = close;
-  b.revision = revision;
-  return b;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("PgSink writes every bar and detection it is given, in batches", "[pg][threads]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
@@ -45,12 +31,12 @@ TEST_CASE("PgSink writes every bar and detection it is given, in batches", "[pg]
   o.batch_size = 64;
   PgSink sink(o);
   for (int i = 0; i < 500; ++i) {
-    sink.on_bar(minute(a, i, 10 + i * 0.01));
-    sink.on_bar(minute(b, i, 20 + i * 0.01));
+    sink.on_bar(minute_bar(a, i, 10 + i * 0.01));
+    sink.on_bar(minute_bar(b, i, 20 + i * 0.01));
   }
-  sink.on_bar(minute(a, 499, 99.5, 1));  // a revision of the last bar
+  sink.on_bar(minute_bar(a, 499, 99.5, 1));  // a revision of the last bar
   tickstock::ScanResult scanned;
-  scanned.bar = minute(b, 7, 20.07);
+  scanned.bar = minute_bar(b, 7, 20.07);
   sink.on_scan(scanned);
   tickstock::PatternEvent e;
   e.symbol = b;
@@ -81,17 +67,18 @@ TEST_CASE("PgSink keeps accepting while the database is unreachable, then refuse
   const auto a = symbols.intern("AAA");
   PgSinkOptions o;
   o.url = "postgresql://tickstock@127.0.0.1:1/none";
-  o.queue_capacity = 10;
-  o.batch_size = 1;  // at most one event in flight beside the queue
+  o.memory_limit = 10 * 73;  // ten bar records of "AAA"
+  o.batch_size = 1;
   o.min_backoff = std::chrono::milliseconds(10);
   o.max_backoff = std::chrono::milliseconds(50);
   o.flush_timeout = std::chrono::milliseconds(200);
   PgSink sink(o);
-  for (int i = 0; i < 15; ++i) sink.on_bar(minute(a, i, 10));
+  // The writer thread holds at most the one block it took before memory filled up.
+  for (int i = 0; i < 40; ++i) sink.on_bar(minute_bar(a, i, 10));
   CHECK_FALSE(sink.flush_for(std::chrono::milliseconds(300)));
   const auto st = sink.stats();
-  CHECK(st.refused >= 4);
-  CHECK(st.backlog + st.refused == 15);
+  CHECK(st.refused >= 20);
+  CHECK(st.backlog + st.refused == 40);
   CHECK(st.bars == 0);
   CHECK_FALSE(st.connected);
   CHECK(st.last_error.find("cannot connect to PostgreSQL") != std::string::npos);

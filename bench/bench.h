@@ -1,0 +1,44 @@
+// What the figure groups of tickstock-bench share: the run configuration and the report line.
+#ifndef TICKSTOCK_BENCH_BENCH_H_
+#define TICKSTOCK_BENCH_BENCH_H_
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tickstock::bench {
+
+struct Config {
+  bool smoke = false;
+  int runs = 7;
+  std::string only;  // run only the group with this name (aggregate, scan, parse, pg)
+  bool wants(const char* group) const { return only.empty() || only == group; }
+};
+
+// One figure: the median of `seconds` for `ops` operations, as a JSON line.
+inline void report(const char* name, std::uint64_t ops, std::vector<double> seconds) {
+  std::sort(seconds.begin(), seconds.end());
+  const double med = seconds[seconds.size() / 2];
+  std::printf("{\"name\":\"%s\",\"ns_per_op\":%.2f,\"ops_per_s\":%.0f,\"runs\":%zu,\"ops\":%llu}\n",
+              name, med * 1e9 / static_cast<double>(ops), static_cast<double>(ops) / med,
+              seconds.size(), static_cast<unsigned long long>(ops));
+  std::fflush(stdout);
+}
+
+// Wall time of one call of `f`, in seconds.
+inline double time_once(const std::function<void()>& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The PostgreSQL figures (bench_pg.cpp); a note on stderr and nothing else without DATABASE_URL.
+void bench_pg(const Config& c);
+
+}  // namespace tickstock::bench
+
+#endif  // TICKSTOCK_BENCH_BENCH_H_

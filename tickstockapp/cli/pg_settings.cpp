@@ -1,0 +1,69 @@
+#include "cli/pg_settings.h"
+
+#include <cstdio>
+
+#include "services.h"
+
+namespace tickstock::app {
+
+void declare_pg_settings(Settings& s) {
+  s.add("--spill-dir", "TICKSTOCK_SPILL_DIR", "var/spill",
+        "where events for PostgreSQL wait once memory is full (database down or behind) and "
+        "what was not stored at exit is kept; empty = memory only");
+  s.add("--pg-memory-mb", "TICKSTOCK_PG_MEMORY_MB", "64",
+        "MiB of events for PostgreSQL held in memory before spilling");
+  s.add("--spill-limit-mb", "TICKSTOCK_SPILL_LIMIT_MB", "1024",
+        "MiB the spill file may hold; beyond it events are refused and counted");
+  s.add("--pg-connections", "TICKSTOCK_PG_CONNECTIONS", "2",
+        "connections writing to PostgreSQL in parallel (a symbol keeps to one)");
+  s.add_switch("--no-store-indicators", "TICKSTOCK_NO_STORE_INDICATORS",
+               "do not store indicator values (bars and detections only)");
+}
+
+Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url, Log& log) {
+  auto memory = s.get_int("--pg-memory-mb", 1, 1 << 20);
+  if (!memory) return memory.error();
+  auto limit = s.get_int("--spill-limit-mb", 1, 1 << 30);
+  if (!limit) return limit.error();
+  auto connections = s.get_int("--pg-connections", 1, 16);
+  if (!connections) return connections.error();
+  PgSinkOptions o;
+  o.url = url;
+  o.memory_limit = static_cast<std::size_t>(*memory) << 20;
+  o.spill_limit = static_cast<std::uint64_t>(*limit) << 20;
+  o.connections = static_cast<int>(*connections);
+  o.store_indicators = !s.on("--no-store-indicators");
+  o.flush_timeout = std::chrono::seconds(10);
+  if (const std::string& dir = s.get("--spill-dir"); !dir.empty()) {
+    // FNV-1a of the URL as logged: the same database always finds its own file.
+    std::uint64_t h = 1469598103934665603ull;
+    for (const unsigned char ch : redact_url(url)) h = (h ^ ch) * 1099511628211ull;
+    char name[32];
+    std::snprintf(name, sizeof name, "pg-%012llx.spill",
+                  static_cast<unsigned long long>(h & 0xffffffffffffull));
+    o.spill_path = dir + "/" + name;
+  }
+  o.log = [&log](bool error, const std::string& m) { error ? log.error(m) : log.warn(m); };
+  return o;
+}
+
+void log_pg_summary(const PgSinkStats& st, Log& log) {
+  std::string line =
+      "postgres: " + std::to_string(st.bars) + " bars, " + std::to_string(st.detections) +
+      " detections, " + std::to_string(st.indicator_rows) + " indicator rows written in " +
+      std::to_string(st.batches) + " batches (" + std::to_string(st.replayed) +
+      " from the spill file), " + std::to_string(st.spilled) + " spilled, " +
+      std::to_string(st.kept_at_exit) + " kept for the next start, " +
+      std::to_string(st.lost_at_exit) + " lost, " + std::to_string(st.refused) + " refused, " +
+      std::to_string(st.dropped) + " dropped in " + std::to_string(st.failed_batches) +
+      " failed batches, " + std::to_string(st.reconnects) + " reconnects";
+  if (st.lost_at_exit + st.refused + st.dropped > 0) {
+    log.error(line + " (last error: " + redact_url(st.last_error) + ")");
+  } else if (st.kept_at_exit > 0) {
+    log.warn(line);
+  } else {
+    log.info(line);
+  }
+}
+
+}  // namespace tickstock::app

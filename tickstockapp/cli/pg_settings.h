@@ -1,0 +1,24 @@
+// How `serve` stores into PostgreSQL: the PgSink settings, the sink's options from them, and
+// the summary it prints at exit.
+#ifndef TICKSTOCKAPP_CLI_PG_SETTINGS_H_
+#define TICKSTOCKAPP_CLI_PG_SETTINGS_H_
+
+#include "tickstock/pg_sink.h"
+
+#include "cli/settings.h"
+#include "log.h"
+
+namespace tickstock::app {
+
+// Declares --spill-dir, --pg-memory-mb, --spill-limit-mb, --pg-connections and
+// --no-store-indicators (--database-url is the command's own).
+void declare_pg_settings(Settings& s);
+// PgSinkOptions for `url` from those settings; the sink's messages go to `log`. The spill file
+// is DIR/pg-<hash of the URL without its password>.spill, so each database has its own.
+Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url, Log& log);
+// Logs the "postgres: ..." line of a run's end (an error when anything was not stored).
+void log_pg_summary(const PgSinkStats& st, Log& log);
+
+}  // namespace tickstock::app
+
+#endif  // TICKSTOCKAPP_CLI_PG_SETTINGS_H_
