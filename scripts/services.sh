@@ -3,6 +3,9 @@
 # loopback ports, all state under DIR (PostgreSQL's in /var/tmp when the postgres user cannot
 # reach DIR). `start` reuses servers already running there and writes DIR/env (PGHOST, PGPORT,
 # PGUSER, PGDATABASE, DATABASE_URL, REDIS_HOST, REDIS_PORT, REDIS_URL).
+# services.sh pg-start|pg-kill|pg-stop DIR: PostgreSQL alone (fault tests stop and start it):
+# pg-start writes DIR/pg.env (DATABASE_URL) and keeps the port across restarts; pg-kill stops it
+# the hard way (immediate shutdown, connections cut); pg-stop stops it cleanly.
 set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?state dir}
 PGBIN=/usr/lib/postgresql/15/bin
@@ -100,5 +103,11 @@ export REDIS_HOST=127.0.0.1 REDIS_PORT=$rport REDIS_URL=redis://127.0.0.1:$rport
 ENV
     ;;
   stop) stop_all ;;
-  *) echo "usage: services.sh start|stop DIR" >&2; exit 2 ;;
+  pg-start)
+    start_pg
+    echo "export DATABASE_URL=postgresql://tickstock@127.0.0.1:$(cat "$pg/port")/tickstock" > "$dir/pg.env"
+    ;;
+  pg-kill) if pg_running; then as_pg "$PGBIN/pg_ctl" -D "$pg/data" -m immediate -w stop >/dev/null; fi ;;
+  pg-stop) if pg_running; then as_pg "$PGBIN/pg_ctl" -D "$pg/data" -m fast -w stop >/dev/null; fi ;;
+  *) echo "usage: services.sh start|stop|pg-start|pg-kill|pg-stop DIR" >&2; exit 2 ;;
 esac

@@ -25,6 +25,7 @@ constexpr std::size_t kBlockBytes = 64 << 10;
 // Blocks bound for the spill file that the sink's thread has not written yet: beyond this the
 // disk is not keeping up and events are refused.
 constexpr std::size_t kMaxUnwrittenSpill = 16 << 20;
+constexpr std::chrono::seconds kAnnounceEvery{60};
 
 using detail::RecordBlock;
 using detail::WriteBatch;
@@ -171,8 +172,13 @@ struct PgSink::Impl {
 
   // Under mu: moves the blocks bound for the spill file to `out` and says what needs saying.
   void collect_spill(std::vector<RecordBlock>& out) {
-    if (!to_spill.empty() && !spill_announced) {
+    // Said at most once a minute: with little memory, spilling starts and ends often.
+    const auto now = std::chrono::steady_clock::now();
+    if (!to_spill.empty() && !spill_announced &&
+        (last_spill_announcement == std::chrono::steady_clock::time_point{} ||
+         now - last_spill_announcement > kAnnounceEvery)) {
       spill_announced = true;
+      last_spill_announcement = now;
       say(false, "PostgreSQL sink: " + std::to_string(memory_bytes >> 20) +
                      " MiB queued in memory; spilling new events to " + options.spill_path);
     }
@@ -320,9 +326,9 @@ struct PgSink::Impl {
           }
           if (spilling) {
             spilling = false;
-            spill_announced = false;
             refusal_reported = false;
-            say(false, "PostgreSQL sink: spill file drained, back to memory");
+            if (spill_announced) say(false, "PostgreSQL sink: spill file drained, back to memory");
+            spill_announced = false;
             continue;
           }
           wake.wait(lock);
@@ -434,7 +440,8 @@ struct PgSink::Impl {
   bool spill_broken = false;        // a spill write failed: nothing more is spilled
   bool refusing = false;            // an event was refused since the thread last looked
   bool refusal_reported = false;
-  bool spill_announced = false;
+  bool spill_announced = false;  // the current spilling was said
+  std::chrono::steady_clock::time_point last_spill_announcement{};
   std::vector<std::pair<bool, std::string>> messages;  // for options.log
   std::uint64_t accepted = 0;  // events queued since the start (and found in the file)
   std::uint64_t finished = 0;  // events stored or dropped

@@ -196,6 +196,15 @@ PgWriter::~PgWriter() { PQfinish(conn_); }
 bool PgWriter::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
 
 Result<void> PgWriter::prepare() {
+  // A batch counts as stored, and leaves the queue or the spill file, when COMMIT returns: it
+  // must then be on disk even where the server runs with synchronous_commit off (an immediate
+  // shutdown would lose the last commits, and so the rows, otherwise).
+  {
+    PGresult* r = PQexec(conn_, "SET synchronous_commit = on");
+    const bool ok = r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) return fail("setting synchronous_commit: ", pg_message(conn_));
+  }
   auto prep = [&](const std::string& name, const std::string& sql) -> Result<void> {
     PGresult* r = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
     const bool ok = r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;

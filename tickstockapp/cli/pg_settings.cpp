@@ -11,7 +11,8 @@ void declare_pg_settings(Settings& s) {
         "where events for PostgreSQL wait once memory is full (database down or behind) and "
         "what was not stored at exit is kept; empty = memory only");
   s.add("--pg-memory-mb", "TICKSTOCK_PG_MEMORY_MB", "64",
-        "MiB of events for PostgreSQL held in memory before spilling");
+        "MiB of events for PostgreSQL held in memory before spilling (0: all through the "
+        "spill file)");
   s.add("--spill-limit-mb", "TICKSTOCK_SPILL_LIMIT_MB", "1024",
         "MiB the spill file may hold; beyond it events are refused and counted");
   s.add("--pg-connections", "TICKSTOCK_PG_CONNECTIONS", "2",
@@ -21,7 +22,7 @@ void declare_pg_settings(Settings& s) {
 }
 
 Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url, Log& log) {
-  auto memory = s.get_int("--pg-memory-mb", 1, 1 << 20);
+  auto memory = s.get_int("--pg-memory-mb", 0, 1 << 20);
   if (!memory) return memory.error();
   auto limit = s.get_int("--spill-limit-mb", 1, 1 << 30);
   if (!limit) return limit.error();

@@ -1,0 +1,138 @@
+// serve against a PostgreSQL that goes away: a private cluster the test stops (the hard way) in
+// the middle of a replay of real ticks and starts again. What ends up stored must be exactly
+// what an uninterrupted run stores.
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "app/app_support.h"
+#include "support/pg_test_db.h"
+#include "support/test_support.h"
+
+using tickstock::test::run_app;
+using tickstock::test::TestDatabase;
+
+namespace {
+
+// A PostgreSQL cluster of the test's own (scripts/services.sh pg-*), so it can be stopped.
+class PrivateCluster {
+ public:
+  PrivateCluster() {
+    char tmpl[] = "/tmp/tickstock-fault-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    start();
+    const std::string env = read(dir_ + "/pg.env");
+    const auto at = env.find("DATABASE_URL=");
+    url_ = env.substr(at + 13, env.find('\n', at) - at - 13);
+  }
+  ~PrivateCluster() {
+    sh("pg-stop");
+    std::filesystem::remove_all(dir_);
+  }
+  PrivateCluster(const PrivateCluster&) = delete;
+  PrivateCluster& operator=(const PrivateCluster&) = delete;
+
+  void start() { REQUIRE(sh("pg-start") == 0); }
+  // Immediate shutdown: every connection is cut, as in a crash.
+  void kill() { REQUIRE(sh("pg-kill") == 0); }
+  const std::string& url() const { return url_; }
+  std::string env() const { return "env DATABASE_URL='" + url_ + "'"; }
+  std::string query(const std::string& sql) const { return tickstock::test::pg_query(url_, sql); }
+
+ private:
+  int sh(const char* what) const {
+    const std::string cmd = std::string("bash ") + TICKSTOCK_SCRIPTS_DIR + "/services.sh " + what +
+                            " " + dir_ + " >/dev/null 2>&1";
+    return std::system(cmd.c_str());
+  }
+  static std::string read(const std::string& path) {
+    std::string s;
+    if (FILE* f = std::fopen(path.c_str(), "r")) {
+      char buf[512];
+      std::size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+      std::fclose(f);
+    }
+    return s;
+  }
+  std::string dir_, url_;
+};
+
+// Count and digest of every stored row of a table, without the columns that record when a
+// row was written.
+std::string digest(const std::function<std::string(const std::string&)>& query,
+                   const std::string& table) {
+  const std::string row =
+      "(to_jsonb(t) - 'updated_at' - 'detected_at' - 'id' - 'first_seen')::text";
+  return query("SELECT count(*) || ' ' || coalesce(md5(string_agg(" + row + ", '|' ORDER BY " +
+               row + ")), '') FROM " + table + " t");
+}
+
+const char* const kTables[] = {
+    "ohlcv_1min",  "ohlcv_5min",  "ohlcv_15min",        "ohlcv_30min",      "ohlcv_hourly",
+    "ohlcv_4hour", "ohlcv_daily", "pattern_detections", "indicator_values", "symbols"};
+
+// Real trades when the data set is there (a whole SPY day, 250,601 trades), else the small
+// committed file; and the replay speed that makes either take a few seconds.
+std::pair<std::string, std::string> ticks_and_speed() {
+  if (const auto dir = tickstock::test::real_data_dir())
+    return {*dir + "/ticks/lean_trades_SPY_20131007.csv.gz", "10000"};
+  return {std::string(TICKSTOCK_TEST_DATA) + "/ticks_small.csv", "1000"};
+}
+
+}  // namespace
+
+TEST_CASE("serve stores exactly the rows of an uninterrupted run when PostgreSQL dies mid-replay",
+          "[app][db][fault]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  const auto [ticks, speed] = ticks_and_speed();
+  const std::string no_redis = "env -u REDIS_URL -u REDIS_HOST";
+
+  TestDatabase reference;
+  REQUIRE(run_app("migrate", reference.env()).exit_code == 0);
+  const auto whole = run_app("serve --feed replay:" + ticks +
+                                 " --speed max --exit-on-eof --no-bar-events --database-url '" +
+                                 reference.url() + "'",
+                             no_redis);
+  INFO(whole.err);
+  REQUIRE(whole.exit_code == 0);
+
+  PrivateCluster pg;
+  REQUIRE(run_app("migrate", pg.env()).exit_code == 0);
+  char spill_tmpl[] = "/tmp/tickstock-spill-XXXXXX";
+  const std::string spill_dir = mkdtemp(spill_tmpl);
+  tickstock::test::RunResult faulty;
+  // No memory queue: while the database is away, every event goes through the spill file.
+  std::thread run([&] {
+    faulty = run_app("serve --feed replay:" + ticks + " --speed " + speed +
+                         " --exit-on-eof --no-bar-events --pg-memory-mb 0 --spill-dir " +
+                         spill_dir + " --database-url '" + pg.url() + "'",
+                     no_redis);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  pg.kill();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  pg.start();
+  run.join();
+  std::filesystem::remove_all(spill_dir);
+  INFO(faulty.err);
+  REQUIRE(faulty.exit_code == 0);
+  CHECK(faulty.err.find("connection lost") != std::string::npos);
+  CHECK(faulty.err.find("reconnected after") != std::string::npos);
+  CHECK(faulty.err.find("spilling new events to") != std::string::npos);
+  CHECK(faulty.err.find("0 kept for the next start, 0 lost, 0 refused, 0 dropped") !=
+        std::string::npos);
+  // The engine's output does not depend on the database: the same lines either way.
+  CHECK(faulty.out == whole.out);
+  for (const char* table : kTables) {
+    INFO(table);
+    CHECK(digest([&](const std::string& q) { return pg.query(q); }, table) ==
+          digest([&](const std::string& q) { return reference.query(q); }, table));
+  }
+  CHECK(std::stoi(pg.query("SELECT count(*) FROM ohlcv_1min")) > 0);
+}
