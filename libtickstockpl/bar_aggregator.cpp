@@ -35,6 +35,7 @@ class BarRing {
   BarBuilder& at(int i) { return slots_[(head_ + i) % cap_]; }
   BarBuilder& back() { return at(size_ - 1); }
   BarBuilder& front() { return at(0); }
+  void clear() { head_ = size_ = 0; }
   // Removes the oldest bar. REQUIRES: size() > 0.
   void pop_front() {
     head_ = (head_ + 1) % cap_;
@@ -71,6 +72,10 @@ struct SymbolState {
   std::array<BarRing, kTimeframeCount> rings;
   double last_close = 0;  // close of the last emitted M1 bar
   bool active = false;    // listed in Impl::active_
+  // Resumed (warm start) and no trade seen since: the first one tells whether the feed goes
+  // on from the resumed minute or replays what was stored before it.
+  bool resume_pending = false;
+  Timestamp resumed_minute = 0;
 };
 
 }  // namespace
@@ -110,6 +115,7 @@ class BarAggregator::Impl {
     SymbolState& s = state_for(t.symbol);
     BarRing& ring = s.rings[0];
     const Timestamp start = floor_to(t.ts_event, kNanosPerMinute);
+    if (s.resume_pending) check_resume(s, start);
     if (ring.size() > 0 && ring.back().bar.start == start &&
         ring.back().state == BarBuilder::State::Open) {
       ring.back().add_tick(t);  // the common case
@@ -124,6 +130,71 @@ class BarAggregator::Impl {
     if (now >= next_due_) close_due(now);
   }
 
+  Timestamp resume_from(Timestamp newest) const {
+    const Timestamp minute = floor_to(newest, kNanosPerMinute);
+    return std::min({day_cache_.day_start(minute), floor_to(minute, 4 * kNanosPerHour),
+                     minute - opt_.allowed_lateness - opt_.close_grace});
+  }
+
+  void resume(std::span<const Bar> minutes, std::span<const Bar> higher) {
+    if (minutes.empty() || !minutes.back().symbol) return;
+    const Symbol sym = minutes.back().symbol;
+    SymbolState& s = state_for(sym);
+    const Timestamp newest = floor_to(minutes.back().start, kNanosPerMinute);
+    const Timestamp late_from = newest - opt_.allowed_lateness - opt_.close_grace;
+    // The higher bars still open: those holding the newest minute. One stored before is
+    // resumed (rebuilt, then emitted as its revision); one never stored is a new bar.
+    std::array<Timestamp, kTimeframeCount> open{};
+    std::array<BarBuilder*, kTimeframeCount> resumed{};
+    for (int tf = 1; tf < kTimeframeCount; ++tf) {
+      open[tf] = higher_start(tf, newest);
+      for (const Bar& h : higher) {
+        if (static_cast<int>(h.timeframe) != tf || h.start != open[tf] || !build_[tf]) continue;
+        resumed[tf] = higher_slot(s, tf, open[tf], h.session);
+        if (resumed[tf] != nullptr) resumed[tf]->bar.revision = h.revision;
+      }
+    }
+    for (const Bar& m : minutes) {
+      if (m.symbol != sym) continue;
+      const Timestamp start = floor_to(m.start, kNanosPerMinute);
+      const Session session = day_cache_.session(start);
+      if (!session_wanted(session) || start > newest) continue;
+      if (start >= late_from) {
+        if (BarBuilder* b = m1_slot(s, start, session)) {
+          // The newest takes more trades, after the stored ones; the others only late trades.
+          const bool last = start == newest;
+          b->resume(m, last ? start : start + kNanosPerMinute - 1);
+          b->state = last ? BarBuilder::State::Open : BarBuilder::State::Closed;
+        }
+      }
+      if (start == newest) continue;  // merged into the higher bars when it closes
+      BarBuilder sub;
+      sub.reset(sym, Timeframe::M1, start, session, 0, false);
+      sub.resume(m, start + kNanosPerMinute - 1);
+      for (int tf = 1; tf < kTimeframeCount; ++tf) {
+        if (!build_[tf] || !takes(tf, session) || higher_start(tf, start) != open[tf]) continue;
+        if (BarBuilder* h = higher_slot(s, tf, open[tf], session)) h->merge(sub);
+      }
+    }
+    for (BarBuilder* h : resumed)
+      if (h != nullptr) h->resumed = h->unchanged = true;
+    s.last_close = minutes.back().close;
+    s.resume_pending = true;
+    s.resumed_minute = newest;
+  }
+
+ private:
+  // The first trade or bar of a resumed symbol: one from before the resumed minute by more than
+  // a late trade can be means the feed replays what was stored, so the resumed bars are dropped
+  // and the symbol starts afresh, rebuilding them from the replay.
+  void check_resume(SymbolState& s, Timestamp minute) {
+    s.resume_pending = false;
+    if (minute + opt_.allowed_lateness + opt_.close_grace >= s.resumed_minute) return;
+    for (BarRing& r : s.rings) r.clear();
+    ++stats_.resumes_dropped;
+  }
+
+ public:
   void flush() {
     close_due(kNever);
     sink_.flush();
@@ -225,6 +296,7 @@ class BarAggregator::Impl {
     if (start + kNanosPerMinute - 1 < now - opt_.allowed_lateness)
       return reject(as_tick, TickReject::TooLate);
     SymbolState& s = state_for(in.symbol);
+    if (s.resume_pending) check_resume(s, start);
     const Session session = day_cache_.session(start);
     if (!session_wanted(session)) return reject(as_tick, TickReject::OutsideSession);
     BarBuilder* b = m1_slot(s, start, session);
@@ -232,9 +304,14 @@ class BarAggregator::Impl {
     const bool was_closed = b->state == BarBuilder::State::Closed;
     const std::uint32_t revision = b->bar.revision;
     const Timestamp due = b->due;
+    const bool resumed = b->resumed;
     // A bar for a minute already seen replaces it (vendors re-send corrected bars).
     b->reset(s.symbol, Timeframe::M1, start, session, due,
              intraday_included(session) && opt_.emit[0]);
+    if (resumed) {  // still replaces the stored row when it closes
+      b->resumed = true;
+      b->bar.revision = revision;
+    }
     BarBuilder bar_as_sub;
     bar_as_sub.bar = in;
     bar_as_sub.has_range = bar_as_sub.has_last = true;
@@ -296,25 +373,40 @@ class BarAggregator::Impl {
     b.state = BarBuilder::State::Closed;
     b.finish(s.last_close);
     if (b.has_last) s.last_close = b.bar.close;
-    if (b.emit) emit_new(b);
+    if (b.resumed) {
+      if (!b.unchanged) emit_revision(s, b);
+    } else if (b.emit) {
+      emit_new(b);
+    }
     for (int tf = 1; tf < kTimeframeCount; ++tf) {
       if (!build_[tf] || !takes(tf, b.bar.session)) continue;
-      const Timestamp start = higher_start(tf, b.bar.start);
-      BarBuilder* hp = slot(s, tf, start, [&](BarBuilder& h) {
-        h.reset(s.symbol, static_cast<Timeframe>(tf), start,
-                tf == 6 ? Session::Regular : b.bar.session, higher_due(tf, start), true);
-      });
+      BarBuilder* hp = higher_slot(s, tf, higher_start(tf, b.bar.start), b.bar.session);
       if (hp == nullptr) continue;
       BarBuilder& h = *hp;
+      // A resumed minute that took no more trades is already in a resumed higher bar's sum.
+      const bool unchanged = h.unchanged;
       h.merge(b);
+      if (b.resumed && b.unchanged) h.unchanged = unchanged;
       if (h.state == BarBuilder::State::Closed) emit_revision(s, h);
     }
+  }
+
+  // The builder of the higher bar starting at `start`, made if missing.
+  BarBuilder* higher_slot(SymbolState& s, int tf, Timestamp start, Session session) {
+    return slot(s, tf, start, [&](BarBuilder& h) {
+      h.reset(s.symbol, static_cast<Timeframe>(tf), start, tf == 6 ? Session::Regular : session,
+              higher_due(tf, start), true);
+    });
   }
 
   void close_higher(SymbolState& s, BarBuilder& h) {
     h.state = BarBuilder::State::Closed;
     h.finish(s.last_close);
-    emit_new(h);
+    if (h.resumed) {
+      if (!h.unchanged) emit_revision(s, h);
+    } else {
+      emit_new(h);
+    }
   }
 
   // The ring is full: make room by dropping the oldest bar, closing it first if it is open.
@@ -383,7 +475,7 @@ class BarAggregator::Impl {
   std::vector<std::unique_ptr<SymbolState>> states_;  // by Symbol::id()
   std::vector<SymbolState*> active_;                  // symbols with an open bar
   Timestamp next_due_ = kNever;
-  NewYorkDayCache day_cache_;
+  mutable NewYorkDayCache day_cache_;  // a cache: resume_from() may fill it
   AggregatorStats stats_;
 };
 
@@ -394,6 +486,10 @@ BarAggregator::~BarAggregator() = default;
 void BarAggregator::on_tick(const Tick& tick) { impl_->on_tick(tick); }
 void BarAggregator::on_clock() { impl_->on_clock(); }
 void BarAggregator::on_minute_bar(const Bar& bar) { impl_->on_minute_bar(bar); }
+Timestamp BarAggregator::resume_from(Timestamp newest) const { return impl_->resume_from(newest); }
+void BarAggregator::resume(std::span<const Bar> minutes, std::span<const Bar> higher) {
+  impl_->resume(minutes, higher);
+}
 void BarAggregator::flush() { impl_->flush(); }
 const AggregatorStats& BarAggregator::stats() const { return impl_->stats(); }
 

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 
 #include "tickstock/clock.h"
 #include "tickstock/result.h"
@@ -45,6 +46,7 @@ struct AggregatorStats {
   std::array<std::uint64_t, kTickRejectCount> rejected{};  // by TickReject
   std::array<std::uint64_t, kTimeframeCount> bars{};       // bars emitted, by timeframe
   std::uint64_t revisions = 0;                             // re-emitted bars (revision > 0)
+  std::uint64_t resumes_dropped = 0;  // resumed symbols whose feed replayed from earlier
 };
 
 // Not thread-safe: one instance per engine shard, driven from one thread.
@@ -67,6 +69,21 @@ class BarAggregator {
   void on_minute_bar(const Bar& bar);
   // Closes every bar that is due at clock.now(). Call regularly when ticks are sparse.
   void on_clock();
+  // Warm start: the earliest stored 1-minute bar resume() needs for a symbol whose newest stored
+  // minute starts at `newest`: the start of the daily and 4-hour bars that hold it, or of the
+  // oldest minute a late trade could still revise, whichever is earliest.
+  Timestamp resume_from(Timestamp newest) const;
+  // Warm start: continues one symbol from what an earlier run stored. `minutes`: its 1-minute
+  // bars from resume_from(newest) to the newest, oldest first; `higher`: its newest stored bar
+  // of each higher timeframe (any order; others are ignored). The newest minute stays open for
+  // more trades, the minutes before it can still be revised by late trades, and the open
+  // higher-timeframe bars are rebuilt from the minutes; nothing is emitted now. A resumed bar
+  // that changes is emitted when it closes with its stored revision + 1, so that it replaces the
+  // stored row and the scanner's newest bar; one that does not change is not emitted again.
+  // If the symbol's first trade after this is older than the newest minute by more than the
+  // allowed lateness, the feed is replaying what was stored: the resumed bars are dropped and
+  // rebuilt from the replay.
+  void resume(std::span<const Bar> minutes, std::span<const Bar> higher);
   // Closes every open bar now, whatever the clock says (end of input, shutdown), and flushes
   // the sink.
   void flush();

@@ -261,12 +261,14 @@ class ScanFanOut final : public ScanSink {
 struct ScannerStats {
   std::uint64_t bars = 0;             // new bars scanned
   std::uint64_t revisions = 0;        // revised newest bars re-scanned
-  std::uint64_t stale_revisions = 0;  // revisions of a bar older than the newest: not applied
+  std::uint64_t stale_revisions = 0;  // not applied: revisions of a bar older than the newest,
+                                      // and new bars not newer than the newest
   std::uint64_t patterns = 0;         // pattern events (not counting retractions)
   std::uint64_t retractions = 0;      // pattern and alert retractions
   std::uint64_t alerts = 0;           // alert events (not counting retractions)
   std::uint64_t series = 0;           // (symbol, timeframe) states
   std::uint64_t no_symbol = 0;        // bars without a symbol: not scanned
+  std::uint64_t primed = 0;           // stored bars scanned at a warm start (not reported)
 };
 
 namespace detail {
@@ -308,6 +310,9 @@ class Scanner final : public BarSink {
 
   // Scans one closed or revised bar.
   void on_bar(const Bar& bar) override;
+  // Warm start: scans a bar an earlier run stored (each series oldest first, before any
+  // on_bar) without reporting anything, so that the series continue where that run left off.
+  void prime(const Bar& bar);
   // Flushes the sink.
   void flush() override;
   // Counters so far.

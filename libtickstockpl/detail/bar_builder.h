@@ -25,6 +25,8 @@ struct BarBuilder {
   bool has_range = false;     // some tick set high/low
   bool has_last = false;      // some tick set open/close
   bool emit = true;           // false for bars built only to feed another timeframe
+  bool resumed = false;       // continues a stored bar: emitted again as a revision
+  bool unchanged = false;     // resumed and nothing added since: not emitted again
   State state = State::Open;
 
   // Starts an empty bar.
@@ -41,6 +43,7 @@ struct BarBuilder {
 
   // Applies one trade according to its condition flags.
   void add_tick(const Tick& t) {
+    unchanged = false;
     if ((t.flags & kTickNoVolume) == 0) {
       bar.volume += t.size;
       ++bar.trade_count;
@@ -59,6 +62,7 @@ struct BarBuilder {
 
   // Folds a finished sub-bar (e.g. a 1-minute bar into a 5-minute bar).
   void merge(const BarBuilder& s) {
+    unchanged = false;
     bar.volume += s.bar.volume;
     bar.trade_count += s.bar.trade_count;
     pv += s.pv;
@@ -66,6 +70,24 @@ struct BarBuilder {
     if (s.has_range) add_range(s.bar.low, s.bar.high);
     if (s.has_last) add_last(s.first_ts, s.bar.open, s.last_ts, s.bar.close);
     if (fallback_price == 0) fallback_price = s.fallback_price;
+  }
+
+  // Takes over a bar emitted (and stored) before, to continue it: trades after `continue_from`
+  // set the close; none sets the open.
+  void resume(const Bar& stored, Timestamp continue_from) {
+    bar.open = stored.open;
+    bar.high = stored.high;
+    bar.low = stored.low;
+    bar.close = stored.close;
+    bar.volume = stored.volume;
+    bar.trade_count = stored.trade_count;
+    bar.revision = stored.revision;
+    has_range = has_last = true;
+    first_ts = bar.start;
+    last_ts = continue_from;
+    pv = stored.vwap * stored.volume;
+    pv_volume = stored.volume;
+    resumed = unchanged = true;
   }
 
   // Fills derived fields before emitting. `prev_close` is the symbol's last known close

@@ -51,6 +51,7 @@ struct Scanner::Impl {
   // Indexed by symbol id * kTimeframeCount + timeframe; grows when a new symbol appears.
   std::vector<std::unique_ptr<detail::SeriesState>> series;
   ScanResult result;  // of the bar being scanned (series keep no copy of their result)
+  ScanSink discard;   // what prime() reports to
 
   detail::SeriesState& at(const Bar& bar) {
     const std::size_t i = static_cast<std::size_t>(bar.symbol.id()) * kTimeframeCount +
@@ -93,6 +94,15 @@ void Scanner::on_bar(const Bar& bar) {
       ++st.revisions;
       break;
   }
+}
+
+void Scanner::prime(const Bar& bar) {
+  if (!bar.symbol) return;
+  // Through a sink that drops everything rather than none: the series then also keep what
+  // they reported on their newest bar, which the events of its revisions are relative to.
+  detail::SeriesState& s = impl_->at(bar);
+  if (s.update(impl_->config, bar, &impl_->discard, impl_->result) != detail::ScanOutcome::Refused)
+    ++impl_->sink.stats.primed;
 }
 
 void Scanner::flush() { impl_->sink.flush(); }

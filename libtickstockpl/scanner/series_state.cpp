@@ -106,10 +106,20 @@ SeriesState::SeriesState(const ScanConfig& c)
 ScanOutcome SeriesState::update(const ScanConfig& c, const Bar& bar, ScanSink* sink,
                                 ScanResult& out) {
   // A revision replaces the newest bar; one of an older bar cannot be undone in O(1) and is
-  // refused; one of a bar never seen (the scanner started later) is a new bar.
-  const bool fresh = bar.revision == 0 || index() < 0 || bar.start > bar_.start;
-  if (!fresh && bar.start != bar_.start) return ScanOutcome::Refused;
+  // refused; one of a bar never seen (the scanner started later) is a new bar. A new bar that
+  // is not newer than the newest (a replay of stored bars, a bar made late for an empty
+  // minute) would put the series out of order: refused too.
+  const bool fresh = index() < 0 || bar.start > bar_.start;
+  if (!fresh && (bar.start != bar_.start || bar.revision == 0)) return ScanOutcome::Refused;
 
+  Replaced before;  // what the replaced bar reported, for the events of a revision
+  if (sink != nullptr && !fresh) {
+    before.cdl = cdl_;
+    for (std::size_t i = 0; i < cdl_.size(); ++i)
+      if (cdl_[i] != 0) before.confidence[i] = confidence(static_cast<PatternId>(i), cdl_[i]);
+    before.close = bar_.close;
+    before.volume = bar_.volume;
+  }
   const Candle candle{bar.open, bar.high, bar.low, bar.close};
   if (fresh) {
     // The alert comparisons of the new bar are against the bar that is now the newest.
@@ -123,8 +133,6 @@ ScanOutcome SeriesState::update(const ScanConfig& c, const Bar& bar, ScanSink* s
   volumes_.set(index(), bar.volume);
   bar_ = bar;
 
-  CdlOutputs before;  // what the replaced bar reported, for the events of a revision
-  if (sink != nullptr && !fresh) before = cdl_;
   if (c.cdl.enabled != 0) c.detectors.evaluate(ring_, c.cdl, fresh, cdl_series_, cdl_);
   step_indicators(bar, fresh);
   result(c, out);
@@ -288,14 +296,19 @@ double SeriesState::confidence(PatternId id, int output) const {
   return pattern_confidence(id, output, h.data(), n);
 }
 
-void SeriesState::emit_patterns(const CdlOutputs& before, bool fresh, ScanSink& sink) const {
+void SeriesState::emit_patterns(const Replaced& before, bool fresh, ScanSink& sink) const {
   const Bar& b = bar_;
+  const bool same_bar = !fresh && b.close == before.close && b.volume == before.volume;
   for (int i = 0; i < kPatternCount; ++i) {
     const auto u = static_cast<std::size_t>(i);
     const int now = cdl_[u];
-    const int was = fresh ? 0 : before[u];
-    if (now == was) continue;
+    const int was = fresh ? 0 : before.cdl[u];
     const auto id = static_cast<PatternId>(i);
+    // A revision that still finds a pattern reports it again when its confidence or the bar's
+    // close or volume (stored with it) changed.
+    if (now == was &&
+        (fresh || now == 0 || (same_bar && confidence(id, now) == before.confidence[u])))
+      continue;
     PatternEvent e;
     e.symbol = b.symbol;
     e.timeframe = b.timeframe;

@@ -54,7 +54,14 @@ class SeriesState {
   std::int64_t index() const { return ring_.newest_index(); }
   void step_indicators(const Bar& bar, bool fresh);
   void write_values(const ScanConfig& c, std::array<double, kFieldCount>& v) const;
-  void emit_patterns(const CdlOutputs& before, bool fresh, ScanSink& sink) const;
+  // What the newest bar reported, kept when a revision replaces it (filled only then: left
+  // uninitialized otherwise, so that a new bar pays nothing for it).
+  struct Replaced {
+    CdlOutputs cdl;
+    std::array<double, kPatternCount> confidence;  // of each pattern found
+    double close, volume;
+  };
+  void emit_patterns(const Replaced& before, bool fresh, ScanSink& sink) const;
   void emit_alerts(const ScanConfig& c, const ScanResult& r, bool fresh, ScanSink& sink);
   double confidence(PatternId id, int output) const;
   SeriesView highs() const;

@@ -1,7 +1,9 @@
 #include "cli/pg_settings.h"
 
+#include <cstdint>
 #include <cstdio>
 
+#include "db/warm_start.h"
 #include "services.h"
 
 namespace tickstock::app {
@@ -19,6 +21,9 @@ void declare_pg_settings(Settings& s) {
         "connections writing to PostgreSQL in parallel (a symbol keeps to one)");
   s.add_switch("--no-store-indicators", "TICKSTOCK_NO_STORE_INDICATORS",
                "do not store indicator values (bars and detections only)");
+  s.add("--warm-bars", "TICKSTOCK_WARM_BARS", "1000",
+        "warm start: stored bars per symbol and timeframe scanned before the feed starts "
+        "(all: every one; 0: start cold)");
 }
 
 Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url, Log& log) {
@@ -28,6 +33,9 @@ Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url,
   if (!limit) return limit.error();
   auto connections = s.get_int("--pg-connections", 1, 16);
   if (!connections) return connections.error();
+  if (s.get("--warm-bars") != "all")
+    if (auto w = s.get_int("--warm-bars", 0, INT64_MAX); !w)
+      return fail(w.error().message, " (or all)");
   PgSinkOptions o;
   o.url = url;
   o.memory_limit = static_cast<std::size_t>(*memory) << 20;
@@ -65,6 +73,42 @@ void log_pg_summary(const PgSinkStats& st, Log& log) {
   } else {
     log.info(line);
   }
+}
+
+void warm_start_from(const Settings& s, PgSink& sink, SymbolTable& symbols, Scanner& scanner,
+                     BarAggregator& aggregator, Log& log) {
+  WarmStartOptions o;
+  o.url = s.get("--database-url");
+  const std::string& bars = s.get("--warm-bars");
+  if (bars == "all") {
+    o.bars_per_series = -1;
+  } else {
+    auto n = s.get_int("--warm-bars", 0, INT64_MAX);
+    if (!n) {
+      log.error(n.error().message + " (or all)");
+      return;
+    }
+    if (*n == 0) return;
+    o.bars_per_series = *n;
+  }
+  if (const auto backlog = sink.stats().backlog; backlog > 0) {
+    log.info("warm start: first storing the " + std::to_string(backlog) +
+             " events kept from the last run");
+    if (!sink.flush_for(std::chrono::seconds(60))) {
+      log.warn("warm start skipped: the events kept from the last run are not stored yet");
+      return;
+    }
+  }
+  const auto r = warm_start(o, symbols, scanner, aggregator);
+  if (!r) {
+    log.warn("warm start skipped: " + r.error().message);
+    return;
+  }
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.2f", r->seconds);
+  log.info("warm start: " + std::to_string(r->series) + " series primed with " +
+           std::to_string(r->bars) + " stored bars, open bars of " + std::to_string(r->symbols) +
+           " symbols resumed from " + std::to_string(r->minutes) + " minutes, in " + secs + " s");
 }
 
 }  // namespace tickstock::app

@@ -3,21 +3,28 @@
 #ifndef TICKSTOCKAPP_CLI_PG_SETTINGS_H_
 #define TICKSTOCKAPP_CLI_PG_SETTINGS_H_
 
+#include "tickstock/bar_aggregator.h"
 #include "tickstock/pg_sink.h"
+#include "tickstock/scanner.h"
 
 #include "cli/settings.h"
 #include "log.h"
 
 namespace tickstock::app {
 
-// Declares --spill-dir, --pg-memory-mb, --spill-limit-mb, --pg-connections and
-// --no-store-indicators (--database-url is the command's own).
+// Declares --spill-dir, --pg-memory-mb, --spill-limit-mb, --pg-connections,
+// --no-store-indicators and --warm-bars (--database-url is the command's own).
 void declare_pg_settings(Settings& s);
 // PgSinkOptions for `url` from those settings; the sink's messages go to `log`. The spill file
 // is DIR/pg-<hash of the URL without its password>.spill, so each database has its own.
 Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url, Log& log);
 // Logs the "postgres: ..." line of a run's end (an error when anything was not stored).
 void log_pg_summary(const PgSinkStats& st, Log& log);
+// Warm start from the database unless --warm-bars is 0: first writes what `sink` kept from an
+// earlier run (so the database holds everything), then primes `scanner` and resumes
+// `aggregator` (see db/warm_start.h). Failures are logged; the run goes on cold.
+void warm_start_from(const Settings& s, PgSink& sink, SymbolTable& symbols, Scanner& scanner,
+                     BarAggregator& aggregator, Log& log);
 
 }  // namespace tickstock::app
 

@@ -253,6 +253,7 @@ int run_serve(int argc, char** argv, Log& log) {
   if (pg) bars.add(*pg);
   bars.add(scanner);
   BarAggregator agg(*aopt, engine_clock, bars);
+  if (pg) warm_start_from(s, *pg, symbols, scanner, agg, log);
   FeedQueue queue(static_cast<std::size_t>(*qb));
   EngineRunner engine(queue, engine_clock, agg);
   std::atomic<bool> stop_feed{false}, stop_engine{false};
@@ -288,12 +289,17 @@ int run_serve(int argc, char** argv, Log& log) {
   const auto& st = agg.stats();
   std::uint64_t refused = 0;
   for (auto r : st.rejected) refused += r;
-  log.info("done: " + std::to_string(feed->stats().items.load()) + " feed items, " +
+  log.info("done: " + std::to_string(feed->stats().items.load()) + " feed items (" +
+           std::to_string(st.ticks_in) + " trades and bars taken), " +
            std::to_string(st.ticks_used) + " ticks used, " + std::to_string(out.written()) +
            " bars written, " + std::to_string(st.revisions) + " revisions, " +
            std::to_string(refused) + " ticks refused" + reject_detail(st) + ", " +
            std::to_string(feed->stats().bad_records.load()) + " bad input records, " +
            std::to_string(queue.dropped_items()) + " items dropped at the queue");
+  if (st.resumes_dropped > 0)
+    log.info("warm start: " + std::to_string(st.resumes_dropped) +
+             " symbols were replayed from before their stored bars; their open bars were rebuilt "
+             "from the feed");
   const ScannerStats sc = scanner.stats();
   log.info("scanner: " + std::to_string(sc.bars) + " bars scanned, " +
            std::to_string(sc.revisions) + " revisions, " + std::to_string(sc.stale_revisions) +

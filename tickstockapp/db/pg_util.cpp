@@ -24,4 +24,38 @@ Result<PgResult> pg_exec(PGconn* c, const std::string& sql, const std::string& w
   return r;
 }
 
+Result<void> pg_stream(PGconn* c, const std::string& sql, const std::vector<const char*>& params,
+                       const std::function<void(const PGresult*)>& row, const std::string& what) {
+  if (PQsendQueryParams(c, sql.c_str(), static_cast<int>(params.size()), nullptr, params.data(),
+                        nullptr, nullptr, 0) != 1 ||
+      PQsetSingleRowMode(c) != 1)
+    return fail(what, ": ", pg_error(c));
+  std::string error;
+  while (PGresult* r = PQgetResult(c)) {
+    const ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_SINGLE_TUPLE) {
+      if (error.empty()) row(r);
+    } else if (st != PGRES_TUPLES_OK && error.empty()) {
+      error = pg_error(c);
+    }
+    PQclear(r);
+  }
+  if (!error.empty()) return fail(what, ": ", error);
+  return {};
+}
+
+std::string pg_text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (const std::string& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (const char ch : item) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 }  // namespace tickstock::app

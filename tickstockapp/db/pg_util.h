@@ -2,8 +2,10 @@
 #ifndef TICKSTOCKAPP_DB_PG_UTIL_H_
 #define TICKSTOCKAPP_DB_PG_UTIL_H_
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <libpq-fe.h>
 
@@ -21,6 +23,12 @@ Result<PgConn> pg_connect(const std::string& url);
 // Runs `sql` (one or more statements, or the start of a COPY FROM STDIN); the error is
 // "<what>: <PostgreSQL's message>".
 Result<PgResult> pg_exec(PGconn* c, const std::string& sql, const std::string& what);
+// Runs one query with text parameters (null: SQL NULL) and calls `row` for each result row as
+// it arrives (the rows are not all held at once); the error is "<what>: <message>".
+Result<void> pg_stream(PGconn* c, const std::string& sql, const std::vector<const char*>& params,
+                       const std::function<void(const PGresult*)>& row, const std::string& what);
+// A text[] literal for `items`: {"a","b"} with quotes and backslashes escaped.
+std::string pg_text_array(const std::vector<std::string>& items);
 
 }  // namespace tickstock::app
 

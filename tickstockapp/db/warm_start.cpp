@@ -1,0 +1,154 @@
+// warm_start(): one streamed query per bar table to prime the scanner, one for the minutes of
+// the open bars.
+#include "db/warm_start.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <unordered_map>
+#include <vector>
+
+#include "db/pg_util.h"
+
+namespace tickstock::app {
+namespace {
+
+const char* table_of(Timeframe tf) {
+  switch (tf) {
+    case Timeframe::M1:
+      return "ohlcv_1min";
+    case Timeframe::M5:
+      return "ohlcv_5min";
+    case Timeframe::M15:
+      return "ohlcv_15min";
+    case Timeframe::M30:
+      return "ohlcv_30min";
+    case Timeframe::H1:
+      return "ohlcv_hourly";
+    case Timeframe::H4:
+      return "ohlcv_4hour";
+    case Timeframe::D1:
+      return "ohlcv_daily";
+  }
+  return "ohlcv_1min";
+}
+
+Session session_of(std::string_view s) {
+  if (s == "pre") return Session::PreMarket;
+  if (s == "post") return Session::PostMarket;
+  if (s == "overnight") return Session::Overnight;
+  return Session::Regular;
+}
+
+// The columns every query selects, in this order (a daily row's session is its regular one).
+std::string columns(Timeframe tf) {
+  return std::string("(extract(epoch FROM b.ts) * 1000000)::bigint, ") +
+         (tf == Timeframe::D1 ? "'regular'" : "b.session") +
+         ", b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.revision";
+}
+
+// A bar from row `r` of a query selecting symbol and then columns().
+Bar bar_of(const PGresult* r, Timeframe tf, SymbolTable& symbols) {
+  auto num = [&](int col) { return std::strtod(PQgetvalue(r, 0, col), nullptr); };
+  Bar b;
+  b.symbol = symbols.intern(PQgetvalue(r, 0, 0));
+  b.timeframe = tf;
+  b.start = std::strtoll(PQgetvalue(r, 0, 1), nullptr, 10) * 1000;
+  b.session = session_of(PQgetvalue(r, 0, 2));
+  b.open = num(3);
+  b.high = num(4);
+  b.low = num(5);
+  b.close = num(6);
+  b.volume = num(7);
+  b.vwap = PQgetisnull(r, 0, 8) ? b.close : num(8);
+  b.trade_count = static_cast<std::uint32_t>(std::strtoul(PQgetvalue(r, 0, 9), nullptr, 10));
+  b.revision = static_cast<std::uint32_t>(std::strtoul(PQgetvalue(r, 0, 10), nullptr, 10));
+  return b;
+}
+
+}  // namespace
+
+Result<WarmStartReport> warm_start(const WarmStartOptions& o, SymbolTable& symbols,
+                                   Scanner& scanner, BarAggregator& aggregator) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto conn = pg_connect(o.url);
+  if (!conn) return conn.error();
+  PGconn* c = conn->get();
+  WarmStartReport report;
+  // The newest stored bar of each (symbol, timeframe), by symbol id.
+  std::unordered_map<std::uint32_t, std::vector<Bar>> newest;
+  const std::string limit = std::to_string(o.bars_per_series);
+  for (int i = 0; i < kTimeframeCount; ++i) {
+    const auto tf = static_cast<Timeframe>(i);
+    const char* order = tf == Timeframe::D1 ? "trading_date" : "ts";
+    // Per symbol through its primary key: the newest bars, then in time order.
+    const std::string sql = "SELECT s.symbol, " + columns(tf) +
+                            " FROM symbols s CROSS JOIN LATERAL (SELECT * FROM " + table_of(tf) +
+                            " x WHERE x.symbol = s.symbol ORDER BY x." + order +
+                            " DESC LIMIT $1) b ORDER BY s.symbol, b." + order;
+    Symbol last;
+    auto r = pg_stream(
+        c, sql, {o.bars_per_series < 0 ? nullptr : limit.c_str()},
+        [&](const PGresult* row) {
+          const Bar b = bar_of(row, tf, symbols);
+          scanner.prime(b);
+          ++report.bars;
+          if (!(b.symbol == last)) {
+            ++report.series;
+            last = b.symbol;
+            newest[b.symbol.id()].push_back(b);
+          } else {
+            newest[b.symbol.id()].back() = b;
+          }
+        },
+        std::string("warm start: reading ") + table_of(tf));
+    if (!r) return r.error();
+  }
+  // The minutes of every symbol's open bars.
+  std::vector<std::string> names, since;
+  std::unordered_map<std::string, std::vector<Bar>*> higher_of;
+  for (auto& [id, bars] : newest) {
+    for (const Bar& b : bars) {
+      if (b.timeframe != Timeframe::M1) continue;
+      names.emplace_back(b.symbol.name());
+      since.push_back(std::to_string(aggregator.resume_from(b.start) / 1000));
+      higher_of[names.back()] = &bars;
+    }
+  }
+  if (names.empty()) {
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return report;
+  }
+  const std::string names_param = pg_text_array(names);
+  const std::string since_param = "{" + [&] {
+    std::string s;
+    for (const std::string& x : since) s += (s.empty() ? "" : ",") + x;
+    return s;
+  }() + "}";
+  const std::string sql =
+      "SELECT q.symbol, " + columns(Timeframe::M1) +
+      " FROM unnest($1::text[], $2::bigint[]) AS q(symbol, since_us) CROSS JOIN LATERAL (SELECT "
+      "* FROM ohlcv_1min x WHERE x.symbol = q.symbol AND x.ts >= timestamptz 'epoch' + "
+      "q.since_us * interval '1 microsecond' ORDER BY x.ts) b ORDER BY q.symbol, b.ts";
+  std::vector<Bar> minutes;
+  auto resume = [&] {
+    if (minutes.empty()) return;
+    aggregator.resume(minutes, *higher_of[std::string(minutes.back().symbol.name())]);
+    ++report.symbols;
+    report.minutes += minutes.size();
+    minutes.clear();
+  };
+  auto r = pg_stream(
+      c, sql, {names_param.c_str(), since_param.c_str()},
+      [&](const PGresult* row) {
+        const Bar b = bar_of(row, Timeframe::M1, symbols);
+        if (!minutes.empty() && !(minutes.back().symbol == b.symbol)) resume();
+        minutes.push_back(b);
+      },
+      "warm start: reading the minutes of the open bars");
+  if (!r) return r.error();
+  resume();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report;
+}
+
+}  // namespace tickstock::app
