@@ -50,6 +50,35 @@ TEST_CASE("import loads minute bars, registers symbols and is idempotent", "[app
   std::remove(csv.c_str());
 }
 
+TEST_CASE("import copies new bars straight in and upserts a file seen before",
+          "[app][db][import]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  TestDatabase db;
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
+  db.query("INSERT INTO symbols (symbol, type) VALUES ('IWM', 'etf')");
+  const std::string csv = write_temp("direct.csv",
+                                     "ts,symbol,open,high,low,close,volume\n"
+                                     "2024-03-01T09:00:00Z,IWM,200,201,199,200.5,10\n"
+                                     "2024-03-01T14:30:00Z,IWM,200.5,202,200,201,20\n"
+                                     "2024-03-01T21:15:00Z,DIA,390,391,389,390.5,30\n");
+  const auto r = run_app("import --bars " + csv, db.env());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == "imported 3 bars (3 stored or changed, 1 new symbols)\n");
+  // Each minute with its New York session.
+  CHECK(db.query("SELECT string_agg(symbol || ' ' || to_char(ts AT TIME ZONE 'UTC', 'HH24:MI') "
+                 "|| ' ' || session || ' ' || close, ',' ORDER BY ts) FROM ohlcv_1min") ==
+        "IWM 09:00 pre 200.5,IWM 14:30 regular 201,DIA 21:15 post 390.5");
+  CHECK(db.query("SELECT string_agg(symbol || ':' || type, ',' ORDER BY symbol) FROM symbols") ==
+        "DIA:stock,IWM:etf");
+  // The same file again meets its own rows: upserted, nothing changes.
+  const auto again = run_app("import --bars " + csv, db.env());
+  CHECK(again.exit_code == 0);
+  CHECK(again.out == "imported 3 bars (0 stored or changed, 0 new symbols)\n");
+  CHECK(db.query("SELECT count(*) FROM ohlcv_1min") == "3");
+  std::remove(csv.c_str());
+}
+
 TEST_CASE("import --timeframe 1d keeps the New York trading date", "[app][db][import]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
