@@ -16,7 +16,8 @@ constexpr const char* kUsage =
     "  scan        run the 61 TA-Lib patterns and the indicators over a bars CSV\n"
     "  migrate     create or upgrade the PostgreSQL schema (DATABASE_URL)\n"
     "  import      bulk-load a bars CSV into PostgreSQL\n"
-    "  rollup      derive daily bars from stored 1-minute bars (--daily)\n\n"
+    "  rollup      derive daily bars from stored 1-minute bars (--daily)\n"
+    "  symbols     load the symbol master and symbol groups from CSV into PostgreSQL\n\n"
     "`tickstockapp COMMAND --help` lists every option with its default.\n";
 
 }  // namespace
@@ -38,6 +39,8 @@ int main(int argc, char** argv) {
       return tickstock::app::run_migrate(argc - 2, argv + 2, log);
     if (std::strcmp(cmd, "import") == 0) return tickstock::app::run_import(argc - 2, argv + 2, log);
     if (std::strcmp(cmd, "rollup") == 0) return tickstock::app::run_rollup(argc - 2, argv + 2, log);
+    if (std::strcmp(cmd, "symbols") == 0)
+      return tickstock::app::run_symbols(argc - 2, argv + 2, log);
   } catch (const std::exception& e) {
     log.error(std::string("fatal: ") + e.what());
     return 1;

@@ -12,6 +12,7 @@ int run_scan(int argc, char** argv, Log& log);
 int run_migrate(int argc, char** argv, Log& log);
 int run_import(int argc, char** argv, Log& log);
 int run_rollup(int argc, char** argv, Log& log);
+int run_symbols(int argc, char** argv, Log& log);
 
 }  // namespace tickstock::app
 
