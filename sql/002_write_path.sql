@@ -1,5 +1,6 @@
 -- 002: the write path. Indicator values become one row per scanned bar with a column per
--- output, and the high-volume tables stop checking their symbol with a foreign key.
+-- output, the high-volume tables stop checking their symbol with a foreign key, and their BRIN
+-- indexes summarize new ranges as they fill.
 --
 -- 001 keyed them per (bar, indicator) with the values as jsonb: fifteen rows per bar, each a
 -- jsonb document to parse. One row of float8 columns per bar is one index entry instead of
@@ -76,6 +77,18 @@ CREATE TABLE indicator_values (
   updated_at    timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (symbol, timeframe, bar_start)
 );
-CREATE INDEX indicator_values_bar_start_brin ON indicator_values USING brin (bar_start);
+CREATE INDEX indicator_values_bar_start_brin ON indicator_values USING brin (bar_start)
+  WITH (autosummarize = on);
 
 COMMENT ON COLUMN ohlcv_daily.ts IS 'New York midnight starting the trading date';
+
+-- A BRIN range is only of use once summarized; by default that waits for a VACUUM, and until
+-- then every unsummarized range matches every query. Summarize each range as it fills.
+ALTER INDEX ohlcv_1min_ts_brin SET (autosummarize = on);
+ALTER INDEX ohlcv_5min_ts_brin SET (autosummarize = on);
+ALTER INDEX ohlcv_15min_ts_brin SET (autosummarize = on);
+ALTER INDEX ohlcv_30min_ts_brin SET (autosummarize = on);
+ALTER INDEX ohlcv_hourly_ts_brin SET (autosummarize = on);
+ALTER INDEX ohlcv_4hour_ts_brin SET (autosummarize = on);
+ALTER INDEX ohlcv_daily_date_brin SET (autosummarize = on);
+ALTER INDEX pattern_detections_bar_start_brin SET (autosummarize = on);

@@ -16,7 +16,14 @@ TEST_CASE("migrate creates every table once and is idempotent", "[app][db][migra
   const auto first = run_app("migrate", db.env());
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
-  CHECK(first.out == "applied 001_initial\napplied 002_write_path\nschema version 0 -> 2\n");
+  CHECK(first.out ==
+        "applied 001_initial\napplied 002_write_path\napplied 003_hypertables\nschema version 0 "
+        "-> 3\n");
+  // No TimescaleDB here: 003 leaves the bar tables plain tables with BRIN indexes.
+  CHECK(db.query("SELECT count(*) FROM pg_available_extensions WHERE name = 'timescaledb'") == "0");
+  CHECK(db.query("SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'") == "0");
+  CHECK(db.query("SELECT reloptions::text FROM pg_class WHERE relname = 'ohlcv_1min_ts_brin'") ==
+        "{autosummarize=on}");
   for (const char* table :
        {"symbols", "symbol_groups", "symbol_group_members", "ohlcv_1min", "ohlcv_5min",
         "ohlcv_15min", "ohlcv_30min", "ohlcv_hourly", "ohlcv_4hour", "ohlcv_daily",
@@ -33,11 +40,11 @@ TEST_CASE("migrate creates every table once and is idempotent", "[app][db][migra
 
   const auto again = run_app("migrate", db.env());
   CHECK(again.exit_code == 0);
-  CHECK(again.out == "schema up to date (version 2)\n");
-  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "2");
+  CHECK(again.out == "schema up to date (version 3)\n");
+  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "3");
   const auto status = run_app("migrate --status", db.env());
   CHECK(status.exit_code == 0);
-  CHECK(status.out == "database schema version 2, this binary's 2\n");
+  CHECK(status.out == "database schema version 3, this binary's 3\n");
 }
 
 TEST_CASE("migrate keys make re-processing idempotent", "[app][db][migrate]") {
@@ -82,7 +89,7 @@ TEST_CASE("concurrent migrates take turns", "[app][db][migrate]") {
   // Exactly one of them applied the migration.
   CHECK((a.out.find("applied 001_initial") != std::string::npos) !=
         (b.out.find("applied 001_initial") != std::string::npos));
-  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "2");
+  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "3");
 }
 
 TEST_CASE("migrate 002 refuses to drop indicator values that 001 stored", "[app][db][migrate]") {
@@ -90,7 +97,7 @@ TEST_CASE("migrate 002 refuses to drop indicator values that 001 stored", "[app]
   TestDatabase db;
   REQUIRE(run_app("migrate", db.env()).exit_code == 0);
   // A database at 001 whose indicator_values has a row: 002 undone by hand.
-  db.query("DELETE FROM schema_migrations WHERE version = 2");
+  db.query("DELETE FROM schema_migrations WHERE version >= 2");
   db.query("DROP TABLE indicator_values");
   db.query(
       "CREATE TABLE indicator_values (symbol text, timeframe text, bar_start timestamptz, "
@@ -124,11 +131,11 @@ TEST_CASE("serve checks the schema version at start", "[app][db][migrate]") {
   const std::string env = "env -u REDIS_URL -u REDIS_HOST";
   const auto before = run_app(serve, env);
   CHECK(before.exit_code == 0);
-  CHECK(before.err.find("PostgreSQL schema version 0 is older than 2: run `tickstockapp "
+  CHECK(before.err.find("PostgreSQL schema version 0 is older than 3: run `tickstockapp "
                         "migrate`") != std::string::npos);
   REQUIRE(run_app("migrate", db.env()).exit_code == 0);
   const auto after = run_app(serve, env);
   CHECK(after.exit_code == 0);
-  CHECK(after.err.find("PostgreSQL schema version 2") != std::string::npos);
+  CHECK(after.err.find("PostgreSQL schema version 3") != std::string::npos);
   CHECK(after.err.find("older than") == std::string::npos);
 }
