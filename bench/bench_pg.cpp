@@ -65,6 +65,8 @@ class BenchDatabase {
   void admin_exec(const std::string& sql) const {
     auto c = pg_connect(admin_);
     if (!c) die(c.error().message);
+    PQsetNoticeProcessor(
+        c->get(), [](void*, const char*) {}, nullptr);  // "does not exist"
     if (auto r = pg_exec(c->get(), sql, "bench"); !r) die(r.error().message);
   }
   std::string admin_, name_, url_;

@@ -80,11 +80,11 @@ Result<WarmStartReport> warm_start(const WarmStartOptions& o, SymbolTable& symbo
   for (int i = 0; i < kTimeframeCount; ++i) {
     const auto tf = static_cast<Timeframe>(i);
     const char* order = tf == Timeframe::D1 ? "trading_date" : "ts";
-    // Per symbol through its primary key: the newest bars, then in time order.
+    // Per active symbol through its primary key: the newest bars, then in time order.
     const std::string sql = "SELECT s.symbol, " + columns(tf) +
                             " FROM symbols s CROSS JOIN LATERAL (SELECT * FROM " + table_of(tf) +
                             " x WHERE x.symbol = s.symbol ORDER BY x." + order +
-                            " DESC LIMIT $1) b ORDER BY s.symbol, b." + order;
+                            " DESC LIMIT $1) b WHERE s.active ORDER BY s.symbol, b." + order;
     Symbol last;
     auto r = pg_stream(
         c, sql, {o.bars_per_series < 0 ? nullptr : limit.c_str()},

@@ -25,9 +25,10 @@ struct WarmStartReport {
   double seconds = 0;
 };
 
-// Scans each series' newest stored bars into `scanner` (Scanner::prime: nothing is reported)
-// and resumes every symbol's open bars in `aggregator` from its stored 1-minute bars
-// (BarAggregator::resume). REQUIRES: neither has seen a bar yet.
+// Scans the newest stored bars of each series of an active symbol (symbols.active) into
+// `scanner` (Scanner::prime: nothing is reported) and resumes those symbols' open bars in
+// `aggregator` from their stored 1-minute bars (BarAggregator::resume). REQUIRES: neither has
+// seen a bar yet.
 Result<WarmStartReport> warm_start(const WarmStartOptions& o, SymbolTable& symbols,
                                    Scanner& scanner, BarAggregator& aggregator);
 
