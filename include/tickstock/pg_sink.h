@@ -16,6 +16,10 @@
 
 namespace tickstock {
 
+// The table of the schema (sql/) that holds bars of `tf`: ohlcv_1min, ohlcv_5min, ohlcv_15min,
+// ohlcv_30min, ohlcv_hourly, ohlcv_4hour, ohlcv_daily.
+const char* bar_table(Timeframe tf);
+
 // How a PgSink connects, queues, spills and backs off.
 struct PgSinkOptions {
   std::string url;                         // libpq URL or conninfo

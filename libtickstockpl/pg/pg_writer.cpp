@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 
 #include "tickstock/calendar.h"
+#include "tickstock/pg_sink.h"
 
 #include "pg/pg_binary.h"
 
@@ -40,26 +41,6 @@ std::string result_error(PGconn* c, PGresult* r, const std::string& label) {
 bool is_unique_violation(PGresult* r) {
   const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   return state != nullptr && std::string_view(state) == "23505";
-}
-
-const char* bar_table(Timeframe tf) {
-  switch (tf) {
-    case Timeframe::M1:
-      return "ohlcv_1min";
-    case Timeframe::M5:
-      return "ohlcv_5min";
-    case Timeframe::M15:
-      return "ohlcv_15min";
-    case Timeframe::M30:
-      return "ohlcv_30min";
-    case Timeframe::H1:
-      return "ohlcv_hourly";
-    case Timeframe::H4:
-      return "ohlcv_4hour";
-    case Timeframe::D1:
-      return "ohlcv_daily";
-  }
-  return "ohlcv_1min";
 }
 
 // Columns in the order the values are written (COPY) or the arrays are passed (upserts).

@@ -100,6 +100,16 @@ class AppProcess {
   std::string out_, err_;
 };
 
+// Writes `text` to a file under /tmp named for this process and `name`; returns its path.
+inline std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = "/tmp/tickstock-test-" + std::to_string(getpid()) + "-" + name;
+  if (FILE* f = fopen(path.c_str(), "w")) {
+    fputs(text.c_str(), f);
+    fclose(f);
+  }
+  return path;
+}
+
 // The lines of `out` that are JSON objects of `"type":"<type>"` (serve prints one per line).
 inline std::vector<std::string> json_lines(const std::string& out, const std::string& type) {
   std::vector<std::string> lines;

@@ -10,16 +10,7 @@
 
 using tickstock::test::run_app;
 using tickstock::test::TestDatabase;
-
-namespace {
-
-std::string write_temp(const std::string& name, const std::string& text) {
-  const std::string path = "/tmp/tickstock-symbols-" + std::to_string(getpid()) + "-" + name;
-  std::ofstream(path) << text;
-  return path;
-}
-
-}  // namespace
+using tickstock::test::write_temp;
 
 TEST_CASE("symbols --load adds and updates the symbol master", "[app][db][symbols]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();

@@ -7,30 +7,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tickstock/pg_sink.h"
+
 #include "db/pg_util.h"
 
 namespace tickstock::app {
 namespace {
-
-const char* table_of(Timeframe tf) {
-  switch (tf) {
-    case Timeframe::M1:
-      return "ohlcv_1min";
-    case Timeframe::M5:
-      return "ohlcv_5min";
-    case Timeframe::M15:
-      return "ohlcv_15min";
-    case Timeframe::M30:
-      return "ohlcv_30min";
-    case Timeframe::H1:
-      return "ohlcv_hourly";
-    case Timeframe::H4:
-      return "ohlcv_4hour";
-    case Timeframe::D1:
-      return "ohlcv_daily";
-  }
-  return "ohlcv_1min";
-}
 
 Session session_of(std::string_view s) {
   if (s == "pre") return Session::PreMarket;
@@ -82,7 +64,7 @@ Result<WarmStartReport> warm_start(const WarmStartOptions& o, SymbolTable& symbo
     const char* order = tf == Timeframe::D1 ? "trading_date" : "ts";
     // Per active symbol through its primary key: the newest bars, then in time order.
     const std::string sql = "SELECT s.symbol, " + columns(tf) +
-                            " FROM symbols s CROSS JOIN LATERAL (SELECT * FROM " + table_of(tf) +
+                            " FROM symbols s CROSS JOIN LATERAL (SELECT * FROM " + bar_table(tf) +
                             " x WHERE x.symbol = s.symbol ORDER BY x." + order +
                             " DESC LIMIT $1) b WHERE s.active ORDER BY s.symbol, b." + order;
     Symbol last;
@@ -100,7 +82,7 @@ Result<WarmStartReport> warm_start(const WarmStartOptions& o, SymbolTable& symbo
             newest[b.symbol.id()].back() = b;
           }
         },
-        std::string("warm start: reading ") + table_of(tf));
+        std::string("warm start: reading ") + bar_table(tf));
     if (!r) return r.error();
   }
   // The minutes of every symbol's open bars.
