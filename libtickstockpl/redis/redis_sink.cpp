@@ -58,6 +58,8 @@ struct QueuedReport {
 constexpr std::size_t kReportCapacity = 4096;       // reports are few; a backlog this long is stale
 constexpr std::size_t kMaxPipelineBytes = 8 << 20;  // unanswered bytes before we stop adding
 constexpr std::size_t kTakeBatch = 64;              // events moved out of the buffer per lock
+constexpr std::size_t kPumpBudget = 512;  // events formatted per turn, so that replies are read
+                                          // (and a broken link noticed) between turns
 constexpr auto kTick = std::chrono::milliseconds(100);
 
 struct ReaderFree {
@@ -459,15 +461,18 @@ struct RedisSink::Impl {
                         }
                         if (g != generation) return;
                         if (ec) return lose_connection("write: " + ec.message());
+                        pump();  // more to send, now that the socket took this
                         start_write();
                       });
   }
 
-  // Moves events from the buffer into the pipeline while there is room, then writes.
+  // Moves events from the buffer into the pipeline while there is room (and at most
+  // kPumpBudget of them: a write completion or reply calls again), then writes.
   void pump() {
     if (state != State::Ready) return;
-    while (pipeline.unanswered() < options.max_in_flight &&
-           pipeline.unanswered_bytes() < kMaxPipelineBytes) {
+    for (std::size_t budget = kPumpBudget; budget > 0 &&
+                                           pipeline.unanswered() < options.max_in_flight &&
+                                           pipeline.unanswered_bytes() < kMaxPipelineBytes;) {
       taken_reports.clear();
       taken_events.clear();
       {
@@ -487,6 +492,7 @@ struct RedisSink::Impl {
       }
       for (const QueuedReport& q : taken_reports) send(q);
       for (const QueuedEvent& q : taken_events) send(q);
+      budget -= std::min(budget, taken_reports.size() + taken_events.size());
     }
     start_write();
   }

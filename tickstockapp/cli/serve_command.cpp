@@ -8,15 +8,19 @@
 
 #include "tickstock/bar_aggregator.h"
 #include "tickstock/pg_sink.h"
+#include "tickstock/redis_sink.h"
 #include "tickstock/scanner.h"
 #include "tickstock/sink.h"
 
 #include "cli/aggregator_settings.h"
 #include "cli/commands.h"
+#include "cli/redis_settings.h"
 #include "cli/scanner_settings.h"
 #include "cli/settings.h"
 #include "db/migrations.h"
 #include "engine/engine_runner.h"
+#include "engine/monitor.h"
+#include "error_reporter.h"
 #include "feeds/replay_feed.h"
 #include "feeds/synthetic_feed.h"
 #include "services.h"
@@ -33,9 +37,7 @@ void declare(Settings& s) {
                "when a replay ends: close open bars, flush every sink, exit 0");
   s.add("--http", "TICKSTOCK_HTTP", "127.0.0.1:8080", "dashboard listen address host:port");
   s.add("--database-url", "DATABASE_URL", "", "PostgreSQL URL; empty = in memory");
-  s.add("--redis-url", "REDIS_URL", "", "redis://host:port/db; empty = none");
-  s.add("--redis-host", "REDIS_HOST", "", "Redis host (when REDIS_URL is not set)");
-  s.add("--redis-port", "REDIS_PORT", "6379", "Redis port (with REDIS_HOST)");
+  declare_redis_settings(s);
   s.add("--synthetic-symbols", "TICKSTOCK_SYNTHETIC_SYMBOLS", "10", "synthetic: number of symbols");
   s.add("--seed", "TICKSTOCK_SEED", "42", "synthetic: random seed");
   s.add("--scenario", "TICKSTOCK_SCENARIO", "normal",
@@ -78,9 +80,7 @@ Result<double> parse_speed(const std::string& v) {
 // database is reachable and its schema is this binary's, so the run can store into it.
 bool report_services(const Settings& s, Log& log) {
   const std::string& db = s.get("--database-url");
-  std::string redis = s.get("--redis-url");
-  if (redis.empty() && !s.get("--redis-host").empty())
-    redis = "redis://" + s.get("--redis-host") + ":" + s.get("--redis-port");
+  const std::string redis = redis_url(s);
   if (db.empty() && redis.empty()) {
     log.info("no DATABASE_URL or REDIS_URL: running entirely in memory");
     return false;
@@ -104,16 +104,29 @@ bool report_services(const Settings& s, Log& log) {
     }
   }
   if (!redis.empty()) {
-    auto hp = parse_redis_url(redis);
-    if (!hp) {
-      log.error(hp.error().message);
-    } else {
-      auto ok = check_redis(hp->first, hp->second);
+    if (auto address = parse_redis_url(redis)) {  // a bad URL was reported already
+      auto ok = check_redis(*address);
       log.info(std::string("Redis ") + redact_url(redis) + ": " +
                (ok ? "reachable" : "NOT reachable (" + ok.error().message + ")"));
     }
   }
   return store;
+}
+
+// The exit summary of the Redis publisher; an error line when anything was not published.
+void report_redis(const RedisSinkStats& st, Log& log) {
+  const std::string line =
+      "redis: " + std::to_string(st.accepted) + " events: " + std::to_string(st.published) +
+      " published (" + std::to_string(st.messages) + " messages, " +
+      std::to_string(st.stream_entries) + " stream entries), " + std::to_string(st.dropped) +
+      " dropped, " + std::to_string(st.failed) + " failed, " + std::to_string(st.backlog) +
+      " not published; " + std::to_string(st.reconnects) + " reconnects, " +
+      std::to_string(st.connection_errors) + " connection errors";
+  if (st.dropped + st.failed + st.backlog > 0) {
+    log.error(line + " (last error: " + st.last_error + ")");
+  } else {
+    log.info(line);
+  }
 }
 
 // " (too_late 3, bad_price 1)" for the non-zero reject counters.
@@ -157,9 +170,12 @@ int run_serve(int argc, char** argv, Log& log) {
         "usage: tickstockapp serve [--feed synthetic|replay:FILE|polygon|redis] [--speed max|N]\n"
         "                          [--exit-on-eof] [--http 127.0.0.1:8080]\n"
         "                          [--patterns all|NAME,...] [--set NAME.param=value]...\n"
-        "                          [--indicator-events] [--no-bar-events]\n\n"
+        "                          [--indicator-events] [--no-bar-events]\n"
+        "                          [--redis-url URL] [--redis-prefix P] [--redis-bars]\n"
+        "                          [--redis-stream-maxlen N]\n\n"
         "Runs the engine on a feed and prints, as JSON lines on stdout, every closed bar and\n"
-        "the scanner's pattern, alert (and indicator) events for it.\n"
+        "the scanner's pattern, alert (and indicator) events for it; with Redis configured it\n"
+        "also publishes them there (docs/redis-events.md).\n"
         "Settings: flag, then environment, then default.\n\n%s",
         s.help().c_str());
     return 0;
@@ -172,10 +188,11 @@ int run_serve(int argc, char** argv, Log& log) {
   auto qb = s.get_int("--queue-batches", 1, 1'000'000);
   auto scenario = parse_scenario(s.get("--scenario"));
   auto sopt = scanner_options(s, *sets);
+  auto rcfg = redis_settings(s);
   for (const Error* e : {speed ? nullptr : &speed.error(), nsym ? nullptr : &nsym.error(),
                          seed ? nullptr : &seed.error(), minutes ? nullptr : &minutes.error(),
                          aopt ? nullptr : &aopt.error(), qb ? nullptr : &qb.error(),
-                         sopt ? nullptr : &sopt.error()}) {
+                         sopt ? nullptr : &sopt.error(), rcfg ? nullptr : &rcfg.error()}) {
     if (e != nullptr) {
       log.error(e->message);
       return 2;
@@ -234,22 +251,55 @@ int run_serve(int argc, char** argv, Log& log) {
   } else if (!s.get("--database-url").empty()) {
     log.warn("PostgreSQL: not storing anything (schema not current or database unreachable)");
   }
+  // With Redis: every event is also published from the sink's own thread, and problems go to
+  // <prefix>:errors as well as to the log.
+  ErrorReporter errors(log);
+  std::unique_ptr<RedisSink> redis;
+  if (*rcfg) {
+    const RedisSettings& rc = **rcfg;
+    redis = std::make_unique<RedisSink>(rc.sink, wall);
+    errors.attach(redis.get());
+    log.info("Redis: publishing events under the prefix '" + rc.sink.prefix + "'" +
+             (rc.sink.stream_maxlen > 0
+                  ? " and to the stream " + redis->channels().stream + " (MAXLEN ~ " +
+                        std::to_string(rc.sink.stream_maxlen) + ")"
+                  : std::string()));
+  }
   ScanFanOut scan_sinks;
   scan_sinks.add(events);
   if (pg) scan_sinks.add(*pg);
+  if (redis) scan_sinks.add(*redis);
   Scanner scanner(*sopt, scan_sinks);
+  BarCounter bar_count;
   BarFanOut bars;
   if (!s.on("--no-bar-events")) bars.add(out);
   if (pg) bars.add(*pg);
+  if (redis && (*rcfg)->sink.publish_bars) bars.add(*redis);
+  bars.add(bar_count);
   bars.add(scanner);
   BarAggregator agg(*aopt, engine_clock, bars);
   FeedQueue queue(static_cast<std::size_t>(*qb));
   EngineRunner engine(queue, engine_clock, agg);
-  std::atomic<bool> stop_feed{false}, stop_engine{false};
+  std::atomic<bool> stop_feed{false}, stop_engine{false}, feed_running{true};
+  std::atomic<std::uint64_t> inbound_connection_errors{0};
   Result<void> feed_result;
+  std::unique_ptr<Monitor> monitor;
+  if (redis) {
+    MonitorSources ms;
+    ms.feed = feed.get();
+    ms.engine = &engine;
+    ms.queue = &queue;
+    ms.bars = &bar_count;
+    ms.pg = pg.get();
+    ms.feed_running = &feed_running;
+    ms.inbound_connection_errors = &inbound_connection_errors;
+    monitor = std::make_unique<Monitor>(ms, *redis, (*rcfg)->metrics_interval);
+    monitor->start();
+  }
 
   std::thread feed_thread([&] {
     feed_result = feed->run(queue, stop_feed);
+    feed_running = false;
     queue.close();
   });
   std::thread engine_thread([&] { engine.run(stop_engine); });
@@ -290,25 +340,31 @@ int run_serve(int argc, char** argv, Log& log) {
            " stale revisions, " + std::to_string(sc.patterns) + " patterns, " +
            std::to_string(sc.alerts) + " alerts, " + std::to_string(sc.retractions) +
            " retractions");
+  if (monitor) monitor->stop();  // its last health report says "stopping"
   if (pg) {
     const PgSinkStats ps = pg->stats();
     const std::string line =
-        "postgres: " + std::to_string(ps.bars) + " bars, " + std::to_string(ps.detections) +
+        std::to_string(ps.bars) + " bars, " + std::to_string(ps.detections) +
         " detections written in " + std::to_string(ps.batches) + " batches, " +
         std::to_string(ps.backlog) + " not written, " + std::to_string(ps.refused) + " refused, " +
         std::to_string(ps.dropped) + " dropped in " + std::to_string(ps.failed_batches) +
         " failed batches, " + std::to_string(ps.reconnects) + " reconnects";
     if (ps.backlog + ps.refused + ps.dropped > 0) {
-      log.error(line + " (last error: " + redact_url(ps.last_error) + ")");
+      errors.report(Severity::Error, "postgres",
+                    line + " (last error: " + redact_url(ps.last_error) + ")");
     } else {
-      log.info(line);
+      log.info("postgres: " + line);
     }
   }
-  if (!feed_result.has_value()) {
-    log.error(feed_result.error().message);
-    return 1;
+  if (!feed_result.has_value())
+    errors.report(Severity::Critical, "feed", feed_result.error().message);
+  if (redis) {
+    if (redis->stats().connected)
+      (void)redis->flush_for((*rcfg)->sink.flush_timeout);  // last reports
+    errors.attach(nullptr);
+    report_redis(redis->stats(), log);
   }
-  return 0;
+  return feed_result.has_value() ? 0 : 1;
 }
 
 }  // namespace tickstock::app
