@@ -55,7 +55,7 @@ using TextFields = std::vector<std::pair<std::string, std::string>>;
 
 // tickstock.health.status: the state of the process and its parts.
 struct HealthReport {
-  std::string status = "healthy";  // healthy | degraded | stopping
+  std::string status = "healthy";  // healthy | starting | degraded | stopping
   TextFields components;           // e.g. {"redis", "connected"}, {"postgres", "off"}
   double uptime_s = 0;             // since the process started
 };

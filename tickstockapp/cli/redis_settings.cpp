@@ -18,6 +18,8 @@ void declare_redis_settings(Settings& s) {
         "events held while Redis is down; beyond that the oldest are dropped (counted)");
   s.add("--redis-flush-timeout-ms", "TICKSTOCK_REDIS_FLUSH_TIMEOUT_MS", "5000",
         "at the end, how long to wait for unpublished events (e.g. while Redis is down)");
+  s.add_switch("--redis-no-jobs", "TICKSTOCK_REDIS_NO_JOBS",
+               "do not take job requests on <prefix>.jobs.* (let one instance take them)");
   s.add("--metrics-interval-ms", "TICKSTOCK_METRICS_INTERVAL_MS", "5000",
         "how often <prefix>:monitoring and <prefix>.health.status are published");
 }

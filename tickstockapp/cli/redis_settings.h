@@ -22,8 +22,8 @@ struct RedisSettings {
 };
 
 // Declares --redis-url, --redis-host, --redis-port, --redis-prefix, --redis-stream-maxlen,
-// --redis-bars, --redis-no-indicators, --redis-buffer, --redis-flush-timeout-ms and
-// --metrics-interval-ms.
+// --redis-bars, --redis-no-indicators, --redis-buffer, --redis-flush-timeout-ms, --redis-no-jobs
+// and --metrics-interval-ms.
 void declare_redis_settings(Settings& s);
 // The Redis URL the settings name (--redis-url, else redis://--redis-host:--redis-port), or ""
 // when Redis is not configured.

@@ -21,8 +21,10 @@
 #include "engine/engine_runner.h"
 #include "engine/monitor.h"
 #include "error_reporter.h"
+#include "feeds/redis_feed.h"
 #include "feeds/replay_feed.h"
 #include "feeds/synthetic_feed.h"
+#include "jobs/job_listener.h"
 #include "services.h"
 #include "sinks/bar_output.h"
 #include "sinks/scan_output.h"
@@ -129,6 +131,57 @@ void report_redis(const RedisSinkStats& st, Log& log) {
   }
 }
 
+// What make_feed() needs besides the settings, already parsed and validated.
+struct FeedContext {
+  double speed;
+  long long symbols;
+  long long seed;
+  long long minutes;
+  Scenario scenario;
+  Timestamp lateness;
+  const std::optional<RedisSettings>& redis;
+};
+
+// The feed --feed names; the error says what is wrong with the setting.
+Result<std::unique_ptr<Feed>> make_feed(const Settings& s, const FeedContext& c,
+                                        SymbolTable& symbols, const Clock& wall,
+                                        ErrorReporter& errors, Log& log,
+                                        std::atomic<std::uint64_t>& connection_errors) {
+  const std::string& spec = s.get("--feed");
+  if (spec == "synthetic") {
+    SyntheticOptions o;
+    o.seed = static_cast<std::uint64_t>(c.seed);
+    o.symbols = static_cast<int>(c.symbols);
+    o.scenario = c.scenario;
+    o.inject_patterns = !s.on("--no-inject");
+    o.speed = c.speed;
+    o.minutes = c.minutes;
+    return std::unique_ptr<Feed>(std::make_unique<SyntheticFeed>(o, symbols, wall));
+  }
+  if (spec.rfind("replay:", 0) == 0 && spec.size() > 7) {
+    ReplayOptions o;
+    o.path = spec.substr(7);
+    o.speed = c.speed;
+    o.lateness = c.lateness;
+    return std::unique_ptr<Feed>(std::make_unique<ReplayFeed>(o, symbols, log));
+  }
+  if (spec == "redis") {
+    if (!c.redis) return fail("--feed redis: set REDIS_URL, --redis-url or --redis-host");
+    const RedisChannels channels(c.redis->sink.prefix);
+    SubscriptionOptions o;
+    o.name = "redis feed";
+    o.subscriber = subscriber_options(c.redis->address);
+    o.subscriber.channels = {channels.ticks_raw, channels.ticks_legacy};
+    return std::unique_ptr<Feed>(
+        std::make_unique<RedisFeed>(o, symbols, wall, errors, log, connection_errors));
+  }
+  if (spec == "polygon") {
+    return fail("--feed polygon: this feed is not part of this build yet; use synthetic, ",
+                "replay:FILE or redis");
+  }
+  return fail("--feed '", spec, "': expected synthetic, replay:FILE, polygon or redis");
+}
+
 // " (too_late 3, bad_price 1)" for the non-zero reject counters.
 std::string reject_detail(const AggregatorStats& st) {
   std::string out;
@@ -206,33 +259,15 @@ int run_serve(int argc, char** argv, Log& log) {
 
   SymbolTable symbols;
   SystemClock wall;
-  std::unique_ptr<Feed> feed;
-  const std::string& feed_spec = s.get("--feed");
-  if (feed_spec == "synthetic") {
-    SyntheticOptions o;
-    o.seed = static_cast<std::uint64_t>(*seed);
-    o.symbols = static_cast<int>(*nsym);
-    o.scenario = *scenario;
-    o.inject_patterns = !s.on("--no-inject");
-    o.speed = *speed;
-    o.minutes = *minutes;
-    feed = std::make_unique<SyntheticFeed>(o, symbols, wall);
-  } else if (feed_spec.rfind("replay:", 0) == 0 && feed_spec.size() > 7) {
-    ReplayOptions o;
-    o.path = feed_spec.substr(7);
-    o.speed = *speed;
-    o.lateness = aopt->allowed_lateness;
-    feed = std::make_unique<ReplayFeed>(o, symbols, log);
-  } else if (feed_spec == "polygon" || feed_spec == "redis") {
-    log.error("--feed " + feed_spec +
-              ": this feed is not part of this build yet; use synthetic "
-              "or replay:FILE");
-    return 2;
-  } else {
-    log.error("--feed '" + feed_spec + "': expected synthetic, replay:FILE, polygon or redis");
+  std::atomic<std::uint64_t> inbound_connection_errors{0};  // redis feed and job listener
+  ErrorReporter errors(log);  // to the log, and to Redis once the sink exists
+  FeedContext fc{*speed, *nsym, *seed, *minutes, *scenario, aopt->allowed_lateness, *rcfg};
+  auto made = make_feed(s, fc, symbols, wall, errors, log, inbound_connection_errors);
+  if (!made) {
+    log.error(made.error().message);
     return 2;
   }
-
+  std::unique_ptr<Feed> feed = std::move(*made);
   log.info("feed: " + feed->describe());
   const bool store = report_services(s, log);
 
@@ -253,7 +288,6 @@ int run_serve(int argc, char** argv, Log& log) {
   }
   // With Redis: every event is also published from the sink's own thread, and problems go to
   // <prefix>:errors as well as to the log.
-  ErrorReporter errors(log);
   std::unique_ptr<RedisSink> redis;
   if (*rcfg) {
     const RedisSettings& rc = **rcfg;
@@ -281,8 +315,19 @@ int run_serve(int argc, char** argv, Log& log) {
   FeedQueue queue(static_cast<std::size_t>(*qb));
   EngineRunner engine(queue, engine_clock, agg);
   std::atomic<bool> stop_feed{false}, stop_engine{false}, feed_running{true};
-  std::atomic<std::uint64_t> inbound_connection_errors{0};
   Result<void> feed_result;
+  std::unique_ptr<JobListener> jobs;
+  if (redis && !s.on("--redis-no-jobs")) {
+    JobListenerOptions jo;
+    jo.subscription.name = "job listener";
+    jo.subscription.subscriber = subscriber_options((*rcfg)->address);
+    jo.channels = redis->channels();
+    if (store) jo.database_url = s.get("--database-url");
+    jobs = std::make_unique<JobListener>(jo, *redis, errors, log, inbound_connection_errors);
+    jobs->start();
+    log.info(std::string("jobs: taking requests on ") + jo.channels.jobs_backtest + " and " +
+             jo.channels.jobs_data_load + (store ? ", stored in the jobs table" : ", not stored"));
+  }
   std::unique_ptr<Monitor> monitor;
   if (redis) {
     MonitorSources ms;
@@ -340,6 +385,13 @@ int run_serve(int argc, char** argv, Log& log) {
            " stale revisions, " + std::to_string(sc.patterns) + " patterns, " +
            std::to_string(sc.alerts) + " alerts, " + std::to_string(sc.retractions) +
            " retractions");
+  if (jobs) {
+    jobs->stop();
+    const JobListenerStats& js = jobs->stats();
+    log.info("jobs: " + std::to_string(js.accepted.load()) + " accepted (" +
+             std::to_string(js.stored.load()) + " stored), " + std::to_string(js.rejected.load()) +
+             " rejected");
+  }
   if (monitor) monitor->stop();  // its last health report says "stopping"
   if (pg) {
     const PgSinkStats ps = pg->stats();

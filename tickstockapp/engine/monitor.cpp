@@ -67,7 +67,11 @@ HealthReport Monitor::health(const char* status_override) {
   h.uptime_s = uptime_s();
   const bool feed_running = src_.feed_running->load();
   h.components.emplace_back("feed", feed_running ? "running" : "ended");
-  h.components.emplace_back("redis", rs.connected ? "connected" : "disconnected");
+  // Before its first connection (and first failure) the sink is still connecting.
+  const bool redis_starting = !rs.connected && rs.connection_errors == 0 && rs.reconnects == 0;
+  h.components.emplace_back("redis", rs.connected     ? "connected"
+                                     : redis_starting ? "connecting"
+                                                      : "disconnected");
   bool pg_ok = true;
   if (src_.pg == nullptr) {
     h.components.emplace_back("postgres", "off");
@@ -80,7 +84,9 @@ HealthReport Monitor::health(const char* status_override) {
                                                        : "disconnected");
   }
   h.status = status_override != nullptr ? status_override
-             : rs.connected && pg_ok    ? "healthy"
+             : !pg_ok                   ? "degraded"
+             : rs.connected             ? "healthy"
+             : redis_starting           ? "starting"
                                         : "degraded";
   return h;
 }
