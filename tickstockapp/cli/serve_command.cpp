@@ -338,7 +338,7 @@ int run_serve(int argc, char** argv, Log& log) {
     ms.pg = pg.get();
     ms.feed_running = &feed_running;
     ms.inbound_connection_errors = &inbound_connection_errors;
-    monitor = std::make_unique<Monitor>(ms, *redis, (*rcfg)->metrics_interval);
+    monitor = std::make_unique<Monitor>(ms, *redis, log, (*rcfg)->metrics_interval);
     monitor->start();
   }
 

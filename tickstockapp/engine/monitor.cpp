@@ -2,8 +2,9 @@
 
 namespace tickstock::app {
 
-Monitor::Monitor(MonitorSources sources, RedisSink& redis, std::chrono::milliseconds interval)
-    : src_(sources), redis_(redis), interval_(interval) {}
+Monitor::Monitor(MonitorSources sources, RedisSink& redis, Log& log,
+                 std::chrono::milliseconds interval)
+    : src_(sources), redis_(redis), log_(log), interval_(interval) {}
 
 Monitor::~Monitor() { stop(); }
 
@@ -27,9 +28,23 @@ void Monitor::run() {
   std::unique_lock lock(mu_);
   while (!wake_.wait_for(lock, interval_, [&] { return stop_; })) {
     lock.unlock();
+    log_connection_change(redis_.stats());
     redis_.publish(metrics());
     redis_.publish(health());
     lock.lock();
+  }
+}
+
+void Monitor::log_connection_change(const RedisSinkStats& st) {
+  if (st.connected == was_connected_) return;
+  was_connected_ = st.connected;
+  if (st.connected) {
+    log_.info("Redis publisher: connected" +
+              (st.reconnects > 0 ? " again (" + std::to_string(st.reconnects) + " reconnects)"
+                                 : std::string()));
+  } else {
+    log_.warn("Redis publisher: disconnected (" + st.last_error + "); buffering " +
+              std::to_string(st.backlog) + " events, retrying with backoff");
   }
 }
 

@@ -1,5 +1,6 @@
 // Publishes serve's counters on <prefix>:monitoring and its health on <prefix>.health.status
-// every interval, from a thread of its own, reading only thread-safe counters.
+// every interval, from a thread of its own, reading only thread-safe counters; logs when the
+// publisher's connection to Redis goes down or comes back.
 #ifndef TICKSTOCKAPP_ENGINE_MONITOR_H_
 #define TICKSTOCKAPP_ENGINE_MONITOR_H_
 
@@ -16,6 +17,7 @@
 #include "engine/engine_runner.h"
 #include "engine/feed_queue.h"
 #include "feeds/feed.h"
+#include "log.h"
 
 namespace tickstock::app {
 
@@ -42,8 +44,8 @@ struct MonitorSources {
 
 class Monitor {
  public:
-  // REQUIRES: `redis` and the sources outlive the monitor.
-  Monitor(MonitorSources sources, RedisSink& redis, std::chrono::milliseconds interval);
+  // REQUIRES: `redis`, `log` and the sources outlive the monitor.
+  Monitor(MonitorSources sources, RedisSink& redis, Log& log, std::chrono::milliseconds interval);
   // Stops the thread (see stop()).
   ~Monitor();
   Monitor(const Monitor&) = delete;
@@ -60,11 +62,14 @@ class Monitor {
 
  private:
   void run();
+  void log_connection_change(const RedisSinkStats& st);
   double uptime_s() const;
 
   MonitorSources src_;
   RedisSink& redis_;
+  Log& log_;
   std::chrono::milliseconds interval_;
+  bool was_connected_ = false;  // monitor thread only
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_at_ = started_;  // monitor thread only
   std::uint64_t last_ticks_ = 0;                              // monitor thread only
