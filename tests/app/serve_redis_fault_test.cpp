@@ -86,6 +86,14 @@ FaultRun run_with_outage(PrivateRedis& server, const std::string& prefix,
   return run;
 }
 
+// The engine went on while Redis was down, and kept up with the feed: it never waits for a
+// sink, and the feed's queue never overflowed.
+void check_engine_kept_going(const FaultRun& run) {
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out_after > run.out_before);
+  CHECK(run.err.find("0 items dropped at the queue") != std::string::npos);
+}
+
 std::size_t engine_events(const std::string& out) {
   using tickstock::test::json_lines;
   return json_lines(out, "bar").size() + json_lines(out, "pattern").size() +
@@ -101,11 +109,7 @@ TEST_CASE("serve rides out a Redis restart mid-run: nothing is lost from the str
   const auto run = run_with_outage(
       server, prefix, {"--redis-stream-maxlen", "10000000", "--redis-buffer", "1000000"});
   INFO(run.err);
-  REQUIRE(run.exit_code == 0);
-  // The engine went on while Redis was down, and kept up with the feed (it never waits for a
-  // sink, and the feed's queue never overflowed).
-  CHECK(run.out_after > run.out_before);
-  CHECK(run.err.find("0 items dropped at the queue") != std::string::npos);
+  check_engine_kept_going(run);
   const RedisSummary s = parse_summary(run.err);
   CHECK(s.events > 0);
   CHECK(s.published + s.dropped + s.failed + s.not_published == s.events);
@@ -119,17 +123,10 @@ TEST_CASE("serve rides out a Redis restart mid-run: nothing is lost from the str
   RedisCommands redis("127.0.0.1", server.port());
   const std::string stream = prefix + ".events.stream";
   CHECK(redis.integer({"XLEN", stream}) == static_cast<long long>(produced));
-  std::set<std::int64_t> seqs;
-  std::string from = "-";
-  for (;;) {
-    const auto page = redis.run({"XRANGE", stream, from, "+", "COUNT", "5000"});
-    if (page->elements == 0) break;
-    for (std::size_t i = 0; i < page->elements; ++i) {
-      seqs.insert(
-          tickstock::test::Json(page->element[i]->element[1]->element[3]->str).integer("seq"));
-    }
-    from = "(" + std::string(page->element[page->elements - 1]->element[0]->str);
-  }
+  const auto all = tickstock::test::stream_seqs(redis, stream, [](const char* payload) {
+    return tickstock::test::Json(payload).integer("seq");
+  });
+  const std::set<long long> seqs(all.begin(), all.end());
   CHECK(seqs.size() == produced);
 }
 
@@ -139,9 +136,7 @@ TEST_CASE("serve rides out a Redis restart mid-run: published + dropped = produc
   const std::string prefix = tickstock::test::unique_prefix("drops");
   const auto run = run_with_outage(server, prefix, {"--redis-buffer", "300"});
   INFO(run.err);
-  REQUIRE(run.exit_code == 0);
-  CHECK(run.out_after > run.out_before);
-  CHECK(run.err.find("0 items dropped at the queue") != std::string::npos);
+  check_engine_kept_going(run);
   const RedisSummary s = parse_summary(run.err);
   CHECK(s.events > 0);
   CHECK(s.dropped > 0);  // the outage was longer than the buffer

@@ -96,6 +96,24 @@ class RedisCommands {
   std::unique_ptr<redisContext, ContextFree> c_;
 };
 
+// The "seq" of every entry's payload in a stream written by RedisSink (fields channel, payload),
+// read page by page. REQUIRES: the payloads are JSON with a "seq" (see parse_seq).
+template <class ParseSeq>
+std::vector<long long> stream_seqs(RedisCommands& redis, const std::string& key,
+                                   ParseSeq parse_seq) {
+  std::vector<long long> seqs;
+  std::string from = "-";
+  for (;;) {
+    const Reply page = redis.run({"XRANGE", key, from, "+", "COUNT", "5000"});
+    if (page->type != REDIS_REPLY_ARRAY || page->elements == 0) break;
+    for (std::size_t i = 0; i < page->elements; ++i) {
+      seqs.push_back(parse_seq(page->element[i]->element[1]->element[3]->str));
+    }
+    from = "(" + std::string(page->element[page->elements - 1]->element[0]->str);
+  }
+  return seqs;
+}
+
 // A redis-server of the test's own on a free 127.0.0.1 port, with its data under a throwaway
 // directory and every write made durable (appendfsync always), so that it can be stopped and
 // started again without losing what it had acknowledged. Stopped and removed on destruction.

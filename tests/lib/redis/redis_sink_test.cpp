@@ -431,16 +431,9 @@ TEST_CASE(
   tickstock::test::RedisCommands redis("127.0.0.1", server.port());
   CHECK(redis.integer({"XLEN", ch.stream}) == static_cast<long long>(st.accepted));
   // Each event once: read the stream back and collect the sequence numbers.
-  std::set<std::int64_t> seqs;
-  std::string from = "-";
-  for (;;) {
-    const auto page = redis.run({"XRANGE", ch.stream, from, "+", "COUNT", "10000"});
-    if (page->elements == 0) break;
-    for (std::size_t i = 0; i < page->elements; ++i) {
-      seqs.insert(Json(page->element[i]->element[1]->element[3]->str).integer("seq"));
-    }
-    from = "(" + std::string(page->element[page->elements - 1]->element[0]->str);
-  }
+  const auto all = tickstock::test::stream_seqs(
+      redis, ch.stream, [](const char* payload) { return Json(payload).integer("seq"); });
+  const std::set<long long> seqs(all.begin(), all.end());
   CHECK(seqs.size() == st.accepted);
   CHECK(*seqs.begin() == 1);
   CHECK(*seqs.rbegin() == static_cast<std::int64_t>(st.accepted));
