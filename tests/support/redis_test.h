@@ -5,13 +5,16 @@
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <netinet/in.h>
 #include <stdexcept>
 #include <string>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -116,7 +119,9 @@ std::vector<long long> stream_seqs(RedisCommands& redis, const std::string& key,
 
 // A redis-server of the test's own on a free 127.0.0.1 port, with its data under a throwaway
 // directory and every write made durable (appendfsync always), so that it can be stopped and
-// started again without losing what it had acknowledged. Stopped and removed on destruction.
+// started again without losing what it had acknowledged. It runs as a child of the test that
+// dies with it (PR_SET_PDEATHSIG), so a crashed test leaves no server behind; stopped and removed
+// on destruction.
 class PrivateRedis {
  public:
   PrivateRedis() {
@@ -137,12 +142,16 @@ class PrivateRedis {
   int port() const { return port_; }
   // Starts the server (again) on the same port and data; waits until it answers.
   void start() {
-    const std::string cmd = "redis-server --bind 127.0.0.1 --port " + std::to_string(port_) +
-                            " --dir " + dir_ +
-                            " --save '' --appendonly yes --appendfsync always --daemonize yes"
-                            " --pidfile " +
-                            dir_ + "/redis.pid --logfile " + dir_ + "/redis.log";
-    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("cannot start " + cmd);
+    const std::string port = std::to_string(port_), log = dir_ + "/redis.log";
+    pid_ = fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      execlp("redis-server", "redis-server", "--bind", "127.0.0.1", "--port", port.c_str(), "--dir",
+             dir_.c_str(), "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+             "--logfile", log.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
     for (int i = 0; i < 100; ++i) {
       try {
         RedisCommands c("127.0.0.1", port_);
@@ -151,21 +160,14 @@ class PrivateRedis {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    throw std::runtime_error("redis-server on port " + std::to_string(port_) + " did not answer");
+    throw std::runtime_error("redis-server on port " + port + " did not answer (" + log + ")");
   }
-  // Stops the server (SHUTDOWN, data kept) and waits until its port is closed.
+  // Stops the server (SIGTERM: it syncs its data and exits) and waits for it.
   void stop() {
-    const std::string cmd =
-        "redis-cli -p " + std::to_string(port_) + " shutdown >/dev/null 2>&1; true";
-    [[maybe_unused]] const int rc = std::system(cmd.c_str());
-    for (int i = 0; i < 100; ++i) {
-      try {
-        RedisCommands c("127.0.0.1", port_);
-      } catch (const std::exception&) {
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
   }
 
  private:
@@ -185,6 +187,7 @@ class PrivateRedis {
   }
   std::string dir_;
   int port_ = 0;
+  pid_t pid_ = -1;
 };
 
 }  // namespace tickstock::test
