@@ -1,10 +1,11 @@
 // A fixed-capacity FIFO that overwrites its oldest item when full. Its storage is reserved
-// once and never initialised up front, so the operating system commits pages only as the ring
-// first fills them: a large capacity costs memory only when an outage actually uses it.
-// Not thread-safe.
+// once and never initialised up front, and an emptied ring starts again at its first slot, so
+// the operating system commits pages only as far as the ring has ever been filled: a large
+// capacity costs memory only when an outage (or a burst) actually uses it. Not thread-safe.
 #ifndef TICKSTOCK_REDIS_EVENT_RING_H_
 #define TICKSTOCK_REDIS_EVENT_RING_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <new>
@@ -34,17 +35,19 @@ class EventRing {
     if (tail >= capacity_) tail -= capacity_;
     ::new (static_cast<void*>(slots_[tail].bytes)) T(item);
     ++size_;
+    slots_used_ = std::max(slots_used_, tail + 1);
     return overwrote;
   }
   // Removes the oldest item into `out`. REQUIRES: !empty().
   void pop(T& out) {
     out = *std::launder(reinterpret_cast<T*>(slots_[head_].bytes));
-    head_ = next(head_);
-    --size_;
+    head_ = --size_ == 0 ? 0 : next(head_);  // empty: reuse the slots already in memory
   }
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
   std::size_t capacity() const { return capacity_; }
+  // How many slots from the first have ever held an item: the memory the ring has touched.
+  std::size_t slots_used() const { return slots_used_; }
 
  private:
   struct Slot {
@@ -56,6 +59,7 @@ class EventRing {
   std::size_t capacity_;
   std::size_t head_ = 0;
   std::size_t size_ = 0;
+  std::size_t slots_used_ = 0;
 };
 
 }  // namespace tickstock::detail

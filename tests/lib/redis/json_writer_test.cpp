@@ -101,3 +101,24 @@ TEST_CASE("EventRing keeps the newest items and says when it overwrote one", "[r
   }
   CHECK(ring.empty());
 }
+
+TEST_CASE(
+    "EventRing starts again at its first slot once empty, so a short queue stays in the "
+    "same memory",
+    "[redis]") {
+  tickstock::detail::EventRing<int> ring(1000);
+  int v = 0;
+  for (int i = 0; i < 5000; ++i) {  // one in, one out: always the first slot
+    CHECK_FALSE(ring.push(i));
+    ring.pop(v);
+    CHECK(v == i);
+  }
+  CHECK(ring.slots_used() == 1);
+  for (int i = 0; i < 10; ++i) CHECK_FALSE(ring.push(i));  // a burst of ten
+  CHECK(ring.slots_used() == 10);
+  while (!ring.empty()) ring.pop(v);
+  CHECK_FALSE(ring.push(7));
+  CHECK(ring.slots_used() == 10);
+  for (int i = 0; i < 1000; ++i) (void)ring.push(i);  // full and overwriting: everything used
+  CHECK(ring.slots_used() == 1000);
+}
