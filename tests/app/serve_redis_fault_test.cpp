@@ -1,6 +1,7 @@
 // serve while its Redis server is stopped and started again in the middle of a run: the engine
 // goes on at the feed's pace, the publisher reconnects and resumes, and the counts add up.
 #include <chrono>
+#include <csignal>
 #include <regex>
 #include <set>
 #include <string>
@@ -146,4 +147,50 @@ TEST_CASE("serve rides out a Redis restart mid-run: published + dropped = produc
   CHECK(s.reconnects >= 1);
   // The summary is an error line, naming what was lost.
   CHECK(run.err.find("tickstock: error: redis: ") != std::string::npos);
+}
+
+TEST_CASE("serve --feed redis subscribes again after a Redis restart and takes what comes then",
+          "[app][serve][redis][fault]") {
+  PrivateRedis server;
+  const std::string prefix = tickstock::test::unique_prefix("refeed");
+  const std::string raw = prefix + ".data.raw";
+  AppProcess app(
+      {"serve", "--feed", "redis", "--redis-prefix", prefix},
+      {{"REDIS_URL", "redis://127.0.0.1:" + std::to_string(server.port())}, {"DATABASE_URL", ""}});
+  // Waits up to 20 s until the feed listens on `raw`.
+  auto listening = [&] {
+    for (int i = 0; i < 400; ++i) {
+      try {
+        if (RedisCommands("127.0.0.1", server.port()).subscribers(raw) > 0) return true;
+      } catch (const std::exception&) {  // the server is still starting
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  };
+  REQUIRE(listening());
+  RedisCommands("127.0.0.1", server.port())
+      .run({"PUBLISH", raw,
+            R"({"ticker":"AAA","price":10,"volume":5,"timestamp":"2024-01-02T14:30:10Z"})"});
+  server.stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  server.start();
+  REQUIRE(listening());
+  RedisCommands("127.0.0.1", server.port())
+      .run({"PUBLISH", raw,
+            R"({"ticker":"AAA","price":11,"volume":7,"timestamp":"2024-01-02T14:31:10Z"})"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  app.signal(SIGTERM);
+  REQUIRE(app.wait() == 0);
+  const std::string err = app.err();
+  INFO(err);
+  const std::string out = app.out();
+  CHECK(out.find(R"("symbol":"AAA","timeframe":"1m","start":"2024-01-02T14:30:00Z","open":10)") !=
+        std::string::npos);
+  CHECK(out.find(R"("symbol":"AAA","timeframe":"1m","start":"2024-01-02T14:31:00Z","open":11)") !=
+        std::string::npos);
+  CHECK(err.find("redis feed: connection to") != std::string::npos);  // it noticed
+  const auto first = err.find("redis feed: subscribed");
+  REQUIRE(first != std::string::npos);
+  CHECK(err.find("redis feed: subscribed", first + 1) != std::string::npos);  // and came back
 }
