@@ -3,6 +3,7 @@
 // Each figure is the median of repeated runs. `--smoke` runs everything once on tiny inputs
 // (used by the test script to prove the benchmarks still work; its numbers mean nothing).
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -20,14 +21,16 @@
 #include "tickstock/scanner.h"
 
 #include "bench.h"
+#include "redis_bench.h"
 
 using namespace tickstock;
 using namespace tickstock::bench;
 
 // Live heap bytes, for the per-series memory figure: the only replacement of the global
 // allocation functions in this binary. Each block carries its size in a 16-byte header.
+// Atomic: the Redis figures allocate on several threads.
 namespace {
-std::size_t g_live_bytes = 0;
+std::atomic<std::size_t> g_live_bytes{0};
 }  // namespace
 
 void* operator new(std::size_t n) {
@@ -316,7 +319,8 @@ int main(int argc, char** argv) {
     } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
       c.only = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: tickstock-bench [--smoke] [--only aggregate|scan|parse|pg]\n");
+      std::fprintf(stderr,
+                   "usage: tickstock-bench [--smoke] [--only aggregate|scan|parse|pg|redis]\n");
       return 2;
     }
   }
@@ -327,5 +331,6 @@ int main(int argc, char** argv) {
     bench_parse_aggregate_real(c);
   }
   if (c.wants("pg")) bench_pg(c);
+  if (c.wants("redis")) tickstock::bench::bench_redis(c.smoke, c.runs);
   return 0;
 }

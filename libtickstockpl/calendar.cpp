@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <limits>
 
 namespace tickstock {
 namespace {
@@ -191,15 +192,22 @@ std::optional<Timestamp> parse_timestamp(std::string_view s) {
     long long v = 0;
     auto r = std::from_chars(s.data(), s.data() + s.size(), v);
     if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
-    const long long a = v < 0 ? -v : v;
-    if (a >= 100'000'000'000'000'000LL) return v;      // ns
-    if (a >= 100'000'000'000'000LL) return v * 1000;   // us
-    if (a >= 100'000'000'000LL) return v * 1'000'000;  // ms
-    return v * kNanosPerSecond;                        // s
+    const long long a = v < 0 ? -(v + 1) : v;  // |v| without overflowing at the minimum
+    const long long unit = a >= 100'000'000'000'000'000LL ? 1           // ns
+                           : a >= 100'000'000'000'000LL   ? 1000        // us
+                           : a >= 100'000'000'000LL       ? 1'000'000   // ms
+                                                          : kNanosPerSecond;  // s
+    // Beyond 1677..2262 a time does not fit in int64 nanoseconds.
+    if (a > std::numeric_limits<Timestamp>::max() / unit) return std::nullopt;
+    return v * unit;
   }
   auto date = parse_date(s.substr(0, std::min<std::size_t>(10, s.size())));
   if (!date) return std::nullopt;
-  Timestamp t = days_from_civil(*date) * kNanosPerDay;
+  const std::int64_t days = days_from_civil(*date);
+  // A few days' margin for the time of day and a zone offset.
+  constexpr std::int64_t kMaxDays = std::numeric_limits<Timestamp>::max() / kNanosPerDay - 5;
+  if (days > kMaxDays || days < -kMaxDays) return std::nullopt;
+  Timestamp t = days * kNanosPerDay;
   if (s.size() == 10) return t;
   if ((s[10] != 'T' && s[10] != ' ') || s.size() < 19 || s[13] != ':' || s[16] != ':')
     return std::nullopt;

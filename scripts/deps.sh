@@ -4,7 +4,8 @@ set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config ccache
       libboost1.81-dev libssl-dev libpq-dev libsimdjson-dev libfmt-dev catch2
       libhiredis-dev libsodium-dev zlib1g-dev libbenchmark-dev
-      postgresql-15 postgresql-client-15 redis-server)
+      postgresql-15 postgresql-client-15 redis-server
+      clang libclang-rt-14-dev)  # clang: the libFuzzer target
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,10 +12,18 @@ namespace tickstock::app {
 std::string redact_url(const std::string& url);
 // Pings PostgreSQL at a libpq conninfo/URL; the error says why it is not usable.
 Result<void> check_postgres(const std::string& url);
-// Parses redis://[:password@]host:port[/db] into host and port.
-Result<std::pair<std::string, int>> parse_redis_url(const std::string& url);
-// Connects to Redis and sends PING.
-Result<void> check_redis(const std::string& host, int port);
+// Where a Redis server is and how to log in.
+struct RedisAddress {
+  std::string host;
+  int port = 6379;
+  std::string username;  // with password: AUTH username password
+  std::string password;  // "" = no AUTH
+  int db = 0;
+};
+// Parses redis://[[username]:password@]host[:port][/db] (the scheme is optional).
+Result<RedisAddress> parse_redis_url(const std::string& url);
+// Connects to Redis, logs in when the address has a password, and sends PING.
+Result<void> check_redis(const RedisAddress& address);
 
 }  // namespace tickstock::app
 

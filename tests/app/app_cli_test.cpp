@@ -196,9 +196,10 @@ TEST_CASE("serve checks the PostgreSQL and Redis servers it is pointed at",
   // A server that is not there is reported, not fatal.
   const auto down = run_app(
       "serve --feed synthetic --speed max --synthetic-minutes 1 "
-      "--exit-on-eof --redis-url redis://127.0.0.1:1/0 "
+      "--exit-on-eof --redis-url redis://:secret@127.0.0.1:1/0 --redis-flush-timeout-ms 100 "
       "--database-url postgresql://u:secret@127.0.0.1:1/x");
   CHECK(down.exit_code == 0);
   CHECK(down.err.find("NOT reachable") != std::string::npos);
+  CHECK(down.err.find(" not published; 0 reconnects") != std::string::npos);
   CHECK(down.err.find("secret") == std::string::npos);  // passwords never reach the log
 }

@@ -3,7 +3,6 @@
 #define TICKSTOCK_TESTS_APP_APP_SUPPORT_H_
 
 #include <array>
-#include <csignal>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -40,65 +39,6 @@ inline RunResult run_app(const std::string& args, const std::string& env = "") {
   std::remove(errpath);
   return r;
 }
-
-// tickstockapp running in the background (so that a test can signal it), its output going to
-// temporary files until wait().
-class AppProcess {
- public:
-  // Starts `tickstockapp ARGS` (shell-quoted) with `env` ("env X=1 ..." or "") in front.
-  AppProcess(const std::string& args, const std::string& env = "") {
-    char out[] = "/tmp/tickstock-app-out-XXXXXX";
-    char err[] = "/tmp/tickstock-app-err-XXXXXX";
-    close(mkstemp(out));
-    close(mkstemp(err));
-    out_ = out;
-    err_ = err;
-    // exec all the way down: the pid is tickstockapp's own.
-    const std::string cmd = "exec " + env + " " + TICKSTOCK_APP_BIN + " " + args + " >" + out_ +
-                            " 2>" + err_ + " </dev/null";
-    pid_ = fork();
-    if (pid_ == 0) {
-      execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-  }
-  AppProcess(const AppProcess&) = delete;
-  AppProcess& operator=(const AppProcess&) = delete;
-  ~AppProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    std::remove(out_.c_str());
-    std::remove(err_.c_str());
-  }
-  void signal(int sig) const { kill(pid_, sig); }
-  // Waits for the exit and returns what it printed.
-  RunResult wait() {
-    RunResult r;
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(out_);
-    r.err = slurp(err_);
-    return r;
-  }
-
- private:
-  static std::string slurp(const std::string& path) {
-    std::string s;
-    if (FILE* f = fopen(path.c_str(), "r")) {
-      std::array<char, 65536> buf{};
-      std::size_t n = 0;
-      while ((n = fread(buf.data(), 1, buf.size(), f)) > 0) s.append(buf.data(), n);
-      fclose(f);
-    }
-    return s;
-  }
-  pid_t pid_ = -1;
-  std::string out_, err_;
-};
 
 // Writes `text` to a file under /tmp named for this process and `name`; returns its path.
 inline std::string write_temp(const std::string& name, const std::string& text) {

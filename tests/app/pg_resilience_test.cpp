@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <zlib.h>
 
+#include "app/app_process.h"
 #include "app/app_support.h"
 #include "support/pg_test_db.h"
 #include "support/test_support.h"
@@ -181,18 +182,19 @@ TEST_CASE("serve stopped mid-replay and started again on the rest stores what on
 
   TestDatabase db;
   REQUIRE(run_app("migrate", db.env()).exit_code == 0);
-  AppProcess first("serve --feed replay:" + ticks + " --speed " + speed + flags +
-                       " --database-url '" + db.url() + "'",
-                   no_redis);
+  AppProcess first({"serve", "--feed", "replay:" + ticks, "--speed", speed, "--exit-on-eof",
+                    "--no-bar-events", "--spill-dir", "", "--database-url", db.url()},
+                   {{"REDIS_URL", ""}, {"REDIS_HOST", ""}});
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   first.signal(SIGINT);
-  const auto stopped = first.wait();
-  INFO(stopped.err);
-  REQUIRE(stopped.exit_code == 0);
+  const int stopped_code = first.wait();
+  const std::string stopped_err = first.err();
+  INFO(stopped_err);
+  REQUIRE(stopped_code == 0);
   // How far it got: the trades the engine took before it closed the open bars and stopped.
-  const auto at = stopped.err.find(" trades and bars taken)");
+  const auto at = stopped_err.find(" trades and bars taken)");
   REQUIRE(at != std::string::npos);
-  const long long processed = std::stoll(stopped.err.substr(stopped.err.rfind('(', at) + 1));
+  const long long processed = std::stoll(stopped_err.substr(stopped_err.rfind('(', at) + 1));
   const long long total = std::stoll(whole.err.substr(whole.err.find("done: ") + 6));
   INFO("stopped after " << processed << " of " << total << " trades");
   REQUIRE(processed > 0);

@@ -72,3 +72,16 @@ TEST_CASE("ISO-8601 and epoch timestamps parse and format", "[calendar][parse]")
   CHECK(format_iso8601(1381152600 * kNanosPerSecond) == "2013-10-07T13:30:00Z");
   CHECK(format_iso8601(1381152600 * kNanosPerSecond + 5'000'000) == "2013-10-07T13:30:00.005Z");
 }
+
+TEST_CASE("Timestamps outside int64 nanoseconds (1677..2262) are refused, not overflowed",
+          "[calendar][parse]") {
+  CHECK(parse_timestamp("9223372036") == 9223372036 * kNanosPerSecond);  // 2262-04-11, seconds
+  CHECK_FALSE(parse_timestamp("99999999999").has_value());               // seconds, past 2262
+  CHECK_FALSE(parse_timestamp("9999999999999").has_value());             // milliseconds
+  CHECK_FALSE(parse_timestamp("9999999999999999").has_value());          // microseconds
+  CHECK(parse_timestamp("-9223372036854775808") == INT64_MIN);           // nanoseconds
+  CHECK(parse_timestamp("2262-04-05T00:00:00Z").has_value());
+  CHECK_FALSE(parse_timestamp("2262-04-12T00:00:00Z").has_value());
+  CHECK_FALSE(parse_timestamp("9999-12-31T23:59:59+00:00").has_value());
+  CHECK_FALSE(parse_timestamp("1600-01-01").has_value());
+}

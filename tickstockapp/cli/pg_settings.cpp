@@ -26,7 +26,8 @@ void declare_pg_settings(Settings& s) {
         "(all: every one; 0: start cold)");
 }
 
-Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url, Log& log) {
+Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url,
+                                      ErrorReporter& errors, Log& log) {
   auto memory = s.get_int("--pg-memory-mb", 0, 1 << 20);
   if (!memory) return memory.error();
   auto limit = s.get_int("--spill-limit-mb", 1, 1 << 30);
@@ -52,11 +53,17 @@ Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url,
                   static_cast<unsigned long long>(h & 0xffffffffffffull));
     o.spill_path = dir + "/" + name;
   }
-  o.log = [&log](bool error, const std::string& m) { error ? log.error(m) : log.warn(m); };
+  o.log = [&errors, &log](bool error, const std::string& m) {
+    if (error) {
+      errors.report(Severity::Error, "postgres", m);
+    } else {
+      log.warn(m);
+    }
+  };
   return o;
 }
 
-void log_pg_summary(const PgSinkStats& st, Log& log) {
+void log_pg_summary(const PgSinkStats& st, ErrorReporter& errors, Log& log) {
   std::string line =
       "postgres: " + std::to_string(st.bars) + " bars, " + std::to_string(st.detections) +
       " detections, " + std::to_string(st.indicator_rows) + " indicator rows written in " +
@@ -67,7 +74,8 @@ void log_pg_summary(const PgSinkStats& st, Log& log) {
       std::to_string(st.dropped) + " dropped in " + std::to_string(st.failed_batches) +
       " failed batches, " + std::to_string(st.reconnects) + " reconnects";
   if (st.lost_at_exit + st.refused + st.dropped > 0) {
-    log.error(line + " (last error: " + redact_url(st.last_error) + ")");
+    errors.report(Severity::Error, "postgres",
+                  line + " (last error: " + redact_url(st.last_error) + ")");
   } else if (st.kept_at_exit > 0) {
     log.warn(line);
   } else {

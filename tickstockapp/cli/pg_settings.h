@@ -8,6 +8,7 @@
 #include "tickstock/scanner.h"
 
 #include "cli/settings.h"
+#include "error_reporter.h"
 #include "log.h"
 
 namespace tickstock::app {
@@ -15,11 +16,13 @@ namespace tickstock::app {
 // Declares --spill-dir, --pg-memory-mb, --spill-limit-mb, --pg-connections,
 // --no-store-indicators and --warm-bars (--database-url is the command's own).
 void declare_pg_settings(Settings& s);
-// PgSinkOptions for `url` from those settings; the sink's messages go to `log`. The spill file
-// is DIR/pg-<hash of the URL without its password>.spill, so each database has its own.
-Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url, Log& log);
-// Logs the "postgres: ..." line of a run's end (an error when anything was not stored).
-void log_pg_summary(const PgSinkStats& st, Log& log);
+// PgSinkOptions for `url` from those settings; the sink's messages go to `log`, the ones about
+// lost or refused data to `errors` (component "postgres"). The spill file is
+// DIR/pg-<hash of the URL without its password>.spill, so each database has its own.
+Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url,
+                                      ErrorReporter& errors, Log& log);
+// Logs the "postgres: ..." line of a run's end; reported as an error when anything was lost.
+void log_pg_summary(const PgSinkStats& st, ErrorReporter& errors, Log& log);
 // Warm start from the database unless --warm-bars is 0: first writes what `sink` kept from an
 // earlier run (so the database holds everything), then primes `scanner` and resumes
 // `aggregator` (see db/warm_start.h). Failures are logged; the run goes on cold.

@@ -8,18 +8,24 @@
 
 #include "tickstock/bar_aggregator.h"
 #include "tickstock/pg_sink.h"
+#include "tickstock/redis_sink.h"
 #include "tickstock/scanner.h"
 #include "tickstock/sink.h"
 
 #include "cli/aggregator_settings.h"
 #include "cli/commands.h"
 #include "cli/pg_settings.h"
+#include "cli/redis_settings.h"
 #include "cli/scanner_settings.h"
 #include "cli/settings.h"
 #include "db/migrations.h"
 #include "engine/engine_runner.h"
+#include "engine/monitor.h"
+#include "error_reporter.h"
+#include "feeds/redis_feed.h"
 #include "feeds/replay_feed.h"
 #include "feeds/synthetic_feed.h"
+#include "jobs/job_listener.h"
 #include "services.h"
 #include "sinks/bar_output.h"
 #include "sinks/scan_output.h"
@@ -35,9 +41,7 @@ void declare(Settings& s) {
   s.add("--http", "TICKSTOCK_HTTP", "127.0.0.1:8080", "dashboard listen address host:port");
   s.add("--database-url", "DATABASE_URL", "", "PostgreSQL URL; empty = in memory");
   declare_pg_settings(s);
-  s.add("--redis-url", "REDIS_URL", "", "redis://host:port/db; empty = none");
-  s.add("--redis-host", "REDIS_HOST", "", "Redis host (when REDIS_URL is not set)");
-  s.add("--redis-port", "REDIS_PORT", "6379", "Redis port (with REDIS_HOST)");
+  declare_redis_settings(s);
   s.add("--synthetic-symbols", "TICKSTOCK_SYNTHETIC_SYMBOLS", "10", "synthetic: number of symbols");
   s.add("--seed", "TICKSTOCK_SEED", "42", "synthetic: random seed");
   s.add("--scenario", "TICKSTOCK_SCENARIO", "normal",
@@ -81,9 +85,7 @@ Result<double> parse_speed(const std::string& v) {
 // wait in memory and the spill file until it is back).
 bool report_services(const Settings& s, Log& log) {
   const std::string& db = s.get("--database-url");
-  std::string redis = s.get("--redis-url");
-  if (redis.empty() && !s.get("--redis-host").empty())
-    redis = "redis://" + s.get("--redis-host") + ":" + s.get("--redis-port");
+  const std::string redis = redis_url(s);
   if (db.empty() && redis.empty()) {
     log.info("no DATABASE_URL or REDIS_URL: running entirely in memory");
     return false;
@@ -110,16 +112,80 @@ bool report_services(const Settings& s, Log& log) {
     }
   }
   if (!redis.empty()) {
-    auto hp = parse_redis_url(redis);
-    if (!hp) {
-      log.error(hp.error().message);
-    } else {
-      auto ok = check_redis(hp->first, hp->second);
+    if (auto address = parse_redis_url(redis)) {  // a bad URL was reported already
+      auto ok = check_redis(*address);
       log.info(std::string("Redis ") + redact_url(redis) + ": " +
                (ok ? "reachable" : "NOT reachable (" + ok.error().message + ")"));
     }
   }
   return store;
+}
+
+// The exit summary of the Redis publisher; an error line when anything was not published.
+void report_redis(const RedisSinkStats& st, Log& log) {
+  const std::string line =
+      "redis: " + std::to_string(st.accepted) + " events: " + std::to_string(st.published) +
+      " published (" + std::to_string(st.messages) + " messages, " +
+      std::to_string(st.stream_entries) + " stream entries), " + std::to_string(st.dropped) +
+      " dropped, " + std::to_string(st.failed) + " failed, " + std::to_string(st.backlog) +
+      " not published; " + std::to_string(st.reconnects) + " reconnects, " +
+      std::to_string(st.connection_errors) + " connection errors";
+  if (st.dropped + st.failed + st.backlog > 0) {
+    log.error(line + " (last error: " + st.last_error + ")");
+  } else {
+    log.info(line);
+  }
+}
+
+// What make_feed() needs besides the settings, already parsed and validated.
+struct FeedContext {
+  double speed;
+  long long symbols;
+  long long seed;
+  long long minutes;
+  Scenario scenario;
+  Timestamp lateness;
+  const std::optional<RedisSettings>& redis;
+};
+
+// The feed --feed names; the error says what is wrong with the setting.
+Result<std::unique_ptr<Feed>> make_feed(const Settings& s, const FeedContext& c,
+                                        SymbolTable& symbols, const Clock& wall,
+                                        ErrorReporter& errors, Log& log,
+                                        std::atomic<std::uint64_t>& connection_errors) {
+  const std::string& spec = s.get("--feed");
+  if (spec == "synthetic") {
+    SyntheticOptions o;
+    o.seed = static_cast<std::uint64_t>(c.seed);
+    o.symbols = static_cast<int>(c.symbols);
+    o.scenario = c.scenario;
+    o.inject_patterns = !s.on("--no-inject");
+    o.speed = c.speed;
+    o.minutes = c.minutes;
+    return std::unique_ptr<Feed>(std::make_unique<SyntheticFeed>(o, symbols, wall));
+  }
+  if (spec.rfind("replay:", 0) == 0 && spec.size() > 7) {
+    ReplayOptions o;
+    o.path = spec.substr(7);
+    o.speed = c.speed;
+    o.lateness = c.lateness;
+    return std::unique_ptr<Feed>(std::make_unique<ReplayFeed>(o, symbols, log));
+  }
+  if (spec == "redis") {
+    if (!c.redis) return fail("--feed redis: set REDIS_URL, --redis-url or --redis-host");
+    const RedisChannels channels(c.redis->sink.prefix);
+    SubscriptionOptions o;
+    o.name = "redis feed";
+    o.subscriber = subscriber_options(c.redis->address);
+    o.subscriber.channels = {channels.ticks_raw, channels.ticks_legacy};
+    return std::unique_ptr<Feed>(
+        std::make_unique<RedisFeed>(o, symbols, wall, errors, log, connection_errors));
+  }
+  if (spec == "polygon") {
+    return fail("--feed polygon: this feed is not part of this build yet; use synthetic, ",
+                "replay:FILE or redis");
+  }
+  return fail("--feed '", spec, "': expected synthetic, replay:FILE, polygon or redis");
 }
 
 // " (too_late 3, bad_price 1)" for the non-zero reject counters.
@@ -163,9 +229,12 @@ int run_serve(int argc, char** argv, Log& log) {
         "usage: tickstockapp serve [--feed synthetic|replay:FILE|polygon|redis] [--speed max|N]\n"
         "                          [--exit-on-eof] [--http 127.0.0.1:8080]\n"
         "                          [--patterns all|NAME,...] [--set NAME.param=value]...\n"
-        "                          [--indicator-events] [--no-bar-events]\n\n"
+        "                          [--indicator-events] [--no-bar-events]\n"
+        "                          [--redis-url URL] [--redis-prefix P] [--redis-bars]\n"
+        "                          [--redis-stream-maxlen N]\n\n"
         "Runs the engine on a feed and prints, as JSON lines on stdout, every closed bar and\n"
-        "the scanner's pattern, alert (and indicator) events for it.\n"
+        "the scanner's pattern, alert (and indicator) events for it; with Redis configured it\n"
+        "also publishes them there (docs/redis-events.md).\n"
         "Settings: flag, then environment, then default.\n\n%s",
         s.help().c_str());
     return 0;
@@ -178,10 +247,11 @@ int run_serve(int argc, char** argv, Log& log) {
   auto qb = s.get_int("--queue-batches", 1, 1'000'000);
   auto scenario = parse_scenario(s.get("--scenario"));
   auto sopt = scanner_options(s, *sets);
+  auto rcfg = redis_settings(s);
   for (const Error* e : {speed ? nullptr : &speed.error(), nsym ? nullptr : &nsym.error(),
                          seed ? nullptr : &seed.error(), minutes ? nullptr : &minutes.error(),
                          aopt ? nullptr : &aopt.error(), qb ? nullptr : &qb.error(),
-                         sopt ? nullptr : &sopt.error()}) {
+                         sopt ? nullptr : &sopt.error(), rcfg ? nullptr : &rcfg.error()}) {
     if (e != nullptr) {
       log.error(e->message);
       return 2;
@@ -195,33 +265,15 @@ int run_serve(int argc, char** argv, Log& log) {
 
   SymbolTable symbols;
   SystemClock wall;
-  std::unique_ptr<Feed> feed;
-  const std::string& feed_spec = s.get("--feed");
-  if (feed_spec == "synthetic") {
-    SyntheticOptions o;
-    o.seed = static_cast<std::uint64_t>(*seed);
-    o.symbols = static_cast<int>(*nsym);
-    o.scenario = *scenario;
-    o.inject_patterns = !s.on("--no-inject");
-    o.speed = *speed;
-    o.minutes = *minutes;
-    feed = std::make_unique<SyntheticFeed>(o, symbols, wall);
-  } else if (feed_spec.rfind("replay:", 0) == 0 && feed_spec.size() > 7) {
-    ReplayOptions o;
-    o.path = feed_spec.substr(7);
-    o.speed = *speed;
-    o.lateness = aopt->allowed_lateness;
-    feed = std::make_unique<ReplayFeed>(o, symbols, log);
-  } else if (feed_spec == "polygon" || feed_spec == "redis") {
-    log.error("--feed " + feed_spec +
-              ": this feed is not part of this build yet; use synthetic "
-              "or replay:FILE");
-    return 2;
-  } else {
-    log.error("--feed '" + feed_spec + "': expected synthetic, replay:FILE, polygon or redis");
+  std::atomic<std::uint64_t> inbound_connection_errors{0};  // redis feed and job listener
+  ErrorReporter errors(log);  // to the log, and to Redis once the sink exists
+  FeedContext fc{*speed, *nsym, *seed, *minutes, *scenario, aopt->allowed_lateness, *rcfg};
+  auto made = make_feed(s, fc, symbols, wall, errors, log, inbound_connection_errors);
+  if (!made) {
+    log.error(made.error().message);
     return 2;
   }
-
+  std::unique_ptr<Feed> feed = std::move(*made);
   log.info("feed: " + feed->describe());
   const bool store = report_services(s, log);
 
@@ -232,7 +284,7 @@ int run_serve(int argc, char** argv, Log& log) {
   JsonLinesScanSink events(stdout, s.on("--indicator-events"));
   std::unique_ptr<PgSink> pg;
   if (store) {
-    auto po = pg_sink_options(s, s.get("--database-url"), log);
+    auto po = pg_sink_options(s, s.get("--database-url"), errors, log);
     if (!po) {
       log.error(po.error().message);
       return 2;
@@ -244,23 +296,66 @@ int run_serve(int argc, char** argv, Log& log) {
   } else if (!s.get("--database-url").empty()) {
     log.warn("PostgreSQL: not storing anything (schema not current or database unreachable)");
   }
+  // With Redis: every event is also published from the sink's own thread, and problems go to
+  // <prefix>:errors as well as to the log.
+  std::unique_ptr<RedisSink> redis;
+  if (*rcfg) {
+    const RedisSettings& rc = **rcfg;
+    redis = std::make_unique<RedisSink>(rc.sink, wall);
+    errors.attach(redis.get());
+    log.info("Redis: publishing events under the prefix '" + rc.sink.prefix + "'" +
+             (rc.sink.stream_maxlen > 0
+                  ? " and to the stream " + redis->channels().stream + " (MAXLEN ~ " +
+                        std::to_string(rc.sink.stream_maxlen) + ")"
+                  : std::string()));
+  }
   ScanFanOut scan_sinks;
   scan_sinks.add(events);
   if (pg) scan_sinks.add(*pg);
+  if (redis) scan_sinks.add(*redis);
   Scanner scanner(*sopt, scan_sinks);
+  BarCounter bar_count;
   BarFanOut bars;
   if (!s.on("--no-bar-events")) bars.add(out);
   if (pg) bars.add(*pg);
+  if (redis && (*rcfg)->sink.publish_bars) bars.add(*redis);
+  bars.add(bar_count);
   bars.add(scanner);
   BarAggregator agg(*aopt, engine_clock, bars);
   if (pg) warm_start_from(s, *pg, symbols, scanner, agg, log);
   FeedQueue queue(static_cast<std::size_t>(*qb));
   EngineRunner engine(queue, engine_clock, agg);
-  std::atomic<bool> stop_feed{false}, stop_engine{false};
+  std::atomic<bool> stop_feed{false}, stop_engine{false}, feed_running{true};
   Result<void> feed_result;
+  std::unique_ptr<JobListener> jobs;
+  if (redis && !s.on("--redis-no-jobs")) {
+    JobListenerOptions jo;
+    jo.subscription.name = "job listener";
+    jo.subscription.subscriber = subscriber_options((*rcfg)->address);
+    jo.channels = redis->channels();
+    if (store) jo.database_url = s.get("--database-url");
+    jobs = std::make_unique<JobListener>(jo, *redis, errors, log, inbound_connection_errors);
+    jobs->start();
+    log.info(std::string("jobs: taking requests on ") + jo.channels.jobs_backtest + " and " +
+             jo.channels.jobs_data_load + (store ? ", stored in the jobs table" : ", not stored"));
+  }
+  std::unique_ptr<Monitor> monitor;
+  if (redis) {
+    MonitorSources ms;
+    ms.feed = feed.get();
+    ms.engine = &engine;
+    ms.queue = &queue;
+    ms.bars = &bar_count;
+    ms.pg = pg.get();
+    ms.feed_running = &feed_running;
+    ms.inbound_connection_errors = &inbound_connection_errors;
+    monitor = std::make_unique<Monitor>(ms, *redis, log, (*rcfg)->metrics_interval);
+    monitor->start();
+  }
 
   std::thread feed_thread([&] {
     feed_result = feed->run(queue, stop_feed);
+    feed_running = false;
     queue.close();
   });
   std::thread engine_thread([&] { engine.run(stop_engine); });
@@ -306,15 +401,27 @@ int run_serve(int argc, char** argv, Log& log) {
            " stale revisions, " + std::to_string(sc.patterns) + " patterns, " +
            std::to_string(sc.alerts) + " alerts, " + std::to_string(sc.retractions) +
            " retractions");
+  if (jobs) {
+    jobs->stop();
+    const JobListenerStats& js = jobs->stats();
+    log.info("jobs: " + std::to_string(js.accepted.load()) + " accepted (" +
+             std::to_string(js.stored.load()) + " stored), " + std::to_string(js.rejected.load()) +
+             " rejected");
+  }
+  if (monitor) monitor->stop();  // its last health report says "stopping"
   if (pg) {
     pg->close();  // writes what is left (or keeps it in the spill file), then stops
-    log_pg_summary(pg->stats(), log);
+    log_pg_summary(pg->stats(), errors, log);
   }
-  if (!feed_result.has_value()) {
-    log.error(feed_result.error().message);
-    return 1;
+  if (!feed_result.has_value())
+    errors.report(Severity::Critical, "feed", feed_result.error().message);
+  if (redis) {
+    if (redis->stats().connected)
+      (void)redis->flush_for((*rcfg)->sink.flush_timeout);  // last reports
+    errors.attach(nullptr);
+    report_redis(redis->stats(), log);
   }
-  return 0;
+  return feed_result.has_value() ? 0 : 1;
 }
 
 }  // namespace tickstock::app

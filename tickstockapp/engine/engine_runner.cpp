@@ -9,6 +9,7 @@ void EngineRunner::run(const std::atomic<bool>& stop) {
       if (queue_.closed_and_empty()) break;
       continue;
     }
+    std::uint64_t clocks = 0;
     for (const FeedItem& it : batch) {
       if (it.now > clock_.now()) clock_.set(it.now);
       switch (it.kind) {
@@ -20,10 +21,12 @@ void EngineRunner::run(const std::atomic<bool>& stop) {
           break;
         case FeedItem::Kind::Clock:
           agg_.on_clock();
+          ++clocks;
           break;
       }
     }
     items_.fetch_add(batch.size(), std::memory_order_relaxed);
+    data_items_.fetch_add(batch.size() - clocks, std::memory_order_relaxed);
     agg_.on_clock();
   }
   agg_.flush();

@@ -20,13 +20,17 @@ class EngineRunner {
   // Runs until the queue is closed and drained, then flushes (closing every open bar).
   // With `stop` set it stops after the current batch and still flushes.
   void run(const std::atomic<bool>& stop);
+  // Items processed so far (ticks, bars and clock readings); any thread.
   std::uint64_t items() const { return items_.load(std::memory_order_relaxed); }
+  // Of those, ticks and bars; any thread.
+  std::uint64_t data_items() const { return data_items_.load(std::memory_order_relaxed); }
 
  private:
   FeedQueue& queue_;
   ManualClock& clock_;
   BarAggregator& agg_;
   std::atomic<std::uint64_t> items_{0};
+  std::atomic<std::uint64_t> data_items_{0};
 };
 
 }  // namespace tickstock::app

@@ -197,8 +197,10 @@ Result<void> SyntheticFeed::run(FeedQueue& out, const std::atomic<bool>& stop) {
     std::size_t i = 0;
     while (i < batch.size() && !stop.load(std::memory_order_relaxed)) {
       const Timestamp wall = clock_.now();
+      // Simulated time runs `speed` times as fast as the wall clock from the moment we started
+      // (measuring from t0, the start of that minute, would jump ahead by up to 60 s x speed).
       const Timestamp sim =
-          t0 + static_cast<Timestamp>(static_cast<double>(wall - t0) * opt_.speed);
+          wall0 + static_cast<Timestamp>(static_cast<double>(wall - wall0) * opt_.speed);
       FeedBatch ready;
       while (i < batch.size() && batch[i].now <= sim) {
         // Re-stamp with the simulated time so that bars close on the same clock.

@@ -1,0 +1,80 @@
+// Job requests: what a valid backtest or data load request looks like, and the refusals.
+#include "jobs/job_request.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "tickstock/calendar.h"
+
+using tickstock::app::JobRequestParser;
+
+TEST_CASE("Job requests: a valid backtest and data load request", "[redis][jobs]") {
+  JobRequestParser p;
+  std::string id;
+  const std::string backtest =
+      R"({"request_id":"r-1","symbols":["AAPL","MSFT"],"timeframe":"daily",)"
+      R"("start":"2023-01-01","end":"2023-12-31","patterns":["CDLENGULFING","CDLDOJI"],)"
+      R"("params":{"min_confidence":0.7},"user":"ann"})";
+  const auto r = p.parse("backtest", backtest, id);
+  REQUIRE(r);
+  CHECK(id == "r-1");
+  CHECK(r->job_type == "backtest");
+  CHECK(r->request_id == "r-1");
+  CHECK(r->symbols == std::vector<std::string>{"AAPL", "MSFT"});
+  CHECK(r->timeframe == tickstock::Timeframe::D1);
+  CHECK(r->start == *tickstock::parse_timestamp("2023-01-01"));
+  CHECK(r->end == *tickstock::parse_timestamp("2023-12-31"));
+  CHECK(r->params == backtest);  // stored as received
+  const auto load = p.parse(
+      "data_load",
+      R"({"symbols":["SPY"],"timeframe":"1min","start":"2024-01-02T14:30:00Z","end":"2024-01-02T21:00:00Z","source":"polygon"})",
+      id);
+  REQUIRE(load);
+  CHECK(id.empty());
+  CHECK(load->timeframe == tickstock::Timeframe::M1);
+}
+
+TEST_CASE("Job requests: refusals name the field", "[redis][jobs]") {
+  JobRequestParser p;
+  const std::string ok_tail = R"("timeframe":"daily","start":"2023-01-01","end":"2023-12-31")";
+  const std::vector<std::tuple<std::string, std::string, std::string>> bad{
+      {"backtest", "", "not JSON"},
+      {"backtest", "[1]", "not a JSON object"},
+      {"backtest", R"({"request_id":7,"symbols":["A"],)" + ok_tail + "}", "field 'request_id'"},
+      {"backtest", "{" + ok_tail + "}", "field 'symbols'"},
+      {"backtest", R"({"symbols":[],)" + ok_tail + "}", "field 'symbols'"},
+      {"backtest", R"({"symbols":"AAPL",)" + ok_tail + "}", "field 'symbols'"},
+      {"backtest", R"({"symbols":["AAPL",3],)" + ok_tail + "}", "field 'symbols': 3"},
+      {"backtest",
+       R"({"symbols":["A"],"timeframe":"2min","start":"2023-01-01","end":"2023-12-31"})",
+       "field 'timeframe': '2min'"},
+      {"backtest", R"({"symbols":["A"],"timeframe":"daily","end":"2023-12-31"})", "field 'start'"},
+      {"backtest",
+       R"({"symbols":["A"],"timeframe":"daily","start":"2023-13-01","end":"2023-12-31"})",
+       "field 'start': '2023-13-01'"},
+      {"backtest",
+       R"({"symbols":["A"],"timeframe":"daily","start":"2023-02-01","end":"2023-01-01"})",
+       "field 'end': before 'start'"},
+      {"backtest", R"({"symbols":["A"],)" + ok_tail + R"(,"patterns":["CDLNOPE"]})",
+       "field 'patterns': \"CDLNOPE\""},
+      {"backtest", R"({"symbols":["A"],)" + ok_tail + R"(,"patterns":"CDLDOJI"})",
+       "field 'patterns'"},
+      {"backtest", R"({"symbols":["A"],)" + ok_tail + R"(,"params":[1]})", "field 'params'"},
+      {"data_load", R"({"symbols":["A"],)" + ok_tail + R"(,"source":""})", "field 'source'"},
+      {"data_load", std::string(300 * 1024, ' '), "longer than"},
+  };
+  for (const auto& [type, message, why] : bad) {
+    INFO(message.substr(0, 120));
+    std::string id;
+    const auto r = p.parse(type, message, id);
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message, Catch::Contains(why));
+  }
+  // The request's id is known even when the rest is wrong, for the rejection.
+  std::string id;
+  CHECK_FALSE(p.parse("backtest", R"({"request_id":"r-9","symbols":[]})", id));
+  CHECK(id == "r-9");
+}

@@ -1,0 +1,47 @@
+// The JSON messages producers publish on tickstock.data.raw (and tickstock_data): a trade
+//   {"ticker":"AAPL","price":189.5,"volume":100,"timestamp":1704205800123, ...}
+// or a one-minute bar
+//   {"symbol":"AAPL","timestamp":"2024-01-02T14:30:00Z","open":..,"high":..,"low":..,
+//    "close":..,"volume":..}
+// (docs/redis-events.md). "ticker" and "symbol" are the same field, as are "volume" and "size"
+// for a trade; other fields are ignored. Numbers may also come as numeric strings; a timestamp
+// is ISO-8601 or epoch seconds, milliseconds, microseconds or nanoseconds (told apart by size;
+// a fractional epoch number is taken to the microsecond).
+#ifndef TICKSTOCKAPP_FEEDS_TICK_MESSAGE_H_
+#define TICKSTOCKAPP_FEEDS_TICK_MESSAGE_H_
+
+#include <string>
+#include <string_view>
+
+#include "tickstock/result.h"
+#include "tickstock/types.h"
+
+#include "engine/feed_queue.h"
+#include "json_object_reader.h"
+
+namespace tickstock::app {
+
+// Messages longer than this are refused unread.
+inline constexpr std::size_t kMaxTickMessageBytes = 64 * 1024;
+
+// Decodes messages with one simdjson parser and a reused padded buffer. Not thread-safe: one
+// per feed thread.
+class TickMessageParser {
+ public:
+  // REQUIRES: `symbols` outlives the parser.
+  explicit TickMessageParser(SymbolTable& symbols)
+      : symbols_(symbols), reader_(kMaxTickMessageBytes) {}
+
+  // A Tick item (trade) or MinuteBar item (bar, keyed by its start) with `now` set to its event
+  // time (a bar's end). The error says what is wrong and where, e.g. "field 'price': -3 is not
+  // a positive number" or "not JSON: TAPE_ERROR ...".
+  Result<FeedItem> parse(std::string_view message);
+
+ private:
+  SymbolTable& symbols_;
+  JsonObjectReader reader_;
+};
+
+}  // namespace tickstock::app
+
+#endif  // TICKSTOCKAPP_FEEDS_TICK_MESSAGE_H_

@@ -1,0 +1,117 @@
+#include "jobs/job_request.h"
+
+#include "tickstock/calendar.h"
+#include "tickstock/patterns.h"
+
+namespace tickstock::app {
+namespace {
+
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+constexpr std::size_t kMaxSymbols = 10'000;
+constexpr std::size_t kMaxSymbolBytes = 32;
+constexpr std::size_t kMaxRequestIdBytes = 128;
+
+Result<std::string_view> text(object o, std::string_view key, std::size_t max_bytes) {
+  std::string_view s;
+  if (o[key].get_string().get(s) != simdjson::SUCCESS || s.empty() || s.size() > max_bytes) {
+    return fail("field '", key, "': expected a string of 1 to ", std::to_string(max_bytes),
+                " characters");
+  }
+  return s;
+}
+
+Result<Timestamp> time_field(object o, std::string_view key) {
+  auto s = text(o, key, 40);
+  if (!s) return s.error();
+  const auto t = parse_timestamp(*s);
+  if (!t) return fail("field '", key, "': '", *s, "' is not a date or ISO-8601 time");
+  return *t;
+}
+
+Result<std::vector<std::string>> symbol_list(object o) {
+  array a;
+  if (o["symbols"].get_array().get(a) != simdjson::SUCCESS || a.size() == 0 ||
+      a.size() > kMaxSymbols) {
+    return fail("field 'symbols': expected an array of 1 to ", std::to_string(kMaxSymbols),
+                " symbols");
+  }
+  std::vector<std::string> out;
+  for (element e : a) {
+    std::string_view s;
+    if (e.get_string().get(s) != simdjson::SUCCESS || s.empty() || s.size() > kMaxSymbolBytes) {
+      return fail("field 'symbols': ", shown(e), " is not a symbol");
+    }
+    out.emplace_back(s);
+  }
+  return out;
+}
+
+Result<void> backtest_fields(object o) {
+  element patterns;
+  if (o["patterns"].get(patterns) == simdjson::SUCCESS) {
+    array a;
+    if (patterns.get_array().get(a) != simdjson::SUCCESS) {
+      return fail("field 'patterns': expected an array of TA-Lib pattern names");
+    }
+    for (element e : a) {
+      std::string_view name;
+      if (e.get_string().get(name) != simdjson::SUCCESS || !find_pattern(name)) {
+        return fail("field 'patterns': ", shown(e),
+                    " is not a TA-Lib pattern name (e.g. CDLENGULFING)");
+      }
+    }
+  }
+  element params;
+  if (o["params"].get(params) == simdjson::SUCCESS && !params.is_object()) {
+    return fail("field 'params': expected an object");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<JobRequest> JobRequestParser::parse(std::string_view job_type, std::string_view message,
+                                           std::string& request_id) {
+  request_id.clear();
+  auto read = reader_.read(message);
+  if (!read) return read.error();
+  const object o = *read;
+  if (o["request_id"].error() != simdjson::NO_SUCH_FIELD) {
+    auto id = text(o, "request_id", kMaxRequestIdBytes);
+    if (!id) return id.error();
+    request_id.assign(*id);
+  }
+  JobRequest r;
+  r.job_type = job_type;
+  r.request_id = request_id;
+  auto symbols = symbol_list(o);
+  if (!symbols) return symbols.error();
+  r.symbols = std::move(*symbols);
+  auto tf = text(o, "timeframe", 16);
+  if (!tf) return tf.error();
+  const auto timeframe = parse_timeframe(*tf);
+  if (!timeframe) {
+    return fail("field 'timeframe': '", *tf, "' is not one of 1min 5min 15min 30min hourly ",
+                "4hour daily");
+  }
+  r.timeframe = *timeframe;
+  auto start = time_field(o, "start");
+  if (!start) return start.error();
+  auto end = time_field(o, "end");
+  if (!end) return end.error();
+  if (*end < *start) return fail("field 'end': before 'start'");
+  r.start = *start;
+  r.end = *end;
+  if (job_type == "backtest") {
+    if (auto b = backtest_fields(o); !b) return b.error();
+  } else if (o["source"].error() != simdjson::NO_SUCH_FIELD) {
+    if (auto src = text(o, "source", 64); !src) return src.error();
+  }
+  r.params.assign(message);
+  return r;
+}
+
+}  // namespace tickstock::app

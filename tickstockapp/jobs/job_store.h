@@ -1,0 +1,33 @@
+// Stores accepted job requests in the jobs table (status 'queued'), where the backtest and data
+// load work will pick them up. One connection, made on first use and again after a failure.
+// Not thread-safe: the job listener's thread owns it.
+#ifndef TICKSTOCKAPP_JOBS_JOB_STORE_H_
+#define TICKSTOCKAPP_JOBS_JOB_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "tickstock/result.h"
+
+#include "db/pg_util.h"
+#include "jobs/job_request.h"
+
+namespace tickstock::app {
+
+class JobStore {
+ public:
+  // `url`: a database whose schema is current.
+  explicit JobStore(std::string url) : url_(std::move(url)) {}
+  // Inserts the request as a queued job of its type and returns jobs.id. The error says why
+  // PostgreSQL did not take it (the connection is then made again next time).
+  Result<std::int64_t> insert(const JobRequest& request);
+
+ private:
+  std::string url_;
+  std::optional<PgConn> conn_;
+};
+
+}  // namespace tickstock::app
+
+#endif  // TICKSTOCKAPP_JOBS_JOB_STORE_H_
