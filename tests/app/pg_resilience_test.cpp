@@ -216,3 +216,46 @@ TEST_CASE("serve stopped mid-replay and started again on the rest stores what on
           digest([&](const std::string& q) { return reference.query(q); }, table, true));
   }
 }
+
+TEST_CASE("serve started while PostgreSQL is down stores everything once it is up",
+          "[app][db][fault]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  const std::string ticks = std::string(TICKSTOCK_TEST_DATA) + "/ticks_small.csv";
+  const std::string no_redis = "env -u REDIS_URL -u REDIS_HOST";
+  TestDatabase reference;
+  REQUIRE(run_app("migrate", reference.env()).exit_code == 0);
+  REQUIRE(run_app("serve --feed replay:" + ticks +
+                      " --speed max --exit-on-eof --no-bar-events --database-url '" +
+                      reference.url() + "'",
+                  no_redis)
+              .exit_code == 0);
+
+  PrivateCluster pg;
+  REQUIRE(run_app("migrate", pg.env()).exit_code == 0);
+  pg.kill();
+  char spill_tmpl[] = "/tmp/tickstock-spill-XXXXXX";
+  const std::string spill_dir = mkdtemp(spill_tmpl);
+  tickstock::test::RunResult late;
+  std::thread run([&] {
+    late = run_app("serve --feed replay:" + ticks +
+                       " --speed 1000 --exit-on-eof --no-bar-events --spill-dir " + spill_dir +
+                       " --database-url '" + pg.url() + "'",
+                   no_redis);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+  pg.start();
+  run.join();
+  std::filesystem::remove_all(spill_dir);
+  INFO(late.err);
+  REQUIRE(late.exit_code == 0);
+  CHECK(late.err.find("NOT reachable") != std::string::npos);
+  CHECK(late.err.find("warm start skipped") != std::string::npos);
+  CHECK(late.err.find("connected after") != std::string::npos);
+  CHECK(late.err.find("0 kept for the next start, 0 lost, 0 refused, 0 dropped") !=
+        std::string::npos);
+  for (const char* table : kTables) {
+    INFO(table);
+    CHECK(digest([&](const std::string& q) { return pg.query(q); }, table) ==
+          digest([&](const std::string& q) { return reference.query(q); }, table));
+  }
+}

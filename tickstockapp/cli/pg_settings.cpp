@@ -99,6 +99,12 @@ void warm_start_from(const Settings& s, PgSink& sink, SymbolTable& symbols, Scan
     if (*n == 0) return;
     o.bars_per_series = *n;
   }
+  // Without the database now there is nothing to start from; the run goes on cold (and the
+  // sink stores once it can).
+  if (auto ok = check_postgres(o.url); !ok) {
+    log.warn("warm start skipped: " + ok.error().message);
+    return;
+  }
   if (const auto backlog = sink.stats().backlog; backlog > 0) {
     log.info("warm start: first storing the " + std::to_string(backlog) +
              " events kept from the last run");
