@@ -28,3 +28,8 @@ CREATE INDEX sessions_expires_at ON sessions (expires_at);
 -- Every alert routed to a user is kept here; delivered_at is NULL while it waits for the
 -- user's next login. The API's alert history reads this table.
 CREATE INDEX pending_alerts_user_created ON pending_alerts (user_id, id DESC);
+
+-- The dashboard lists detections newest first, of all symbols or of one.
+CREATE INDEX pattern_detections_recent ON pattern_detections (bar_start DESC, id DESC);
+CREATE INDEX pattern_detections_symbol_recent
+  ON pattern_detections (symbol, bar_start DESC, id DESC);

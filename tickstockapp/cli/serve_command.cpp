@@ -30,9 +30,7 @@
 #include "services.h"
 #include "sinks/bar_output.h"
 #include "sinks/scan_output.h"
-#include "web/http_server.h"
-#include "web/web_app.h"
-#include "web/worker_pool.h"
+#include "web/dashboard.h"
 
 namespace tickstock::app {
 namespace {
@@ -315,8 +313,18 @@ int run_serve(int argc, char** argv, Log& log) {
                         std::to_string(rc.sink.stream_maxlen) + ")"
                   : std::string()));
   }
+  // The dashboard takes a copy of every event from the engine thread (never blocking it).
+  std::unique_ptr<Dashboard> dashboard;
+  if (*wcfg) {
+    if (!s.get("--database-url").empty() && !store)
+      log.warn(
+          "http: the database's schema is not current: dashboard accounts and data are in "
+          "memory for this run (run `tickstockapp migrate`)");
+    dashboard = std::make_unique<Dashboard>(**wcfg, store ? s.get("--database-url") : "", log);
+  }
   ScanFanOut scan_sinks;
   scan_sinks.add(events);
+  if (dashboard) scan_sinks.add(dashboard->events());
   if (pg) scan_sinks.add(*pg);
   if (redis) scan_sinks.add(*redis);
   Scanner scanner(*sopt, scan_sinks);
@@ -326,6 +334,7 @@ int run_serve(int argc, char** argv, Log& log) {
   if (pg) bars.add(*pg);
   if (redis && (*rcfg)->sink.publish_bars) bars.add(*redis);
   bars.add(bar_count);
+  if (dashboard) bars.add(dashboard->events());
   bars.add(scanner);
   BarAggregator agg(*aopt, engine_clock, bars);
   if (pg) warm_start_from(s, *pg, symbols, scanner, agg, log);
@@ -356,33 +365,26 @@ int run_serve(int argc, char** argv, Log& log) {
   Monitor monitor(ms, redis.get(), log,
                   redis ? (*rcfg)->metrics_interval : std::chrono::milliseconds(5000));
   if (redis) monitor.start();
-  // The dashboard, on threads of its own.
-  std::unique_ptr<WorkerPool> web_pool;
-  std::unique_ptr<WebApp> web;
-  std::unique_ptr<HttpServer> http;
-  if (*wcfg) {
-    const WebSettings& wc = **wcfg;
+  if (dashboard) {
     WebSources src;
     src.monitor = &monitor;
     src.feed = feed.get();
     src.feed_running = &feed_running;
     src.redis = redis.get();
     src.pg = pg.get();
-    src.database_url = s.get("--database-url");
-    web_pool = std::make_unique<WorkerPool>(wc.workers, wc.worker_queue);
-    web = std::make_unique<WebApp>(wc.app, src, *web_pool, log);
-    http = std::make_unique<HttpServer>(wc.server, *web, log);
-    if (auto r = http->start(); !r) {
+    src.database_url = store ? s.get("--database-url") : "";
+    if (auto r = dashboard->start(src); !r) {
       log.error(r.error().message);
       return 2;
     }
-    web->set_http_stats(&http->stats());
-    log.info(std::string("http: listening on ") + (http->tls() ? "https://" : "http://") +
+    const WebSettings& wc = **wcfg;
+    log.info(std::string("http: listening on ") + (dashboard->tls() ? "https://" : "http://") +
              (wc.server.host.find(':') != std::string::npos ? "[" + wc.server.host + "]"
                                                             : wc.server.host) +
-             ":" + std::to_string(http->port()) +
+             ":" + std::to_string(dashboard->port()) +
              (wc.app.web_root.empty() ? " (no web files found: API only)"
-                                      : "; UI from " + wc.app.web_root.string()));
+                                      : "; UI from " + wc.app.web_root.string()) +
+             (store ? "; accounts in PostgreSQL" : "; accounts in memory"));
   }
 
   std::thread feed_thread([&] {
@@ -413,9 +415,8 @@ int run_serve(int argc, char** argv, Log& log) {
     pthread_kill(signal_thread.native_handle(), SIGUSR1);
     signal_thread.join();
   }
-  if (http) {
-    http->stop();  // lets requests in progress finish
-    web_pool->stop();
+  if (dashboard) {
+    dashboard->stop();  // lets requests in progress finish
     log.info("http: stopped");
   }
   const auto& st = agg.stats();

@@ -112,7 +112,8 @@ int run_user(int argc, char** argv, Log& log) {
     log.error("user: no database: set DATABASE_URL or pass --database-url");
     return 2;
   }
-  PgAccountStore store(url, 1);
+  PgPool pool(url, 1);
+  PgAccountStore store(pool);
   return add ? add_user(s, store, log) : list_users(store, log);
 }
 

@@ -7,6 +7,7 @@
 #include "cli/settings.h"
 #include "web/http_server.h"
 #include "web/web_app.h"
+#include "web/web_hub.h"
 
 namespace tickstock::app {
 
@@ -16,8 +17,11 @@ void declare_web_settings(Settings& s);
 struct WebSettings {
   HttpServerOptions server;
   WebOptions app;
+  WebHubOptions hub;
   int workers = 2;
   std::size_t worker_queue = 1024;
+  std::string admin_user;           // --admin-user
+  std::string admin_password_file;  // --admin-password-file ("": none)
 };
 
 // nullopt when --http is empty (no dashboard); errors name the setting and the value.

@@ -4,6 +4,7 @@
 #include "web/http_server.h"
 
 #include <algorithm>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -15,6 +16,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 namespace tickstock::app {
 
@@ -22,6 +25,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 namespace ssl = net::ssl;
+namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 
 // What every session can be asked from stop(), on its own strand.
@@ -97,6 +101,168 @@ http::response<http::string_body> to_beast(HttpResponse&& r, unsigned version, b
   return res;
 }
 
+// One WebSocket connection, taken over from an HttpSession after the application accepted
+// the upgrade. Messages wait in a queue bounded by bytes: past a quarter of the limit a new
+// update replaces a queued one of the same key; past the limit the client is disconnected.
+// One write is in flight at a time.
+template <class Stream>
+class WsSession final : public SessionBase,
+                        public WsConnection,
+                        public std::enable_shared_from_this<WsSession<Stream>> {
+ public:
+  WsSession(Stream&& stream, HttpServer::Impl& server, std::shared_ptr<WsPeer> peer)
+      : ws_(std::move(stream)), server_(server), peer_(std::move(peer)) {
+    server_.stats.connections_open.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~WsSession() override {
+    server_.stats.ws_queued_bytes.fetch_sub(queued_bytes_, std::memory_order_relaxed);
+    server_.remove(this);
+    server_.stats.connections_open.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  void run(http::request<http::string_body> req) {
+    server_.add(this, this->weak_from_this());
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "tickstock"); }));
+    ws_.read_message_max(server_.options.ws_message_limit);
+    auto request = std::make_shared<http::request<http::string_body>>(std::move(req));
+    ws_.async_accept(*request, [self = this->shared_from_this(), request](beast::error_code ec) {
+      if (ec) return self->finish("error");
+      self->peer_->on_open(self);
+      self->read();
+    });
+  }
+
+  void send(std::shared_ptr<const std::string> message, std::uint64_t key) override {
+    net::post(ws_.get_executor(), [self = this->shared_from_this(), m = std::move(message), key] {
+      self->enqueue(std::move(m), key);
+    });
+  }
+
+  void close(const std::string& reason, bool policy) override {
+    net::post(ws_.get_executor(), [self = this->shared_from_this(), reason, policy] {
+      self->start_close(
+          reason, policy ? websocket::close_code::policy_error : websocket::close_code::normal);
+    });
+  }
+
+  void shutdown() override {
+    net::post(ws_.get_executor(), [self = this->shared_from_this()] {
+      self->start_close("shutdown", websocket::close_code::going_away);
+    });
+  }
+
+ private:
+  void read() {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) {
+        return self->finish(ec == websocket::error::closed ? "client"
+                            : ec == beast::error::timeout  ? "timeout"
+                                                           : "error");
+      }
+      const std::string text = beast::buffers_to_string(self->buffer_.data());
+      self->buffer_.consume(self->buffer_.size());
+      if (self->peer_ && !self->closing_) self->peer_->on_message(text);
+      self->read();
+    });
+  }
+
+  void enqueue(std::shared_ptr<const std::string> m, std::uint64_t key) {
+    if (closing_ || finished_) return;
+    const std::size_t limit = server_.options.ws_queue_limit;
+    if (key != 0 && queued_bytes_ > limit / 4) {
+      // Behind: replace the queued (not yet writing) update of the same key.
+      for (std::size_t i = writing_ ? 1 : 0; i < queue_.size(); ++i) {
+        if (queue_[i].key != key) continue;
+        add_bytes(m->size());
+        sub_bytes(queue_[i].message->size());
+        queue_[i].message = std::move(m);
+        server_.stats.ws_conflated.fetch_add(1, std::memory_order_relaxed);
+        return;
+      }
+    }
+    add_bytes(m->size());
+    queue_.push_back({std::move(m), key});
+    if (queued_bytes_ > limit) return abort("slow_consumer");
+    if (!writing_) write_next();
+  }
+
+  void write_next() {
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(net::buffer(*queue_.front().message),
+                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                      self->sub_bytes(self->queue_.front().message->size());
+                      self->queue_.pop_front();
+                      self->writing_ = false;
+                      if (ec) return self->abort("error");
+                      self->server_.stats.ws_messages.fetch_add(1, std::memory_order_relaxed);
+                      if (self->close_code_) return self->send_close();
+                      if (!self->queue_.empty() && !self->closing_) self->write_next();
+                    });
+  }
+
+  // A close handshake after what is being written now.
+  void start_close(const std::string& reason, websocket::close_code code) {
+    if (closing_ || finished_) return;
+    closing_ = true;
+    reason_ = reason;
+    close_code_ = code;
+    if (!writing_) send_close();
+  }
+
+  void send_close() {
+    const auto code = *close_code_;
+    close_code_.reset();
+    ws_.async_close(code, [self = this->shared_from_this()](beast::error_code) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    });
+  }
+
+  // Drops the connection at once (a slow client would not read a close frame either).
+  void abort(const std::string& reason) {
+    if (!closing_) reason_ = reason;
+    closing_ = true;
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+  }
+
+  void finish(const std::string& why) {
+    if (finished_) return;
+    finished_ = true;
+    if (peer_) peer_->on_close(closing_ ? reason_ : why);
+    peer_.reset();
+  }
+
+  void add_bytes(std::size_t n) {
+    queued_bytes_ += n;
+    server_.stats.ws_queued_bytes.fetch_add(n, std::memory_order_relaxed);
+  }
+  void sub_bytes(std::size_t n) {
+    queued_bytes_ -= n;
+    server_.stats.ws_queued_bytes.fetch_sub(n, std::memory_order_relaxed);
+  }
+
+  struct Item {
+    std::shared_ptr<const std::string> message;
+    std::uint64_t key;
+  };
+  websocket::stream<Stream> ws_;
+  HttpServer::Impl& server_;
+  std::shared_ptr<WsPeer> peer_;
+  beast::flat_buffer buffer_;
+  std::deque<Item> queue_;  // the front is being written while writing_
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;   // no more messages: closing or aborted
+  bool finished_ = false;  // the peer was told
+  std::string reason_;
+  std::optional<websocket::close_code> close_code_;  // a close frame waits for the write
+};
+
 // One HTTP connection. Derived supplies stream() and close().
 template <class Derived>
 class HttpSession : public SessionBase {
@@ -104,7 +270,7 @@ class HttpSession : public SessionBase {
   HttpSession(HttpServer::Impl& server, std::string ip) : ip_(std::move(ip)), server_(server) {}
 
   void shutdown() override {
-    net::post(derived().stream().get_executor(), [self = derived().shared_from_this()] {
+    net::post(exec_, [self = derived().shared_from_this()] {
       self->closing_ = true;
       if (!self->busy_) self->derived().close();
     });
@@ -150,6 +316,7 @@ class HttpSession : public SessionBase {
     auto& req = parser_->get();
     version_ = req.version();
     keep_alive_ = req.keep_alive();
+    if (websocket::is_upgrade(req)) return upgrade();
     HttpRequest r = to_request(req, ip_, Derived::kTls);
     if (!parse_target(r.target, r.path, r.query)) {
       server_.stats.bad_requests.fetch_add(1, std::memory_order_relaxed);
@@ -159,8 +326,31 @@ class HttpSession : public SessionBase {
     beast::get_lowest_layer(derived().stream()).expires_never();
     auto self = derived().shared_from_this();
     server_.handler.handle(std::move(r), [self](HttpResponse res) {
-      net::post(self->stream().get_executor(),
+      net::post(self->exec_,
                 [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
+    });
+  }
+
+  // Asks the application; on yes the stream moves to a WsSession, on no the refusal is sent.
+  void upgrade() {
+    auto req = std::make_shared<http::request<http::string_body>>(parser_->release());
+    HttpRequest r = to_request(*req, ip_, Derived::kTls);
+    if (!parse_target(r.target, r.path, r.query)) {
+      server_.stats.bad_requests.fetch_add(1, std::memory_order_relaxed);
+      return reply_and_close(json_error(400, "bad_request", "malformed request target"));
+    }
+    busy_ = true;
+    beast::get_lowest_layer(derived().stream()).expires_never();
+    auto self = derived().shared_from_this();
+    server_.handler.upgrade(std::move(r), [self, req](UpgradeDecision d) {
+      net::post(self->exec_, [self, req, d = std::move(d)]() mutable {
+        if (d.refusal || !d.peer || self->closing_) {
+          self->keep_alive_ = false;
+          return self->write(d.refusal ? std::move(*d.refusal)
+                                       : json_error(503, "unavailable", "shutting down"));
+        }
+        self->derived().to_websocket(std::move(*req), std::move(d.peer));
+      });
     });
   }
 
@@ -198,6 +388,8 @@ class HttpSession : public SessionBase {
 
  protected:
   HttpServer::Impl& server_;
+  net::any_io_executor exec_;  // the connection's strand, kept apart from the stream (which
+                               // moves to a WsSession on upgrade)
 };
 
 class PlainSession final : public HttpSession<PlainSession>,
@@ -205,7 +397,9 @@ class PlainSession final : public HttpSession<PlainSession>,
  public:
   static constexpr bool kTls = false;
   PlainSession(HttpServer::Impl& server, tcp::socket socket, std::string ip)
-      : HttpSession(server, std::move(ip)), stream_(std::move(socket)) {}
+      : HttpSession(server, std::move(ip)), stream_(std::move(socket)) {
+    exec_ = stream_.get_executor();
+  }
   ~PlainSession() override {
     server_.remove(this);
     server_.stats.connections_open.fetch_sub(1, std::memory_order_relaxed);
@@ -215,7 +409,14 @@ class PlainSession final : public HttpSession<PlainSession>,
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_request(); });
   }
   beast::tcp_stream& stream() { return stream_; }
+  void to_websocket(http::request<http::string_body> req, std::shared_ptr<WsPeer> peer) {
+    moved_ = true;
+    server_.remove(this);
+    std::make_shared<WsSession<beast::tcp_stream>>(std::move(stream_), server_, std::move(peer))
+        ->run(std::move(req));
+  }
   void close() {
+    if (moved_) return;
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.socket().close(ec);
@@ -223,6 +424,7 @@ class PlainSession final : public HttpSession<PlainSession>,
 
  private:
   beast::tcp_stream stream_;
+  bool moved_ = false;  // the stream belongs to a WsSession
 };
 
 class TlsSession final : public HttpSession<TlsSession>,
@@ -230,7 +432,9 @@ class TlsSession final : public HttpSession<TlsSession>,
  public:
   static constexpr bool kTls = true;
   TlsSession(HttpServer::Impl& server, tcp::socket socket, std::string ip)
-      : HttpSession(server, std::move(ip)), stream_(std::move(socket), *server.tls) {}
+      : HttpSession(server, std::move(ip)), stream_(std::move(socket), *server.tls) {
+    exec_ = stream_.get_executor();
+  }
   ~TlsSession() override {
     server_.remove(this);
     server_.stats.connections_open.fetch_sub(1, std::memory_order_relaxed);
@@ -249,6 +453,13 @@ class TlsSession final : public HttpSession<TlsSession>,
     });
   }
   beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  void to_websocket(http::request<http::string_body> req, std::shared_ptr<WsPeer> peer) {
+    closed_ = true;  // the stream is the WebSocket's now
+    server_.remove(this);
+    std::make_shared<WsSession<beast::ssl_stream<beast::tcp_stream>>>(std::move(stream_), server_,
+                                                                      std::move(peer))
+        ->run(std::move(req));
+  }
   void close() {
     if (closed_) return;
     closed_ = true;

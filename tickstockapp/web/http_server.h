@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "web/http_types.h"
+#include "web/ws_types.h"
 
 namespace tickstock::app {
 
@@ -29,6 +30,10 @@ struct HttpServerOptions {
   std::size_t max_connections = 10000;             // beyond: accepted and closed at once, counted
   int threads = 1;                                 // io_context threads
   std::chrono::milliseconds shutdown_grace{5000};  // stop() waits this long for open requests
+  std::size_t ws_queue_limit = 1024 * 1024;  // bytes queued to one WebSocket client before it is
+                                             // disconnected as a slow consumer; conflation of
+                                             // its updates starts at a quarter of this
+  std::size_t ws_message_limit = 64 * 1024;  // largest message a client may send
 };
 
 // Counters, readable from any thread.
@@ -37,17 +42,26 @@ struct HttpServerStats {
   std::atomic<std::uint64_t> connections_total{0};
   std::atomic<std::uint64_t> connections_refused{0};  // over max_connections
   std::atomic<std::uint64_t> requests{0};
-  std::atomic<std::uint64_t> bad_requests{0};  // unparsable, or limits exceeded
-  std::atomic<std::uint64_t> timeouts{0};      // connections closed by the request timeout
-  std::atomic<std::uint64_t> tls_failures{0};  // failed TLS handshakes
+  std::atomic<std::uint64_t> bad_requests{0};     // unparsable, or limits exceeded
+  std::atomic<std::uint64_t> timeouts{0};         // connections closed by the request timeout
+  std::atomic<std::uint64_t> tls_failures{0};     // failed TLS handshakes
+  std::atomic<std::uint64_t> ws_messages{0};      // WebSocket messages written to clients
+  std::atomic<std::uint64_t> ws_conflated{0};     // queued updates replaced by a newer one
+  std::atomic<std::uint64_t> ws_queued_bytes{0};  // bytes waiting in all WebSocket queues
 };
 
-// What the server hands requests to. handle() runs on an io thread and must not block: slow
-// work goes elsewhere and answers through `reply`, from any thread, exactly once.
+// What the server hands requests to. handle() and upgrade() run on an io thread and must not
+// block: slow work goes elsewhere and answers through `reply` / `decide`, from any thread,
+// exactly once.
 class HttpHandler {
  public:
   virtual ~HttpHandler() = default;
   virtual void handle(HttpRequest request, Reply reply) = 0;
+  // A WebSocket upgrade request (any path). Default: 404.
+  virtual void upgrade(HttpRequest request, Decide decide) {
+    (void)request;
+    decide({json_error(404, "not_found", "no WebSocket here"), nullptr});
+  }
 };
 
 class HttpServer {

@@ -36,7 +36,8 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // added as given
-  std::string route;  // the route that answered, for the metrics ("" = unmatched)
+  std::string route;       // the route that answered, for the metrics ("" = unmatched)
+  std::string log_detail;  // not sent: why a 500 happened, for the server's log
 };
 
 // Answers a request exactly once, from any thread.

@@ -42,13 +42,17 @@ bool verify_password(const std::string& hash, std::string_view password) {
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
-void verify_dummy_password(std::string_view password) {
-  // A hash of the interactive cost made once; verifying against it costs what a real one does.
-  static const std::string dummy = [] {
-    auto h = hash_password("not a password of anyone");
+void verify_dummy_password(std::string_view password, HashCost cost) {
+  // A hash of each cost made once; verifying against it costs what a real one does.
+  static const std::string interactive = [] {
+    auto h = hash_password("not a password of anyone", HashCost::kInteractive);
     return h ? *h : std::string();
   }();
-  (void)verify_password(dummy, password);
+  static const std::string minimum = [] {
+    auto h = hash_password("not a password of anyone", HashCost::kMinimum);
+    return h ? *h : std::string();
+  }();
+  (void)verify_password(cost == HashCost::kInteractive ? interactive : minimum, password);
 }
 
 std::string random_token() {

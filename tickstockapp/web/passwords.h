@@ -22,7 +22,7 @@ Result<std::string> hash_password(std::string_view password,
 bool verify_password(const std::string& hash, std::string_view password);
 // Spends the time of one verify_password on nothing, so that an unknown username takes as long
 // to refuse as a wrong password.
-void verify_dummy_password(std::string_view password);
+void verify_dummy_password(std::string_view password, HashCost cost = HashCost::kInteractive);
 // A new random token: 32 bytes from libsodium's CSPRNG, base64url without padding (43 chars).
 std::string random_token();
 // The hex BLAKE2b-256 digest of `token`: what is stored instead of a session token.

@@ -1,23 +1,18 @@
 // The account store in PostgreSQL (users, sessions, user_subscriptions, pending_alerts; schema
-// 004). Keeps a few connections, made as needed and reused; a broken one is dropped and the
-// next call connects again, so a database outage fails the calls made during it and no more.
+// 004), through a PgPool: a database outage fails the calls made during it and no more.
 #ifndef TICKSTOCKAPP_WEB_PG_ACCOUNT_STORE_H_
 #define TICKSTOCKAPP_WEB_PG_ACCOUNT_STORE_H_
 
-#include <mutex>
-#include <vector>
-
-#include "db/pg_util.h"
 #include "web/account_store.h"
+#include "web/pg_pool.h"
 
 namespace tickstock::app {
 
 // Thread-safe: each call takes a connection of its own from the pool.
 class PgAccountStore final : public AccountStore {
  public:
-  // Connects lazily to `url`; keeps at most `max_idle` idle connections.
-  explicit PgAccountStore(std::string url, std::size_t max_idle = 4)
-      : url_(std::move(url)), max_idle_(max_idle) {}
+  // REQUIRES: `pool` outlives the store.
+  explicit PgAccountStore(PgPool& pool) : pool_(pool) {}
 
   Result<std::optional<User>> create_user(const std::string& username,
                                           const std::string& password_hash, Role role,
@@ -51,19 +46,12 @@ class PgAccountStore final : public AccountStore {
   Result<Page<StoredAlert>> alert_history(std::int64_t user_id, std::int64_t before,
                                           int limit) override;
 
-  // Runs `sql` with text parameters on a pooled connection (for the REST queries that read
-  // bars and detections); the error is "<what>: <message>".
-  Result<PgResult> query(const std::string& sql, const std::vector<std::string>& params,
-                         const std::string& what);
-
  private:
-  Result<PgConn> acquire();
-  void release(PgConn c);
-
-  std::string url_;
-  std::size_t max_idle_;
-  std::mutex mu_;
-  std::vector<PgConn> idle_;
+  Result<PgResult> query(const std::string& sql, const std::vector<std::string>& params,
+                         const std::string& what) {
+    return pool_.query(sql, params, what);
+  }
+  PgPool& pool_;
 };
 
 }  // namespace tickstock::app

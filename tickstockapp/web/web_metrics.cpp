@@ -123,13 +123,11 @@ void WebMetrics::render(PromText& out) const {
              static_cast<double>(ws_clients_.load()));
   out.single("tickstock_ws_connections_total", "counter", "WebSocket connections accepted",
              static_cast<double>(ws_connections_.load()));
-  out.single("tickstock_ws_messages_total", "counter", "WebSocket messages queued to clients",
-             static_cast<double>(ws_messages.load()));
-  out.single("tickstock_ws_conflated_total", "counter",
-             "Bar and indicator updates replaced by a newer one before they were sent",
-             static_cast<double>(ws_conflated.load()));
-  out.single("tickstock_ws_alerts_total", "counter", "Pattern alerts sent to users",
+  out.single("tickstock_ws_alerts_total", "counter", "Pattern alerts sent to connections",
              static_cast<double>(ws_alerts.load()));
+  out.single("tickstock_alerts_not_stored_total", "counter",
+             "Alerts that could not be kept in the alert history",
+             static_cast<double>(alerts_not_stored.load()));
   out.header("tickstock_ws_disconnects_total", "counter", "WebSocket disconnects, by reason");
   for (const auto& [reason, n] : disconnects_)
     out.sample("tickstock_ws_disconnects_total", {{"reason", reason}}, static_cast<double>(n));

@@ -43,10 +43,9 @@ class WebMetrics {
   // "shutdown", "error", ...).
   void ws_connected();
   void ws_disconnected(std::string_view reason);
-  std::atomic<std::uint64_t> ws_messages{0};   // frames queued to clients
-  std::atomic<std::uint64_t> ws_conflated{0};  // updates replaced by a newer one
-  std::atomic<std::uint64_t> ws_alerts{0};     // pattern alerts sent to users
-  std::atomic<std::uint64_t> rate_limited{0};  // 429 answers
+  std::atomic<std::uint64_t> ws_alerts{0};          // pattern alerts sent to connections
+  std::atomic<std::uint64_t> alerts_not_stored{0};  // alerts the store refused or never got
+  std::atomic<std::uint64_t> rate_limited{0};       // 429 answers
   std::atomic<std::uint64_t> logins_failed{0};
   std::atomic<std::uint64_t> logins_locked{0};  // refused because the account was locked
   std::int64_t ws_clients() const { return ws_clients_.load(); }

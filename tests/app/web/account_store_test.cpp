@@ -136,7 +136,7 @@ TEST_CASE("passwords are argon2id hashes that verify only the same password", "[
   CHECK(verify_password(*slow, "correct horse"));
 }
 
-TEST_CASE("tokens are random url-safe strings; digests are hex", "[web][auth]") {
+TEST_CASE("tokens are random url-safe strings and digests are hex", "[web][auth]") {
   const std::string a = random_token(), b = random_token();
   CHECK(a.size() == 43);
   CHECK(a != b);
@@ -172,7 +172,8 @@ TEST_CASE("the PostgreSQL account store keeps users, sessions, subscriptions and
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;
   REQUIRE(run_app("migrate", db.env()).exit_code == 0);
-  PgAccountStore store(db.url());
+  PgPool pool(db.url());
+  PgAccountStore store(pool);
   exercise_store(store);
   // 004 keeps 001's columns in step for older readers.
   CHECK(db.query("SELECT is_admin FROM users WHERE username = 'alice'") == "t");
@@ -180,7 +181,8 @@ TEST_CASE("the PostgreSQL account store keeps users, sessions, subscriptions and
 
 TEST_CASE("the PostgreSQL account store fails calls while the database is down",
           "[web][accounts]") {
-  PgAccountStore store("postgresql://nobody:pw@127.0.0.1:1/none");
+  PgPool pool("postgresql://nobody:pw@127.0.0.1:1/none");
+  PgAccountStore store(pool);
   auto u = store.find_user("alice");
   REQUIRE(!u);
   CHECK(u.error().message.find("cannot connect to PostgreSQL") != std::string::npos);
