@@ -13,6 +13,14 @@ std::string session_cookie(const std::string& token, std::int64_t max_age, bool 
          (secure ? "; Secure" : "");
 }
 
+// A cookie the page's script can read, holding no secret: it only tells the UI that a session
+// may exist, so that a visitor's page does not ask /api/auth/me for a 401.
+std::string hint_cookie(bool on, std::int64_t max_age, bool secure) {
+  return std::string("tickstock_logged_in=") + (on ? "1" : "") +
+         "; Path=/; SameSite=Strict; Max-Age=" + std::to_string(on ? max_age : 0) +
+         (secure ? "; Secure" : "");
+}
+
 // The "username" and "password" strings of a body; an error response when either is missing.
 std::optional<HttpResponse> credentials(const simdjson::dom::object& body, std::string& username,
                                         std::string& password) {
@@ -102,6 +110,8 @@ HttpResponse api_login(ApiContext& ctx, ApiCall& call) {
   HttpResponse r = json_ok(session_body(me, s, &*pending));
   r.headers.emplace_back("Set-Cookie",
                          session_cookie(token, ctx.auth.session_ttl.count(), call.req.tls));
+  r.headers.emplace_back("Set-Cookie",
+                         hint_cookie(true, ctx.auth.session_ttl.count(), call.req.tls));
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
@@ -112,6 +122,7 @@ HttpResponse api_logout(ApiContext& ctx, ApiCall& call) {
   ctx.sessions.forget(hash);
   HttpResponse r = json_ok("{\"status\":\"logged_out\"}");
   r.headers.emplace_back("Set-Cookie", session_cookie("", 0, call.req.tls));
+  r.headers.emplace_back("Set-Cookie", hint_cookie(false, 0, call.req.tls));
   return r;
 }
 

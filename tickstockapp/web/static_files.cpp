@@ -61,8 +61,17 @@ HttpResponse StaticFiles::serve(const std::string& path) const {
   res.body = body.str();
   res.route = "static";
   // The pages change with the binary; scripts and styles may be cached briefly.
-  res.headers.emplace_back("Cache-Control",
-                           real.extension() == ".html" ? "no-cache" : "max-age=300");
+  const bool page = real.extension() == ".html";
+  res.headers.emplace_back("Cache-Control", page ? "no-cache" : "max-age=300");
+  if (page) {
+    // Scripts only from here; the chart library sets element styles, hence 'unsafe-inline'
+    // for styles alone.
+    res.headers.emplace_back("Content-Security-Policy",
+                             "default-src 'self'; script-src 'self'; style-src 'self' "
+                             "'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+                             "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    res.headers.emplace_back("X-Frame-Options", "DENY");
+  }
   return res;
 }
 
