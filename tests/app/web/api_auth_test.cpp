@@ -67,7 +67,7 @@ TEST_CASE("dashboard: login sets an HttpOnly SameSite session cookie and bad cre
   const std::string err = serve.process().err();
   CHECK(err.find(kAdminPassword) == std::string::npos);
   CHECK(err.find(ok.cookie.substr(18)) == std::string::npos);
-  serve.stop();
+  CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("dashboard: every /api/ route but login and register needs a session",
@@ -90,7 +90,7 @@ TEST_CASE("dashboard: every /api/ route but login and register needs a session",
     }
   }
   CHECK(checked >= 19);
-  serve.stop();
+  CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("dashboard: repeated failed logins lock the account for a while",
@@ -109,7 +109,7 @@ TEST_CASE("dashboard: repeated failed logins lock the account for a while",
   const std::string metrics = c.get("/metrics").body;
   CHECK(metrics.find("tickstock_auth_failed_logins_total 3\n") != std::string::npos);
   CHECK(metrics.find("tickstock_auth_locked_logins_total 1\n") != std::string::npos);
-  serve.stop();
+  CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("dashboard: per-IP and per-user rate limits answer 429 with Retry-After",
@@ -132,7 +132,7 @@ TEST_CASE("dashboard: per-IP and per-user rate limits answer 429 with Retry-Afte
     CHECK(c.get("/health").status == 200);  // only /api/ is limited
     CHECK(c.get("/metrics").body.find("tickstock_http_rate_limited_total 3\n") !=
           std::string::npos);
-    serve.stop();
+    CHECK(serve.stop() == 0);
   }
   {
     WebServe serve(api_args({"--rate-limit-user", "0.5/3"}));
@@ -149,7 +149,7 @@ TEST_CASE("dashboard: per-IP and per-user rate limits answer 429 with Retry-Afte
       }
     }
     CHECK(limited == 2);
-    serve.stop();
+    CHECK(serve.stop() == 0);
   }
 }
 
@@ -161,7 +161,7 @@ TEST_CASE("dashboard: registration, password changes and the admin's user manage
   CHECK(cc.request("POST", "/api/auth/register", credentials_json("bob", "bob-password"),
                    {{"Content-Type", "application/json"}})
             .status == 403);
-  closed.stop();
+  CHECK(closed.stop() == 0);
 
   WebServe serve(api_args({"--registration"}));
   REQUIRE(serve.port() > 0);
@@ -227,5 +227,5 @@ TEST_CASE("dashboard: registration, password changes and the admin's user manage
   CHECK(stats.status == 200);
   CHECK(stats.body.find("\"feed_running\":true") != std::string::npos);
   CHECK(stats.body.find("\"database\":false") != std::string::npos);
-  serve.stop();
+  CHECK(serve.stop() == 0);
 }

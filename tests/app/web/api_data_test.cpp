@@ -108,7 +108,7 @@ TEST_CASE("dashboard: bars, patterns and indicators of the run, with filters and
   CHECK(cat.body.find("\"pattern\":\"CDLENGULFING\",\"name\":\"Engulfing Pattern\"") !=
         std::string::npos);
   CHECK(c.get("/api/universes", auth(l)).body == "{\"items\":[]}");
-  serve.stop();
+  CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("dashboard: bad parameters get 400 with a reason, never 500", "[app][web][api][data]") {
@@ -152,7 +152,7 @@ TEST_CASE("dashboard: bad parameters get 400 with a reason, never 500", "[app][w
     CHECK(json_field(r.body, "error") == "bad_request");
     CHECK(!json_field(r.body, "detail").empty());
   }
-  serve.stop();
+  CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("dashboard: subscriptions: create, list, replace, delete, validated and private",
@@ -202,7 +202,7 @@ TEST_CASE("dashboard: subscriptions: create, list, replace, delete, validated an
   CHECK(c.request("DELETE", "/api/subscriptions/" + id, "", auth(l)).status == 204);
   CHECK(c.get("/api/subscriptions", auth(l)).body == "{\"items\":[]}");
   CHECK(c.get("/api/alerts", auth(l)).body == "{\"items\":[],\"next\":null}");
-  serve.stop();
+  CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("dashboard: the OpenAPI document describes every route and only those",
@@ -233,5 +233,5 @@ TEST_CASE("dashboard: the OpenAPI document describes every route and only those"
     routed.insert(std::string(r.method) + " " + r.pattern);
   CHECK(routed.size() == tickstock::app::api_routes().size());
   CHECK(documented == routed);
-  serve.stop();
+  CHECK(serve.stop() == 0);
 }

@@ -67,7 +67,7 @@ TEST_CASE("serve --http serves the UI's files and nothing outside them", "[app][
   }
   CHECK(c.request("POST", "/index.html", "x").status == 405);
   CHECK(c.request("DELETE", "/").status == 405);
-  serve.stop();
+  CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("serve --http refuses oversized and malformed requests", "[app][web][http]") {
@@ -86,7 +86,7 @@ TEST_CASE("serve --http refuses oversized and malformed requests", "[app][web][h
   CHECK(c.get("/health").status == 200);
   const HttpReply metrics = c.get("/metrics");
   CHECK(metrics.body.find("tickstock_http_bad_requests_total 3\n") != std::string::npos);
-  serve.stop();
+  CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("serve --http closes idle connections after the request timeout", "[app][web][http]") {
@@ -101,7 +101,7 @@ TEST_CASE("serve --http closes idle connections after the request timeout", "[ap
   CHECK(got.empty());
   CHECK(waited < 4.0);
   CHECK(c.get("/metrics").body.find("tickstock_http_timeouts_total 1\n") != std::string::npos);
-  serve.stop();
+  CHECK(serve.stop() == 0);
 }
 
 TEST_CASE("serve --http /ready reports a dependency that is down", "[app][web][http]") {
@@ -122,7 +122,7 @@ TEST_CASE("serve --http /ready reports a dependency that is down", "[app][web][h
   CHECK(ready.body.find("\"feed\":{\"ok\":false,\"configured\":true,\"detail\":\"ended\"}") !=
         std::string::npos);
   CHECK(c.get("/health").status == 200);  // alive all the same
-  serve.stop();
+  CHECK(serve.stop() == 0);
   std::remove(ticks.c_str());
 }
 
@@ -141,7 +141,7 @@ TEST_CASE("serve --http with a certificate speaks only TLS", "[app][web][http][t
   CHECK(tls.get("/").status == 200);
   HttpClient plain(serve.port());
   CHECK(plain.get("/health").status == 0);  // no plain HTTP on a TLS port
-  serve.stop();
+  CHECK(serve.stop() == 0);
   std::system(("rm -rf " + dir).c_str());
 
   WebServe missing({"--http-tls-cert", "/nonexistent.pem", "--http-tls-key", "/nonexistent.key"});
@@ -171,5 +171,5 @@ TEST_CASE("serve --http checks its settings", "[app][web][http]") {
   CHECK(taken.exit_code == 2);
   CHECK(taken.err.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())) !=
         std::string::npos);
-  first.stop();
+  CHECK(first.stop() == 0);
 }
