@@ -6,7 +6,7 @@
 //     measured from when the request was due (a request that waits for a free connection
 //     counts its wait), so a slow server cannot hide behind fewer requests.
 //   tickstock-web-bench ws --port P --user U --password W [--clients 1000] [--users N]
-//                          [--seconds 20] [--pid PID]
+//                          [--seconds 20] [--threads 2] [--pid PID]
 //     Registers users bench-0..N-1 (serve needs --registration), gives each a subscription to
 //     every pattern, opens the clients' WebSockets (spread over the users) and records, for
 //     every pattern_alert, now - t_emit (the engine's hand-off). With --pid, the server's RSS
@@ -39,7 +39,8 @@ namespace {
 
 struct Args {
   std::string mode, user, password, target = "/api/patterns?limit=50";
-  int port = 0, rate = 2000, seconds = 10, connections = 32, clients = 1000, users = 0, pid = 0;
+  int port = 0, rate = 2000, seconds = 10, connections = 32, clients = 1000, users = 0, pid = 0,
+      threads = 2;
 };
 
 std::string arg_value(int& i, int argc, char** argv) { return i + 1 < argc ? argv[++i] : ""; }
@@ -67,6 +68,8 @@ Args parse(int argc, char** argv) {
       a.clients = std::atoi(arg_value(i, argc, argv).c_str());
     else if (k == "--users")
       a.users = std::atoi(arg_value(i, argc, argv).c_str());
+    else if (k == "--threads")
+      a.threads = std::atoi(arg_value(i, argc, argv).c_str());
     else if (k == "--pid")
       a.pid = std::atoi(arg_value(i, argc, argv).c_str());
   }
@@ -242,6 +245,7 @@ struct WsClient {
   websocket::stream<beast::tcp_stream> ws;
   beast::flat_buffer buf;
   std::size_t alerts = 0;
+  std::vector<double>* latencies_ms = nullptr;  // its thread's
   explicit WsClient(net::io_context& io) : ws(io) {}
 };
 
@@ -262,13 +266,18 @@ int run_ws(const Args& a) {
     sessions.push_back(s);
   }
   const long rss_before = a.pid > 0 ? rss_kb(a.pid) : 0;
-  net::io_context ioc;
+  // The clients are spread over --threads io_contexts (one thread each), so that reading 1,000
+  // sockets does not itself queue the alerts being measured.
+  const int nthreads = std::max(1, a.threads);
+  std::vector<std::unique_ptr<net::io_context>> iocs;
+  for (int t = 0; t < nthreads; ++t) iocs.push_back(std::make_unique<net::io_context>());
   std::vector<std::unique_ptr<WsClient>> clients;
-  std::vector<double> latencies_ms;
+  std::vector<std::vector<double>> per_thread_ms(static_cast<std::size_t>(nthreads));
   int connected = 0, failed = 0;
   for (int i = 0; i < a.clients; ++i) {
-    clients.push_back(std::make_unique<WsClient>(ioc));
+    clients.push_back(std::make_unique<WsClient>(*iocs[static_cast<std::size_t>(i % nthreads)]));
     WsClient& c = *clients.back();
+    c.latencies_ms = &per_thread_ms[static_cast<std::size_t>(i % nthreads)];
     beast::error_code ec;
     beast::get_lowest_layer(c.ws).connect(
         tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(a.port)), ec);
@@ -288,19 +297,33 @@ int run_ws(const Args& a) {
     c.ws.async_read(c.buf, [&](beast::error_code ec, std::size_t) {
       if (ec) return;
       const std::int64_t now = wall_us();
-      const std::string m = beast::buffers_to_string(c.buf.data());
-      c.buf.consume(c.buf.size());
-      if (field(m, "type") == "pattern_alert") {
+      const auto data = c.buf.cdata();
+      const std::string_view frame(static_cast<const char*>(data.data()), data.size());
+      // One message a line; each alert's latency from its t_emit.
+      for (std::size_t at = 0; at < frame.size();) {
+        const std::size_t end = std::min(frame.find('\n', at), frame.size());
+        const std::string_view m = frame.substr(at, end - at);
+        at = end + 1;
+        if (!m.starts_with("{\"type\":\"pattern_alert\"")) continue;
+        const std::size_t t = m.rfind("\"t_emit\":");
+        if (t == std::string_view::npos) continue;
         ++c.alerts;
-        latencies_ms.push_back(static_cast<double>(now - std::atoll(field(m, "t_emit").c_str())) /
-                               1000.0);
+        c.latencies_ms->push_back(
+            static_cast<double>(now - std::atoll(std::string(m.substr(t + 9, 20)).c_str())) /
+            1000.0);
       }
+      c.buf.consume(c.buf.size());
       read(c);
     });
   };
   for (auto& c : clients)
     if (c->ws.is_open()) read(*c);
-  ioc.run_for(std::chrono::seconds(a.seconds));
+  std::vector<std::thread> runners;
+  for (auto& ioc : iocs)
+    runners.emplace_back([&ioc, &a] { ioc->run_for(std::chrono::seconds(a.seconds)); });
+  for (auto& r : runners) r.join();
+  std::vector<double> latencies_ms;
+  for (auto& v : per_thread_ms) latencies_ms.insert(latencies_ms.end(), v.begin(), v.end());
   std::size_t least = SIZE_MAX;
   for (auto& c : clients)
     if (c->ws.is_open()) least = std::min(least, c->alerts);

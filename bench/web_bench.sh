@@ -48,6 +48,9 @@ stop_serve() {
 "$app" serve --feed synthetic --speed max --synthetic-minutes 1440 --synthetic-symbols 20 \
   --exit-on-eof --no-bar-events --spill-dir "$svc" >/dev/null 2>&1
 printf 'bench-admin-pw\n' | "$app" user add admin --role admin >/dev/null
+# Statistics, as autovacuum would gather them soon after such a load (without them the planner
+# sorts a symbol's whole history instead of walking its newest-first index).
+psql -qc 'ANALYZE pattern_detections' 2>/dev/null
 echo "{\"name\":\"rest_setup\",\"detections\":$(psql -qtA -c 'SELECT count(*) FROM pattern_detections'),\"bars_1m\":$(psql -qtA -c 'SELECT count(*) FROM ohlcv_1min')}"
 start_serve --database-url "$DATABASE_URL" --spill-dir "$svc" --seed 7
 for target in "/api/patterns?limit=50" "/api/patterns?symbol=SYN03&min_confidence=0.5&limit=50"; do

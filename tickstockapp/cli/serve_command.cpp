@@ -340,6 +340,10 @@ int run_serve(int argc, char** argv, Log& log) {
   if (pg) warm_start_from(s, *pg, symbols, scanner, agg, log);
   FeedQueue queue(static_cast<std::size_t>(*qb));
   EngineRunner engine(queue, engine_clock, agg);
+  if (dashboard) {
+    dashboard->events().set_deferred(true);
+    engine.on_batch_done([&d = *dashboard] { d.events().publish(); });
+  }
   std::atomic<bool> stop_feed{false}, stop_engine{false}, feed_running{true};
   Result<void> feed_result;
   std::unique_ptr<JobListener> jobs;

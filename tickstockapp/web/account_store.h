@@ -7,6 +7,7 @@
 #define TICKSTOCKAPP_WEB_ACCOUNT_STORE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,7 +61,8 @@ struct Subscription {
 struct StoredAlert {
   std::int64_t id = 0;
   std::int64_t user_id = 0;
-  std::string payload;  // a JSON object
+  // A JSON object; the same alert sent to many users shares one copy.
+  std::shared_ptr<const std::string> payload;
   std::int64_t created_at = 0;
   std::int64_t delivered_at = 0;
 };

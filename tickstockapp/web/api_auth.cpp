@@ -45,7 +45,7 @@ std::string session_body(const User& u, const SessionRecord& s,
   if (pending != nullptr) {
     j.key("pending_alerts");
     j.begin_array();
-    for (const StoredAlert& a : *pending) j.raw(a.payload);
+    for (const StoredAlert& a : *pending) j.raw(*a.payload);
     j.end_array();
   }
   j.end_object();

@@ -208,7 +208,7 @@ HttpResponse api_alerts(ApiContext& ctx, ApiCall& call) {
       j.value(iso_seconds(a.delivered_at));
     }
     j.key("alert");
-    j.raw(a.payload);
+    j.raw(*a.payload);
     j.end_object();
   }
   j.end_array();

@@ -496,6 +496,9 @@ void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
     beast::error_code ep_ec;
     const auto ep = socket.remote_endpoint(ep_ec);
     std::string ip = ep_ec ? std::string() : ep.address().to_string();
+    // Small messages (an alert, a JSON reply) go out at once: with Nagle's algorithm a write
+    // behind an unacknowledged one waits for the peer's delayed ACK (up to 40 ms on Linux).
+    socket.set_option(tcp::no_delay(true), ep_ec);
     if (stats.connections_open.load() >= options.max_connections) {
       stats.connections_refused.fetch_add(1, std::memory_order_relaxed);
       socket.close(ep_ec);

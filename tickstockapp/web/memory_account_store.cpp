@@ -186,16 +186,18 @@ Result<bool> MemoryAccountStore::delete_subscription(std::int64_t user_id, std::
 
 Result<void> MemoryAccountStore::add_alerts(const std::vector<StoredAlert>& alerts) {
   std::lock_guard lock(mu_);
-  for (StoredAlert a : alerts) {
-    a.id = next_id_++;
-    auto& mine = alerts_[a.user_id];
-    mine[a.id] = std::move(a);
+  for (const StoredAlert& in : alerts) {
+    auto& mine = alerts_[in.user_id];
+    mine.push_back(in);
+    mine.back().id = next_id_++;
+    if (mine.size() <= max_alerts_) continue;
     // Over the cap: the oldest delivered alert goes, else the oldest.
-    if (mine.size() > max_alerts_) {
-      auto victim = std::find_if(mine.begin(), mine.end(),
-                                 [](const auto& kv) { return kv.second.delivered_at != 0; });
-      mine.erase(victim != mine.end() ? victim : mine.begin());
-    }
+    auto victim = std::find_if(mine.begin(), mine.end(),
+                               [](const StoredAlert& a) { return a.delivered_at != 0; });
+    if (victim == mine.end() || victim == mine.begin())
+      mine.pop_front();
+    else
+      mine.erase(victim);
   }
   return {};
 }
@@ -204,7 +206,7 @@ Result<std::vector<StoredAlert>> MemoryAccountStore::take_pending_alerts(std::in
                                                                          std::int64_t now) {
   std::lock_guard lock(mu_);
   std::vector<StoredAlert> out;
-  for (auto& [id, a] : alerts_[user_id]) {
+  for (auto& a : alerts_[user_id]) {
     if (a.delivered_at != 0) continue;
     a.delivered_at = now;
     out.push_back(a);
@@ -218,12 +220,12 @@ Result<Page<StoredAlert>> MemoryAccountStore::alert_history(std::int64_t user_id
   Page<StoredAlert> page;
   const auto& mine = alerts_[user_id];
   for (auto it = mine.rbegin(); it != mine.rend(); ++it) {
-    if (before != 0 && it->first >= before) continue;
+    if (before != 0 && it->id >= before) continue;
     if (static_cast<int>(page.items.size()) == limit) {
       page.next = page.items.back().id;
       break;
     }
-    page.items.push_back(it->second);
+    page.items.push_back(*it);
   }
   return page;
 }

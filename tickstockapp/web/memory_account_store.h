@@ -2,8 +2,10 @@
 #ifndef TICKSTOCKAPP_WEB_MEMORY_ACCOUNT_STORE_H_
 #define TICKSTOCKAPP_WEB_MEMORY_ACCOUNT_STORE_H_
 
+#include <deque>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 #include "web/account_store.h"
 
@@ -57,7 +59,8 @@ class MemoryAccountStore final : public AccountStore {
   std::map<std::int64_t, User> users_;
   std::map<std::string, SessionRecord> sessions_;
   std::map<std::int64_t, Subscription> subscriptions_;
-  std::map<std::int64_t, std::map<std::int64_t, StoredAlert>> alerts_;  // user -> id -> alert
+  // Per user, oldest first (ids only grow).
+  std::unordered_map<std::int64_t, std::deque<StoredAlert>> alerts_;
 };
 
 }  // namespace tickstock::app

@@ -64,7 +64,7 @@ StoredAlert alert_at(const PGresult* r, int i) {
   StoredAlert a;
   a.id = int_at(r, i, 0);
   a.user_id = int_at(r, i, 1);
-  a.payload = text_at(r, i, 2);
+  a.payload = std::make_shared<const std::string>(text_at(r, i, 2));
   a.created_at = int_at(r, i, 3);
   a.delivered_at = int_at(r, i, 4);
   return a;
@@ -271,7 +271,7 @@ Result<void> PgAccountStore::add_alerts(const std::vector<StoredAlert>& alerts) 
   std::vector<std::string> users, payloads, created, delivered;
   for (const StoredAlert& a : alerts) {
     users.push_back(str(a.user_id));
-    payloads.push_back(a.payload);
+    payloads.push_back(*a.payload);
     created.push_back(str(a.created_at));
     delivered.push_back(str(a.delivered_at));
   }

@@ -171,7 +171,7 @@ void WebApp::upgrade(HttpRequest req, Decide decide) {
       // Alerts that waited for this user are sent first.
       std::vector<std::string> pending;
       if (auto p = api_.accounts.take_pending_alerts((*s)->user.id, now)) {
-        for (auto& a : *p) pending.push_back(std::move(a.payload));
+        for (auto& a : *p) pending.push_back(*a.payload);
       }
       d.peer = hub_->connect((*s)->user, std::move(pending));
     }

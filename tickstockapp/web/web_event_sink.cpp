@@ -22,10 +22,23 @@ void WebEventSink::push(const WebEvent& e, bool important) {
     }
     buf_.push_back(e);
     buf_.back().emitted_us = wall_us();
+    if (!deferred_) signalled_ = true;
+    wake = waiting_ && !deferred_;
+    if (wake) waiting_ = false;
+  }
+  accepted_.fetch_add(1, std::memory_order_relaxed);
+  if (wake) ready_.notify_one();
+}
+
+void WebEventSink::publish() {
+  bool wake = false;
+  {
+    std::lock_guard lock(mu_);
+    if (buf_.empty()) return;
+    signalled_ = true;
     wake = waiting_;
     waiting_ = false;
   }
-  accepted_.fetch_add(1, std::memory_order_relaxed);
   if (wake) ready_.notify_one();
 }
 
@@ -67,11 +80,13 @@ void WebEventSink::on_alert(const AlertEvent& a) {
 bool WebEventSink::take(std::vector<WebEvent>& out, std::chrono::milliseconds wait) {
   out.clear();
   std::unique_lock lock(mu_);
-  if (buf_.empty() && !closed_) {
+  if (!signalled_ && !closed_) {
     waiting_ = true;
-    ready_.wait_for(lock, wait, [&] { return !buf_.empty() || closed_; });
+    ready_.wait_for(lock, wait, [&] { return signalled_ || closed_; });
     waiting_ = false;
   }
+  // On a timeout, whatever is buffered is taken anyway (nothing waits for a publish() forever).
+  signalled_ = false;
   out.swap(buf_);
   return !(closed_ && out.empty());
 }

@@ -39,6 +39,12 @@ class WebEventSink final : public BarSink, public ScanSink {
   void on_alert(const AlertEvent& e) override;
   void flush() override {}
 
+  // With `deferred`, take() is woken only by publish() (or close()), so that the events of one
+  // engine batch (a bar close across many symbols) are taken together: the engine calls
+  // publish() after each batch. Without it, take() wakes at the first event.
+  void set_deferred(bool deferred) { deferred_ = deferred; }
+  // Wakes take() when events are waiting (engine thread).
+  void publish();
   // Swaps the buffered events into `out` (cleared first; its capacity is reused), waiting up
   // to `wait` for the first one. Returns false once close() was called and nothing is left.
   bool take(std::vector<WebEvent>& out, std::chrono::milliseconds wait);
@@ -56,6 +62,8 @@ class WebEventSink final : public BarSink, public ScanSink {
   std::vector<WebEvent> buf_;
   bool waiting_ = false;
   bool closed_ = false;
+  bool deferred_ = false;
+  bool signalled_ = false;  // events are ready for take()
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> accepted_{0};
 };

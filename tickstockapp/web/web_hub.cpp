@@ -238,18 +238,8 @@ void WebHub::run() {
     reload_subscriptions();
     for (const WebEvent& e : batch) handle(e, out, latest);
     send_charts(out);
+    send_alerts();
     latest.clear();
-    if (!to_store_.empty()) {
-      auto alerts = std::make_shared<std::vector<StoredAlert>>(std::move(to_store_));
-      to_store_.clear();
-      const bool queued = pool_.post([this, alerts] {
-        if (auto r = accounts_.add_alerts(*alerts); !r) {
-          metrics_.alerts_not_stored.fetch_add(alerts->size());
-          log_.limited("web_alerts", "http: storing alerts: " + r.error().message);
-        }
-      });
-      if (!queued) metrics_.alerts_not_stored.fetch_add(alerts->size());
-    }
     // Batching: what arrives meanwhile waits for the next round.
     if (opt_.batch.count() > 0 && !batch.empty()) {
       const auto spent = std::chrono::steady_clock::now() - started;
@@ -347,28 +337,73 @@ void WebHub::handle(const WebEvent& e, std::vector<Outgoing>& out,
 void WebHub::route_alert(const WebEvent& e, const std::string& symbol, double price) {
   const std::string_view pattern = pattern_info(e.pattern.pattern).talib_name;
   const std::string_view tf = timeframe_name(e.bar.timeframe);
-  std::set<std::int64_t> users;
+  RoundAlert a;
   for (const Subscription& s : subscriptions_)
-    if (matches(s, pattern, symbol, tf, e.pattern.confidence)) users.insert(s.user_id);
-  if (users.empty()) return;
-  auto msg = std::make_shared<const std::string>(pattern_json("pattern_alert", e, symbol, price));
+    if (matches(s, pattern, symbol, tf, e.pattern.confidence)) a.users.push_back(s.user_id);
+  if (a.users.empty()) return;
+  std::sort(a.users.begin(), a.users.end());
+  a.users.erase(std::unique(a.users.begin(), a.users.end()), a.users.end());
+  a.message = std::make_shared<const std::string>(pattern_json("pattern_alert", e, symbol, price));
+  round_.push_back(std::move(a));
+}
+
+void WebHub::send_alerts() {
+  if (round_.empty()) return;
+  // Per open connection, the alerts of this round it receives, in order.
+  struct Recipient {
+    std::shared_ptr<HubClient> client;
+    std::vector<std::uint32_t> alerts;
+  };
+  std::unordered_map<HubClient*, Recipient> recipients;
+  auto stored = std::make_shared<std::vector<StoredAlert>>();
   const std::int64_t now = wall_s();
-  std::vector<std::shared_ptr<HubClient>> targets;
-  for (std::int64_t user : users) {
-    bool online = false;
-    {
-      std::lock_guard lock(mu_);
-      if (auto it = by_user_.find(user); it != by_user_.end())
-        for (const auto& w : it->second)
-          if (auto c = w.lock()) {
-            targets.push_back(std::move(c));
-            online = true;
-          }
+  std::size_t sent = 0;
+  {
+    std::lock_guard lock(mu_);
+    for (std::uint32_t i = 0; i < round_.size(); ++i) {
+      for (std::int64_t user : round_[i].users) {
+        bool online = false;
+        if (auto it = by_user_.find(user); it != by_user_.end())
+          for (const auto& w : it->second)
+            if (auto c = w.lock()) {
+              Recipient& r = recipients[c.get()];
+              if (!r.client) r.client = std::move(c);
+              r.alerts.push_back(i);
+              online = true;
+              ++sent;
+            }
+        stored->push_back({0, user, round_[i].message, now, online ? now : 0});
+      }
     }
-    to_store_.push_back({0, user, *msg, now, online ? now : 0});
   }
-  for (const auto& c : targets) c->send(msg, 0);
-  metrics_.ws_alerts.fetch_add(targets.size());
+  // Connections that receive the same alerts (the common case: many users watching the same
+  // patterns) share one frame, built once.
+  std::map<std::vector<std::uint32_t>, std::shared_ptr<const std::string>> frames;
+  for (auto& [raw, r] : recipients) {
+    auto& frame = frames[r.alerts];
+    if (!frame) {
+      std::size_t size = 0;
+      for (std::uint32_t i : r.alerts) size += round_[i].message->size() + 1;
+      std::string text;
+      text.reserve(size);
+      for (std::uint32_t i : r.alerts) {
+        if (!text.empty()) text += '\n';
+        text += *round_[i].message;
+      }
+      frame = std::make_shared<const std::string>(std::move(text));
+    }
+    r.client->send(frame, 0);
+  }
+  metrics_.ws_alerts.fetch_add(sent);
+  round_.clear();
+  // The alert history is written off this thread.
+  const bool queued = pool_.post([this, stored] {
+    if (auto r = accounts_.add_alerts(*stored); !r) {
+      metrics_.alerts_not_stored.fetch_add(stored->size());
+      log_.limited("web_alerts", "http: storing alerts: " + r.error().message);
+    }
+  });
+  if (!queued) metrics_.alerts_not_stored.fetch_add(stored->size());
 }
 
 void WebHub::send_charts(std::vector<Outgoing>& out) {

@@ -7,7 +7,9 @@
 // - a pattern goes, as a pattern_alert, to every user one of whose enabled subscriptions
 //   matches it (pattern, symbols, timeframes, min confidence): to their open connections, and
 //   into their alert history (pending, for delivery at the next login, when none is open).
-// Each message is serialised once and shared by all its recipients.
+// Each message is serialised once and shared by all its recipients; the pattern alerts of one
+// round go to a connection as one frame of newline-separated messages (a burst of alerts at a
+// bar close costs each client one write), and connections due the same alerts share that frame.
 #ifndef TICKSTOCKAPP_WEB_WEB_HUB_H_
 #define TICKSTOCKAPP_WEB_WEB_HUB_H_
 
@@ -76,6 +78,7 @@ class WebHub {
               std::map<std::uint64_t, std::size_t>& latest);
   void route_alert(const WebEvent& e, const std::string& symbol, double price);
   void send_charts(std::vector<Outgoing>& out);
+  void send_alerts();
   void reload_subscriptions();
 
   WebHubOptions opt_;
@@ -91,7 +94,12 @@ class WebHub {
   // Hub thread only.
   std::map<std::pair<std::uint32_t, Timeframe>, Bar> last_bar_;  // a detection's price, volume
   std::vector<Subscription> subscriptions_;
-  std::vector<StoredAlert> to_store_;
+  // The pattern alerts of this round and the users they go to (sorted, unique).
+  struct RoundAlert {
+    std::shared_ptr<const std::string> message;
+    std::vector<std::int64_t> users;
+  };
+  std::vector<RoundAlert> round_;
 
   std::mutex mu_;  // guards the registry below
   std::unordered_map<std::int64_t, std::vector<std::weak_ptr<HubClient>>> by_user_;

@@ -43,10 +43,13 @@ export function connect() {
       send({ type: 'subscribe', symbol, timeframe });
     }
   };
+  // A frame holds one message, or several (pattern alerts of one moment) on separate lines.
   socket.onmessage = (ev) => {
-    let msg;
-    try { msg = JSON.parse(ev.data); } catch { return; }
-    emit(msg.type, msg);
+    for (const line of String(ev.data).split('\n')) {
+      let msg;
+      try { msg = JSON.parse(line); } catch { continue; }
+      emit(msg.type, msg);
+    }
   };
   socket.onclose = () => {
     socket = null;

@@ -100,12 +100,14 @@ void exercise_store(AccountStore& store) {
   std::vector<StoredAlert> alerts;
   for (int i = 0; i < 5; ++i)
     alerts.push_back(
-        {0, id, "{\"n\":" + std::to_string(i) + ",\"q\":\"a\\\"b\"}", 6000 + i, i < 2 ? 6000 : 0});
+        {0, id,
+         std::make_shared<const std::string>("{\"n\":" + std::to_string(i) + ",\"q\":\"a\\\"b\"}"),
+         6000 + i, i < 2 ? 6000 : 0});
   REQUIRE(store.add_alerts(alerts));
   auto pending = store.take_pending_alerts(id, 7000);
   REQUIRE(pending);
   REQUIRE(pending->size() == 3);
-  std::string first = pending->front().payload;  // jsonb adds spaces
+  std::string first = *pending->front().payload;  // jsonb adds spaces
   std::erase(first, ' ');
   CHECK(first == "{\"n\":2,\"q\":\"a\\\"b\"}");
   CHECK(pending->front().delivered_at == 7000);
