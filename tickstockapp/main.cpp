@@ -17,7 +17,8 @@ constexpr const char* kUsage =
     "  migrate     create or upgrade the PostgreSQL schema (DATABASE_URL)\n"
     "  import      bulk-load a bars CSV into PostgreSQL\n"
     "  rollup      derive daily bars from stored 1-minute bars (--daily)\n"
-    "  symbols     load the symbol master and symbol groups from CSV into PostgreSQL\n\n"
+    "  symbols     load the symbol master and symbol groups from CSV into PostgreSQL\n"
+    "  user        add a dashboard account (password from stdin) or list them\n\n"
     "`tickstockapp COMMAND --help` lists every option with its default.\n";
 
 }  // namespace
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(cmd, "rollup") == 0) return tickstock::app::run_rollup(argc - 2, argv + 2, log);
     if (std::strcmp(cmd, "symbols") == 0)
       return tickstock::app::run_symbols(argc - 2, argv + 2, log);
+    if (std::strcmp(cmd, "user") == 0) return tickstock::app::run_user(argc - 2, argv + 2, log);
   } catch (const std::exception& e) {
     log.error(std::string("fatal: ") + e.what());
     return 1;

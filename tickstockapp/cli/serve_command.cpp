@@ -18,6 +18,7 @@
 #include "cli/redis_settings.h"
 #include "cli/scanner_settings.h"
 #include "cli/settings.h"
+#include "cli/web_settings.h"
 #include "db/migrations.h"
 #include "engine/engine_runner.h"
 #include "engine/monitor.h"
@@ -29,6 +30,7 @@
 #include "services.h"
 #include "sinks/bar_output.h"
 #include "sinks/scan_output.h"
+#include "web/dashboard.h"
 
 namespace tickstock::app {
 namespace {
@@ -38,7 +40,7 @@ void declare(Settings& s) {
   s.add("--speed", "TICKSTOCK_SPEED", "1", "max or N (x real time) for replay and synthetic");
   s.add_switch("--exit-on-eof", "TICKSTOCK_EXIT_ON_EOF",
                "when a replay ends: close open bars, flush every sink, exit 0");
-  s.add("--http", "TICKSTOCK_HTTP", "127.0.0.1:8080", "dashboard listen address host:port");
+  declare_web_settings(s);
   s.add("--database-url", "DATABASE_URL", "", "PostgreSQL URL; empty = in memory");
   declare_pg_settings(s);
   declare_redis_settings(s);
@@ -248,10 +250,12 @@ int run_serve(int argc, char** argv, Log& log) {
   auto scenario = parse_scenario(s.get("--scenario"));
   auto sopt = scanner_options(s, *sets);
   auto rcfg = redis_settings(s);
-  for (const Error* e : {speed ? nullptr : &speed.error(), nsym ? nullptr : &nsym.error(),
-                         seed ? nullptr : &seed.error(), minutes ? nullptr : &minutes.error(),
-                         aopt ? nullptr : &aopt.error(), qb ? nullptr : &qb.error(),
-                         sopt ? nullptr : &sopt.error(), rcfg ? nullptr : &rcfg.error()}) {
+  auto wcfg = web_settings(s);
+  for (const Error* e : {wcfg ? nullptr : &wcfg.error(), speed ? nullptr : &speed.error(),
+                         nsym ? nullptr : &nsym.error(), seed ? nullptr : &seed.error(),
+                         minutes ? nullptr : &minutes.error(), aopt ? nullptr : &aopt.error(),
+                         qb ? nullptr : &qb.error(), sopt ? nullptr : &sopt.error(),
+                         rcfg ? nullptr : &rcfg.error()}) {
     if (e != nullptr) {
       log.error(e->message);
       return 2;
@@ -309,8 +313,18 @@ int run_serve(int argc, char** argv, Log& log) {
                         std::to_string(rc.sink.stream_maxlen) + ")"
                   : std::string()));
   }
+  // The dashboard takes a copy of every event from the engine thread (never blocking it).
+  std::unique_ptr<Dashboard> dashboard;
+  if (*wcfg) {
+    if (!s.get("--database-url").empty() && !store)
+      log.warn(
+          "http: the database's schema is not current: dashboard accounts and data are in "
+          "memory for this run (run `tickstockapp migrate`)");
+    dashboard = std::make_unique<Dashboard>(**wcfg, store ? s.get("--database-url") : "", log);
+  }
   ScanFanOut scan_sinks;
   scan_sinks.add(events);
+  if (dashboard) scan_sinks.add(dashboard->events());
   if (pg) scan_sinks.add(*pg);
   if (redis) scan_sinks.add(*redis);
   Scanner scanner(*sopt, scan_sinks);
@@ -320,11 +334,16 @@ int run_serve(int argc, char** argv, Log& log) {
   if (pg) bars.add(*pg);
   if (redis && (*rcfg)->sink.publish_bars) bars.add(*redis);
   bars.add(bar_count);
+  if (dashboard) bars.add(dashboard->events());
   bars.add(scanner);
   BarAggregator agg(*aopt, engine_clock, bars);
   if (pg) warm_start_from(s, *pg, symbols, scanner, agg, log);
   FeedQueue queue(static_cast<std::size_t>(*qb));
   EngineRunner engine(queue, engine_clock, agg);
+  if (dashboard) {
+    dashboard->events().set_deferred(true);
+    engine.on_batch_done([&d = *dashboard] { d.events().publish(); });
+  }
   std::atomic<bool> stop_feed{false}, stop_engine{false}, feed_running{true};
   Result<void> feed_result;
   std::unique_ptr<JobListener> jobs;
@@ -339,18 +358,37 @@ int run_serve(int argc, char** argv, Log& log) {
     log.info(std::string("jobs: taking requests on ") + jo.channels.jobs_backtest + " and " +
              jo.channels.jobs_data_load + (store ? ", stored in the jobs table" : ", not stored"));
   }
-  std::unique_ptr<Monitor> monitor;
-  if (redis) {
-    MonitorSources ms;
-    ms.feed = feed.get();
-    ms.engine = &engine;
-    ms.queue = &queue;
-    ms.bars = &bar_count;
-    ms.pg = pg.get();
-    ms.feed_running = &feed_running;
-    ms.inbound_connection_errors = &inbound_connection_errors;
-    monitor = std::make_unique<Monitor>(ms, *redis, log, (*rcfg)->metrics_interval);
-    monitor->start();
+  MonitorSources ms;
+  ms.feed = feed.get();
+  ms.engine = &engine;
+  ms.queue = &queue;
+  ms.bars = &bar_count;
+  ms.pg = pg.get();
+  ms.feed_running = &feed_running;
+  ms.inbound_connection_errors = &inbound_connection_errors;
+  Monitor monitor(ms, redis.get(), log,
+                  redis ? (*rcfg)->metrics_interval : std::chrono::milliseconds(5000));
+  if (redis) monitor.start();
+  if (dashboard) {
+    WebSources src;
+    src.monitor = &monitor;
+    src.feed = feed.get();
+    src.feed_running = &feed_running;
+    src.redis = redis.get();
+    src.pg = pg.get();
+    src.database_url = store ? s.get("--database-url") : "";
+    if (auto r = dashboard->start(src); !r) {
+      log.error(r.error().message);
+      return 2;
+    }
+    const WebSettings& wc = **wcfg;
+    log.info(std::string("http: listening on ") + (dashboard->tls() ? "https://" : "http://") +
+             (wc.server.host.find(':') != std::string::npos ? "[" + wc.server.host + "]"
+                                                            : wc.server.host) +
+             ":" + std::to_string(dashboard->port()) +
+             (wc.app.web_root.empty() ? " (no web files found: API only)"
+                                      : "; UI from " + wc.app.web_root.string()) +
+             (store ? "; accounts in PostgreSQL" : "; accounts in memory"));
   }
 
   std::thread feed_thread([&] {
@@ -381,6 +419,10 @@ int run_serve(int argc, char** argv, Log& log) {
     pthread_kill(signal_thread.native_handle(), SIGUSR1);
     signal_thread.join();
   }
+  if (dashboard) {
+    dashboard->stop();  // lets requests in progress finish
+    log.info("http: stopped");
+  }
   const auto& st = agg.stats();
   std::uint64_t refused = 0;
   for (auto r : st.rejected) refused += r;
@@ -408,7 +450,7 @@ int run_serve(int argc, char** argv, Log& log) {
              std::to_string(js.stored.load()) + " stored), " + std::to_string(js.rejected.load()) +
              " rejected");
   }
-  if (monitor) monitor->stop();  // its last health report says "stopping"
+  monitor.stop();  // with Redis, its last health report says "stopping"
   if (pg) {
     pg->close();  // writes what is left (or keeps it in the spill file), then stops
     log_pg_summary(pg->stats(), errors, log);

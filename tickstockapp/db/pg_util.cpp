@@ -24,6 +24,16 @@ Result<PgResult> pg_exec(PGconn* c, const std::string& sql, const std::string& w
   return r;
 }
 
+Result<PgResult> pg_exec_params(PGconn* c, const std::string& sql,
+                                const std::vector<const char*>& params, const std::string& what) {
+  PgResult r(PQexecParams(c, sql.c_str(), static_cast<int>(params.size()), nullptr, params.data(),
+                          nullptr, nullptr, 0),
+             &PQclear);
+  const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return fail(what, ": ", pg_error(c));
+  return r;
+}
+
 Result<void> pg_stream(PGconn* c, const std::string& sql, const std::vector<const char*>& params,
                        const std::function<void(const PGresult*)>& row, const std::string& what) {
   if (PQsendQueryParams(c, sql.c_str(), static_cast<int>(params.size()), nullptr, params.data(),

@@ -23,6 +23,9 @@ Result<PgConn> pg_connect(const std::string& url);
 // Runs `sql` (one or more statements, or the start of a COPY FROM STDIN); the error is
 // "<what>: <PostgreSQL's message>".
 Result<PgResult> pg_exec(PGconn* c, const std::string& sql, const std::string& what);
+// Runs one statement with text parameters (null: SQL NULL); the error is "<what>: <message>".
+Result<PgResult> pg_exec_params(PGconn* c, const std::string& sql,
+                                const std::vector<const char*>& params, const std::string& what);
 // Runs one query with text parameters (null: SQL NULL) and calls `row` for each result row as
 // it arrives (the rows are not all held at once); the error is "<what>: <message>".
 Result<void> pg_stream(PGconn* c, const std::string& sql, const std::vector<const char*>& params,

@@ -28,8 +28,10 @@ void EngineRunner::run(const std::atomic<bool>& stop) {
     items_.fetch_add(batch.size(), std::memory_order_relaxed);
     data_items_.fetch_add(batch.size() - clocks, std::memory_order_relaxed);
     agg_.on_clock();
+    if (batch_done_) batch_done_();
   }
   agg_.flush();
+  if (batch_done_) batch_done_();
 }
 
 }  // namespace tickstock::app

@@ -4,6 +4,7 @@
 #define TICKSTOCKAPP_ENGINE_ENGINE_RUNNER_H_
 
 #include <atomic>
+#include <functional>
 
 #include "tickstock/bar_aggregator.h"
 #include "tickstock/clock.h"
@@ -20,6 +21,9 @@ class EngineRunner {
   // Runs until the queue is closed and drained, then flushes (closing every open bar).
   // With `stop` set it stops after the current batch and still flushes.
   void run(const std::atomic<bool>& stop);
+  // Called on the engine thread after each batch of feed items has gone through the engine
+  // (consumers that wake on it see the whole burst of events a batch produced at once).
+  void on_batch_done(std::function<void()> f) { batch_done_ = std::move(f); }
   // Items processed so far (ticks, bars and clock readings); any thread.
   std::uint64_t items() const { return items_.load(std::memory_order_relaxed); }
   // Of those, ticks and bars; any thread.
@@ -29,6 +33,7 @@ class EngineRunner {
   FeedQueue& queue_;
   ManualClock& clock_;
   BarAggregator& agg_;
+  std::function<void()> batch_done_;
   std::atomic<std::uint64_t> items_{0};
   std::atomic<std::uint64_t> data_items_{0};
 };

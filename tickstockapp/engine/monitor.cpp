@@ -2,14 +2,14 @@
 
 namespace tickstock::app {
 
-Monitor::Monitor(MonitorSources sources, RedisSink& redis, Log& log,
+Monitor::Monitor(MonitorSources sources, RedisSink* redis, Log& log,
                  std::chrono::milliseconds interval)
     : src_(sources), redis_(redis), log_(log), interval_(interval) {}
 
 Monitor::~Monitor() { stop(); }
 
 void Monitor::start() {
-  redis_.publish(health());
+  redis_->publish(health());
   thread_ = std::thread([this] { run(); });
 }
 
@@ -21,16 +21,16 @@ void Monitor::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  redis_.publish(health("stopping"));
+  if (redis_ != nullptr) redis_->publish(health("stopping"));
 }
 
 void Monitor::run() {
   std::unique_lock lock(mu_);
   while (!wake_.wait_for(lock, interval_, [&] { return stop_; })) {
     lock.unlock();
-    log_connection_change(redis_.stats());
-    redis_.publish(metrics());
-    redis_.publish(health());
+    log_connection_change(redis_->stats());
+    redis_->publish(metrics());
+    redis_->publish(health());
     lock.lock();
   }
 }
@@ -53,16 +53,21 @@ double Monitor::uptime_s() const {
 }
 
 MetricsReport Monitor::metrics() {
-  const RedisSinkStats rs = redis_.stats();
-  const PgSinkStats ps = src_.pg != nullptr ? src_.pg->stats() : PgSinkStats{};
-  MetricsReport m;
-  m.uptime_s = uptime_s();
-  m.ticks = src_.feed->stats().items.load(std::memory_order_relaxed);
+  MetricsReport m = counters();
   const auto now = std::chrono::steady_clock::now();
   const double seconds = std::chrono::duration<double>(now - last_at_).count();
   m.ticks_per_s = seconds > 0 ? static_cast<double>(m.ticks - last_ticks_) / seconds : 0;
   last_at_ = now;
   last_ticks_ = m.ticks;
+  return m;
+}
+
+MetricsReport Monitor::counters() const {
+  const RedisSinkStats rs = redis_ != nullptr ? redis_->stats() : RedisSinkStats{};
+  const PgSinkStats ps = src_.pg != nullptr ? src_.pg->stats() : PgSinkStats{};
+  MetricsReport m;
+  m.uptime_s = uptime_s();
+  m.ticks = src_.feed->stats().items.load(std::memory_order_relaxed);
   m.bars = src_.bars->bars();
   m.events_received = m.ticks + src_.feed->stats().bad_records.load(std::memory_order_relaxed);
   m.events_processed = src_.engine->data_items();
@@ -77,16 +82,17 @@ MetricsReport Monitor::metrics() {
 }
 
 HealthReport Monitor::health(const char* status_override) {
-  const RedisSinkStats rs = redis_.stats();
+  const RedisSinkStats rs = redis_ != nullptr ? redis_->stats() : RedisSinkStats{};
   HealthReport h;
   h.uptime_s = uptime_s();
   const bool feed_running = src_.feed_running->load();
   h.components.emplace_back("feed", feed_running ? "running" : "ended");
   // Before its first connection (and first failure) the sink is still connecting.
   const bool redis_starting = !rs.connected && rs.connection_errors == 0 && rs.reconnects == 0;
-  h.components.emplace_back("redis", rs.connected     ? "connected"
-                                     : redis_starting ? "connecting"
-                                                      : "disconnected");
+  h.components.emplace_back("redis", redis_ == nullptr ? "off"
+                                     : rs.connected    ? "connected"
+                                     : redis_starting  ? "connecting"
+                                                       : "disconnected");
   bool pg_ok = true;
   if (src_.pg == nullptr) {
     h.components.emplace_back("postgres", "off");
@@ -98,11 +104,11 @@ HealthReport Monitor::health(const char* status_override) {
                                           : pg_ok      ? "idle"
                                                        : "disconnected");
   }
-  h.status = status_override != nullptr ? status_override
-             : !pg_ok                   ? "degraded"
-             : rs.connected             ? "healthy"
-             : redis_starting           ? "starting"
-                                        : "degraded";
+  h.status = status_override != nullptr          ? status_override
+             : !pg_ok                            ? "degraded"
+             : redis_ == nullptr || rs.connected ? "healthy"
+             : redis_starting                    ? "starting"
+                                                 : "degraded";
   return h;
 }
 

@@ -1,6 +1,7 @@
-// Publishes serve's counters on <prefix>:monitoring and its health on <prefix>.health.status
-// every interval, from a thread of its own, reading only thread-safe counters; logs when the
-// publisher's connection to Redis goes down or comes back.
+// serve's counters and health, read only from thread-safe counters (for /metrics, /ready and
+// Redis). With Redis it publishes them on <prefix>:monitoring and <prefix>.health.status every
+// interval, from a thread of its own, and logs when the publisher's connection to Redis goes
+// down or comes back.
 #ifndef TICKSTOCKAPP_ENGINE_MONITOR_H_
 #define TICKSTOCKAPP_ENGINE_MONITOR_H_
 
@@ -44,20 +45,22 @@ struct MonitorSources {
 
 class Monitor {
  public:
-  // REQUIRES: `redis`, `log` and the sources outlive the monitor.
-  Monitor(MonitorSources sources, RedisSink& redis, Log& log, std::chrono::milliseconds interval);
+  // REQUIRES: `redis` (may be null: no Redis), `log` and the sources outlive the monitor.
+  Monitor(MonitorSources sources, RedisSink* redis, Log& log, std::chrono::milliseconds interval);
   // Stops the thread (see stop()).
   ~Monitor();
   Monitor(const Monitor&) = delete;
   Monitor& operator=(const Monitor&) = delete;
 
-  // Publishes the health now, then metrics and health every interval.
+  // Publishes the health now, then metrics and health every interval. REQUIRES: Redis.
   void start();
   // Stops the thread and publishes the health as "stopping". Idempotent.
   void stop();
 
-  // The current counters and health.
+  // The current counters and health; metrics() also measures ticks_per_s since its last call
+  // (monitor thread only), counters() leaves it 0 (any thread).
   MetricsReport metrics();
+  MetricsReport counters() const;
   HealthReport health(const char* status_override = nullptr);
 
  private:
@@ -66,7 +69,7 @@ class Monitor {
   double uptime_s() const;
 
   MonitorSources src_;
-  RedisSink& redis_;
+  RedisSink* redis_;
   Log& log_;
   std::chrono::milliseconds interval_;
   bool was_connected_ = false;  // monitor thread only

@@ -1,0 +1,63 @@
+// Logging in to serve's dashboard in tests, and the headers of a logged-in request.
+#ifndef TICKSTOCK_TESTS_APP_WEB_API_SUPPORT_H_
+#define TICKSTOCK_TESTS_APP_WEB_API_SUPPORT_H_
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/app_support.h"
+#include "app/web/web_serve.h"
+#include "support/web_client.h"
+
+namespace tickstock::test {
+
+constexpr const char* kAdminPassword = "admin-password-1";
+
+// serve's arguments for an API test: cheap password hashing, an admin "admin" with
+// kAdminPassword, and `extra`.
+inline std::vector<std::string> api_args(const std::vector<std::string>& extra = {}) {
+  static const std::string file = write_temp("admin-password", std::string(kAdminPassword) + "\n");
+  std::vector<std::string> a{"--password-hash-cost", "minimum", "--admin-password-file", file};
+  a.insert(a.end(), extra.begin(), extra.end());
+  return a;
+}
+
+struct Login {
+  HttpReply reply;
+  std::string cookie;  // "tickstock_session=..."
+  std::string csrf;
+  bool ok() const { return reply.status == 200 && !cookie.empty() && !csrf.empty(); }
+};
+
+inline std::string credentials_json(const std::string& user, const std::string& password) {
+  return "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}";
+}
+
+inline Login login(HttpClient& c, const std::string& user, const std::string& password) {
+  Login l;
+  l.reply = c.request("POST", "/api/auth/login", credentials_json(user, password),
+                      {{"Content-Type", "application/json"}});
+  for (const std::string& sc : l.reply.set_cookies)
+    if (sc.rfind("tickstock_session=", 0) == 0) l.cookie = sc.substr(0, sc.find(';'));
+  l.csrf = json_field(l.reply.body, "csrf_token");
+  return l;
+}
+
+// Cookie, CSRF token and JSON content type.
+inline Headers auth(const Login& l) {
+  return {{"Cookie", l.cookie}, {"X-CSRF-Token", l.csrf}, {"Content-Type", "application/json"}};
+}
+
+// The "id" of every item in a list answer.
+inline std::set<std::string> ids_of(const std::string& body) {
+  std::set<std::string> ids;
+  for (std::size_t p = body.find("{\"id\":"); p != std::string::npos;
+       p = body.find("{\"id\":", p + 1))
+    ids.insert(json_field(body.substr(p), "id"));
+  return ids;
+}
+
+}  // namespace tickstock::test
+
+#endif  // TICKSTOCK_TESTS_APP_WEB_API_SUPPORT_H_

@@ -1,0 +1,120 @@
+// tickstockapp user add NAME [--role user|admin] [--if-no-admin] | user list
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/settings.h"
+#include "services.h"
+#include "web/passwords.h"
+#include "web/pg_account_store.h"
+
+namespace tickstock::app {
+namespace {
+
+// The first line of stdin without its line end; empty at end of input.
+std::string read_password() {
+  std::string line;
+  std::getline(std::cin, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+int add_user(const Settings& s, PgAccountStore& store, Log& log) {
+  const std::string& name = s.args()[1];
+  if (auto ok = check_username(name); !ok) {
+    log.error("user add: '" + name + "': " + ok.error().message);
+    return 2;
+  }
+  const auto role = parse_role(s.get("--role"));
+  if (!role) {
+    log.error("user add: --role '" + s.get("--role") + "': expected user or admin");
+    return 2;
+  }
+  if (s.on("--if-no-admin")) {
+    auto admins = store.count_admins();
+    if (!admins) {
+      log.error("user add: " + admins.error().message);
+      return 1;
+    }
+    if (*admins > 0) {
+      std::printf("an admin exists already: no user added\n");
+      return 0;
+    }
+  }
+  const std::string password = read_password();
+  if (auto ok = check_password(password); !ok) {
+    log.error("user add: the password read from stdin: " + ok.error().message);
+    return 2;
+  }
+  auto hash = hash_password(password);
+  if (!hash) {
+    log.error("user add: " + hash.error().message);
+    return 1;
+  }
+  auto user = store.create_user(name, *hash, *role, std::time(nullptr));
+  if (!user) {
+    log.error("user add: " + user.error().message);
+    return 1;
+  }
+  if (!*user) {
+    log.error("user add: the username '" + name + "' is taken");
+    return 3;
+  }
+  std::printf("added user %s (%s, id %lld)\n", name.c_str(), role_name(*role),
+              static_cast<long long>((*user)->id));
+  return 0;
+}
+
+int list_users(PgAccountStore& store, Log& log) {
+  auto users = store.list_users();
+  if (!users) {
+    log.error("user list: " + users.error().message);
+    return 1;
+  }
+  std::printf("id\tusername\trole\tenabled\n");
+  for (const User& u : *users)
+    std::printf("%lld\t%s\t%s\t%s\n", static_cast<long long>(u.id), u.username.c_str(),
+                role_name(u.role), u.enabled ? "yes" : "no");
+  return 0;
+}
+
+}  // namespace
+
+int run_user(int argc, char** argv, Log& log) {
+  Settings s;
+  s.add("--role", "", "user", "user add: the new user's role, user or admin");
+  s.add_switch("--if-no-admin", "", "user add: add the user only when there is no admin yet");
+  s.add("--database-url", "DATABASE_URL", "", "PostgreSQL URL or conninfo");
+  if (auto r = s.parse(argc, argv); !r) {
+    log.error("user: " + r.error().message);
+    return 2;
+  }
+  if (s.help_requested()) {
+    std::printf(
+        "usage: tickstockapp user add NAME [--role user|admin] [--if-no-admin] < password\n"
+        "       tickstockapp user list\n\n"
+        "Adds a dashboard account (the password is the first line of stdin, 8 to 1024 bytes;\n"
+        "stored as an argon2id hash) or lists the accounts. Exit 3: the name is taken.\n\n%s",
+        s.help().c_str());
+    return 0;
+  }
+  const auto& args = s.args();
+  const bool add = args.size() == 2 && args[0] == "add";
+  const bool list = args.size() == 1 && args[0] == "list";
+  if (!add && !list) {
+    log.error("user: expected `user add NAME` or `user list` (see --help)");
+    return 2;
+  }
+  const std::string& url = s.get("--database-url");
+  if (url.empty()) {
+    log.error("user: no database: set DATABASE_URL or pass --database-url");
+    return 2;
+  }
+  PgPool pool(url, 1);
+  PgAccountStore store(pool);
+  return add ? add_user(s, store, log) : list_users(store, log);
+}
+
+}  // namespace tickstock::app

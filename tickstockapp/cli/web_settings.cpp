@@ -1,0 +1,132 @@
+// --http and the dashboard's other settings.
+#include "cli/web_settings.h"
+
+#include <sstream>
+#include <unistd.h>
+
+#include "web/passwords.h"
+
+namespace tickstock::app {
+
+void declare_web_settings(Settings& s) {
+  s.add("--http", "TICKSTOCK_HTTP", "",
+        "dashboard listen address host:port (port 0: any free port); empty = no dashboard");
+  s.add("--http-tls-cert", "TICKSTOCK_HTTP_TLS_CERT", "",
+        "PEM certificate chain: with --http-tls-key, the dashboard speaks only TLS");
+  s.add("--http-tls-key", "TICKSTOCK_HTTP_TLS_KEY", "", "PEM private key for --http-tls-cert");
+  s.add("--web-root", "TICKSTOCK_WEB_ROOT", "",
+        "directory of the UI's files; empty = the web/ installed next to the binary");
+  s.add("--http-threads", "TICKSTOCK_HTTP_THREADS", "1", "io threads of the dashboard");
+  s.add("--http-workers", "TICKSTOCK_HTTP_WORKERS", "2",
+        "threads for the dashboard's database queries and password checks");
+  s.add("--http-body-limit-kb", "TICKSTOCK_HTTP_BODY_LIMIT_KB", "64",
+        "larger request bodies are refused with 413");
+  s.add("--http-timeout-s", "TICKSTOCK_HTTP_TIMEOUT_S", "30",
+        "time to receive a request (and keep-alive idle time) and to send a response");
+  s.add("--http-max-connections", "TICKSTOCK_HTTP_MAX_CONNECTIONS", "10000",
+        "connections beyond this are closed at once (counted)");
+  s.add("--ready-feed-max-age-s", "TICKSTOCK_READY_FEED_MAX_AGE_S", "120",
+        "/ready: the feed must have produced something within this many seconds");
+  s.add_switch("--registration", "TICKSTOCK_REGISTRATION",
+               "anyone may create a user account (POST /api/auth/register)");
+  s.add("--session-ttl-h", "TICKSTOCK_SESSION_TTL_H", "12", "a login lasts this many hours");
+  s.add("--login-max-failures", "TICKSTOCK_LOGIN_MAX_FAILURES", "5",
+        "failed logins in a row that lock an account");
+  s.add("--login-lockout-s", "TICKSTOCK_LOGIN_LOCKOUT_S", "900", "how long a lockout lasts");
+  s.add("--rate-limit-ip", "TICKSTOCK_RATE_LIMIT_IP", "50/100",
+        "API requests per second per client IP [/burst]; 0 = no limit");
+  s.add("--rate-limit-user", "TICKSTOCK_RATE_LIMIT_USER", "20/40",
+        "API requests per second per user [/burst]; 0 = no limit");
+  s.add("--admin-user", "TICKSTOCK_ADMIN_USER", "admin",
+        "with --admin-password-file: the admin created when there is none");
+  s.add("--admin-password-file", "TICKSTOCK_ADMIN_PASSWORD_FILE", "",
+        "file whose first line is the password of the admin created when there is none");
+  s.add("--password-hash-cost", "TICKSTOCK_PASSWORD_HASH_COST", "interactive",
+        "argon2id cost of new passwords: interactive (64 MiB), or minimum (tests only)");
+  s.add("--ws-batch-ms", "TICKSTOCK_WS_BATCH_MS", "250",
+        "WebSocket updates are batched this long (latest per symbol and kind); 0 = off");
+  s.add("--ws-queue-kb", "TICKSTOCK_WS_QUEUE_KB", "1024",
+        "bytes queued to one WebSocket client before it is disconnected as too slow (updates "
+        "are conflated from a quarter of it)");
+  s.add("--allowed-origins", "TICKSTOCK_ALLOWED_ORIGINS", "",
+        "comma-separated Origins that may open /ws besides the server's own (e.g. a proxy's)");
+}
+
+Result<std::optional<WebSettings>> web_settings(const Settings& s) {
+  const std::string& http = s.get("--http");
+  if (http.empty()) return std::optional<WebSettings>();
+  WebSettings w;
+  const auto colon = http.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return fail("--http '", http, "': expected host:port, e.g. 127.0.0.1:8080");
+  w.server.host = http.substr(0, colon);
+  if (w.server.host.size() > 2 && w.server.host.front() == '[' && w.server.host.back() == ']')
+    w.server.host = w.server.host.substr(1, w.server.host.size() - 2);
+  if (w.server.host == "localhost") w.server.host = "127.0.0.1";
+  char* end = nullptr;
+  const long port = std::strtol(http.c_str() + colon + 1, &end, 10);
+  if (*end != '\0' || end == http.c_str() + colon + 1 || port < 0 || port > 65535)
+    return fail("--http '", http, "': the port must be a number from 0 to 65535");
+  w.server.port = static_cast<int>(port);
+  w.server.tls_cert = s.get("--http-tls-cert");
+  w.server.tls_key = s.get("--http-tls-key");
+  if (w.server.tls_cert.empty() != w.server.tls_key.empty())
+    return fail("--http-tls-cert and --http-tls-key go together");
+  auto threads = s.get_int("--http-threads", 1, 64);
+  auto workers = s.get_int("--http-workers", 1, 64);
+  auto body = s.get_int("--http-body-limit-kb", 1, 1024 * 1024);
+  auto timeout = s.get_int("--http-timeout-s", 1, 3600);
+  auto maxconn = s.get_int("--http-max-connections", 1, 1'000'000);
+  auto age = s.get_int("--ready-feed-max-age-s", 1, 86400 * 7);
+  auto ttl = s.get_int("--session-ttl-h", 1, 24 * 365);
+  auto failures = s.get_int("--login-max-failures", 1, 1000);
+  auto lockout = s.get_int("--login-lockout-s", 0, 86400 * 30);
+  auto batch = s.get_int("--ws-batch-ms", 0, 60000);
+  auto queue_kb = s.get_int("--ws-queue-kb", 16, 1024 * 1024);
+  for (const auto* r : {&threads, &workers, &body, &timeout, &maxconn, &age, &ttl, &failures,
+                        &lockout, &batch, &queue_kb})
+    if (!*r) return r->error();
+  for (const char* flag : {"--rate-limit-ip", "--rate-limit-user"}) {
+    RateLimit& l = std::string(flag) == "--rate-limit-ip" ? w.app.ip_limit : w.app.user_limit;
+    if (!parse_rate_limit(s.get(flag), l))
+      return fail(flag, " '", s.get(flag), "': expected RATE or RATE/BURST, e.g. 50/100");
+  }
+  const std::string& cost = s.get("--password-hash-cost");
+  if (cost != "interactive" && cost != "minimum")
+    return fail("--password-hash-cost '", cost, "': expected interactive or minimum");
+  w.app.auth.hash_cost = cost == "minimum" ? HashCost::kMinimum : HashCost::kInteractive;
+  w.app.auth.registration = s.on("--registration");
+  w.app.auth.session_ttl = std::chrono::seconds(*ttl * 3600);
+  w.app.auth.max_failures = static_cast<int>(*failures);
+  w.app.auth.lockout = std::chrono::seconds(*lockout);
+  w.hub.batch = std::chrono::milliseconds(*batch);
+  w.server.ws_queue_limit = static_cast<std::size_t>(*queue_kb) * 1024;
+  std::stringstream origins(s.get("--allowed-origins"));
+  for (std::string o; std::getline(origins, o, ',');)
+    if (!o.empty()) w.app.allowed_origins.push_back(o);
+  w.admin_user = s.get("--admin-user");
+  w.admin_password_file = s.get("--admin-password-file");
+  if (auto ok = check_username(w.admin_user); !ok)
+    return fail("--admin-user '", w.admin_user, "': ", ok.error().message);
+  w.server.threads = static_cast<int>(*threads);
+  w.workers = static_cast<int>(*workers);
+  w.server.body_limit = static_cast<std::size_t>(*body) * 1024;
+  w.server.request_timeout = std::chrono::seconds(*timeout);
+  w.server.max_connections = static_cast<std::size_t>(*maxconn);
+  w.app.ready_feed_max_age = std::chrono::seconds(*age);
+  w.app.web_root =
+      s.get("--web-root").empty() ? default_web_root() : std::filesystem::path(s.get("--web-root"));
+  return std::optional<WebSettings>(std::move(w));
+}
+
+std::filesystem::path default_web_root() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return {};
+  const auto dir = exe.parent_path();
+  for (const auto& p : {dir / "web", dir.parent_path() / "share" / "tickstock" / "web"})
+    if (std::filesystem::is_directory(p / ".", ec)) return p;
+  return {};
+}
+
+}  // namespace tickstock::app

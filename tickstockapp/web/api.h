@@ -1,0 +1,116 @@
+// The REST API under /api/: the route table and what its handlers share. Handlers run on the
+// worker pool (they may block on PostgreSQL or hash passwords) and return the response; the
+// caller has already checked the session, the CSRF token and the rate limits their route asks
+// for.
+#ifndef TICKSTOCKAPP_WEB_API_H_
+#define TICKSTOCKAPP_WEB_API_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "tickstock/types.h"
+
+#include "web/account_store.h"
+#include "web/http_types.h"
+#include "web/market_data.h"
+#include "web/passwords.h"
+#include "web/session_cache.h"
+#include "web/web_metrics.h"
+
+namespace tickstock::app {
+
+// The accounts settings (serve's --registration, --session-ttl-h, --login-*).
+struct AuthOptions {
+  bool registration = false;                    // POST /api/auth/register open to anyone
+  std::chrono::seconds session_ttl{12 * 3600};  // a session ends this long after login
+  int max_failures = 5;                         // failed logins in a row before a lockout
+  std::chrono::seconds lockout{900};            // how long a lockout lasts
+  HashCost hash_cost = HashCost::kInteractive;
+};
+
+// What handlers share. REQUIRES: every reference outlives the API.
+struct ApiContext {
+  AuthOptions auth;
+  AccountStore& accounts;
+  MarketData& market;
+  SessionCache& sessions;
+  WebMetrics& metrics;
+  std::function<std::string()> system_stats;    // GET /api/admin/stats's body (JSON)
+  std::function<void()> subscriptions_changed;  // the alert router re-reads subscriptions
+};
+
+struct ApiCall {
+  const HttpRequest& req;
+  std::vector<std::string> path_params;  // the {…} segments of the route, in order
+  std::optional<SessionInfo> session;    // set on routes that need one
+  std::int64_t now = 0;                  // Unix seconds
+};
+
+enum class Access { kPublic, kUser, kAdmin };
+
+struct Route {
+  const char* method;
+  const char* pattern;  // e.g. "/api/subscriptions/{id}"
+  Access access;
+  HttpResponse (*handler)(ApiContext&, ApiCall&);
+};
+
+// Every route of the API (the OpenAPI document is checked against this list).
+std::span<const Route> api_routes();
+// The route for `method` and `path`: the route and its path parameters; `path_known` tells a
+// 405 (some route has the path) from a 404.
+const Route* match_route(const std::string& method, const std::string& path,
+                         std::vector<std::string>& params, bool& path_known);
+// The OpenAPI 3 document (written by hand in openapi.json, embedded at build time).
+const char* openapi_document();
+
+// Helpers for handlers.
+HttpResponse json_ok(std::string body, int status = 200);
+// The request body as a JSON object: errors are 415 (not application/json) or 400 responses.
+std::optional<HttpResponse> parse_json_body(const ApiCall& call, simdjson::dom::parser& parser,
+                                            simdjson::dom::object& out);
+// A 500 for a store or database failure (the message is logged by the caller, not sent).
+HttpResponse internal_error(const Error& e);
+// A ticker: 1 to 16 of A-Z 0-9 . - (upper-cased); nullopt when invalid.
+std::optional<std::string> parse_symbol(std::string_view text);
+// Appends a user as JSON (id, username, role, enabled, created_at, last_login_at).
+void write_user(class JsonOut& j, const User& u);
+// Checks the name and password, hashes and adds the user: 201 {"user"}, 400 or 409.
+HttpResponse create_account(ApiContext& ctx, std::string_view username, std::string_view password,
+                            Role role, std::int64_t now);
+// ISO-8601 of Unix seconds ("" for 0).
+std::string iso_seconds(std::int64_t s);
+
+// The handlers, by area (api_auth.cpp, api_admin.cpp, api_market.cpp, api_subscriptions.cpp).
+HttpResponse api_login(ApiContext&, ApiCall&);
+HttpResponse api_logout(ApiContext&, ApiCall&);
+HttpResponse api_register(ApiContext&, ApiCall&);
+HttpResponse api_change_password(ApiContext&, ApiCall&);
+HttpResponse api_me(ApiContext&, ApiCall&);
+HttpResponse api_admin_users(ApiContext&, ApiCall&);
+HttpResponse api_admin_create_user(ApiContext&, ApiCall&);
+HttpResponse api_admin_update_user(ApiContext&, ApiCall&);
+HttpResponse api_admin_stats(ApiContext&, ApiCall&);
+HttpResponse api_symbols(ApiContext&, ApiCall&);
+HttpResponse api_universes(ApiContext&, ApiCall&);
+HttpResponse api_bars(ApiContext&, ApiCall&);
+HttpResponse api_patterns(ApiContext&, ApiCall&);
+HttpResponse api_catalogue(ApiContext&, ApiCall&);
+HttpResponse api_indicators(ApiContext&, ApiCall&);
+HttpResponse api_subscriptions(ApiContext&, ApiCall&);
+HttpResponse api_create_subscription(ApiContext&, ApiCall&);
+HttpResponse api_update_subscription(ApiContext&, ApiCall&);
+HttpResponse api_delete_subscription(ApiContext&, ApiCall&);
+HttpResponse api_alerts(ApiContext&, ApiCall&);
+HttpResponse api_openapi(ApiContext&, ApiCall&);
+
+}  // namespace tickstock::app
+
+#endif  // TICKSTOCKAPP_WEB_API_H_

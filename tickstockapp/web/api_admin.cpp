@@ -1,0 +1,93 @@
+// /api/admin/*: users (list, add, role, enable/disable) and system stats. Admins only.
+#include <cstdlib>
+
+#include "web/api.h"
+#include "web/json_out.h"
+
+namespace tickstock::app {
+
+HttpResponse api_admin_users(ApiContext& ctx, ApiCall&) {
+  auto users = ctx.accounts.list_users();
+  if (!users) return internal_error(users.error());
+  JsonOut j;
+  j.begin_object();
+  j.key("items");
+  j.begin_array();
+  for (const User& u : *users) write_user(j, u);
+  j.end_array();
+  j.end_object();
+  return json_ok(j.take());
+}
+
+HttpResponse api_admin_create_user(ApiContext& ctx, ApiCall& call) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object body;
+  if (auto bad = parse_json_body(call, parser, body)) return *bad;
+  std::string_view username, password, role_text = "user";
+  if (body["username"].get_string().get(username) != simdjson::SUCCESS ||
+      body["password"].get_string().get(password) != simdjson::SUCCESS)
+    return json_error(400, "bad_request",
+                      "expected {\"username\": string, \"password\": string, \"role\": "
+                      "\"user\"|\"admin\"}");
+  if (auto r = body["role"];
+      r.error() == simdjson::SUCCESS && r.get_string().get(role_text) != simdjson::SUCCESS)
+    return json_error(400, "bad_request", "role must be \"user\" or \"admin\"");
+  const auto role = parse_role(role_text);
+  if (!role) return json_error(400, "bad_request", "role must be \"user\" or \"admin\"");
+  return create_account(ctx, username, password, *role, call.now);
+}
+
+HttpResponse api_admin_update_user(ApiContext& ctx, ApiCall& call) {
+  char* end = nullptr;
+  const std::string& id_text = call.path_params.at(0);
+  const long long id = std::strtoll(id_text.c_str(), &end, 10);
+  if (id_text.empty() || *end != '\0' || id <= 0)
+    return json_error(400, "bad_request", "the user id must be a positive integer");
+  simdjson::dom::parser parser;
+  simdjson::dom::object body;
+  if (auto bad = parse_json_body(call, parser, body)) return *bad;
+  std::optional<Role> role;
+  std::optional<bool> enabled;
+  for (auto [key, value] : body) {
+    if (key == "role") {
+      std::string_view r;
+      if (value.get_string().get(r) != simdjson::SUCCESS || !parse_role(r))
+        return json_error(400, "bad_request", "role must be \"user\" or \"admin\"");
+      role = parse_role(r);
+    } else if (key == "enabled") {
+      bool b = false;
+      if (value.get_bool().get(b) != simdjson::SUCCESS)
+        return json_error(400, "bad_request", "enabled must be true or false");
+      enabled = b;
+    } else {
+      return json_error(400, "bad_request",
+                        "unknown field '" + std::string(key) + "': expected role, enabled");
+    }
+  }
+  if (!role && !enabled) return json_error(400, "bad_request", "give role and/or enabled");
+  // An admin cannot lock themself out (and so the last admin stays).
+  if (id == call.session->user.id && ((role && *role != Role::kAdmin) || (enabled && !*enabled)))
+    return json_error(409, "conflict", "you cannot demote or disable your own account");
+  auto done = ctx.accounts.update_user(id, role, enabled);
+  if (!done) return internal_error(done.error());
+  if (!*done) return json_error(404, "not_found", "no user with id " + id_text);
+  if (enabled && !*enabled) {
+    if (auto r = ctx.accounts.delete_user_sessions(id); !r) return internal_error(r.error());
+  }
+  ctx.sessions.forget_user(id);
+  if (ctx.subscriptions_changed) ctx.subscriptions_changed();  // a disabled user gets no alerts
+  auto u = ctx.accounts.user_by_id(id);
+  if (!u) return internal_error(u.error());
+  JsonOut j;
+  j.begin_object();
+  j.key("user");
+  write_user(j, **u);
+  j.end_object();
+  return json_ok(j.take());
+}
+
+HttpResponse api_admin_stats(ApiContext& ctx, ApiCall&) {
+  return json_ok(ctx.system_stats ? ctx.system_stats() : "{}");
+}
+
+}  // namespace tickstock::app

@@ -1,0 +1,43 @@
+// Token buckets by key (a client IP, a user id): `rate` requests a second on average, up to
+// `burst` at once. A refused request learns how long until it would be allowed (Retry-After).
+#ifndef TICKSTOCKAPP_WEB_RATE_LIMITER_H_
+#define TICKSTOCKAPP_WEB_RATE_LIMITER_H_
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace tickstock::app {
+
+struct RateLimit {
+  double rate = 50;    // tokens per second; 0: no limit
+  double burst = 100;  // bucket size
+};
+
+// Thread-safe. Buckets idle long enough to be full again are forgotten.
+class RateLimiter {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit RateLimiter(RateLimit limit) : limit_(limit) {}
+  // Takes one token for `key`; 0 when allowed, else the seconds to wait (>= 1, rounded up).
+  int take(const std::string& key, Clock::time_point now = Clock::now());
+
+ private:
+  struct Bucket {
+    double tokens;
+    Clock::time_point at;
+  };
+  void sweep(Clock::time_point now);  // REQUIRES: mu_ held
+  RateLimit limit_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_;
+  Clock::time_point last_sweep_ = Clock::now();
+};
+
+// Parses "RATE" or "RATE/BURST" (burst defaults to 2 x rate; "0" = no limit).
+bool parse_rate_limit(const std::string& text, RateLimit& out);
+
+}  // namespace tickstock::app
+
+#endif  // TICKSTOCKAPP_WEB_RATE_LIMITER_H_

@@ -1,0 +1,414 @@
+// WebApp: dispatch by path, liveness, readiness, metrics and static files.
+#include "web/web_app.h"
+
+#include <algorithm>
+
+#include "db/pg_util.h"
+#include "web/json_out.h"
+#include "web/static_files.h"
+
+namespace tickstock::app {
+
+// The feed's freshness as /ready sees it: when its item count last moved.
+struct WebApp::Readiness {
+  std::mutex mu;
+  std::uint64_t last_items = 0;
+  std::chrono::steady_clock::time_point last_change = std::chrono::steady_clock::now();
+};
+
+WebApp::WebApp(WebOptions options, WebSources sources, WebServices services, WorkerPool& pool,
+               Log& log)
+    : opt_(std::move(options)),
+      src_(std::move(sources)),
+      pool_(pool),
+      log_(log),
+      metrics_(services.metrics),
+      hub_(services.hub),
+      sessions_(services.accounts, std::chrono::seconds(15)),
+      ip_limiter_(opt_.ip_limit),
+      user_limiter_(opt_.user_limit),
+      api_{opt_.auth,
+           services.accounts,
+           services.market,
+           sessions_,
+           metrics_,
+           [this] { return system_stats(); },
+           [hub = services.hub] {
+             if (hub != nullptr) hub->subscriptions_changed();
+           }},
+      readiness_(std::make_unique<Readiness>()),
+      files_(std::make_unique<StaticFiles>(opt_.web_root)) {
+  if (!opt_.web_root.empty() && !files_->ok())
+    log_.warn("http: the web files directory '" + opt_.web_root.string() +
+              "' cannot be read: the UI is not served");
+}
+
+WebApp::~WebApp() = default;
+
+Reply WebApp::measured(const HttpRequest& req, Reply reply) {
+  return [this, method = req.method, received = req.received,
+          reply = std::move(reply)](HttpResponse res) {
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count();
+    metrics_.record_request(res.route, method, res.status, s);
+    reply(std::move(res));
+  };
+}
+
+void WebApp::handle(HttpRequest req, Reply reply) {
+  Reply done = measured(req, std::move(reply));
+  const std::string& path = req.path;
+  if (path == "/health") {
+    // Liveness: this answer itself shows that the process and its event loop run.
+    HttpResponse r;
+    r.route = "/health";
+    r.body = "{\"status\":\"ok\"}";
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return done(std::move(r));
+  }
+  if (path == "/metrics") {
+    HttpResponse r;
+    r.route = "/metrics";
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = render_metrics();
+    return done(std::move(r));
+  }
+  if (path == "/ready") {
+    // It may ask PostgreSQL: not on the io thread.
+    auto shared = std::make_shared<Reply>(std::move(done));
+    if (!pool_.post([this, shared] { (*shared)(ready()); })) {
+      HttpResponse r = json_error(503, "unavailable", "the server is busy");
+      r.route = "/ready";
+      (*shared)(std::move(r));
+    }
+    return;
+  }
+  if (path.rfind("/api/", 0) == 0 || path == "/api")
+    return handle_api(std::move(req), std::move(done));
+  if (req.method != "GET" && req.method != "HEAD") {
+    HttpResponse r = json_error(405, "method_not_allowed", "only GET for " + path);
+    r.headers.emplace_back("Allow", "GET, HEAD");
+    r.route = "static";
+    return done(std::move(r));
+  }
+  HttpResponse r = files_->serve(path);
+  r.route = "static";
+  if (req.method == "HEAD") r.body.clear();
+  done(std::move(r));
+}
+
+void WebApp::handle_api(HttpRequest req, Reply done) {
+  std::vector<std::string> params;
+  bool known = false;
+  const Route* route = match_route(req.method, req.path, params, known);
+  if (route == nullptr) {
+    HttpResponse r =
+        known ? json_error(405, "method_not_allowed", req.method + " is not allowed on " + req.path)
+              : json_error(404, "not_found", "no API route " + req.path);
+    return done(std::move(r));
+  }
+  if (const int wait = ip_limiter_.take(req.client_ip); wait > 0) {
+    metrics_.rate_limited.fetch_add(1);
+    HttpResponse r = json_error(429, "too_many_requests", "too many requests from this address");
+    r.headers.emplace_back("Retry-After", std::to_string(wait));
+    r.route = route->pattern;
+    return done(std::move(r));
+  }
+  auto job = std::make_shared<std::pair<HttpRequest, Reply>>(std::move(req), std::move(done));
+  const bool queued = pool_.post([this, route, job, params = std::move(params)]() mutable {
+    HttpResponse r = run_api(*route, job->first, std::move(params));
+    r.route = route->pattern;
+    job->second(std::move(r));
+  });
+  if (!queued) {
+    HttpResponse r = json_error(503, "unavailable", "the server is busy; try again");
+    r.headers.emplace_back("Retry-After", "1");
+    r.route = route->pattern;
+    job->second(std::move(r));
+  }
+}
+
+bool WebApp::origin_allowed(const HttpRequest& req) const {
+  const std::string_view origin = req.header("origin");
+  if (origin.empty()) return true;
+  const std::string own =
+      std::string(req.tls ? "https://" : "http://") + std::string(req.header("host"));
+  if (origin == own) return true;
+  return std::find(opt_.allowed_origins.begin(), opt_.allowed_origins.end(), origin) !=
+         opt_.allowed_origins.end();
+}
+
+void WebApp::upgrade(HttpRequest req, Decide decide) {
+  auto refuse = [&](HttpResponse r) {
+    r.route = "/ws";
+    metrics_.record_request("/ws", req.method, r.status, 0);
+    decide({std::move(r), nullptr});
+  };
+  if (req.path != "/ws" || hub_ == nullptr)
+    return refuse(json_error(404, "not_found", "no WebSocket at " + req.path));
+  if (!origin_allowed(req))
+    return refuse(json_error(403, "forbidden", "this Origin may not open the WebSocket"));
+  if (const int wait = ip_limiter_.take(req.client_ip); wait > 0) {
+    metrics_.rate_limited.fetch_add(1);
+    HttpResponse r = json_error(429, "too_many_requests", "too many requests from this address");
+    r.headers.emplace_back("Retry-After", std::to_string(wait));
+    return refuse(std::move(r));
+  }
+  auto job = std::make_shared<std::pair<HttpRequest, Decide>>(std::move(req), std::move(decide));
+  const bool queued = pool_.post([this, job] {
+    const HttpRequest& r = job->first;
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+    UpgradeDecision d;
+    auto s = sessions_.resolve(r.cookie("tickstock_session"), now);
+    if (!s) {
+      log_.limited("http_api", "http: /ws: " + s.error().message);
+      d.refusal = json_error(500, "internal_error", "the server could not complete the request");
+    } else if (!*s) {
+      d.refusal = json_error(401, "unauthorized", "log in first");
+    } else {
+      // Alerts that waited for this user are sent first.
+      std::vector<std::string> pending;
+      if (auto p = api_.accounts.take_pending_alerts((*s)->user.id, now)) {
+        for (auto& a : *p) pending.push_back(*a.payload);
+      }
+      d.peer = hub_->connect((*s)->user, std::move(pending));
+    }
+    metrics_.record_request(
+        "/ws", r.method, d.refusal ? d.refusal->status : 101,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - r.received).count());
+    job->second(std::move(d));
+  });
+  if (!queued) {
+    job->second({json_error(503, "unavailable", "the server is busy; try again"), nullptr});
+  }
+}
+
+HttpResponse WebApp::run_api(const Route& route, const HttpRequest& req,
+                             std::vector<std::string> params) {
+  ApiCall call{req, std::move(params), std::nullopt,
+               std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count()};
+  auto decide = [&]() -> HttpResponse {
+    if (route.access != Access::kPublic) {
+      auto s = sessions_.resolve(req.cookie("tickstock_session"), call.now);
+      if (!s) return internal_error(s.error());
+      if (!*s) return json_error(401, "unauthorized", "log in first");
+      call.session = std::move(**s);
+      const User& u = call.session->user;
+      if (route.access == Access::kAdmin && u.role != Role::kAdmin)
+        return json_error(403, "forbidden", "admins only");
+      if (req.method != "GET" && req.method != "HEAD" &&
+          !equal_in_constant_time(req.header("x-csrf-token"), call.session->session.csrf_token))
+        return json_error(403, "csrf",
+                          "missing or wrong X-CSRF-Token (the csrf_token of login or /me)");
+      if (const int wait = user_limiter_.take(std::to_string(u.id)); wait > 0) {
+        metrics_.rate_limited.fetch_add(1);
+        HttpResponse limited =
+            json_error(429, "too_many_requests", "too many requests from this user");
+        limited.headers.emplace_back("Retry-After", std::to_string(wait));
+        return limited;
+      }
+    }
+    return route.handler(api_, call);
+  };
+  HttpResponse r;
+  try {
+    r = decide();
+  } catch (const std::exception& e) {
+    r = internal_error(Error{e.what()});
+  }
+  if (r.status >= 500)
+    log_.limited("http_api",
+                 std::string("http: ") + route.method + " " + route.pattern + ": " + r.log_detail);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+std::string WebApp::system_stats() const {
+  const MetricsReport m = src_.monitor->counters();
+  JsonOut j;
+  j.begin_object();
+  j.field("uptime_s", m.uptime_s);
+  j.field("feed_running", src_.feed_running->load());
+  j.field("feed_items", m.ticks);
+  j.field("engine_items", m.events_processed);
+  j.field("bars", m.bars);
+  j.field("events_dropped", m.events_dropped);
+  j.field("connection_errors", m.connection_errors);
+  j.key("queues");
+  j.begin_object();
+  for (const auto& [name, n] : m.queue_depths) j.field(name, static_cast<std::uint64_t>(n));
+  j.end_object();
+  j.field("database", !src_.database_url.empty());
+  if (src_.pg != nullptr) {
+    const PgSinkStats ps = src_.pg->stats();
+    j.key("postgres");
+    j.begin_object();
+    j.field("connected", ps.connected);
+    j.field("bars", ps.bars);
+    j.field("detections", ps.detections);
+    j.field("backlog", ps.backlog);
+    j.field("spilled", ps.spilled);
+    j.end_object();
+  }
+  j.field("redis", src_.redis != nullptr);
+  if (src_.redis != nullptr) {
+    const RedisSinkStats rs = src_.redis->stats();
+    j.key("redis_stats");
+    j.begin_object();
+    j.field("connected", rs.connected);
+    j.field("published", rs.published);
+    j.field("dropped", rs.dropped);
+    j.end_object();
+  }
+  j.field("ws_clients", metrics_.ws_clients());
+  if (src_.http != nullptr) {
+    j.field("http_connections", src_.http->connections_open.load());
+    j.field("http_requests", src_.http->requests.load());
+  }
+  j.end_object();
+  return j.take();
+}
+
+HttpResponse WebApp::ready() {
+  // Each dependency: configured or not, and fine or not, with what was seen.
+  struct Check {
+    const char* name;
+    bool configured;
+    bool ok;
+    std::string detail;
+  };
+  std::vector<Check> checks;
+  if (src_.database_url.empty()) {
+    checks.push_back({"database", false, true, "not configured (in memory)"});
+  } else {
+    auto c = pg_connect(src_.database_url);
+    Result<PgResult> q =
+        c ? pg_exec(c->get(), "SELECT 1", "SELECT 1") : Result<PgResult>(c.error());
+    checks.push_back({"database", true, q.has_value(), q ? "connected" : q.error().message});
+  }
+  if (src_.redis == nullptr) {
+    checks.push_back({"redis", false, true, "not configured"});
+  } else {
+    const RedisSinkStats rs = src_.redis->stats();
+    checks.push_back({"redis", true, rs.connected,
+                      rs.connected ? "connected" : "not connected: " + rs.last_error});
+  }
+  {
+    const std::uint64_t items = src_.feed->stats().items.load(std::memory_order_relaxed);
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(readiness_->mu);
+    if (items != readiness_->last_items) {
+      readiness_->last_items = items;
+      readiness_->last_change = now;
+    }
+    const auto age =
+        std::chrono::duration_cast<std::chrono::seconds>(now - readiness_->last_change);
+    const bool running = src_.feed_running->load();
+    const bool fresh = age <= opt_.ready_feed_max_age;
+    checks.push_back({"feed", true, running && fresh,
+                      !running ? "ended"
+                      : fresh  ? "running, last item " + std::to_string(age.count()) + " s ago"
+                               : "stale: no item for " + std::to_string(age.count()) + " s"});
+  }
+  bool all = true;
+  JsonOut j;
+  j.begin_object();
+  j.key("checks");
+  j.begin_object();
+  for (const Check& c : checks) {
+    all = all && c.ok;
+    j.key(c.name);
+    j.begin_object();
+    j.field("ok", c.ok);
+    j.field("configured", c.configured);
+    j.field("detail", c.detail);
+    j.end_object();
+  }
+  j.end_object();
+  j.field("status", all ? "ready" : "not_ready");
+  j.end_object();
+  HttpResponse r;
+  r.status = all ? 200 : 503;
+  r.body = j.take();
+  r.route = "/ready";
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+std::string WebApp::render_metrics() const {
+  PromText p;
+  const MetricsReport m = src_.monitor->counters();
+  p.single("tickstock_uptime_seconds", "gauge", "Seconds since serve started", m.uptime_s);
+  p.single("tickstock_feed_items_total", "counter", "Trades and bars the feed produced",
+           static_cast<double>(m.ticks));
+  p.single("tickstock_feed_bad_records_total", "counter", "Feed records refused as invalid",
+           static_cast<double>(src_.feed->stats().bad_records.load()));
+  p.single("tickstock_feed_running", "gauge", "1 while the feed runs",
+           src_.feed_running->load() ? 1 : 0);
+  p.single("tickstock_engine_items_total", "counter", "Feed items the engine processed",
+           static_cast<double>(m.events_processed));
+  p.single("tickstock_bars_total", "counter", "Bars closed or revised (every timeframe)",
+           static_cast<double>(m.bars));
+  p.single("tickstock_events_dropped_total", "counter",
+           "Items and events dropped anywhere because a queue was full",
+           static_cast<double>(m.events_dropped));
+  p.single("tickstock_connection_errors_total", "counter",
+           "Failed or broken connections to services", static_cast<double>(m.connection_errors));
+  p.header("tickstock_queue_depth", "gauge", "Items waiting, by queue");
+  for (const auto& [name, n] : m.queue_depths)
+    p.sample("tickstock_queue_depth", {{"queue", name}}, static_cast<double>(n));
+  p.sample("tickstock_queue_depth", {{"queue", "web_workers"}}, static_cast<double>(pool_.depth()));
+  if (src_.pg != nullptr) {
+    const PgSinkStats ps = src_.pg->stats();
+    p.header("tickstock_postgres_rows_total", "counter", "Rows PostgreSQL stored, by kind");
+    p.sample("tickstock_postgres_rows_total", {{"kind", "bars"}}, static_cast<double>(ps.bars));
+    p.sample("tickstock_postgres_rows_total", {{"kind", "detections"}},
+             static_cast<double>(ps.detections));
+    p.sample("tickstock_postgres_rows_total", {{"kind", "indicators"}},
+             static_cast<double>(ps.indicator_rows));
+    p.single("tickstock_postgres_connected", "gauge", "1 while the writer is connected",
+             ps.connected ? 1 : 0);
+  }
+  if (src_.redis != nullptr) {
+    const RedisSinkStats rs = src_.redis->stats();
+    p.single("tickstock_redis_published_total", "counter", "Events Redis acknowledged",
+             static_cast<double>(rs.published));
+    p.single("tickstock_redis_dropped_total", "counter", "Events dropped while Redis was behind",
+             static_cast<double>(rs.dropped));
+    p.single("tickstock_redis_connected", "gauge", "1 while the publisher is connected",
+             rs.connected ? 1 : 0);
+  }
+  if (src_.http != nullptr) {
+    const HttpServerStats& h = *src_.http;
+    p.single("tickstock_http_connections_open", "gauge", "Open HTTP and WebSocket connections",
+             static_cast<double>(h.connections_open.load()));
+    p.single("tickstock_http_connections_total", "counter", "Connections accepted",
+             static_cast<double>(h.connections_total.load()));
+    p.single("tickstock_http_connections_refused_total", "counter",
+             "Connections closed at once: too many open",
+             static_cast<double>(h.connections_refused.load()));
+    p.single("tickstock_http_bad_requests_total", "counter",
+             "Requests refused as malformed or over the size limits",
+             static_cast<double>(h.bad_requests.load()));
+    p.single("tickstock_http_timeouts_total", "counter",
+             "Connections closed by the request timeout", static_cast<double>(h.timeouts.load()));
+    p.single("tickstock_ws_messages_total", "counter", "WebSocket messages written to clients",
+             static_cast<double>(h.ws_messages.load()));
+    p.single("tickstock_ws_conflated_total", "counter",
+             "Queued bar and indicator updates replaced by a newer one (slow clients)",
+             static_cast<double>(h.ws_conflated.load()));
+    p.single("tickstock_ws_queued_bytes", "gauge", "Bytes waiting in the WebSocket send queues",
+             static_cast<double>(h.ws_queued_bytes.load()));
+  }
+  p.single("tickstock_web_busy_total", "counter",
+           "Requests refused with 503: the workers were busy",
+           static_cast<double>(pool_.refused()));
+  metrics_.render(p);
+  return p.take();
+}
+
+}  // namespace tickstock::app

@@ -1,0 +1,105 @@
+// The dashboard's request handling: /health, /ready, /metrics, the REST API under /api/ and
+// the static UI. Cheap answers (liveness, metrics, files) are made on the io thread; anything
+// that may block (PostgreSQL, password hashing) runs on the worker pool and answers from there.
+#ifndef TICKSTOCKAPP_WEB_WEB_APP_H_
+#define TICKSTOCKAPP_WEB_WEB_APP_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "tickstock/pg_sink.h"
+#include "tickstock/redis_sink.h"
+
+#include "engine/monitor.h"
+#include "log.h"
+#include "web/api.h"
+#include "web/http_server.h"
+#include "web/rate_limiter.h"
+#include "web/session_cache.h"
+#include "web/web_hub.h"
+#include "web/web_metrics.h"
+#include "web/worker_pool.h"
+
+namespace tickstock::app {
+
+struct WebOptions {
+  std::filesystem::path web_root;  // the UI's files ("": none)
+  AuthOptions auth;
+  RateLimit ip_limit{50, 100};                   // /api/ requests per client IP
+  RateLimit user_limit{20, 40};                  // /api/ requests per logged-in user
+  std::vector<std::string> allowed_origins;      // /ws: Origins accepted besides the server's own
+  std::chrono::seconds ready_feed_max_age{120};  // /ready: the feed must have produced an item
+                                                 // within this long
+};
+
+// What the app reads; each may be null when serve runs without it.
+struct WebSources {
+  const Monitor* monitor = nullptr;                 // engine counters (REQUIRED)
+  Feed* feed = nullptr;                             // (REQUIRED)
+  const std::atomic<bool>* feed_running = nullptr;  // (REQUIRED)
+  const RedisSink* redis = nullptr;
+  const PgSink* pg = nullptr;
+  std::string database_url;               // "" = no database
+  const HttpServerStats* http = nullptr;  // the transport's counters (set after it exists)
+};
+
+// The parts the app works with. REQUIRES: all outlive the app.
+struct WebServices {
+  AccountStore& accounts;  // PostgreSQL or memory
+  MarketData& market;      // PostgreSQL or memory
+  WebMetrics& metrics;
+  WebHub* hub = nullptr;  // WebSocket clients (null: /ws refused)
+};
+
+// Thread-safe: handle() runs on io threads, the handlers on the pool's.
+class WebApp final : public HttpHandler {
+ public:
+  // REQUIRES: everything referenced outlives the app; the pool is stopped before it goes.
+  WebApp(WebOptions options, WebSources sources, WebServices services, WorkerPool& pool, Log& log);
+  ~WebApp() override;
+
+  void handle(HttpRequest request, Reply reply) override;
+  // /ws: the session cookie and the Origin are checked, then the hub takes the connection.
+  void upgrade(HttpRequest request, Decide decide) override;
+  // Sets the transport's counters (the server is made after the app).
+  void set_http_stats(const HttpServerStats* stats) { src_.http = stats; }
+  WebMetrics& metrics() { return metrics_; }
+  // Whether a WebSocket's Origin header may connect: none (not a browser), the server's own
+  // scheme://Host, or one of allowed_origins.
+  bool origin_allowed(const HttpRequest& req) const;
+  // The Prometheus text of /metrics.
+  std::string render_metrics() const;
+
+ private:
+  struct Readiness;
+  HttpResponse ready();
+  Reply measured(const HttpRequest& req, Reply reply);
+  void handle_api(HttpRequest req, Reply done);
+  // On a worker: session, role, CSRF and per-user limit as `route` asks, then its handler.
+  HttpResponse run_api(const Route& route, const HttpRequest& req, std::vector<std::string> params);
+  std::string system_stats() const;
+
+  WebOptions opt_;
+  WebSources src_;
+  WorkerPool& pool_;
+  Log& log_;
+  WebMetrics& metrics_;
+  WebHub* hub_;
+  SessionCache sessions_;
+  RateLimiter ip_limiter_;
+  RateLimiter user_limiter_;
+  ApiContext api_;
+  std::unique_ptr<Readiness> readiness_;
+  std::unique_ptr<class StaticFiles> files_;
+};
+
+}  // namespace tickstock::app
+
+#endif  // TICKSTOCKAPP_WEB_WEB_APP_H_

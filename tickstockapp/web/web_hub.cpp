@@ -1,0 +1,427 @@
+// WebHub: batches from the engine's hand-off, routed to WebSocket clients and the stores.
+#include "web/web_hub.h"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <tuple>
+
+#include <simdjson.h>
+
+#include "tickstock/calendar.h"
+#include "tickstock/patterns.h"
+
+#include "web/api.h"
+#include "web/json_out.h"
+
+namespace tickstock::app {
+
+// One WebSocket client of one user: its chart subscriptions are commands it sends.
+class HubClient final : public WsPeer, public std::enable_shared_from_this<HubClient> {
+ public:
+  HubClient(WebHub& hub, std::int64_t user_id, std::string username,
+            std::vector<std::string> pending)
+      : hub_(hub),
+        user_id_(user_id),
+        username_(std::move(username)),
+        pending_(std::move(pending)) {}
+
+  std::int64_t user_id() const { return user_id_; }
+  void send(const std::shared_ptr<const std::string>& m, std::uint64_t key) {
+    if (auto c = conn_.lock()) c->send(m, key);
+  }
+
+  void on_open(std::shared_ptr<WsConnection> connection) override {
+    conn_ = connection;
+    hub_.join(shared_from_this());
+    JsonOut j;
+    j.begin_object();
+    j.field("type", "hello");
+    j.field("user", username_);
+    j.end_object();
+    connection->send(std::make_shared<const std::string>(j.take()), 0);
+    for (auto& p : pending_) connection->send(std::make_shared<const std::string>(std::move(p)), 0);
+    pending_.clear();
+  }
+
+  void on_message(std::string_view text) override {
+    std::string type, symbol, timeframe, error;
+    simdjson::dom::parser parser;
+    simdjson::dom::object o;
+    std::string_view v;
+    if (parser.parse(text.data(), text.size()).get_object().get(o) != simdjson::SUCCESS ||
+        o["type"].get_string().get(v) != simdjson::SUCCESS) {
+      return reply_error("expected a JSON object with a type");
+    }
+    type = std::string(v);
+    if (type == "ping") return reply("{\"type\":\"pong\"}");
+    if (type != "subscribe" && type != "unsubscribe")
+      return reply_error("type must be subscribe, unsubscribe or ping");
+    std::string_view s, t;
+    if (o["symbol"].get_string().get(s) != simdjson::SUCCESS ||
+        o["timeframe"].get_string().get(t) != simdjson::SUCCESS)
+      return reply_error("subscribe needs symbol and timeframe");
+    const auto sym = parse_symbol(s);
+    const auto tf = parse_timeframe(t);
+    if (!sym || !tf) return reply_error("bad symbol or timeframe");
+    const std::string key = *sym + "|" + std::string(timeframe_name(*tf));
+    if (!hub_.chart(this, key, type == "subscribe"))
+      return reply_error("too many chart subscriptions on this connection");
+    JsonOut j;
+    j.begin_object();
+    j.field("type", type == "subscribe" ? "subscribed" : "unsubscribed");
+    j.field("symbol", *sym);
+    j.field("timeframe", timeframe_name(*tf));
+    j.end_object();
+    reply(j.take());
+  }
+
+  void on_close(const std::string& reason) override { hub_.leave(this, reason); }
+
+ private:
+  void reply(std::string text) {
+    if (auto c = conn_.lock()) c->send(std::make_shared<const std::string>(std::move(text)), 0);
+  }
+  void reply_error(const std::string& detail) {
+    JsonOut j;
+    j.begin_object();
+    j.field("type", "error");
+    j.field("detail", detail);
+    j.end_object();
+    reply(j.take());
+  }
+
+  WebHub& hub_;
+  std::int64_t user_id_;
+  std::string username_;
+  std::vector<std::string> pending_;
+  std::weak_ptr<WsConnection> conn_;
+};
+
+namespace {
+
+std::int64_t wall_s() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+constexpr Timestamp kNanosPerSecond = 1'000'000'000;
+
+// The indicators the charts draw.
+constexpr Field kChartFields[] = {
+    Field::Sma,  Field::Ema, Field::BbandsUpper, Field::BbandsMiddle, Field::BbandsLower,
+    Field::Vwap, Field::Rsi, Field::Macd,        Field::MacdSignal,   Field::MacdHist};
+
+void begin_event(JsonOut& j, const char* type, const WebEvent& e, std::string_view symbol) {
+  j.begin_object();
+  j.field("type", type);
+  j.field("symbol", symbol);
+  j.field("timeframe", timeframe_name(e.bar.timeframe));
+  j.field("time", static_cast<std::int64_t>(e.bar.start / kNanosPerSecond));
+  j.field("start", format_iso8601(e.bar.start));
+}
+
+std::string pattern_json(const char* type, const WebEvent& e, std::string_view symbol,
+                         double price) {
+  const PatternEvent& p = e.pattern;
+  const PatternInfo& info = pattern_info(p.pattern);
+  JsonOut j;
+  begin_event(j, type, e, symbol);
+  j.field("pattern", info.talib_name);
+  j.field("name", info.display_name);
+  j.field("output", p.output);
+  j.field("direction", direction_name(p.direction));
+  j.field("confidence", p.confidence);
+  j.field("price", price);
+  j.field("revision", static_cast<std::int64_t>(p.revision));
+  if (p.retracted) j.field("retracted", true);
+  j.field("t_emit", e.emitted_us);
+  j.end_object();
+  return j.take();
+}
+
+bool matches(const Subscription& s, std::string_view pattern, std::string_view symbol,
+             std::string_view tf, double confidence) {
+  if (s.pattern != "*" && s.pattern != pattern) return false;
+  if (confidence < s.min_confidence) return false;
+  if (!s.symbols.empty() &&
+      std::find(s.symbols.begin(), s.symbols.end(), symbol) == s.symbols.end())
+    return false;
+  if (!s.timeframes.empty() &&
+      std::find(s.timeframes.begin(), s.timeframes.end(), tf) == s.timeframes.end())
+    return false;
+  return true;
+}
+
+}  // namespace
+
+WebHub::WebHub(WebHubOptions options, WebEventSink& events, MemoryMarketData* memory,
+               AccountStore& accounts, WorkerPool& pool, WebMetrics& metrics, Log& log)
+    : opt_(options),
+      events_(events),
+      memory_(memory),
+      accounts_(accounts),
+      pool_(pool),
+      metrics_(metrics),
+      log_(log) {}
+
+WebHub::~WebHub() { stop(); }
+
+void WebHub::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void WebHub::stop() {
+  events_.close();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::shared_ptr<WsPeer> WebHub::connect(const User& user, std::vector<std::string> pending) {
+  return std::make_shared<HubClient>(*this, user.id, user.username, std::move(pending));
+}
+
+void WebHub::join(const std::shared_ptr<HubClient>& c) {
+  metrics_.ws_connected();
+  std::lock_guard lock(mu_);
+  clients_[c.get()] = c;
+  by_user_[c->user_id()].push_back(c);
+}
+
+void WebHub::leave(HubClient* c, const std::string& reason) {
+  metrics_.ws_disconnected(reason);
+  std::lock_guard lock(mu_);
+  clients_.erase(c);
+  for (auto it = by_chart_.begin(); it != by_chart_.end();) {
+    it->second.erase(c);
+    it = it->second.empty() ? by_chart_.erase(it) : std::next(it);
+  }
+  auto& mine = by_user_[c->user_id()];
+  std::erase_if(mine, [&](const std::weak_ptr<HubClient>& w) {
+    auto s = w.lock();
+    return !s || s.get() == c;
+  });
+  if (mine.empty()) by_user_.erase(c->user_id());
+}
+
+bool WebHub::chart(HubClient* c, const std::string& key, bool subscribe) {
+  std::lock_guard lock(mu_);
+  if (!subscribe) {
+    if (auto it = by_chart_.find(key); it != by_chart_.end()) {
+      it->second.erase(c);
+      if (it->second.empty()) by_chart_.erase(it);
+    }
+    return true;
+  }
+  std::size_t mine = 0;
+  for (const auto& [k, set] : by_chart_) mine += set.count(c);
+  if (mine >= opt_.max_charts_per_client && !by_chart_[key].count(c)) return false;
+  by_chart_[key].insert(c);
+  return true;
+}
+
+void WebHub::reload_subscriptions() {
+  if (!subscriptions_dirty_.exchange(false)) return;
+  auto subs = accounts_.active_subscriptions();
+  if (!subs) {
+    subscriptions_dirty_ = true;  // try again with the next batch
+    log_.limited("web_hub", "http: reading alert subscriptions: " + subs.error().message);
+    return;
+  }
+  subscriptions_ = std::move(*subs);
+}
+
+void WebHub::run() {
+  std::vector<WebEvent> batch;
+  batch.reserve(1024);
+  std::vector<Outgoing> out;
+  std::map<std::uint64_t, std::size_t> latest;
+  for (;;) {
+    const auto started = std::chrono::steady_clock::now();
+    if (!events_.take(batch, std::chrono::milliseconds(1000))) break;
+    reload_subscriptions();
+    for (const WebEvent& e : batch) handle(e, out, latest);
+    send_charts(out);
+    send_alerts();
+    latest.clear();
+    // Batching: what arrives meanwhile waits for the next round.
+    if (opt_.batch.count() > 0 && !batch.empty()) {
+      const auto spent = std::chrono::steady_clock::now() - started;
+      if (spent < opt_.batch) std::this_thread::sleep_for(opt_.batch - spent);
+    }
+  }
+}
+
+void WebHub::handle(const WebEvent& e, std::vector<Outgoing>& out,
+                    std::map<std::uint64_t, std::size_t>& latest) {
+  const std::string_view symbol = e.bar.symbol.name();
+  const auto series = std::make_pair(e.bar.symbol.id(), e.bar.timeframe);
+  const std::string chart =
+      std::string(symbol) + "|" + std::string(timeframe_name(e.bar.timeframe));
+  // The same bar's updates replace each other within a batch; across batches a slow client's
+  // queue keeps the latest per symbol, timeframe and kind.
+  auto put = [&](int kind, std::string text) {
+    const std::uint64_t conflate = (static_cast<std::uint64_t>(e.bar.symbol.id()) << 16) |
+                                   (static_cast<std::uint64_t>(e.bar.timeframe) << 8) |
+                                   static_cast<std::uint64_t>(kind + 1);
+    auto msg = std::make_shared<const std::string>(std::move(text));
+    if (kind < 2) {
+      const std::uint64_t bar_key =
+          conflate ^ (static_cast<std::uint64_t>(e.bar.start) * 0x9E3779B97F4A7C15ULL);
+      if (auto it = latest.find(bar_key); it != latest.end() && opt_.batch.count() > 0) {
+        out[it->second].message = std::move(msg);
+        return;
+      }
+      latest[bar_key] = out.size();
+      out.push_back({chart, std::move(msg), conflate});
+    } else {
+      out.push_back({chart, std::move(msg), 0});
+    }
+    if (opt_.batch.count() == 0) send_charts(out);
+  };
+  switch (e.kind) {
+    case WebEvent::Kind::kBar: {
+      last_bar_[series] = e.bar;
+      if (memory_ != nullptr) memory_->add_bar(e.bar);
+      JsonOut j;
+      begin_event(j, "bar", e, symbol);
+      j.field("open", e.bar.open);
+      j.field("high", e.bar.high);
+      j.field("low", e.bar.low);
+      j.field("close", e.bar.close);
+      j.field("volume", e.bar.volume);
+      j.field("vwap", e.bar.vwap);
+      j.field("revision", static_cast<std::int64_t>(e.bar.revision));
+      j.field("t_emit", e.emitted_us);
+      j.end_object();
+      put(0, j.take());
+      break;
+    }
+    case WebEvent::Kind::kScan: {
+      if (memory_ != nullptr) memory_->add_indicators(e.bar, e.values);
+      JsonOut j;
+      begin_event(j, "indicators", e, symbol);
+      j.key("values");
+      j.begin_object();
+      for (Field f : kChartFields) {
+        const double v = e.values[static_cast<std::size_t>(f)];
+        if (std::isnan(v)) continue;
+        std::string name(field_name(f));
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        j.field(name, v);
+      }
+      j.end_object();
+      j.end_object();
+      put(1, j.take());
+      break;
+    }
+    case WebEvent::Kind::kPattern: {
+      auto it = last_bar_.find(series);
+      const bool same = it != last_bar_.end() && it->second.start == e.pattern.bar_start;
+      const double price = same ? it->second.close : 0;
+      if (memory_ != nullptr) memory_->add_pattern(e.pattern, price, same ? it->second.volume : 0);
+      put(2, pattern_json("pattern", e, symbol, price));
+      if (!e.pattern.retracted) route_alert(e, std::string(symbol), price);
+      break;
+    }
+    case WebEvent::Kind::kAlert: {
+      JsonOut j;
+      begin_event(j, "indicator_alert", e, symbol);
+      j.field("alert", alert_name(e.alert.kind));
+      j.field("value", e.alert.value);
+      j.field("level", e.alert.level);
+      if (e.alert.retracted) j.field("retracted", true);
+      j.end_object();
+      put(3, j.take());
+      break;
+    }
+  }
+}
+
+void WebHub::route_alert(const WebEvent& e, const std::string& symbol, double price) {
+  const std::string_view pattern = pattern_info(e.pattern.pattern).talib_name;
+  const std::string_view tf = timeframe_name(e.bar.timeframe);
+  RoundAlert a;
+  for (const Subscription& s : subscriptions_)
+    if (matches(s, pattern, symbol, tf, e.pattern.confidence)) a.users.push_back(s.user_id);
+  if (a.users.empty()) return;
+  std::sort(a.users.begin(), a.users.end());
+  a.users.erase(std::unique(a.users.begin(), a.users.end()), a.users.end());
+  a.message = std::make_shared<const std::string>(pattern_json("pattern_alert", e, symbol, price));
+  round_.push_back(std::move(a));
+}
+
+void WebHub::send_alerts() {
+  if (round_.empty()) return;
+  // Per open connection, the alerts of this round it receives, in order.
+  struct Recipient {
+    std::shared_ptr<HubClient> client;
+    std::vector<std::uint32_t> alerts;
+  };
+  std::unordered_map<HubClient*, Recipient> recipients;
+  auto stored = std::make_shared<std::vector<StoredAlert>>();
+  const std::int64_t now = wall_s();
+  std::size_t sent = 0;
+  {
+    std::lock_guard lock(mu_);
+    for (std::uint32_t i = 0; i < round_.size(); ++i) {
+      for (std::int64_t user : round_[i].users) {
+        bool online = false;
+        if (auto it = by_user_.find(user); it != by_user_.end())
+          for (const auto& w : it->second)
+            if (auto c = w.lock()) {
+              Recipient& r = recipients[c.get()];
+              if (!r.client) r.client = std::move(c);
+              r.alerts.push_back(i);
+              online = true;
+              ++sent;
+            }
+        stored->push_back({0, user, round_[i].message, now, online ? now : 0});
+      }
+    }
+  }
+  // Connections that receive the same alerts (the common case: many users watching the same
+  // patterns) share one frame, built once.
+  std::map<std::vector<std::uint32_t>, std::shared_ptr<const std::string>> frames;
+  for (auto& [raw, r] : recipients) {
+    auto& frame = frames[r.alerts];
+    if (!frame) {
+      std::size_t size = 0;
+      for (std::uint32_t i : r.alerts) size += round_[i].message->size() + 1;
+      std::string text;
+      text.reserve(size);
+      for (std::uint32_t i : r.alerts) {
+        if (!text.empty()) text += '\n';
+        text += *round_[i].message;
+      }
+      frame = std::make_shared<const std::string>(std::move(text));
+    }
+    r.client->send(frame, 0);
+  }
+  metrics_.ws_alerts.fetch_add(sent);
+  round_.clear();
+  // The alert history is written off this thread.
+  const bool queued = pool_.post([this, stored] {
+    if (auto r = accounts_.add_alerts(*stored); !r) {
+      metrics_.alerts_not_stored.fetch_add(stored->size());
+      log_.limited("web_alerts", "http: storing alerts: " + r.error().message);
+    }
+  });
+  if (!queued) metrics_.alerts_not_stored.fetch_add(stored->size());
+}
+
+void WebHub::send_charts(std::vector<Outgoing>& out) {
+  if (out.empty()) return;
+  std::vector<std::shared_ptr<HubClient>> targets;
+  for (const Outgoing& o : out) {
+    targets.clear();
+    {
+      std::lock_guard lock(mu_);
+      auto it = by_chart_.find(o.chart_key);
+      if (it == by_chart_.end()) continue;
+      for (HubClient* c : it->second)
+        if (auto cl = clients_.find(c); cl != clients_.end())
+          if (auto s = cl->second.lock()) targets.push_back(std::move(s));
+    }
+    for (const auto& c : targets) c->send(o.message, o.conflate_key);
+  }
+  out.clear();
+}
+
+}  // namespace tickstock::app

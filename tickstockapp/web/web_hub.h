@@ -1,0 +1,112 @@
+// The web layer's consumer of the engine's events: a thread that takes what WebEventSink
+// buffered (every --ws-batch-ms, or at once with 0), keeps this run's market data for the API
+// (without a database), and fans events out to WebSocket clients:
+// - bars, indicator updates and pattern/indicator events of a (symbol, timeframe) go to the
+//   clients whose chart subscribed to it; within a batch only the latest update of each bar
+//   and kind is sent;
+// - a pattern goes, as a pattern_alert, to every user one of whose enabled subscriptions
+//   matches it (pattern, symbols, timeframes, min confidence): to their open connections, and
+//   into their alert history (pending, for delivery at the next login, when none is open).
+// Each message is serialised once and shared by all its recipients; the pattern alerts of one
+// round go to a connection as one frame of newline-separated messages (a burst of alerts at a
+// bar close costs each client one write), and connections due the same alerts share that frame.
+#ifndef TICKSTOCKAPP_WEB_WEB_HUB_H_
+#define TICKSTOCKAPP_WEB_WEB_HUB_H_
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "log.h"
+#include "web/account_store.h"
+#include "web/memory_market_data.h"
+#include "web/web_event_sink.h"
+#include "web/web_metrics.h"
+#include "web/worker_pool.h"
+#include "web/ws_types.h"
+
+namespace tickstock::app {
+
+struct WebHubOptions {
+  std::chrono::milliseconds batch{250};  // how often buffered events are sent (0: at once)
+  std::size_t max_charts_per_client = 50;
+};
+
+class HubClient;
+
+class WebHub {
+ public:
+  // REQUIRES: everything referenced outlives the hub; `memory` may be null (a database serves
+  // the API).
+  WebHub(WebHubOptions options, WebEventSink& events, MemoryMarketData* memory,
+         AccountStore& accounts, WorkerPool& pool, WebMetrics& metrics, Log& log);
+  // Stops (see stop()).
+  ~WebHub();
+  WebHub(const WebHub&) = delete;
+  WebHub& operator=(const WebHub&) = delete;
+
+  void start();
+  // Handles what is left, then joins. Idempotent.
+  void stop();
+  // A WebSocket peer for `user`; `pending` (alert JSON) is sent first once it opens.
+  std::shared_ptr<WsPeer> connect(const User& user, std::vector<std::string> pending);
+  // The subscriptions changed: they are read again before the next batch.
+  void subscriptions_changed() { subscriptions_dirty_ = true; }
+
+  // For HubClient (any thread).
+  void join(const std::shared_ptr<HubClient>& c);
+  void leave(HubClient* c, const std::string& reason);
+  // Adds or removes a chart subscription; false when the client has too many.
+  bool chart(HubClient* c, const std::string& key, bool subscribe);
+
+ private:
+  struct Outgoing {
+    std::string chart_key;  // "SYMBOL|tf"
+    std::shared_ptr<const std::string> message;
+    std::uint64_t conflate_key;
+  };
+  void run();
+  void handle(const WebEvent& e, std::vector<Outgoing>& out,
+              std::map<std::uint64_t, std::size_t>& latest);
+  void route_alert(const WebEvent& e, const std::string& symbol, double price);
+  void send_charts(std::vector<Outgoing>& out);
+  void send_alerts();
+  void reload_subscriptions();
+
+  WebHubOptions opt_;
+  WebEventSink& events_;
+  MemoryMarketData* memory_;
+  AccountStore& accounts_;
+  WorkerPool& pool_;
+  WebMetrics& metrics_;
+  Log& log_;
+  std::thread thread_;
+  std::atomic<bool> subscriptions_dirty_{true};
+
+  // Hub thread only.
+  std::map<std::pair<std::uint32_t, Timeframe>, Bar> last_bar_;  // a detection's price, volume
+  std::vector<Subscription> subscriptions_;
+  // The pattern alerts of this round and the users they go to (sorted, unique).
+  struct RoundAlert {
+    std::shared_ptr<const std::string> message;
+    std::vector<std::int64_t> users;
+  };
+  std::vector<RoundAlert> round_;
+
+  std::mutex mu_;  // guards the registry below
+  std::unordered_map<std::int64_t, std::vector<std::weak_ptr<HubClient>>> by_user_;
+  std::map<std::string, std::set<HubClient*>> by_chart_;
+  std::unordered_map<HubClient*, std::weak_ptr<HubClient>> clients_;
+};
+
+}  // namespace tickstock::app
+
+#endif  // TICKSTOCKAPP_WEB_WEB_HUB_H_
