@@ -316,7 +316,8 @@ int main(int argc, char** argv) {
     } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
       c.only = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: tickstock-bench [--smoke] [--only aggregate|scan|parse|pg]\n");
+      std::fprintf(stderr,
+                   "usage: tickstock-bench [--smoke] [--only aggregate|scan|parse|pg|polygon]\n");
       return 2;
     }
   }
@@ -327,5 +328,8 @@ int main(int argc, char** argv) {
     bench_parse_aggregate_real(c);
   }
   if (c.wants("pg")) bench_pg(c);
+#ifdef TICKSTOCK_BENCH_APP
+  if (c.wants("polygon")) bench_polygon(c);
+#endif
   return 0;
 }

@@ -1,0 +1,364 @@
+#include "polygon/frame_parser.h"
+
+#include <cstring>
+#include <string>
+#include <unordered_map>
+
+#include <simdjson.h>
+
+namespace tickstock::app {
+
+namespace ondemand = simdjson::ondemand;
+
+Timestamp polygon_epoch_to_ns(std::int64_t t) {
+  if (t >= 100'000'000'000'000'000LL) return t;      // ns: 18+ digits
+  if (t >= 100'000'000'000'000LL) return t * 1000;   // µs: 15-17 digits
+  if (t >= 100'000'000'000LL) return t * 1'000'000;  // ms: 12-14 digits
+  return t * kNanosPerSecond;                        // seconds
+}
+
+namespace {
+
+// The key's text as written (Polygon's keys are short and never escaped).
+std::string_view key_text(ondemand::raw_json_string k) {
+  const char* p = k.raw();
+  std::size_t n = 0;
+  while (p[n] != '"') ++n;  // the parser has checked that the string is closed
+  return {p, n};
+}
+
+// A string value as written, without unescaping (no copy): tickers, event names and trade ids
+// never hold escapes. INCORRECT_TYPE when the value is not a string.
+simdjson::error_code raw_string(ondemand::value& v, std::string_view& out) {
+  ondemand::raw_json_string raw;
+  if (auto err = v.get_raw_json_string().get(raw)) return err;
+  out = key_text(raw);
+  return simdjson::SUCCESS;
+}
+
+bool is(ondemand::value& v, ondemand::json_type want) {
+  ondemand::json_type type;
+  return !v.type().get(type) && type == want;
+}
+
+enum class Ev : std::uint8_t { None, Trade, Quote, Second, Minute, Status, Other };
+
+Ev classify(std::string_view ev) {
+  if (ev == "T") return Ev::Trade;
+  if (ev == "Q") return Ev::Quote;
+  if (ev == "AM") return Ev::Minute;
+  if (ev == "A") return Ev::Second;
+  if (ev == "status") return Ev::Status;
+  return Ev::Other;
+}
+
+// Fields of one message; which ones count depends on `ev`. `c` is the conditions of a trade
+// and the close of an aggregate, `s` the size of a trade and the start of an aggregate.
+struct Fields {
+  std::string_view ev, sym, status, message, id;
+  double p = 0, s = 0, o = 0, h = 0, l = 0, close = 0, v = 0, vw = 0;
+  std::int64_t t = 0, e = 0, x = 0, z = 0;
+  std::uint32_t flags = kTickNormal;
+  int conditions = 0;
+  bool has_p = false, has_s = false, has_t = false, has_o = false, has_c = false;
+  const char* bad_field = nullptr;  // first field of the wrong type
+  const char* expected = nullptr;
+};
+
+struct SymbolViewHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace
+
+class PolygonFrameParser::Impl {
+ public:
+  Impl(SymbolTable& symbols, const ConditionTable& conditions)
+      : symbols_(symbols), conditions_(conditions) {}
+
+  bool parse(std::string_view frame, Timestamp received, PolygonHandler& h) {
+    ++stats_.frames;
+    ensure_capacity(frame.size());
+    std::memcpy(buf_.get(), frame.data(), frame.size());
+    std::memset(buf_.get() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
+    ondemand::document doc;
+    if (auto err = parser_.iterate(buf_.get(), frame.size(), capacity_).get(doc))
+      return bad_frame(h, "not JSON", err);
+    ondemand::array arr;
+    if (auto err = doc.get_array().get(arr)) return bad_frame(h, "not a JSON array", err);
+    std::size_t index = 0;
+    for (auto element : arr) {
+      ondemand::object obj;
+      if (auto err = element.get_object().get(obj)) {
+        if (!recoverable(err)) return bad_frame(h, "malformed JSON", err);
+        bad_message(h, index++, "not an object");
+        continue;
+      }
+      Fields f;
+      if (auto err = read_fields(obj, f)) return bad_frame(h, "malformed JSON", err);
+      deliver(f, received, h, index++);
+    }
+    return true;
+  }
+
+  static bool recoverable(simdjson::error_code e) {
+    return e == simdjson::INCORRECT_TYPE || e == simdjson::NUMBER_ERROR ||
+           e == simdjson::NUMBER_OUT_OF_RANGE;
+  }
+
+  const PolygonParseStats& stats() const { return stats_; }
+
+ private:
+  void ensure_capacity(std::size_t n) {
+    if (n + simdjson::SIMDJSON_PADDING <= capacity_) return;
+    capacity_ = std::max<std::size_t>(4096, (n + simdjson::SIMDJSON_PADDING) * 2);
+    buf_ = std::make_unique<char[]>(capacity_);
+  }
+
+  // Reads every field once; a value of the wrong type is noted in f.bad_field. Returns an error
+  // only for JSON that cannot be read on.
+  simdjson::error_code read_fields(ondemand::object& obj, Fields& f) {
+    for (auto field : obj) {
+      ondemand::raw_json_string raw;
+      if (auto err = field.key().get(raw)) return err;
+      const std::string_view key = key_text(raw);
+      ondemand::value val = field.value();
+      simdjson::error_code err = simdjson::SUCCESS;
+      const char* expected = "a number";
+      switch (key.size()) {
+        case 1:
+          switch (key[0]) {
+            case 'p':
+              err = val.get_double().get(f.p);
+              f.has_p = !err;
+              break;
+            case 's':
+              err = val.get_double().get(f.s);
+              f.has_s = !err;
+              break;
+            case 't':
+              err = val.get_int64().get(f.t);
+              expected = "an integer";
+              f.has_t = !err;
+              break;
+            case 'c':
+              err = read_c(val, f);
+              expected = "a number or an array of integers";
+              break;
+            case 'x':
+              err = val.get_int64().get(f.x);
+              expected = "an integer";
+              break;
+            case 'z': {
+              std::int64_t z = 0;  // tape of a trade (average size of an aggregate: unused)
+              if (!val.get_int64().get(z)) f.z = z;
+              break;
+            }
+            case 'i':
+              (void)raw_string(val, f.id);  // a trade id; other streams use numbers here
+              break;
+            case 'o':
+              err = val.get_double().get(f.o);
+              f.has_o = !err;
+              break;
+            case 'h':
+              err = val.get_double().get(f.h);
+              break;
+            case 'l':
+              err = val.get_double().get(f.l);
+              break;
+            case 'v':
+              err = val.get_double().get(f.v);
+              break;
+            case 'e':
+              err = val.get_int64().get(f.e);
+              expected = "an integer";
+              break;
+            default:
+              break;
+          }
+          break;
+        case 2:
+          if (key == "ev") {
+            err = raw_string(val, f.ev);
+            expected = "a string";
+          } else if (key == "vw") {
+            err = val.get_double().get(f.vw);
+          }
+          break;
+        case 3:
+          if (key == "sym") {
+            err = raw_string(val, f.sym);
+            expected = "a string";
+          }
+          break;
+        case 6:
+          if (key == "status") {
+            err = val.get_string().get(f.status);
+            expected = "a string";
+          }
+          break;
+        case 7:
+          if (key == "message") {
+            err = val.get_string().get(f.message);
+            expected = "a string";
+          }
+          break;
+        default:
+          break;
+      }
+      if (err) {
+        if (!recoverable(err)) return err;
+        if (f.bad_field == nullptr) {
+          f.bad_field = field_name(key);
+          f.expected = expected;
+        }
+      }
+    }
+    return simdjson::SUCCESS;
+  }
+
+  // `c`: a trade's conditions (array) or an aggregate's close (number).
+  simdjson::error_code read_c(ondemand::value& val, Fields& f) {
+    if (is(val, ondemand::json_type::number)) {
+      f.has_c = true;
+      return val.get_double().get(f.close);
+    }
+    ondemand::array codes;
+    if (auto err = val.get_array().get(codes)) return err;
+    for (auto code : codes) {
+      std::int64_t c = 0;
+      if (auto err = code.get_int64().get(c)) return err;
+      ++f.conditions;
+      if (!conditions_.known(static_cast<int>(c < 0 || c > 255 ? -1 : c)))
+        ++stats_.unknown_conditions;
+      f.flags |= conditions_.flags(c);
+    }
+    return simdjson::SUCCESS;
+  }
+
+  // A stable name for a known field (for error messages).
+  static const char* field_name(std::string_view key) {
+    static constexpr const char* kNames[] = {"p",  "s",  "t",   "c",      "x",      "z",
+                                             "i",  "o",  "h",   "l",      "v",      "e",
+                                             "ev", "vw", "sym", "status", "message"};
+    for (const char* n : kNames)
+      if (key == n) return n;
+    return "?";
+  }
+
+  void deliver(const Fields& f, Timestamp received, PolygonHandler& h, std::size_t index) {
+    const Ev ev = f.ev.empty() ? Ev::None : classify(f.ev);
+    if (ev == Ev::None || ev == Ev::Other) {
+      ++stats_.unknown_events;
+      return;
+    }
+    if (f.bad_field != nullptr) {
+      bad_message(h, index, std::string("field '") + f.bad_field + "': expected " + f.expected);
+      return;
+    }
+    switch (ev) {
+      case Ev::Trade:
+        return trade(f, received, h, index);
+      case Ev::Quote:
+        ++stats_.quotes;
+        return;
+      case Ev::Minute:
+      case Ev::Second:
+        return aggregate(f, ev == Ev::Minute, h, index);
+      case Ev::Status:
+        ++stats_.statuses;
+        h.on_status(f.status, f.message);
+        return;
+      default:
+        return;
+    }
+  }
+
+  void trade(const Fields& f, Timestamp received, PolygonHandler& h, std::size_t index) {
+    const char* missing = f.sym.empty() ? "sym"
+                          : !f.has_p    ? "p"
+                          : !f.has_s    ? "s"
+                          : !f.has_t    ? "t"
+                                        : nullptr;
+    if (missing != nullptr)
+      return bad_message(h, index, std::string("T without '") + missing + "'");
+    ++stats_.trades;
+    Tick t;
+    t.symbol = intern(f.sym);
+    t.ts_event = polygon_epoch_to_ns(f.t);
+    t.ts_recv = received;
+    t.price = f.p;
+    t.size = f.s;
+    t.flags = f.flags;
+    PolygonTradeInfo info;
+    info.exchange = static_cast<int>(f.x);
+    info.tape = static_cast<int>(f.z);
+    info.id = f.id;
+    info.conditions = f.conditions;
+    h.on_trade(t, info);
+  }
+
+  void aggregate(const Fields& f, bool per_minute, PolygonHandler& h, std::size_t index) {
+    const char* missing = f.sym.empty() ? "sym"
+                          : !f.has_o    ? "o"
+                          : !f.has_c    ? "c"
+                          : !f.has_s    ? "s"
+                                        : nullptr;
+    if (missing != nullptr)
+      return bad_message(h, index,
+                         std::string(per_minute ? "AM" : "A") + " without '" + missing + "'");
+    ++(per_minute ? stats_.minute_aggregates : stats_.second_aggregates);
+    Bar b;
+    b.symbol = intern(f.sym);
+    b.timeframe = Timeframe::M1;
+    b.start = polygon_epoch_to_ns(static_cast<std::int64_t>(f.s));
+    b.open = f.o;
+    b.high = f.h;
+    b.low = f.l;
+    b.close = f.close;
+    b.volume = f.v;
+    b.vwap = f.vw;
+    h.on_aggregate(b, per_minute);
+  }
+
+  Symbol intern(std::string_view name) {
+    auto it = index_.find(name);
+    if (it != index_.end()) return it->second;
+    const Symbol s = symbols_.intern(name);
+    index_.emplace(s.name(), s);  // the table's copy of the name never moves
+    return s;
+  }
+
+  bool bad_frame(PolygonHandler& h, const char* what, simdjson::error_code err) {
+    ++stats_.bad_frames;
+    h.on_bad_input("frame " + std::to_string(stats_.frames) + ": " + what + " (" +
+                   simdjson::error_message(err) + ")");
+    return false;
+  }
+
+  void bad_message(PolygonHandler& h, std::size_t index, const std::string& what) {
+    ++stats_.bad_messages;
+    h.on_bad_input("frame " + std::to_string(stats_.frames) + ": element " + std::to_string(index) +
+                   ": " + what);
+  }
+
+  SymbolTable& symbols_;
+  const ConditionTable& conditions_;
+  ondemand::parser parser_;
+  std::unique_ptr<char[]> buf_;
+  std::size_t capacity_ = 0;
+  std::unordered_map<std::string_view, Symbol, SymbolViewHash, std::equal_to<>> index_;
+  PolygonParseStats stats_;
+};
+
+PolygonFrameParser::PolygonFrameParser(SymbolTable& symbols, const ConditionTable& conditions)
+    : impl_(std::make_unique<Impl>(symbols, conditions)) {}
+PolygonFrameParser::~PolygonFrameParser() = default;
+bool PolygonFrameParser::parse(std::string_view frame, Timestamp received, PolygonHandler& h) {
+  return impl_->parse(frame, received, h);
+}
+const PolygonParseStats& PolygonFrameParser::stats() const { return impl_->stats(); }
+
+}  // namespace tickstock::app
