@@ -73,6 +73,8 @@ class AppProcess {
     std::remove(err_.c_str());
   }
   void signal(int sig) const { kill(pid_, sig); }
+  // What it has written to stderr so far.
+  std::string err_so_far() const { return slurp(err_); }
   // Waits for the exit and returns what it printed.
   RunResult wait() {
     RunResult r;

@@ -14,10 +14,12 @@
 #include "cli/aggregator_settings.h"
 #include "cli/commands.h"
 #include "cli/pg_settings.h"
+#include "cli/polygon_settings.h"
 #include "cli/scanner_settings.h"
 #include "cli/settings.h"
 #include "db/migrations.h"
 #include "engine/engine_runner.h"
+#include "feeds/polygon_feed.h"
 #include "feeds/replay_feed.h"
 #include "feeds/synthetic_feed.h"
 #include "services.h"
@@ -45,6 +47,8 @@ void declare(Settings& s) {
   s.add_switch("--no-inject", "TICKSTOCK_NO_INJECT", "synthetic: no injected candlestick shapes");
   s.add("--synthetic-minutes", "TICKSTOCK_SYNTHETIC_MINUTES", "0",
         "synthetic: stop after this many minutes (0 = run until stopped)");
+  declare_polygon_settings(s);
+  declare_universe_settings(s);
   declare_aggregator_settings(s);
   s.add("--queue-batches", "TICKSTOCK_QUEUE_BATCHES", "1024", "feed -> engine queue capacity");
   s.add("--patterns", "TICKSTOCK_PATTERNS", "all",
@@ -163,9 +167,12 @@ int run_serve(int argc, char** argv, Log& log) {
         "usage: tickstockapp serve [--feed synthetic|replay:FILE|polygon|redis] [--speed max|N]\n"
         "                          [--exit-on-eof] [--http 127.0.0.1:8080]\n"
         "                          [--patterns all|NAME,...] [--set NAME.param=value]...\n"
-        "                          [--indicator-events] [--no-bar-events]\n\n"
+        "                          [--indicator-events] [--no-bar-events]\n"
+        "                          [--symbols LIST|* | --symbols-file FILE | --universe GROUP]\n\n"
         "Runs the engine on a feed and prints, as JSON lines on stdout, every closed bar and\n"
         "the scanner's pattern, alert (and indicator) events for it.\n"
+        "--feed polygon streams Polygon.io (Massive) trades; its API key is read from the\n"
+        "environment variable POLYGON_API_KEY only and never logged.\n"
         "Settings: flag, then environment, then default.\n\n%s",
         s.help().c_str());
     return 0;
@@ -195,6 +202,8 @@ int run_serve(int argc, char** argv, Log& log) {
 
   SymbolTable symbols;
   SystemClock wall;
+  const ConditionTable conditions = ConditionTable::builtin();
+  PolygonFeed* polygon = nullptr;  // the feed, when it is Polygon's
   std::unique_ptr<Feed> feed;
   const std::string& feed_spec = s.get("--feed");
   if (feed_spec == "synthetic") {
@@ -212,10 +221,31 @@ int run_serve(int argc, char** argv, Log& log) {
     o.speed = *speed;
     o.lateness = aopt->allowed_lateness;
     feed = std::make_unique<ReplayFeed>(o, symbols, log);
-  } else if (feed_spec == "polygon" || feed_spec == "redis") {
+  } else if (feed_spec == "polygon") {
+    auto po = polygon_feed_options(s);
+    if (!po) {
+      log.error(po.error().message);
+      return 2;
+    }
+    po->symbols = parse_symbol_list(s.get("--symbols"));
+    if (po->symbols.empty()) {
+      log.error(
+          "--feed polygon: no symbols to subscribe: give --symbols (TICKSTOCK_SYMBOLS; * for "
+          "all), --symbols-file or --universe");
+      return 2;
+    }
+    if (po->api_key.empty()) {
+      log.error(std::string("--feed polygon: ") + kPolygonKeyEnv +
+                " is not set (it is read from the environment only)");
+      return 2;
+    }
+    auto pf = std::make_unique<PolygonFeed>(std::move(*po), symbols, conditions, wall, log);
+    polygon = pf.get();
+    feed = std::move(pf);
+  } else if (feed_spec == "redis") {
     log.error("--feed " + feed_spec +
-              ": this feed is not part of this build yet; use synthetic "
-              "or replay:FILE");
+              ": this feed is not part of this build yet; use synthetic, replay:FILE or "
+              "polygon");
     return 2;
   } else {
     log.error("--feed '" + feed_spec + "': expected synthetic, replay:FILE, polygon or redis");
@@ -279,8 +309,9 @@ int run_serve(int argc, char** argv, Log& log) {
     log.info("feed ended; waiting for Ctrl-C (use --exit-on-eof to exit at the end of a replay)");
   }
   engine_thread.join();
-  if (!stop_feed.load() && !s.on("--exit-on-eof")) {
-    // Keep running (services would keep serving) until a signal arrives.
+  if (!stop_feed.load() && !s.on("--exit-on-eof") && feed_result.has_value()) {
+    // Keep running (services would keep serving) until a signal arrives; a feed that failed
+    // ends the run.
     signal_thread.join();
   } else {
     pthread_kill(signal_thread.native_handle(), SIGUSR1);
@@ -306,6 +337,7 @@ int run_serve(int argc, char** argv, Log& log) {
            " stale revisions, " + std::to_string(sc.patterns) + " patterns, " +
            std::to_string(sc.alerts) + " alerts, " + std::to_string(sc.retractions) +
            " retractions");
+  if (polygon != nullptr) log_polygon_summary(*polygon, log);
   if (pg) {
     pg->close();  // writes what is left (or keeps it in the spill file), then stops
     log_pg_summary(pg->stats(), log);
