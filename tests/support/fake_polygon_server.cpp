@@ -96,7 +96,8 @@ struct FakePolygonServer::Impl {
   std::vector<std::string> received;                         // guarded by mu
   std::set<std::string> subs;                                // guarded by mu
   std::atomic<std::size_t> cursor{0};                        // next trade to send
-  std::set<std::size_t> injected;                            // I/O thread only
+  std::atomic<std::size_t> hold_at{0};  // trades from here on wait for release()
+  std::set<std::size_t> injected;       // I/O thread only
 
   bool subscribed(const std::string& channel, const std::string& sym) {
     std::lock_guard lock(mu);
@@ -106,7 +107,7 @@ struct FakePolygonServer::Impl {
   // The next data frame from the cursor (trades of subscribed symbols), and where it ends.
   std::string next_frame(std::size_t& end) {
     const std::size_t from = cursor.load();
-    end = std::min(opt.trades.size(), from + opt.per_frame);
+    end = std::min({opt.trades.size(), from + opt.per_frame, std::max(from + 1, hold_at.load())});
     const auto next_inject = opt.inject.upper_bound(from);
     if (next_inject != opt.inject.end()) end = std::min(end, next_inject->first);
     std::string f = "[";
@@ -181,7 +182,7 @@ struct FakePolygonServer::Impl {
         if (!co_await send(ws, status("info", "end of test data"))) co_return;
         continue;
       }
-      if (!any_subscription || from >= opt.trades.size()) {
+      if (!any_subscription || from >= opt.trades.size() || from >= hold_at.load()) {
         beast::error_code ec;
         idle.expires_after(std::chrono::milliseconds(2));
         co_await idle.async_wait(net::redirect_error(kAwait, ec));
@@ -297,6 +298,7 @@ struct FakePolygonServer::Impl {
 FakePolygonServer::FakePolygonServer(FakePolygonOptions options)
     : impl_(std::make_unique<Impl>(std::move(options))), trade_count_(impl_->opt.trades.size()) {
   Impl& im = *impl_;
+  im.hold_at = im.opt.hold_at;
   if (im.opt.tls) {
     im.tls.emplace(ssl::context::tls_server);
     im.tls->use_certificate_chain_file(im.opt.cert_file);
@@ -341,6 +343,8 @@ std::set<std::string> FakePolygonServer::subscriptions() const {
   std::lock_guard lock(impl_->mu);
   return impl_->subs;
 }
+
+void FakePolygonServer::release() { impl_->hold_at = static_cast<std::size_t>(-1); }
 
 std::size_t FakePolygonServer::trades_sent() const { return impl_->cursor.load(); }
 

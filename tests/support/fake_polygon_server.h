@@ -41,6 +41,8 @@ struct FakePolygonOptions {
   // Once every trade is sent, a status {"status":"info","message":"end of test data"} (the
   // client logs unknown statuses), so that a test driving the binary knows all was read.
   bool end_status = false;
+  // Trades from this index on wait until release() (a test changes something in between).
+  std::size_t hold_at = static_cast<std::size_t>(-1);
   // Faults, by connection number (the first connection is 1).
   bool refuse_auth = false;          // every auth gets auth_failed
   int max_connections_for = 0;       // the first N connections get max_connections
@@ -69,6 +71,8 @@ class FakePolygonServer {
   // Trades sent (in whole frames) so far.
   std::size_t trades_sent() const;
   bool all_sent() const { return trades_sent() >= trade_count_; }
+  // Lets the trades held at FakePolygonOptions::hold_at go.
+  void release();
   // Waits up to `timeout` for `done()` (polled); returns its last value.
   static bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds timeout);
 

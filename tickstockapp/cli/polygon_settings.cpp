@@ -1,9 +1,8 @@
 #include "cli/polygon_settings.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdlib>
-#include <set>
+
+#include "polygon/universe.h"
 
 namespace tickstock::app {
 
@@ -46,7 +45,9 @@ Result<PolygonFeedOptions> polygon_feed_options(const Settings& s) {
   o.ws_url = s.get("--polygon-ws-url");
   o.api_key = polygon_api_key();
   o.channels.clear();
-  for (const auto& c : parse_symbol_list(s.get("--polygon-channels"))) {
+  auto channels = parse_symbol_list(s.get("--polygon-channels"), "--polygon-channels");
+  if (!channels) return channels.error();
+  for (const auto& c : *channels) {
     if (c != "T" && c != "AM" && c != "A" && c != "Q")
       return fail("--polygon-channels: '", c, "' is not one of T, AM, A, Q");
     o.channels.push_back(c);
@@ -70,31 +71,6 @@ Result<PolygonFeedOptions> polygon_feed_options(const Settings& s) {
   if (!mb) return mb.error();
   o.max_frame_bytes = static_cast<std::size_t>(*mb) << 20;
   return o;
-}
-
-std::vector<std::string> parse_symbol_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::set<std::string> seen;
-  std::string cur;
-  auto take = [&] {
-    const auto a = cur.find_first_not_of(" \t\r");
-    const auto b = cur.find_last_not_of(" \t\r");
-    std::string sym = a == std::string::npos ? "" : cur.substr(a, b - a + 1);
-    std::transform(sym.begin(), sym.end(), sym.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    if (!sym.empty() && seen.insert(sym).second) out.push_back(sym);
-    cur.clear();
-  };
-  for (char c : text) {
-    if (c == ',' || c == '\n') {
-      take();
-    } else {
-      cur += c;
-    }
-  }
-  take();
-  if (seen.count("*") > 0) return {"*"};
-  return out;
 }
 
 void log_polygon_summary(const PolygonFeed& feed, Log& log) {

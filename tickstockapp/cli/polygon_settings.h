@@ -24,9 +24,6 @@ void declare_polygon_settings(Settings& s);
 void declare_universe_settings(Settings& s);
 // The feed's options from those settings (symbols resolved by the caller). Errors name the flag.
 Result<PolygonFeedOptions> polygon_feed_options(const Settings& s);
-// Splits a comma-separated list, trims blanks, upper-cases, drops empties and duplicates;
-// "*" stands alone.
-std::vector<std::string> parse_symbol_list(const std::string& text);
 // The "polygon: ..." summary line at exit.
 void log_polygon_summary(const PolygonFeed& feed, Log& log);
 

@@ -22,6 +22,7 @@
 #include "feeds/polygon_feed.h"
 #include "feeds/replay_feed.h"
 #include "feeds/synthetic_feed.h"
+#include "polygon/universe.h"
 #include "services.h"
 #include "sinks/bar_output.h"
 #include "sinks/scan_output.h"
@@ -227,7 +228,12 @@ int run_serve(int argc, char** argv, Log& log) {
       log.error(po.error().message);
       return 2;
     }
-    po->symbols = parse_symbol_list(s.get("--symbols"));
+    auto universe = resolve_universe(s, s.get("--database-url"));
+    if (!universe) {
+      log.error(universe.error().message);
+      return 2;
+    }
+    po->symbols = std::move(*universe);
     if (po->symbols.empty()) {
       log.error(
           "--feed polygon: no symbols to subscribe: give --symbols (TICKSTOCK_SYMBOLS; * for "
