@@ -11,13 +11,14 @@ namespace {
 constexpr const char* kUsage =
     "usage: tickstockapp COMMAND [options]\n\n"
     "commands:\n"
-    "  serve       run the engine on a feed (synthetic, replay:FILE) and emit bars\n"
+    "  serve       run the engine on a feed (synthetic, replay:FILE, polygon) and emit bars\n"
     "  aggregate   build bars from a ticks CSV and print them as CSV\n"
     "  scan        run the 61 TA-Lib patterns and the indicators over a bars CSV\n"
     "  migrate     create or upgrade the PostgreSQL schema (DATABASE_URL)\n"
     "  import      bulk-load a bars CSV into PostgreSQL\n"
     "  rollup      derive daily bars from stored 1-minute bars (--daily)\n"
-    "  symbols     load the symbol master and symbol groups from CSV into PostgreSQL\n\n"
+    "  symbols     load the symbol master and symbol groups from CSV into PostgreSQL\n"
+    "  backfill    load Polygon.io history (minute or daily bars) into PostgreSQL\n\n"
     "`tickstockapp COMMAND --help` lists every option with its default.\n";
 
 }  // namespace
@@ -41,6 +42,8 @@ int main(int argc, char** argv) {
     if (std::strcmp(cmd, "rollup") == 0) return tickstock::app::run_rollup(argc - 2, argv + 2, log);
     if (std::strcmp(cmd, "symbols") == 0)
       return tickstock::app::run_symbols(argc - 2, argv + 2, log);
+    if (std::strcmp(cmd, "backfill") == 0)
+      return tickstock::app::run_backfill(argc - 2, argv + 2, log);
   } catch (const std::exception& e) {
     log.error(std::string("fatal: ") + e.what());
     return 1;

@@ -17,6 +17,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
@@ -28,6 +29,7 @@ namespace tickstock::test {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
+namespace http = beast::http;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using namespace net::experimental::awaitable_operators;
@@ -35,8 +37,6 @@ using namespace net::experimental::awaitable_operators;
 namespace {
 
 constexpr auto kAwait = net::use_awaitable;
-using PlainWs = websocket::stream<beast::tcp_stream>;
-using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
 std::string status(const char* st, const std::string& message) {
   return std::string("[{\"ev\":\"status\",\"status\":\"") + st + "\",\"message\":\"" + message +
@@ -98,6 +98,7 @@ struct FakePolygonServer::Impl {
   std::atomic<std::size_t> cursor{0};                        // next trade to send
   std::atomic<std::size_t> hold_at{0};  // trades from here on wait for release()
   std::set<std::size_t> injected;       // I/O thread only
+  std::vector<std::string> rest;        // REST request targets; guarded by mu
 
   bool subscribed(const std::string& channel, const std::string& sym) {
     std::lock_guard lock(mu);
@@ -216,9 +217,9 @@ struct FakePolygonServer::Impl {
   }
 
   template <class Ws>
-  net::awaitable<void> session(Ws& ws) {
+  net::awaitable<void> session(Ws& ws, const http::request<http::string_body>& upgrade) {
     beast::error_code ec;
-    co_await ws.async_accept(net::redirect_error(kAwait, ec));
+    co_await ws.async_accept(upgrade, net::redirect_error(kAwait, ec));
     if (ec) co_return;
     int n = 0;
     {
@@ -280,18 +281,118 @@ struct FakePolygonServer::Impl {
     }
   }
 
+  // An answer to one REST request.
+  http::response<http::string_body> answer(const http::request<http::string_body>& req) {
+    const std::string target(req.target());
+    int n = 0;
+    {
+      std::lock_guard lock(mu);
+      const bool key_ok = req[http::field::authorization] == "Bearer " + opt.api_key;
+      rest.push_back(target + (key_ok ? "" : " (no key)"));
+      n = static_cast<int>(rest.size());
+    }
+    http::response<http::string_body> res{http::status::ok, req.version()};
+    res.set(http::field::content_type, "application/json");
+    res.keep_alive(false);
+    if (n <= opt.rest_429_first) {
+      res.result(http::status::too_many_requests);
+      res.set(http::field::retry_after, opt.rest_retry_after);
+      res.body() =
+          R"({"status":"ERROR","error":"You've exceeded the maximum requests per minute"})";
+    } else if (n <= opt.rest_429_first + opt.rest_500_first) {
+      res.result(http::status::internal_server_error);
+      res.body() = "oops";
+    } else if (target.rfind("/v3/reference/conditions", 0) == 0) {
+      res.body() = opt.conditions_json;
+    } else if (target.rfind("/v2/aggs/ticker/", 0) == 0) {
+      res.body() = aggregates(target);
+    } else {
+      res.result(http::status::not_found);
+      res.body() = R"({"status":"NOT_FOUND","message":"no such path"})";
+    }
+    res.prepare_payload();
+    return res;
+  }
+
+  // /v2/aggs/ticker/SYM/range/1/SPAN/FROM/TO?...[&cursor=K]
+  std::string aggregates(const std::string& target) {
+    std::vector<std::string> parts;
+    std::stringstream in(target.substr(0, target.find('?')));
+    for (std::string p; std::getline(in, p, '/');) parts.push_back(p);
+    // "", v2, aggs, ticker, SYM, range, 1, SPAN, FROM, TO
+    if (parts.size() < 10) return R"({"status":"ERROR","error":"bad path"})";
+    const std::string& sym = parts[4];
+    const std::int64_t from = std::stoll(parts[8]), to = std::stoll(parts[9]);
+    std::size_t page_from = 0;
+    const auto c = target.find("cursor=");
+    if (c != std::string::npos) page_from = std::stoul(target.substr(c + 7));
+    std::vector<FakeBar> match;
+    if (auto it = opt.rest_bars.find(sym); it != opt.rest_bars.end())
+      for (const auto& b : it->second)
+        if (b.t_ms >= from && b.t_ms <= to) match.push_back(b);
+    const std::size_t end = std::min(match.size(), page_from + opt.rest_page);
+    std::string out =
+        R"({"ticker":")" + sym + R"(","adjusted":true,"status":"OK","request_id":"r1")";
+    out += ",\"resultsCount\":" + std::to_string(end - page_from);
+    if (end > page_from) {
+      out += ",\"results\":[";
+      for (std::size_t i = page_from; i < end; ++i) {
+        const FakeBar& b = match[i];
+        out += std::string(i > page_from ? "," : "") + "{\"v\":";
+        append_number(out, b.v);
+        out += ",\"vw\":";
+        append_number(out, b.vw);
+        out += ",\"o\":";
+        append_number(out, b.o);
+        out += ",\"c\":";
+        append_number(out, b.c);
+        out += ",\"h\":";
+        append_number(out, b.h);
+        out += ",\"l\":";
+        append_number(out, b.l);
+        out += ",\"t\":" + std::to_string(b.t_ms) + ",\"n\":" + std::to_string(b.n) + "}";
+      }
+      out += "]";
+    }
+    if (end < match.size())
+      out += ",\"next_url\":\"" + rest_base() + target.substr(0, target.find('?')) +
+             "?cursor=" + std::to_string(end) + "\"";
+    return out + "}";
+  }
+
+  std::string rest_base() const {
+    return std::string(opt.tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port);
+  }
+
+  // Reads the first request: a WebSocket upgrade becomes a session, anything else is REST.
+  template <class Stream>
+  net::awaitable<void> serve_stream(Stream& stream) {
+    beast::flat_buffer buf;
+    http::request<http::string_body> req;
+    beast::error_code ec;
+    co_await http::async_read(stream, buf, req, net::redirect_error(kAwait, ec));
+    if (ec) co_return;
+    if (websocket::is_upgrade(req)) {
+      websocket::stream<Stream&> ws(stream);
+      co_await session(ws, req);
+      co_return;
+    }
+    auto res = answer(req);
+    co_await http::async_write(stream, res, net::redirect_error(kAwait, ec));
+    beast::get_lowest_layer(stream).close();
+  }
+
   net::awaitable<void> serve_plain(tcp::socket socket) {
-    PlainWs ws(std::move(socket));
-    co_await session(ws);
+    beast::tcp_stream stream(std::move(socket));
+    co_await serve_stream(stream);
   }
 
   net::awaitable<void> serve_tls(tcp::socket socket) {
-    TlsWs ws(std::move(socket), *tls);
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
     beast::error_code ec;
-    co_await ws.next_layer().async_handshake(ssl::stream_base::server,
-                                             net::redirect_error(kAwait, ec));
+    co_await stream.async_handshake(ssl::stream_base::server, net::redirect_error(kAwait, ec));
     if (ec) co_return;
-    co_await session(ws);
+    co_await serve_stream(stream);
   }
 };
 
@@ -345,6 +446,13 @@ std::set<std::string> FakePolygonServer::subscriptions() const {
 }
 
 void FakePolygonServer::release() { impl_->hold_at = static_cast<std::size_t>(-1); }
+
+std::vector<std::string> FakePolygonServer::rest_requests() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->rest;
+}
+
+std::string FakePolygonServer::rest_url() const { return impl_->rest_base(); }
 
 std::size_t FakePolygonServer::trades_sent() const { return impl_->cursor.load(); }
 

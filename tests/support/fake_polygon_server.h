@@ -26,6 +26,13 @@ struct FakeTrade {
   std::vector<int> conditions;
 };
 
+// A bar as Polygon's REST aggregates return it.
+struct FakeBar {
+  std::int64_t t_ms = 0;  // window start, Unix ms
+  double o = 0, h = 0, l = 0, c = 0, v = 0, vw = 0;
+  int n = 0;
+};
+
 struct FakePolygonOptions {
   bool tls = false;
   std::string cert_file, key_file;  // PEM, for tls
@@ -43,6 +50,14 @@ struct FakePolygonOptions {
   bool end_status = false;
   // Trades from this index on wait until release() (a test changes something in between).
   std::size_t hold_at = static_cast<std::size_t>(-1);
+  // REST (plain HTTP requests on the same port): /v2/aggs/ticker/{sym}/range/1/{minute|day}/
+  // {from}/{to} pages of `rest_page` bars with next_url, and /v3/reference/conditions.
+  std::map<std::string, std::vector<FakeBar>> rest_bars;
+  std::size_t rest_page = 50000;
+  int rest_429_first = 0;  // the first N REST requests get 429 with Retry-After
+  std::string rest_retry_after = "1";
+  int rest_500_first = 0;  // then the next N get 500
+  std::string conditions_json;
   // Faults, by connection number (the first connection is 1).
   bool refuse_auth = false;          // every auth gets auth_failed
   int max_connections_for = 0;       // the first N connections get max_connections
@@ -68,6 +83,10 @@ class FakePolygonServer {
   std::vector<std::string> received() const;
   // The current connection's subscriptions, e.g. {"T.SPY", "AM.SPY"}.
   std::set<std::string> subscriptions() const;
+  // REST requests: "TARGET" plus " (no key)" when the Authorization header lacked the key.
+  std::vector<std::string> rest_requests() const;
+  // http://127.0.0.1:PORT (https:// with tls).
+  std::string rest_url() const;
   // Trades sent (in whole frames) so far.
   std::size_t trades_sent() const;
   bool all_sent() const { return trades_sent() >= trade_count_; }

@@ -15,12 +15,9 @@ void declare_polygon_settings(Settings& s) {
   s.add("--polygon-ws-url", "POLYGON_WS_URL", "wss://socket.polygon.io/stocks",
         "Polygon WebSocket (wss://delayed.polygon.io/stocks: 15 min delayed; "
         "socket.massive.com works too); the API key comes from POLYGON_API_KEY only");
-  s.add("--polygon-rest-url", "POLYGON_REST_URL", "https://api.polygon.io",
-        "Polygon REST API (history, gap backfill, condition rules)");
+  declare_polygon_rest_settings(s);
   s.add("--polygon-channels", "POLYGON_CHANNELS", "T,AM",
         "channels to subscribe: T trades (build the bars), AM minute bars (cross-check), Q, A");
-  s.add("--polygon-ca-file", "POLYGON_CA_FILE", "",
-        "PEM certificates to trust besides the system's");
   s.add("--polygon-reconnect-min-ms", "POLYGON_RECONNECT_MIN_MS", "250",
         "first reconnect wait; doubles per failed attempt, jittered");
   s.add("--polygon-reconnect-max-ms", "POLYGON_RECONNECT_MAX_MS", "30000", "reconnect wait cap");
@@ -30,6 +27,28 @@ void declare_polygon_settings(Settings& s) {
         "no frame and no ping answer this long: reconnect (pings at half of it)");
   s.add("--polygon-max-frame-mb", "POLYGON_MAX_FRAME_MB", "16",
         "larger frames end the connection (counted) and it reconnects");
+}
+
+void declare_polygon_rest_settings(Settings& s) {
+  s.add("--polygon-rest-url", "POLYGON_REST_URL", "https://api.polygon.io",
+        "Polygon REST API (history, gap backfill, condition rules)");
+  s.add("--polygon-ca-file", "POLYGON_CA_FILE", "",
+        "PEM certificates to trust besides the system's");
+  s.add("--polygon-requests-per-minute", "POLYGON_REQUESTS_PER_MINUTE", "0",
+        "REST request budget of the plan (Basic: 5); 0 = no limit; 429 answers are honoured");
+}
+
+Result<RestOptions> polygon_rest_options(const Settings& s) {
+  RestOptions o;
+  o.base_url = s.get("--polygon-rest-url");
+  o.api_key = polygon_api_key();
+  o.ca_file = s.get("--polygon-ca-file");
+  auto rpm = s.get_int("--polygon-requests-per-minute", 0, 1'000'000);
+  if (!rpm) return rpm.error();
+  o.requests_per_minute = static_cast<int>(*rpm);
+  if (o.api_key.empty())
+    return fail(std::string(kPolygonKeyEnv), " is not set (it is read from the environment only)");
+  return o;
 }
 
 void declare_universe_settings(Settings& s) {

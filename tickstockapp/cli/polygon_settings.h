@@ -9,6 +9,7 @@
 #include "cli/settings.h"
 #include "feeds/polygon_feed.h"
 #include "log.h"
+#include "polygon/rest_client.h"
 
 namespace tickstock::app {
 
@@ -20,6 +21,11 @@ std::string polygon_api_key();
 // Declares --polygon-ws-url, --polygon-rest-url, --polygon-channels, --polygon-ca-file and the
 // reconnect timings.
 void declare_polygon_settings(Settings& s);
+// Declares --polygon-rest-url, --polygon-ca-file and --polygon-requests-per-minute (part of
+// declare_polygon_settings too).
+void declare_polygon_rest_settings(Settings& s);
+// The REST client's options from those settings and POLYGON_API_KEY.
+Result<RestOptions> polygon_rest_options(const Settings& s);
 // Declares --symbols, --symbols-file and --universe (the symbols to subscribe or backfill).
 void declare_universe_settings(Settings& s);
 // The feed's options from those settings (symbols resolved by the caller). Errors name the flag.
