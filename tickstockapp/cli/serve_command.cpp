@@ -22,6 +22,8 @@
 #include "feeds/polygon_feed.h"
 #include "feeds/replay_feed.h"
 #include "feeds/synthetic_feed.h"
+#include "polygon/am_cross_check.h"
+#include "polygon/gap_backfill.h"
 #include "polygon/universe.h"
 #include "services.h"
 #include "sinks/bar_output.h"
@@ -49,6 +51,12 @@ void declare(Settings& s) {
   s.add("--synthetic-minutes", "TICKSTOCK_SYNTHETIC_MINUTES", "0",
         "synthetic: stop after this many minutes (0 = run until stopped)");
   declare_polygon_settings(s);
+  s.add("--polygon-conditions", "POLYGON_CONDITIONS", "reference",
+        "trade condition rules: reference (Polygon's, fetched at start; built-in if that "
+        "fails) or builtin");
+  s.add("--gap-backfill-max-hours", "TICKSTOCK_GAP_BACKFILL_MAX_HOURS", "72",
+        "polygon + database: fetch the minutes missed since the newest stored one, at most "
+        "this far back, before live trades (0 = off)");
   declare_universe_settings(s);
   declare_aggregator_settings(s);
   s.add("--queue-batches", "TICKSTOCK_QUEUE_BATCHES", "1024", "feed -> engine queue capacity");
@@ -138,6 +146,41 @@ std::string reject_detail(const AggregatorStats& st) {
   return out.empty() ? out : out + ")";
 }
 
+// Polygon's trade condition rules replace the built-in ones when the reference can be read.
+void load_condition_reference(const RestOptions& ro, ConditionTable& conditions, Log& log) {
+  PolygonRest rest(ro, log);
+  auto t = rest.conditions();
+  if (!t) {
+    log.warn("polygon: trade condition rules: using the built-in table (" + t.error().message +
+             ")");
+    return;
+  }
+  conditions = *t;
+  log.info("polygon: trade condition rules from Polygon's reference (" +
+           std::to_string(conditions.size()) + " codes)");
+}
+
+// The gap backfill before live trades (see polygon/gap_backfill.h); failures are logged.
+void run_gap_backfill(const std::string& url, const RestOptions& ro,
+                      const std::vector<std::string>& universe, long long max_hours, Timestamp now,
+                      SymbolTable& symbols, FeedQueue& q, const std::atomic<bool>& stop, Log& log) {
+  GapBackfillOptions o;
+  o.database_url = url;
+  o.symbols = universe;
+  o.now = now;
+  o.max_gap = max_hours * kNanosPerHour;
+  PolygonRest rest(ro, log);
+  auto r = backfill_gaps(o, rest, symbols, q, stop, log);
+  if (!r) {
+    log.error("gap backfill: " + r.error().message + "; live trades only");
+    return;
+  }
+  log.info("gap backfill: " + std::to_string(r->bars) + " minute bars of " +
+           std::to_string(r->symbols) + " symbols fetched before live trades (" +
+           std::to_string(r->failed) + " failed, " + std::to_string(rest.stats().requests) +
+           " requests)");
+}
+
 }  // namespace
 
 int run_serve(int argc, char** argv, Log& log) {
@@ -203,7 +246,8 @@ int run_serve(int argc, char** argv, Log& log) {
 
   SymbolTable symbols;
   SystemClock wall;
-  const ConditionTable conditions = ConditionTable::builtin();
+  ConditionTable conditions = ConditionTable::builtin();
+  bool gap_fill = false;           // set once it is known that this run stores into the database
   PolygonFeed* polygon = nullptr;  // the feed, when it is Polygon's
   std::unique_ptr<Feed> feed;
   const std::string& feed_spec = s.get("--feed");
@@ -245,6 +289,26 @@ int run_serve(int argc, char** argv, Log& log) {
                 " is not set (it is read from the environment only)");
       return 2;
     }
+    auto ro = polygon_rest_options(s);
+    auto max_hours = s.get_int("--gap-backfill-max-hours", 0, 24 * 366);
+    const std::string& cond = s.get("--polygon-conditions");
+    if (!ro || !max_hours || (cond != "reference" && cond != "builtin")) {
+      log.error(!ro ? ro.error().message
+                : !max_hours
+                    ? max_hours.error().message
+                    : "--polygon-conditions '" + cond + "': expected reference or builtin");
+      return 2;
+    }
+    if (cond == "reference") load_condition_reference(*ro, conditions, log);
+    if (*max_hours > 0) {
+      po->before_live = [&s, &symbols, &log, &gap_fill, ro = *ro, hours = *max_hours,
+                         universe = po->symbols,
+                         &wall](FeedQueue& q, const std::atomic<bool>& stop) {
+        if (gap_fill)
+          run_gap_backfill(s.get("--database-url"), ro, universe, hours, wall.now(), symbols, q,
+                           stop, log);
+      };
+    }
     auto pf = std::make_unique<PolygonFeed>(std::move(*po), symbols, conditions, wall, log);
     polygon = pf.get();
     feed = std::move(pf);
@@ -260,6 +324,7 @@ int run_serve(int argc, char** argv, Log& log) {
 
   log.info("feed: " + feed->describe());
   const bool store = report_services(s, log);
+  gap_fill = store;
 
   ManualClock engine_clock(0);
   // Bars, then the scanner's events for each bar, all on the engine thread and one stdout;
@@ -285,6 +350,8 @@ int run_serve(int argc, char** argv, Log& log) {
   if (pg) scan_sinks.add(*pg);
   Scanner scanner(*sopt, scan_sinks);
   BarFanOut bars;
+  AmCrossCheck am_check(log);  // Polygon's AM bars against ours
+  if (polygon != nullptr) bars.add(am_check.ours());
   if (!s.on("--no-bar-events")) bars.add(out);
   if (pg) bars.add(*pg);
   bars.add(scanner);
@@ -292,6 +359,7 @@ int run_serve(int argc, char** argv, Log& log) {
   if (pg) warm_start_from(s, *pg, symbols, scanner, agg, log);
   FeedQueue queue(static_cast<std::size_t>(*qb));
   EngineRunner engine(queue, engine_clock, agg);
+  if (polygon != nullptr) engine.set_vendor_bars(&am_check.vendor());
   std::atomic<bool> stop_feed{false}, stop_engine{false};
   Result<void> feed_result;
 
@@ -343,7 +411,12 @@ int run_serve(int argc, char** argv, Log& log) {
            " stale revisions, " + std::to_string(sc.patterns) + " patterns, " +
            std::to_string(sc.alerts) + " alerts, " + std::to_string(sc.retractions) +
            " retractions");
-  if (polygon != nullptr) log_polygon_summary(*polygon, log);
+  if (polygon != nullptr) {
+    log_polygon_summary(*polygon, log);
+    log.info("AM cross-check: " + std::to_string(am_check.compared()) +
+             " minutes compared with Polygon's AM bars, " + std::to_string(am_check.disagreed()) +
+             " disagreed");
+  }
   if (pg) {
     pg->close();  // writes what is left (or keeps it in the spill file), then stops
     log_pg_summary(pg->stats(), log);

@@ -21,6 +21,9 @@ void EngineRunner::run(const std::atomic<bool>& stop) {
         case FeedItem::Kind::Clock:
           agg_.on_clock();
           break;
+        case FeedItem::Kind::VendorBar:
+          if (vendor_bars_ != nullptr) vendor_bars_->on_bar(it.bar);
+          break;
       }
     }
     items_.fetch_add(batch.size(), std::memory_order_relaxed);

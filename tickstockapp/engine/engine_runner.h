@@ -21,11 +21,14 @@ class EngineRunner {
   // With `stop` set it stops after the current batch and still flushes.
   void run(const std::atomic<bool>& stop);
   std::uint64_t items() const { return items_.load(std::memory_order_relaxed); }
+  // Where vendor bars (FeedItem::Kind::VendorBar) go; dropped without one. Call before run().
+  void set_vendor_bars(BarSink* sink) { vendor_bars_ = sink; }
 
  private:
   FeedQueue& queue_;
   ManualClock& clock_;
   BarAggregator& agg_;
+  BarSink* vendor_bars_ = nullptr;
   std::atomic<std::uint64_t> items_{0};
 };
 

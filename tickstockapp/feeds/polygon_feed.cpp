@@ -151,7 +151,15 @@ class PolygonFeed::Session final : public PolygonHandler {
     batch_.push_back(item);
   }
 
-  void on_aggregate(const Bar&, bool) override {}
+  // Per-minute aggregates go to the engine's cross-check; per-second ones are only counted.
+  void on_aggregate(const Bar& bar, bool per_minute) override {
+    if (!per_minute) return;
+    FeedItem item;
+    item.kind = FeedItem::Kind::VendorBar;
+    item.bar = bar;
+    item.now = clock_.started() ? clock_.newest : 0;
+    batch_.push_back(item);
+  }
 
   void on_status(std::string_view status, std::string_view message) override {
     Log& log = feed_.log_;
@@ -504,6 +512,8 @@ Result<void> PolygonFeed::run(FeedQueue& out, const std::atomic<bool>& stop) {
     }
   };
 
+  if (opt_.before_live) opt_.before_live(out, stop);
+  if (stop.load()) return result;
   log_.info("polygon: connecting to " + opt_.ws_url);
   net::co_spawn(ioc, main_loop(), net::detached);
   net::co_spawn(ioc, watchdog(), net::detached);

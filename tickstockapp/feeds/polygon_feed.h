@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -43,6 +44,8 @@ struct PolygonFeedOptions {
   std::chrono::milliseconds connect_timeout{10'000};  // TCP + TLS + WebSocket handshake
   std::chrono::milliseconds clock_interval{1'000};    // idle clock items (bars close when quiet)
   std::size_t max_frame_bytes = 16u << 20;            // larger frames: reconnect, counted
+  // Runs on the feed's thread before the first connection (serve: the gap backfill).
+  std::function<void(FeedQueue&, const std::atomic<bool>&)> before_live;
 };
 
 // Counters of the feed, readable from any thread.
