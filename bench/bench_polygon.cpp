@@ -1,13 +1,21 @@
 // Polygon figures: trade messages parsed per second on one core (frames of realistic trade
 // messages through PolygonFrameParser, the socket reader's parser; timed in thread CPU time, so
 // other work on the machine does not count against it).
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "tickstock/bar_aggregator.h"
+
 #include "bench.h"
+#include "engine/engine_runner.h"
+#include "feeds/polygon_feed.h"
 #include "polygon/frame_parser.h"
+#include "support/fake_polygon_server.h"
 
 namespace tickstock::bench {
 namespace {
@@ -90,8 +98,75 @@ void parse_figure(const Config& c) {
               static_cast<double>(bytes) / static_cast<double>(messages));
 }
 
+struct BarCounter final : BarSink {
+  std::uint64_t bars = 0;
+  void on_bar(const Bar&) override { ++bars; }
+};
+
+struct LagSamples final : app::LagRecorder {
+  std::vector<Timestamp> ns;
+  void record(Timestamp lag_ns) override { ns.push_back(lag_ns); }
+};
+
+// The live path over a real socket: the fake Polygon server on 127.0.0.1 streams trades as fast
+// as it can (frames of 100), PolygonFeed reads and parses them into the FeedQueue, the engine
+// thread applies them to the BarAggregator; per frame, the time from the frame's arrival (after
+// the WebSocket read) to its trades being applied to the bars.
+void latency_figure(const Config& c) {
+  const std::size_t n = c.smoke ? 20'000 : 1'000'000;
+  test::FakePolygonOptions so;
+  so.trades = test::synthetic_trades(100, n);
+  so.per_frame = 100;
+  test::FakePolygonServer server(so);
+  SymbolTable symbols;
+  const ConditionTable conditions = ConditionTable::builtin();
+  SystemClock wall;
+  app::Log log;
+  app::FeedQueue queue(1024);
+  ManualClock clock(0);
+  BarCounter sink;
+  BarAggregator agg({}, clock, sink);
+  app::EngineRunner engine(queue, clock, agg);
+  LagSamples lag;
+  lag.ns.reserve(n / 50);
+  engine.set_lag_recorder(&wall, &lag);
+  app::PolygonFeedOptions o;
+  o.ws_url = server.url();
+  o.api_key = so.api_key;
+  o.symbols = {"*"};
+  app::PolygonFeed feed(o, symbols, conditions, wall, log);
+  std::atomic<bool> stop_feed{false}, stop_engine{false};
+  const auto t0 = std::chrono::steady_clock::now();
+  std::thread feed_thread([&] { (void)feed.run(queue, stop_feed); });
+  std::thread engine_thread([&] { engine.run(stop_engine); });
+  while (feed.stats().items.load() + feed.polygon_stats().dropped_items.load() < n)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  stop_feed = true;
+  feed_thread.join();
+  queue.close();
+  engine_thread.join();
+  std::sort(lag.ns.begin(), lag.ns.end());
+  auto pct = [&](double p) {
+    return static_cast<double>(
+               lag.ns[std::min(lag.ns.size() - 1,
+                               static_cast<std::size_t>(p * static_cast<double>(lag.ns.size())))]) /
+           1000.0;
+  };
+  std::printf(
+      "{\"name\":\"polygon_frame_to_bar_update_us\",\"frames\":%zu,\"trades\":%zu,"
+      "\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f,\"trades_per_s\":%.0f,\"dropped\":%llu}\n",
+      lag.ns.size(), n, pct(0.5), pct(0.99), static_cast<double>(lag.ns.back()) / 1000.0,
+      static_cast<double>(n) / secs,
+      static_cast<unsigned long long>(feed.polygon_stats().dropped_items.load()));
+  std::fflush(stdout);
+}
+
 }  // namespace
 
-void bench_polygon(const Config& c) { parse_figure(c); }
+void bench_polygon(const Config& c) {
+  parse_figure(c);
+  latency_figure(c);
+}
 
 }  // namespace tickstock::bench

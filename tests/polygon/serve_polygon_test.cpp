@@ -94,6 +94,7 @@ TEST_CASE("serve --feed polygon: a full session gives the bars of replaying the 
   CHECK(got == want);
   CHECK(r.err.find("polygon: authenticated") != std::string::npos);
   CHECK(r.err.find("trade condition rules from Polygon's reference") != std::string::npos);
+  CHECK(r.err.find("feed lag (frame received -> bars updated): p50 <= ") != std::string::npos);
   // The first minute's AM agrees with our bar, the second one's volume is off by one.
   CHECK(r.err.find("AM cross-check: 2 minutes compared with Polygon's AM bars, 1 disagreed") !=
         std::string::npos);

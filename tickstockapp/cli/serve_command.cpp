@@ -359,7 +359,11 @@ int run_serve(int argc, char** argv, Log& log) {
   if (pg) warm_start_from(s, *pg, symbols, scanner, agg, log);
   FeedQueue queue(static_cast<std::size_t>(*qb));
   EngineRunner engine(queue, engine_clock, agg);
-  if (polygon != nullptr) engine.set_vendor_bars(&am_check.vendor());
+  FeedLag lag;
+  if (polygon != nullptr) {
+    engine.set_vendor_bars(&am_check.vendor());
+    engine.set_lag_recorder(&wall, &lag);
+  }
   std::atomic<bool> stop_feed{false}, stop_engine{false};
   Result<void> feed_result;
 
@@ -413,6 +417,11 @@ int run_serve(int argc, char** argv, Log& log) {
            " retractions");
   if (polygon != nullptr) {
     log_polygon_summary(*polygon, log);
+    log.info("feed lag (frame received -> bars updated): p50 <= " +
+             std::to_string(lag.quantile_us(0.5)) +
+             " us, p99 <= " + std::to_string(lag.quantile_us(0.99)) + " us, max " +
+             std::to_string(lag.max_ns() / 1000) + " us over " + std::to_string(lag.count()) +
+             " frames");
     log.info("AM cross-check: " + std::to_string(am_check.compared()) +
              " minutes compared with Polygon's AM bars, " + std::to_string(am_check.disagreed()) +
              " disagreed");

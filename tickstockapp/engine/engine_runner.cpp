@@ -28,6 +28,9 @@ void EngineRunner::run(const std::atomic<bool>& stop) {
     }
     items_.fetch_add(batch.size(), std::memory_order_relaxed);
     agg_.on_clock();
+    if (lag_ != nullptr && !batch.empty() && batch.front().kind == FeedItem::Kind::Tick &&
+        batch.front().tick.ts_recv > 0)
+      lag_->record(wall_->now() - batch.front().tick.ts_recv);
   }
   agg_.flush();
 }
