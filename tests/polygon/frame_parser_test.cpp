@@ -172,14 +172,21 @@ TEST_CASE("Polygon frames: bad input is refused with what and where, the rest is
           "frame 1: element 4: field 'c': expected a number or an array of integers");
     CHECK(f.rec.bad[4] == "frame 1: element 5: AM without 'c'");
   }
-  SECTION("a frame broken part way delivers what came before the damage") {
+  SECTION("a frame damaged anywhere is refused whole") {
     CHECK_FALSE(
         f.parse(R"([{"ev":"T","sym":"A","p":1,"s":1,"t":1700000000000},{"ev":"T","sym":])"));
-    CHECK(f.rec.trades.size() == 1);
-    // An unclosed string is found before any element is read: nothing of that frame is used.
     CHECK_FALSE(f.parse(R"([{"ev":"T","sym":"A","p":1,"s":1,"t":1700000000000},{"ev":"T","sym)"));
-    CHECK(f.rec.trades.size() == 1);
-    CHECK(f.parser.stats().bad_frames == 2);
+    CHECK_FALSE(f.parse(R"([{"ev":"T","sym":"A","p":1,"s":1,"t":1700000000000}] trailing)"));
+    CHECK(f.rec.trades.empty());
+    CHECK(f.parser.stats().bad_frames == 3);
+  }
+  SECTION("parse_padded reads the frame in place") {
+    std::string frame = R"([{"ev":"T","sym":"A","p":1,"s":1,"t":1700000000000}])";
+    const std::size_t n = frame.size();
+    frame.resize(n + PolygonFrameParser::kPadding, 'x');
+    CHECK(f.parser.parse_padded(frame.data(), n, 5, f.rec));
+    REQUIRE(f.rec.trades.size() == 1);
+    CHECK(f.rec.trades[0].ts_recv == 5);
   }
 }
 

@@ -115,11 +115,12 @@ class PolygonFeed::Session final : public PolygonHandler {
   bool reader_done = false;
   std::optional<SessionEnd> end;  // set by a status that ends the session
 
-  // Parses one frame and hands its items to the engine queue.
-  void on_frame(std::string_view frame, Timestamp received) {
+  // Parses one frame (followed by PolygonFrameParser::kPadding readable bytes) and hands its
+  // items to the engine queue.
+  void on_frame(const char* frame, std::size_t size, Timestamp received) {
     feed_.pstats_.frames.fetch_add(1, std::memory_order_relaxed);
     const PolygonParseStats before = parser_.stats();
-    (void)parser_.parse(frame, received, *this);
+    (void)parser_.parse_padded(frame, size, received, *this);
     const PolygonParseStats& after = parser_.stats();
     auto add = [](std::atomic<std::uint64_t>& a, std::uint64_t n) {
       if (n != 0) a.fetch_add(n, std::memory_order_relaxed);
@@ -292,8 +293,10 @@ net::awaitable<SessionEnd> read_loop(Ws& ws, SessionT& s, const Clock& wall,
       s.reader_done = true;
       co_return SessionEnd{EndKind::Disconnected, read_error(ec, ws, o)};
     }
+    const Timestamp received = wall.now();
+    (void)buf.prepare(PolygonFrameParser::kPadding);  // readable bytes after the frame: no copy
     const auto data = buf.cdata();
-    s.on_frame(std::string_view(static_cast<const char*>(data.data()), data.size()), wall.now());
+    s.on_frame(static_cast<const char*>(data.data()), data.size(), received);
     buf.consume(buf.size());
     if (s.end) {
       s.reader_done = true;

@@ -8,7 +8,8 @@
 
 namespace tickstock::app {
 
-namespace ondemand = simdjson::ondemand;
+namespace dom = simdjson::dom;
+static_assert(PolygonFrameParser::kPadding >= simdjson::SIMDJSON_PADDING);
 
 Timestamp polygon_epoch_to_ns(std::int64_t t) {
   if (t >= 100'000'000'000'000'000LL) return t;      // ns: 18+ digits
@@ -18,28 +19,6 @@ Timestamp polygon_epoch_to_ns(std::int64_t t) {
 }
 
 namespace {
-
-// The key's text as written (Polygon's keys are short and never escaped).
-std::string_view key_text(ondemand::raw_json_string k) {
-  const char* p = k.raw();
-  std::size_t n = 0;
-  while (p[n] != '"') ++n;  // the parser has checked that the string is closed
-  return {p, n};
-}
-
-// A string value as written, without unescaping (no copy): tickers, event names and trade ids
-// never hold escapes. INCORRECT_TYPE when the value is not a string.
-simdjson::error_code raw_string(ondemand::value& v, std::string_view& out) {
-  ondemand::raw_json_string raw;
-  if (auto err = v.get_raw_json_string().get(raw)) return err;
-  out = key_text(raw);
-  return simdjson::SUCCESS;
-}
-
-bool is(ondemand::value& v, ondemand::json_type want) {
-  ondemand::json_type type;
-  return !v.type().get(type) && type == want;
-}
 
 enum class Ev : std::uint8_t { None, Trade, Quote, Second, Minute, Status, Other };
 
@@ -67,7 +46,11 @@ struct Fields {
 
 struct SymbolViewHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  std::size_t operator()(std::string_view s) const {  // FNV-1a: tickers are a few bytes
+    std::uint64_t h = 14695981039346656037ull;
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    return static_cast<std::size_t>(h);
+  }
 };
 
 }  // namespace
@@ -78,33 +61,32 @@ class PolygonFrameParser::Impl {
       : symbols_(symbols), conditions_(conditions) {}
 
   bool parse(std::string_view frame, Timestamp received, PolygonHandler& h) {
-    ++stats_.frames;
     ensure_capacity(frame.size());
     std::memcpy(buf_.get(), frame.data(), frame.size());
     std::memset(buf_.get() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
-    ondemand::document doc;
-    if (auto err = parser_.iterate(buf_.get(), frame.size(), capacity_).get(doc))
-      return bad_frame(h, "not JSON", err);
-    ondemand::array arr;
+    return parse_padded(buf_.get(), frame.size(), received, h);
+  }
+
+  bool parse_padded(const char* data, std::size_t size, Timestamp received, PolygonHandler& h) {
+    ++stats_.frames;
+    // The DOM parser validates the whole frame first (a damaged frame is refused whole) and
+    // dispatches to the CPU's SIMD kernels at run time.
+    dom::element doc;
+    if (auto err = parser_.parse(data, size, false).get(doc)) return bad_frame(h, "not JSON", err);
+    dom::array arr;
     if (auto err = doc.get_array().get(arr)) return bad_frame(h, "not a JSON array", err);
     std::size_t index = 0;
-    for (auto element : arr) {
-      ondemand::object obj;
-      if (auto err = element.get_object().get(obj)) {
-        if (!recoverable(err)) return bad_frame(h, "malformed JSON", err);
+    for (dom::element element : arr) {
+      dom::object obj;
+      if (element.get_object().get(obj)) {
         bad_message(h, index++, "not an object");
         continue;
       }
       Fields f;
-      if (auto err = read_fields(obj, f)) return bad_frame(h, "malformed JSON", err);
+      read_fields(obj, f);
       deliver(f, received, h, index++);
     }
     return true;
-  }
-
-  static bool recoverable(simdjson::error_code e) {
-    return e == simdjson::INCORRECT_TYPE || e == simdjson::NUMBER_ERROR ||
-           e == simdjson::NUMBER_OUT_OF_RANGE;
   }
 
   const PolygonParseStats& stats() const { return stats_; }
@@ -116,14 +98,11 @@ class PolygonFrameParser::Impl {
     buf_ = std::make_unique<char[]>(capacity_);
   }
 
-  // Reads every field once; a value of the wrong type is noted in f.bad_field. Returns an error
-  // only for JSON that cannot be read on.
-  simdjson::error_code read_fields(ondemand::object& obj, Fields& f) {
-    for (auto field : obj) {
-      ondemand::raw_json_string raw;
-      if (auto err = field.key().get(raw)) return err;
-      const std::string_view key = key_text(raw);
-      ondemand::value val = field.value();
+  // Reads every field once; a value of the wrong type is noted in f.bad_field.
+  void read_fields(dom::object obj, Fields& f) {
+    for (dom::key_value_pair field : obj) {
+      const std::string_view key = field.key;
+      const dom::element val = field.value;
       simdjson::error_code err = simdjson::SUCCESS;
       const char* expected = "a number";
       switch (key.size()) {
@@ -156,7 +135,7 @@ class PolygonFrameParser::Impl {
               break;
             }
             case 'i':
-              (void)raw_string(val, f.id);  // a trade id; other streams use numbers here
+              if (val.is_string()) err = val.get_string().get(f.id);
               break;
             case 'o':
               err = val.get_double().get(f.o);
@@ -181,7 +160,7 @@ class PolygonFrameParser::Impl {
           break;
         case 2:
           if (key == "ev") {
-            err = raw_string(val, f.ev);
+            err = val.get_string().get(f.ev);
             expected = "a string";
           } else if (key == "vw") {
             err = val.get_double().get(f.vw);
@@ -189,7 +168,7 @@ class PolygonFrameParser::Impl {
           break;
         case 3:
           if (key == "sym") {
-            err = raw_string(val, f.sym);
+            err = val.get_string().get(f.sym);
             expected = "a string";
           }
           break;
@@ -208,26 +187,22 @@ class PolygonFrameParser::Impl {
         default:
           break;
       }
-      if (err) {
-        if (!recoverable(err)) return err;
-        if (f.bad_field == nullptr) {
-          f.bad_field = field_name(key);
-          f.expected = expected;
-        }
+      if (err && f.bad_field == nullptr) {
+        f.bad_field = field_name(key);
+        f.expected = expected;
       }
     }
-    return simdjson::SUCCESS;
   }
 
   // `c`: a trade's conditions (array) or an aggregate's close (number).
-  simdjson::error_code read_c(ondemand::value& val, Fields& f) {
-    if (is(val, ondemand::json_type::number)) {
+  simdjson::error_code read_c(dom::element val, Fields& f) {
+    if (val.is_number()) {
       f.has_c = true;
       return val.get_double().get(f.close);
     }
-    ondemand::array codes;
+    dom::array codes;
     if (auto err = val.get_array().get(codes)) return err;
-    for (auto code : codes) {
+    for (dom::element code : codes) {
       std::int64_t c = 0;
       if (auto err = code.get_int64().get(c)) return err;
       ++f.conditions;
@@ -346,7 +321,7 @@ class PolygonFrameParser::Impl {
 
   SymbolTable& symbols_;
   const ConditionTable& conditions_;
-  ondemand::parser parser_;
+  dom::parser parser_;
   std::unique_ptr<char[]> buf_;
   std::size_t capacity_ = 0;
   std::unordered_map<std::string_view, Symbol, SymbolViewHash, std::equal_to<>> index_;
@@ -358,6 +333,10 @@ PolygonFrameParser::PolygonFrameParser(SymbolTable& symbols, const ConditionTabl
 PolygonFrameParser::~PolygonFrameParser() = default;
 bool PolygonFrameParser::parse(std::string_view frame, Timestamp received, PolygonHandler& h) {
   return impl_->parse(frame, received, h);
+}
+bool PolygonFrameParser::parse_padded(const char* data, std::size_t size, Timestamp received,
+                                      PolygonHandler& h) {
+  return impl_->parse_padded(data, size, received, h);
 }
 const PolygonParseStats& PolygonFrameParser::stats() const { return impl_->stats(); }
 

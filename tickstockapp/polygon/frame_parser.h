@@ -1,8 +1,9 @@
 // Parses Polygon (Massive) WebSocket text frames: JSON arrays of messages, every element in
 // order. Trades (T) become Ticks with condition flags, per-minute (AM) and per-second (A)
 // aggregates become Bars, status messages are passed on, quotes (Q) and unknown `ev`s are
-// counted. Parsing does not allocate per message: one simdjson parser and one padded buffer are
-// reused, and symbols are interned once and then found in a local index.
+// counted. Parsing does not allocate per message: one simdjson DOM parser (validating the whole
+// frame with the CPU's SIMD kernels, chosen at run time) and one padded buffer are reused, and
+// symbols are interned once and then found in a local index.
 #ifndef TICKSTOCKAPP_POLYGON_FRAME_PARSER_H_
 #define TICKSTOCKAPP_POLYGON_FRAME_PARSER_H_
 
@@ -63,9 +64,14 @@ class PolygonFrameParser {
   PolygonFrameParser& operator=(const PolygonFrameParser&) = delete;
 
   // Parses one frame received at `received` (ns UTC) and calls `h` for each element. Returns
-  // false when the frame was bad (h.on_bad_input said why); the elements before the damage
-  // have been delivered.
+  // false when the frame was not valid JSON or not an array (h.on_bad_input said why): such a
+  // frame is refused whole, nothing of it is delivered. A bad element is refused alone.
   bool parse(std::string_view frame, Timestamp received, PolygonHandler& h);
+  // Bytes that must be readable after a frame given to parse_padded (their values do not
+  // matter).
+  static constexpr std::size_t kPadding = 64;
+  // The same without copying the frame. REQUIRES: data[size, size + kPadding) is readable.
+  bool parse_padded(const char* data, std::size_t size, Timestamp received, PolygonHandler& h);
   const PolygonParseStats& stats() const;
 
  private:
