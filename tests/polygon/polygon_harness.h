@@ -49,7 +49,8 @@ inline std::string bar_differences(const std::map<std::string, Bar>& got,
   return out;
 }
 
-// The bars of `trades` aggregated directly, as a replay does (clock = newest trade time).
+// The bars of `trades` aggregated directly, as a replay does (clock = newest trade time). The
+// bars' Symbols die with this function's table: use the keys for their names.
 inline std::map<std::string, Bar> direct_bars(const std::vector<FakeTrade>& trades) {
   SymbolTable symbols;
   ManualClock clock(0);
