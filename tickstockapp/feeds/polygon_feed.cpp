@@ -6,42 +6,15 @@
 #include <optional>
 #include <random>
 #include <set>
-#include <type_traits>
-#include <variant>
-
-#include <boost/asio.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 
 #include "polygon/frame_parser.h"
-#include "polygon/url.h"
+#include "polygon/ws_connection.h"
 
 namespace tickstock::app {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-namespace ssl = net::ssl;
-using tcp = net::ip::tcp;
-using namespace net::experimental::awaitable_operators;
+using namespace polygon_ws;  // NOLINT: this file is the connection's only user
 
 namespace {
-
-using PlainWs = websocket::stream<beast::tcp_stream>;
-using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
-constexpr auto kAwait = net::use_awaitable;
-
-enum class EndKind : std::uint8_t { Disconnected, AuthFailed, MaxConnections };
-
-// Why a session ended.
-struct SessionEnd {
-  EndKind kind = EndKind::Disconnected;
-  std::string reason;
-};
 
 // The feed's event-time clock: the newest trade time seen, carried on by the wall clock while
 // no trade comes, so that bars still close when the market is quiet.
@@ -84,10 +57,6 @@ std::vector<std::string> subscription_messages(const char* action,
   }
   emit();
   return out;
-}
-
-std::string shorten(std::string_view s, std::size_t n = 200) {
-  return s.size() <= n ? std::string(s) : std::string(s.substr(0, n)) + "...";
 }
 
 }  // namespace
@@ -264,119 +233,6 @@ class PolygonFeed::Session final : public PolygonHandler {
   bool overflowing_ = false;
 };
 
-namespace {
-
-template <class Ws>
-std::string read_error(const beast::error_code& ec, Ws& ws, const PolygonFeedOptions& o) {
-  if (ec == websocket::error::closed) {
-    const auto& r = ws.reason();
-    return "the server closed the connection (code " + std::to_string(r.code) +
-           (r.reason.empty() ? std::string() : ", '" + shorten(r.reason.c_str(), 80) + "'") + ")";
-  }
-  if (ec == beast::error::timeout)
-    return "no frame and no answer to our ping for " + std::to_string(o.idle_timeout.count()) +
-           " ms (silent server)";
-  if (ec == websocket::error::message_too_big)
-    return "a frame larger than " + std::to_string(o.max_frame_bytes) +
-           " bytes (--polygon-max-frame-mb)";
-  return "the connection broke (" + ec.message() + ")";
-}
-
-template <class Ws, class SessionT>
-net::awaitable<SessionEnd> read_loop(Ws& ws, SessionT& s, const Clock& wall,
-                                     const PolygonFeedOptions& o) {
-  beast::flat_buffer buf;
-  for (;;) {
-    beast::error_code ec;
-    co_await ws.async_read(buf, net::redirect_error(kAwait, ec));
-    if (ec) {
-      s.reader_done = true;
-      co_return SessionEnd{EndKind::Disconnected, read_error(ec, ws, o)};
-    }
-    const Timestamp received = wall.now();
-    (void)buf.prepare(PolygonFrameParser::kPadding);  // readable bytes after the frame: no copy
-    const auto data = buf.cdata();
-    s.on_frame(static_cast<const char*>(data.data()), data.size(), received);
-    buf.consume(buf.size());
-    if (s.end) {
-      s.reader_done = true;
-      co_return *s.end;
-    }
-    if (!s.outbox.empty()) s.wake.cancel();
-  }
-}
-
-template <class Ws, class SessionT>
-net::awaitable<void> write_loop(Ws& ws, SessionT& s) {
-  for (;;) {
-    beast::error_code ec;
-    if (s.outbox.empty()) {
-      s.wake.expires_at(net::steady_timer::time_point::max());
-      co_await s.wake.async_wait(net::redirect_error(kAwait, ec));
-      if (s.reader_done) co_return;
-      continue;
-    }
-    const std::string msg = std::move(s.outbox.front());
-    s.outbox.pop_front();
-    co_await ws.async_write(net::buffer(msg), net::redirect_error(kAwait, ec));
-    if (ec) {
-      beast::get_lowest_layer(ws).close();  // the reader ends too
-      co_return;
-    }
-  }
-}
-
-// Connects, handshakes and streams until the session ends.
-template <class Ws, class SessionT>
-net::awaitable<SessionEnd> connect_and_stream(Ws& ws, const Url& url, SessionT& s,
-                                              const Clock& wall, const PolygonFeedOptions& o,
-                                              PolygonFeedStats& st) {
-  beast::error_code ec;
-  tcp::resolver resolver(co_await net::this_coro::executor);
-  const auto endpoints =
-      co_await resolver.async_resolve(url.host, url.port, net::redirect_error(kAwait, ec));
-  if (ec)
-    co_return SessionEnd{EndKind::Disconnected, "cannot resolve " + url.host + ": " + ec.message()};
-  auto& tcp_layer = beast::get_lowest_layer(ws);
-  tcp_layer.expires_after(o.connect_timeout);
-  co_await tcp_layer.async_connect(endpoints, net::redirect_error(kAwait, ec));
-  const std::string where = url.host + ":" + url.port;
-  if (ec)
-    co_return SessionEnd{EndKind::Disconnected, "cannot connect to " + where + ": " + ec.message()};
-  st.connects.fetch_add(1, std::memory_order_relaxed);
-  if constexpr (std::is_same_v<Ws, TlsWs>) {
-    // SNI, and the certificate must name the host.
-    SSL_ctrl(ws.next_layer().native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME,
-             TLSEXT_NAMETYPE_host_name, const_cast<char*>(url.host.c_str()));
-    ws.next_layer().set_verify_callback(ssl::host_name_verification(url.host));
-    co_await ws.next_layer().async_handshake(ssl::stream_base::client,
-                                             net::redirect_error(kAwait, ec));
-    if (ec)
-      co_return SessionEnd{EndKind::Disconnected,
-                           "TLS handshake with " + where + " failed: " + ec.message()};
-  }
-  tcp_layer.expires_never();
-  websocket::stream_base::timeout t{};
-  t.handshake_timeout = o.connect_timeout;
-  t.idle_timeout = o.idle_timeout;  // a ping goes out at half of it
-  t.keep_alive_pings = true;
-  ws.set_option(t);
-  ws.read_message_max(o.max_frame_bytes);
-  ws.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
-    req.set(beast::http::field::user_agent, "tickstockapp");
-  }));
-  co_await ws.async_handshake(url.host_header(), url.target, net::redirect_error(kAwait, ec));
-  if (ec)
-    co_return SessionEnd{EndKind::Disconnected,
-                         "WebSocket handshake with " + where + " failed: " + ec.message()};
-  auto first = co_await (read_loop(ws, s, wall, o) || write_loop(ws, s));
-  beast::get_lowest_layer(ws).close();
-  if (first.index() == 0) co_return std::get<0>(std::move(first));
-  co_return SessionEnd{EndKind::Disconnected, "sending to the server failed"};
-}
-
-}  // namespace
-
 PolygonFeed::PolygonFeed(PolygonFeedOptions options, SymbolTable& symbols,
                          const ConditionTable& conditions, const Clock& wall, Log& log)
     : opt_(std::move(options)),
@@ -425,12 +281,8 @@ Result<void> PolygonFeed::run(FeedQueue& out, const std::atomic<bool>& stop) {
   if (opt_.api_key.empty()) return fail("--feed polygon: POLYGON_API_KEY is not set");
   ssl::context tls(ssl::context::tls_client);
   beast::error_code ec;
-  tls.set_default_verify_paths(ec);
-  if (!opt_.ca_file.empty()) {
-    tls.load_verify_file(opt_.ca_file, ec);
-    if (ec) return fail("--polygon-ca-file '", opt_.ca_file, "': ", ec.message());
-  }
-  tls.set_verify_mode(ssl::verify_peer);
+  if (auto r = trust_for_client(tls, opt_.ca_file); !r)
+    return fail("--polygon-ca-file: ", r.error().message);
 
   PolygonFrameParser parser(symbols_, conditions_);
   EventClock clock;

@@ -13,6 +13,8 @@
 
 #include "tickstock/calendar.h"
 
+#include "polygon/tls_client.h"
+
 namespace tickstock::app {
 
 namespace net = boost::asio;
@@ -81,15 +83,10 @@ Result<Reply> http_get(const Url& url, const std::string& target, const std::str
       co_return;
     }
     ssl::context ctx(ssl::context::tls_client);
-    ctx.set_default_verify_paths(ec);
-    if (!ca_file.empty()) {
-      ctx.load_verify_file(ca_file, ec);
-      if (ec) {
-        out = fail("CA file '", ca_file, "': ", ec.message());
-        co_return;
-      }
+    if (auto t = trust_for_client(ctx, ca_file); !t) {
+      out = t.error();
+      co_return;
     }
-    ctx.set_verify_mode(ssl::verify_peer);
     beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
     beast::get_lowest_layer(stream).expires_after(timeout);
     co_await beast::get_lowest_layer(stream).async_connect(endpoints,
@@ -98,9 +95,7 @@ Result<Reply> http_get(const Url& url, const std::string& target, const std::str
       out = fail("cannot connect to ", where, ": ", ec.message());
       co_return;
     }
-    SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-             const_cast<char*>(url.host.c_str()));
-    stream.set_verify_callback(ssl::host_name_verification(url.host));
+    expect_peer(stream, url.host);
     co_await stream.async_handshake(ssl::stream_base::client, net::redirect_error(kAwait, ec));
     if (ec) {
       out = fail("TLS handshake with ", where, " failed: ", ec.message());
