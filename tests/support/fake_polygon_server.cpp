@@ -213,6 +213,11 @@ struct FakePolygonServer::Impl {
       if (!co_await send(ws, frame)) co_return;
       ++frames;
       cursor.store(end);
+      if (opt.frame_pause.count() > 0) {
+        beast::error_code ec;
+        idle.expires_after(opt.frame_pause);
+        co_await idle.async_wait(net::redirect_error(kAwait, ec));
+      }
     }
   }
 

@@ -37,8 +37,9 @@ struct FakePolygonOptions {
   bool tls = false;
   std::string cert_file, key_file;  // PEM, for tls
   std::string api_key = "fake-key-7Qw9";
-  std::vector<FakeTrade> trades;  // streamed once subscribed, in order
-  std::size_t per_frame = 50;     // trades per frame (an array)
+  std::vector<FakeTrade> trades;             // streamed once subscribed, in order
+  std::size_t per_frame = 50;                // trades per frame (an array)
+  std::chrono::microseconds frame_pause{0};  // between data frames (0: as fast as it can)
   // Raw frames sent just before the frame that starts at trade index k.
   std::map<std::size_t, std::vector<std::string>> inject;
   // A pause after injected frames, so that a client that drops the connection over one is gone

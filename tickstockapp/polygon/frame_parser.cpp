@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include <simdjson.h>
 
@@ -298,12 +299,48 @@ class PolygonFrameParser::Impl {
     h.on_aggregate(b, per_minute);
   }
 
+  // Tickers of up to 8 bytes (nearly all) are found in an open-addressing table keyed by their
+  // bytes as one integer; longer ones in a map.
   Symbol intern(std::string_view name) {
+    if (name.size() <= 8 && !name.empty()) {
+      std::uint64_t key = 0;
+      std::memcpy(&key, name.data(), name.size());
+      std::size_t i = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 52) & mask_;
+      for (;; i = (i + 1) & mask_) {
+        Slot& slot = slots_[i];
+        if (slot.key == key) return slot.symbol;
+        if (slot.key == 0) break;
+      }
+      const Symbol sym = symbols_.intern(name);
+      if (++short_count_ * 2 > slots_.size()) grow();
+      insert(key, sym);
+      return sym;
+    }
     auto it = index_.find(name);
     if (it != index_.end()) return it->second;
-    const Symbol s = symbols_.intern(name);
-    index_.emplace(s.name(), s);  // the table's copy of the name never moves
-    return s;
+    const Symbol sym = symbols_.intern(name);
+    index_.emplace(sym.name(), sym);  // the table's copy of the name never moves
+    return sym;
+  }
+
+  struct Slot {
+    std::uint64_t key = 0;  // the ticker's bytes (zero-padded); 0 = empty
+    Symbol symbol;
+  };
+
+  void insert(std::uint64_t key, Symbol sym) {
+    std::size_t i = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 52) & mask_;
+    while (slots_[i].key != 0) i = (i + 1) & mask_;
+    slots_[i] = Slot{key, sym};
+  }
+
+  void grow() {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.resize(old.size() * 2);
+    mask_ = slots_.size() - 1;
+    for (const Slot& s : old)
+      if (s.key != 0) insert(s.key, s.symbol);
   }
 
   bool bad_frame(PolygonHandler& h, const char* what, simdjson::error_code err) {
@@ -324,6 +361,9 @@ class PolygonFrameParser::Impl {
   dom::parser parser_;
   std::unique_ptr<char[]> buf_;
   std::size_t capacity_ = 0;
+  std::vector<Slot> slots_ = std::vector<Slot>(4096);  // a power of two
+  std::size_t mask_ = 4095;
+  std::size_t short_count_ = 0;
   std::unordered_map<std::string_view, Symbol, SymbolViewHash, std::equal_to<>> index_;
   PolygonParseStats stats_;
 };
