@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <time.h>
 #include <vector>
 
 namespace tickstock::bench {
@@ -15,7 +16,7 @@ namespace tickstock::bench {
 struct Config {
   bool smoke = false;
   int runs = 7;
-  std::string only;  // run only the group with this name (aggregate, scan, parse, pg)
+  std::string only;  // run only the group with this name (aggregate, scan, parse, pg, polygon)
   bool wants(const char* group) const { return only.empty() || only == group; }
 };
 
@@ -36,8 +37,21 @@ inline double time_once(const std::function<void()>& f) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// CPU time of the calling thread for one call of `f`, in seconds: what a figure "on one core"
+// means on a machine shared with other work.
+inline double cpu_time_once(const std::function<void()>& f) {
+  timespec a{}, b{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+  f();
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+  return static_cast<double>(b.tv_sec - a.tv_sec) +
+         static_cast<double>(b.tv_nsec - a.tv_nsec) * 1e-9;
+}
+
 // The PostgreSQL figures (bench_pg.cpp); a note on stderr and nothing else without DATABASE_URL.
 void bench_pg(const Config& c);
+// The Polygon figures (bench_polygon.cpp): messages parsed per second, frame-to-bar latency.
+void bench_polygon(const Config& c);
 
 }  // namespace tickstock::bench
 

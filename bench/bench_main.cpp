@@ -320,7 +320,7 @@ int main(int argc, char** argv) {
       c.only = argv[++i];
     } else {
       std::fprintf(stderr,
-                   "usage: tickstock-bench [--smoke] [--only aggregate|scan|parse|pg|redis]\n");
+                   "usage: tickstock-bench [--smoke] [--only aggregate|scan|parse|pg|redis|polygon]\n");
       return 2;
     }
   }
@@ -332,5 +332,8 @@ int main(int argc, char** argv) {
   }
   if (c.wants("pg")) bench_pg(c);
   if (c.wants("redis")) tickstock::bench::bench_redis(c.smoke, c.runs);
+#ifdef TICKSTOCK_BENCH_APP
+  if (c.wants("polygon")) bench_polygon(c);
+#endif
   return 0;
 }

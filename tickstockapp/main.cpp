@@ -11,14 +11,15 @@ namespace {
 constexpr const char* kUsage =
     "usage: tickstockapp COMMAND [options]\n\n"
     "commands:\n"
-    "  serve       run the engine on a feed (synthetic, replay:FILE, redis) and emit bars\n"
+    "  serve       run the engine on a feed (synthetic, replay:FILE, redis, polygon) and emit bars\n"
     "  aggregate   build bars from a ticks CSV and print them as CSV\n"
     "  scan        run the 61 TA-Lib patterns and the indicators over a bars CSV\n"
     "  migrate     create or upgrade the PostgreSQL schema (DATABASE_URL)\n"
     "  import      bulk-load a bars CSV into PostgreSQL\n"
     "  rollup      derive daily bars from stored 1-minute bars (--daily)\n"
     "  symbols     load the symbol master and symbol groups from CSV into PostgreSQL\n"
-    "  user        add a dashboard account (password from stdin) or list them\n\n"
+    "  user        add a dashboard account (password from stdin) or list them\n"
+    "  backfill    load Polygon.io history (minute or daily bars) into PostgreSQL\n\n"
     "`tickstockapp COMMAND --help` lists every option with its default.\n";
 
 }  // namespace
@@ -43,6 +44,8 @@ int main(int argc, char** argv) {
     if (std::strcmp(cmd, "symbols") == 0)
       return tickstock::app::run_symbols(argc - 2, argv + 2, log);
     if (std::strcmp(cmd, "user") == 0) return tickstock::app::run_user(argc - 2, argv + 2, log);
+    if (std::strcmp(cmd, "backfill") == 0)
+      return tickstock::app::run_backfill(argc - 2, argv + 2, log);
   } catch (const std::exception& e) {
     log.error(std::string("fatal: ") + e.what());
     return 1;

@@ -15,6 +15,19 @@ class ProgressBar {
   // `done` of `total` bytes, `items` processed so far. Cheap when not redrawing.
   void update(std::int64_t done, std::int64_t total, std::uint64_t items) {
     if (!enabled_ || (++calls_ & 0xffff) != 0) return;
+    draw(done, total, items);
+  }
+  // The same for callers with few, slow steps (no call counting).
+  void step(std::int64_t done, std::int64_t total, std::uint64_t items) {
+    if (enabled_) draw(done, total, items);
+  }
+  // Clears the line.
+  void finish() {
+    if (enabled_) std::fprintf(stderr, "\r%*s\r", 70, "");
+  }
+
+ private:
+  void draw(std::int64_t done, std::int64_t total, std::uint64_t items) {
     const auto now = std::chrono::steady_clock::now();
     if (now - last_ < std::chrono::milliseconds(250)) return;
     last_ = now;
@@ -25,12 +38,6 @@ class ProgressBar {
                  "##############################", width - fill, "", f * 100.0,
                  static_cast<unsigned long long>(items));
   }
-  // Clears the line.
-  void finish() {
-    if (enabled_) std::fprintf(stderr, "\r%*s\r", 70, "");
-  }
-
- private:
   const char* what_;
   bool enabled_;
   std::uint64_t calls_ = 0;

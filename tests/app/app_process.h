@@ -50,6 +50,28 @@ class AppProcess {
     close(out_fd);
     close(err_fd);
   }
+  // Starts `tickstockapp ARGS` through /bin/sh, so ARGS and `env` ("env -u X Y=1 ..." or "")
+  // are shell words, as run_app() takes them.
+  AppProcess(const std::string& args, const std::string& env) {
+    char out[] = "/tmp/tickstock-app-out-XXXXXX";
+    char err[] = "/tmp/tickstock-app-err-XXXXXX";
+    const int out_fd = mkstemp(out), err_fd = mkstemp(err);
+    if (out_fd < 0 || err_fd < 0) throw std::runtime_error("mkstemp failed");
+    out_path_ = out;
+    err_path_ = err;
+    // exec all the way down: the pid is tickstockapp's own.
+    const std::string cmd = "exec " + env + " " + TICKSTOCK_APP_BIN + " " + args + " </dev/null";
+    pid_ = fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+      dup2(out_fd, 1);
+      dup2(err_fd, 2);
+      execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out_fd);
+    close(err_fd);
+  }
   ~AppProcess() {
     if (pid_ > 0 && status_ < 0) {
       kill(pid_, SIGKILL);

@@ -14,6 +14,7 @@ int run_import(int argc, char** argv, Log& log);
 int run_rollup(int argc, char** argv, Log& log);
 int run_symbols(int argc, char** argv, Log& log);
 int run_user(int argc, char** argv, Log& log);
+int run_backfill(int argc, char** argv, Log& log);
 
 }  // namespace tickstock::app
 

@@ -15,6 +15,7 @@
 #include "cli/aggregator_settings.h"
 #include "cli/commands.h"
 #include "cli/pg_settings.h"
+#include "cli/polygon_settings.h"
 #include "cli/redis_settings.h"
 #include "cli/scanner_settings.h"
 #include "cli/settings.h"
@@ -23,10 +24,14 @@
 #include "engine/engine_runner.h"
 #include "engine/monitor.h"
 #include "error_reporter.h"
+#include "feeds/polygon_feed.h"
 #include "feeds/redis_feed.h"
 #include "feeds/replay_feed.h"
 #include "feeds/synthetic_feed.h"
 #include "jobs/job_listener.h"
+#include "polygon/am_cross_check.h"
+#include "polygon/gap_backfill.h"
+#include "polygon/universe.h"
 #include "services.h"
 #include "sinks/bar_output.h"
 #include "sinks/scan_output.h"
@@ -51,6 +56,14 @@ void declare(Settings& s) {
   s.add_switch("--no-inject", "TICKSTOCK_NO_INJECT", "synthetic: no injected candlestick shapes");
   s.add("--synthetic-minutes", "TICKSTOCK_SYNTHETIC_MINUTES", "0",
         "synthetic: stop after this many minutes (0 = run until stopped)");
+  declare_polygon_settings(s);
+  s.add("--polygon-conditions", "POLYGON_CONDITIONS", "reference",
+        "trade condition rules: reference (Polygon's, fetched at start; built-in if that "
+        "fails) or builtin");
+  s.add("--gap-backfill-max-hours", "TICKSTOCK_GAP_BACKFILL_MAX_HOURS", "72",
+        "polygon + database: fetch the minutes missed since the newest stored one, at most "
+        "this far back, before live trades (0 = off)");
+  declare_universe_settings(s);
   declare_aggregator_settings(s);
   s.add("--queue-batches", "TICKSTOCK_QUEUE_BATCHES", "1024", "feed -> engine queue capacity");
   s.add("--patterns", "TICKSTOCK_PATTERNS", "all",
@@ -139,6 +152,52 @@ void report_redis(const RedisSinkStats& st, Log& log) {
   }
 }
 
+// " (too_late 3, bad_price 1)" for the non-zero reject counters.
+std::string reject_detail(const AggregatorStats& st) {
+  std::string out;
+  for (int i = 0; i < kTickRejectCount; ++i) {
+    if (st.rejected[i] == 0) continue;
+    out += (out.empty() ? " (" : ", ") + std::string(tick_reject_name(static_cast<TickReject>(i))) +
+           " " + std::to_string(st.rejected[i]);
+  }
+  return out.empty() ? out : out + ")";
+}
+
+// Polygon's trade condition rules replace the built-in ones when the reference can be read.
+void load_condition_reference(const RestOptions& ro, ConditionTable& conditions, Log& log) {
+  PolygonRest rest(ro, log);
+  auto t = rest.conditions();
+  if (!t) {
+    log.warn("polygon: trade condition rules: using the built-in table (" + t.error().message +
+             ")");
+    return;
+  }
+  conditions = *t;
+  log.info("polygon: trade condition rules from Polygon's reference (" +
+           std::to_string(conditions.size()) + " codes)");
+}
+
+// The gap backfill before live trades (see polygon/gap_backfill.h); failures are logged.
+void run_gap_backfill(const std::string& url, const RestOptions& ro,
+                      const std::vector<std::string>& universe, long long max_hours, Timestamp now,
+                      SymbolTable& symbols, FeedQueue& q, const std::atomic<bool>& stop, Log& log) {
+  GapBackfillOptions o;
+  o.database_url = url;
+  o.symbols = universe;
+  o.now = now;
+  o.max_gap = max_hours * kNanosPerHour;
+  PolygonRest rest(ro, log);
+  auto r = backfill_gaps(o, rest, symbols, q, stop, log);
+  if (!r) {
+    log.error("gap backfill: " + r.error().message + "; live trades only");
+    return;
+  }
+  log.info("gap backfill: " + std::to_string(r->bars) + " minute bars of " +
+           std::to_string(r->symbols) + " symbols fetched before live trades (" +
+           std::to_string(r->failed) + " failed, " + std::to_string(rest.stats().requests) +
+           " requests)");
+}
+
 // What make_feed() needs besides the settings, already parsed and validated.
 struct FeedContext {
   double speed;
@@ -148,6 +207,9 @@ struct FeedContext {
   Scenario scenario;
   Timestamp lateness;
   const std::optional<RedisSettings>& redis;
+  ConditionTable& conditions;  // Polygon's trade conditions (from its reference when asked)
+  bool& gap_fill;              // read when the feed starts: whether to backfill missed minutes
+  PolygonFeed*& polygon;       // set to the feed when it is Polygon's
 };
 
 // The feed --feed names; the error says what is wrong with the setting.
@@ -184,22 +246,44 @@ Result<std::unique_ptr<Feed>> make_feed(const Settings& s, const FeedContext& c,
         std::make_unique<RedisFeed>(o, symbols, wall, errors, log, connection_errors));
   }
   if (spec == "polygon") {
-    return fail("--feed polygon: this feed is not part of this build yet; use synthetic, ",
-                "replay:FILE or redis");
+    auto po = polygon_feed_options(s);
+    if (!po) return fail(po.error().message);
+    auto universe = resolve_universe(s, s.get("--database-url"));
+    if (!universe) return fail(universe.error().message);
+    po->symbols = std::move(*universe);
+    if (po->symbols.empty()) {
+      return fail(
+          "--feed polygon: no symbols to subscribe: give --symbols (TICKSTOCK_SYMBOLS; * for "
+          "all), --symbols-file or --universe");
+    }
+    if (po->api_key.empty()) {
+      return fail("--feed polygon: ", kPolygonKeyEnv,
+                  " is not set (it is read from the environment only)");
+    }
+    auto ro = polygon_rest_options(s);
+    if (!ro) return fail(ro.error().message);
+    auto max_hours = s.get_int("--gap-backfill-max-hours", 0, 24 * 366);
+    if (!max_hours) return fail(max_hours.error().message);
+    const std::string& cond = s.get("--polygon-conditions");
+    if (cond != "reference" && cond != "builtin")
+      return fail("--polygon-conditions '", cond, "': expected reference or builtin");
+    if (cond == "reference") load_condition_reference(*ro, c.conditions, log);
+    if (*max_hours > 0) {
+      po->before_live = [&s, &symbols, &log, &wall, &gap_fill = c.gap_fill, ro = *ro,
+                         hours = *max_hours,
+                         universe = po->symbols](FeedQueue& q, const std::atomic<bool>& stop) {
+        if (gap_fill)
+          run_gap_backfill(s.get("--database-url"), ro, universe, hours, wall.now(), symbols, q,
+                           stop, log);
+      };
+    }
+    auto pf = std::make_unique<PolygonFeed>(std::move(*po), symbols, c.conditions, wall, log);
+    c.polygon = pf.get();
+    return std::unique_ptr<Feed>(std::move(pf));
   }
   return fail("--feed '", spec, "': expected synthetic, replay:FILE, polygon or redis");
 }
 
-// " (too_late 3, bad_price 1)" for the non-zero reject counters.
-std::string reject_detail(const AggregatorStats& st) {
-  std::string out;
-  for (int i = 0; i < kTickRejectCount; ++i) {
-    if (st.rejected[i] == 0) continue;
-    out += (out.empty() ? " (" : ", ") + std::string(tick_reject_name(static_cast<TickReject>(i))) +
-           " " + std::to_string(st.rejected[i]);
-  }
-  return out.empty() ? out : out + ")";
-}
 
 }  // namespace
 
@@ -233,10 +317,13 @@ int run_serve(int argc, char** argv, Log& log) {
         "                          [--patterns all|NAME,...] [--set NAME.param=value]...\n"
         "                          [--indicator-events] [--no-bar-events]\n"
         "                          [--redis-url URL] [--redis-prefix P] [--redis-bars]\n"
-        "                          [--redis-stream-maxlen N]\n\n"
+        "                          [--redis-stream-maxlen N]\n"
+        "                          [--symbols LIST|* | --symbols-file FILE | --universe GROUP]\n\n"
         "Runs the engine on a feed and prints, as JSON lines on stdout, every closed bar and\n"
         "the scanner's pattern, alert (and indicator) events for it; with Redis configured it\n"
         "also publishes them there (docs/redis-events.md).\n"
+        "--feed polygon streams Polygon.io (Massive) trades; its API key is read from the\n"
+        "environment variable POLYGON_API_KEY only and never logged.\n"
         "Settings: flag, then environment, then default.\n\n%s",
         s.help().c_str());
     return 0;
@@ -271,7 +358,11 @@ int run_serve(int argc, char** argv, Log& log) {
   SystemClock wall;
   std::atomic<std::uint64_t> inbound_connection_errors{0};  // redis feed and job listener
   ErrorReporter errors(log);  // to the log, and to Redis once the sink exists
-  FeedContext fc{*speed, *nsym, *seed, *minutes, *scenario, aopt->allowed_lateness, *rcfg};
+  ConditionTable conditions = ConditionTable::builtin();
+  bool gap_fill = false;           // set once it is known that this run stores into the database
+  PolygonFeed* polygon = nullptr;  // the feed, when it is Polygon's
+  FeedContext fc{*speed,     *nsym,    *seed,   *minutes, *scenario, aopt->allowed_lateness,
+                 *rcfg,      conditions, gap_fill, polygon};
   auto made = make_feed(s, fc, symbols, wall, errors, log, inbound_connection_errors);
   if (!made) {
     log.error(made.error().message);
@@ -280,6 +371,7 @@ int run_serve(int argc, char** argv, Log& log) {
   std::unique_ptr<Feed> feed = std::move(*made);
   log.info("feed: " + feed->describe());
   const bool store = report_services(s, log);
+  gap_fill = store;
 
   ManualClock engine_clock(0);
   // Bars, then the scanner's events for each bar, all on the engine thread and one stdout;
@@ -330,6 +422,8 @@ int run_serve(int argc, char** argv, Log& log) {
   Scanner scanner(*sopt, scan_sinks);
   BarCounter bar_count;
   BarFanOut bars;
+  AmCrossCheck am_check(log);  // Polygon's AM bars against ours
+  if (polygon != nullptr) bars.add(am_check.ours());
   if (!s.on("--no-bar-events")) bars.add(out);
   if (pg) bars.add(*pg);
   if (redis && (*rcfg)->sink.publish_bars) bars.add(*redis);
@@ -343,6 +437,11 @@ int run_serve(int argc, char** argv, Log& log) {
   if (dashboard) {
     dashboard->events().set_deferred(true);
     engine.on_batch_done([&d = *dashboard] { d.events().publish(); });
+  }
+  FeedLag lag;
+  if (polygon != nullptr) {
+    engine.set_vendor_bars(&am_check.vendor());
+    engine.set_lag_recorder(&wall, &lag);
   }
   std::atomic<bool> stop_feed{false}, stop_engine{false}, feed_running{true};
   Result<void> feed_result;
@@ -412,8 +511,9 @@ int run_serve(int argc, char** argv, Log& log) {
     log.info("feed ended; waiting for Ctrl-C (use --exit-on-eof to exit at the end of a replay)");
   }
   engine_thread.join();
-  if (!stop_feed.load() && !s.on("--exit-on-eof")) {
-    // Keep running (services would keep serving) until a signal arrives.
+  if (!stop_feed.load() && !s.on("--exit-on-eof") && feed_result.has_value()) {
+    // Keep running (services would keep serving) until a signal arrives; a feed that failed
+    // ends the run.
     signal_thread.join();
   } else {
     pthread_kill(signal_thread.native_handle(), SIGUSR1);
@@ -443,6 +543,17 @@ int run_serve(int argc, char** argv, Log& log) {
            " stale revisions, " + std::to_string(sc.patterns) + " patterns, " +
            std::to_string(sc.alerts) + " alerts, " + std::to_string(sc.retractions) +
            " retractions");
+  if (polygon != nullptr) {
+    log_polygon_summary(*polygon, log);
+    log.info("feed lag (frame received -> bars updated): p50 <= " +
+             std::to_string(lag.quantile_us(0.5)) +
+             " us, p99 <= " + std::to_string(lag.quantile_us(0.99)) + " us, max " +
+             std::to_string(lag.max_ns() / 1000) + " us over " + std::to_string(lag.count()) +
+             " frames");
+    log.info("AM cross-check: " + std::to_string(am_check.compared()) +
+             " minutes compared with Polygon's AM bars, " + std::to_string(am_check.disagreed()) +
+             " disagreed");
+  }
   if (jobs) {
     jobs->stop();
     const JobListenerStats& js = jobs->stats();

@@ -23,11 +23,18 @@ void EngineRunner::run(const std::atomic<bool>& stop) {
           agg_.on_clock();
           ++clocks;
           break;
+        case FeedItem::Kind::VendorBar:
+          if (vendor_bars_ != nullptr) vendor_bars_->on_bar(it.bar);
+          ++clocks;  // a cross-check, not data the engine takes
+          break;
       }
     }
     items_.fetch_add(batch.size(), std::memory_order_relaxed);
     data_items_.fetch_add(batch.size() - clocks, std::memory_order_relaxed);
     agg_.on_clock();
+    if (lag_ != nullptr && !batch.empty() && batch.front().kind == FeedItem::Kind::Tick &&
+        batch.front().tick.ts_recv > 0)
+      lag_->record(wall_->now() - batch.front().tick.ts_recv);
     if (batch_done_) batch_done_();
   }
   agg_.flush();

@@ -9,6 +9,7 @@
 #include "tickstock/bar_aggregator.h"
 #include "tickstock/clock.h"
 
+#include "engine/feed_lag.h"
 #include "engine/feed_queue.h"
 
 namespace tickstock::app {
@@ -28,12 +29,23 @@ class EngineRunner {
   std::uint64_t items() const { return items_.load(std::memory_order_relaxed); }
   // Of those, ticks and bars; any thread.
   std::uint64_t data_items() const { return data_items_.load(std::memory_order_relaxed); }
+  // Where vendor bars (FeedItem::Kind::VendorBar) go; dropped without one. Call before run().
+  void set_vendor_bars(BarSink* sink) { vendor_bars_ = sink; }
+  // Records, per batch whose first item is a trade with a receive time, `wall`'s now minus that
+  // time once the batch is applied (the feed lag). Call before run(); both must outlive run().
+  void set_lag_recorder(const Clock* wall, LagRecorder* lag) {
+    wall_ = wall;
+    lag_ = lag;
+  }
 
  private:
   FeedQueue& queue_;
   ManualClock& clock_;
   BarAggregator& agg_;
   std::function<void()> batch_done_;
+  BarSink* vendor_bars_ = nullptr;
+  const Clock* wall_ = nullptr;
+  LagRecorder* lag_ = nullptr;
   std::atomic<std::uint64_t> items_{0};
   std::atomic<std::uint64_t> data_items_{0};
 };

@@ -15,10 +15,11 @@ namespace tickstock::app {
 
 // One thing a feed produces.
 struct FeedItem {
-  enum class Kind : std::uint8_t { Tick, MinuteBar, Clock };
+  // VendorBar: a vendor's own bar (Polygon's AM), for cross-checking ours only.
+  enum class Kind : std::uint8_t { Tick, MinuteBar, Clock, VendorBar };
   Kind kind = Kind::Tick;
   Tick tick;          // Kind::Tick
-  Bar bar;            // Kind::MinuteBar
+  Bar bar;            // Kind::MinuteBar, Kind::VendorBar
   Timestamp now = 0;  // the feed's time when the item was produced (event time for replays)
 };
 
