@@ -284,7 +284,6 @@ Result<std::unique_ptr<Feed>> make_feed(const Settings& s, const FeedContext& c,
   return fail("--feed '", spec, "': expected synthetic, replay:FILE, polygon or redis");
 }
 
-
 }  // namespace
 
 int run_serve(int argc, char** argv, Log& log) {
@@ -361,8 +360,8 @@ int run_serve(int argc, char** argv, Log& log) {
   ConditionTable conditions = ConditionTable::builtin();
   bool gap_fill = false;           // set once it is known that this run stores into the database
   PolygonFeed* polygon = nullptr;  // the feed, when it is Polygon's
-  FeedContext fc{*speed,     *nsym,    *seed,   *minutes, *scenario, aopt->allowed_lateness,
-                 *rcfg,      conditions, gap_fill, polygon};
+  FeedContext fc{*speed, *nsym,      *seed,    *minutes, *scenario, aopt->allowed_lateness,
+                 *rcfg,  conditions, gap_fill, polygon};
   auto made = make_feed(s, fc, symbols, wall, errors, log, inbound_connection_errors);
   if (!made) {
     log.error(made.error().message);
@@ -476,6 +475,12 @@ int run_serve(int argc, char** argv, Log& log) {
     src.redis = redis.get();
     src.pg = pg.get();
     src.database_url = store ? s.get("--database-url") : "";
+    if (polygon != nullptr) {
+      src.feed_symbols = [polygon] { return polygon->subscribed(); };
+      src.set_feed_symbols = [polygon](std::vector<std::string> v) {
+        polygon->set_symbols(std::move(v));
+      };
+    }
     if (auto r = dashboard->start(src); !r) {
       log.error(r.error().message);
       return 2;

@@ -44,6 +44,9 @@ struct ApiContext {
   WebMetrics& metrics;
   std::function<std::string()> system_stats;    // GET /api/admin/stats's body (JSON)
   std::function<void()> subscriptions_changed;  // the alert router re-reads subscriptions
+  // The live feed's symbol subscriptions; both empty when the feed has none to change.
+  std::function<std::vector<std::string>()> feed_symbols;
+  std::function<void(std::vector<std::string>)> set_feed_symbols;
 };
 
 struct ApiCall {
@@ -98,6 +101,8 @@ HttpResponse api_admin_users(ApiContext&, ApiCall&);
 HttpResponse api_admin_create_user(ApiContext&, ApiCall&);
 HttpResponse api_admin_update_user(ApiContext&, ApiCall&);
 HttpResponse api_admin_stats(ApiContext&, ApiCall&);
+HttpResponse api_admin_feed_symbols(ApiContext&, ApiCall&);
+HttpResponse api_admin_set_feed_symbols(ApiContext&, ApiCall&);
 HttpResponse api_symbols(ApiContext&, ApiCall&);
 HttpResponse api_universes(ApiContext&, ApiCall&);
 HttpResponse api_bars(ApiContext&, ApiCall&);

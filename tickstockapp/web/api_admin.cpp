@@ -1,4 +1,6 @@
-// /api/admin/*: users (list, add, role, enable/disable) and system stats. Admins only.
+// /api/admin/*: users (list, add, role, enable/disable), system stats and the live feed's
+// symbols. Admins only.
+#include <algorithm>
 #include <cstdlib>
 
 #include "web/api.h"
@@ -88,6 +90,61 @@ HttpResponse api_admin_update_user(ApiContext& ctx, ApiCall& call) {
 
 HttpResponse api_admin_stats(ApiContext& ctx, ApiCall&) {
   return json_ok(ctx.system_stats ? ctx.system_stats() : "{}");
+}
+
+namespace {
+
+HttpResponse feed_symbols_reply(const std::vector<std::string>& symbols) {
+  JsonOut j;
+  j.begin_object();
+  j.key("symbols");
+  j.begin_array();
+  for (const auto& s : symbols) j.value(s);
+  j.end_array();
+  j.end_object();
+  return json_ok(j.take());
+}
+
+HttpResponse no_feed_symbols() {
+  return json_error(409, "conflict",
+                    "this feed has no symbol subscriptions to change (only --feed polygon has)");
+}
+
+}  // namespace
+
+HttpResponse api_admin_feed_symbols(ApiContext& ctx, ApiCall&) {
+  if (!ctx.feed_symbols) return no_feed_symbols();
+  return feed_symbols_reply(ctx.feed_symbols());
+}
+
+HttpResponse api_admin_set_feed_symbols(ApiContext& ctx, ApiCall& call) {
+  if (!ctx.set_feed_symbols) return no_feed_symbols();
+  simdjson::dom::parser parser;
+  simdjson::dom::object body;
+  if (auto bad = parse_json_body(call, parser, body)) return *bad;
+  constexpr const char* kShape = "expected {\"symbols\": [\"SPY\", ...]} (or [\"*\"] for all)";
+  simdjson::dom::array list;
+  if (body["symbols"].get_array().get(list) != simdjson::SUCCESS)
+    return json_error(400, "bad_request", kShape);
+  std::vector<std::string> symbols;
+  for (simdjson::dom::element e : list) {
+    std::string_view text;
+    if (e.get_string().get(text) != simdjson::SUCCESS)
+      return json_error(400, "bad_request", kShape);
+    if (text == "*") {
+      symbols.emplace_back("*");
+      continue;
+    }
+    auto sym = parse_symbol(text);
+    if (!sym) return json_error(400, "bad_request", "'" + std::string(text) + "' is not a symbol");
+    if (std::find(symbols.begin(), symbols.end(), *sym) == symbols.end())
+      symbols.push_back(std::move(*sym));
+  }
+  if (symbols.empty()) return json_error(400, "bad_request", "give at least one symbol");
+  if (symbols.size() > 1 && std::find(symbols.begin(), symbols.end(), "*") != symbols.end())
+    return json_error(400, "bad_request", "\"*\" (all symbols) stands alone");
+  ctx.set_feed_symbols(symbols);
+  return feed_symbols_reply(symbols);
 }
 
 }  // namespace tickstock::app

@@ -28,6 +28,8 @@ constexpr Route kRoutes[] = {
     {"POST", "/api/admin/users", Access::kAdmin, api_admin_create_user},
     {"PATCH", "/api/admin/users/{id}", Access::kAdmin, api_admin_update_user},
     {"GET", "/api/admin/stats", Access::kAdmin, api_admin_stats},
+    {"GET", "/api/admin/feed/symbols", Access::kAdmin, api_admin_feed_symbols},
+    {"PUT", "/api/admin/feed/symbols", Access::kAdmin, api_admin_set_feed_symbols},
     {"GET", "/api/openapi.json", Access::kUser, api_openapi},
 };
 

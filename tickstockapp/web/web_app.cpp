@@ -35,7 +35,9 @@ WebApp::WebApp(WebOptions options, WebSources sources, WebServices services, Wor
            [this] { return system_stats(); },
            [hub = services.hub] {
              if (hub != nullptr) hub->subscriptions_changed();
-           }},
+           },
+           src_.feed_symbols,
+           src_.set_feed_symbols},
       readiness_(std::make_unique<Readiness>()),
       files_(std::make_unique<StaticFiles>(opt_.web_root)) {
   if (!opt_.web_root.empty() && !files_->ok())
