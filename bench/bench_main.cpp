@@ -319,8 +319,9 @@ int main(int argc, char** argv) {
     } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
       c.only = argv[++i];
     } else {
-      std::fprintf(stderr,
-                   "usage: tickstock-bench [--smoke] [--only aggregate|scan|parse|pg|redis|polygon]\n");
+      std::fprintf(
+          stderr,
+          "usage: tickstock-bench [--smoke] [--only aggregate|scan|parse|pg|redis|polygon]\n");
       return 2;
     }
   }

@@ -11,7 +11,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: tickstockapp COMMAND [options]\n\n"
     "commands:\n"
-    "  serve       run the engine on a feed (synthetic, replay:FILE, redis, polygon) and emit bars\n"
+    "  serve       run the engine on a feed (synthetic, replay:FILE, redis, polygon)\n"
     "  aggregate   build bars from a ticks CSV and print them as CSV\n"
     "  scan        run the 61 TA-Lib patterns and the indicators over a bars CSV\n"
     "  migrate     create or upgrade the PostgreSQL schema (DATABASE_URL)\n"

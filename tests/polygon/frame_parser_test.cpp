@@ -129,6 +129,12 @@ TEST_CASE("Polygon timestamps: the unit is read from the number of digits", "[po
   CHECK(polygon_epoch_to_ns(1'700'000'000'123) == 1'700'000'000'123'000'000LL);
   CHECK(polygon_epoch_to_ns(1'700'000'000'123'456) == 1'700'000'000'123'456'000LL);
   CHECK(polygon_epoch_to_ns(ns) == ns);
+  // Nothing that nanoseconds cannot hold, and no negative times.
+  CHECK_FALSE(polygon_epoch_to_ns(-1));
+  CHECK_FALSE(polygon_epoch_to_ns(99'999'999'999));          // seconds past 2262
+  CHECK_FALSE(polygon_epoch_to_ns(99'999'999'999'999));      // ms past 2262
+  CHECK_FALSE(polygon_epoch_to_ns(99'999'999'999'999'999));  // µs past 2262
+  CHECK(polygon_epoch_to_ns(9'000'000'000'000'000'000) == 9'000'000'000'000'000'000);
   Fixture f;
   REQUIRE(f.parse(R"([{"ev":"T","sym":"X","p":1,"s":1,"t":1700000000123456}])"));
   CHECK(f.rec.trades.at(0).ts_event == 1'700'000'000'123'456'000LL);
@@ -171,6 +177,20 @@ TEST_CASE("Polygon frames: bad input is refused with what and where, the rest is
     CHECK(f.rec.bad[3] ==
           "frame 1: element 4: field 'c': expected a number or an array of integers");
     CHECK(f.rec.bad[4] == "frame 1: element 5: AM without 'c'");
+  }
+  SECTION("times that are no times are refused, named") {
+    CHECK(f.parse(R"([{"ev":"T","sym":"A","p":1,"s":1,"t":-5},)"
+                  R"({"ev":"T","sym":"B","p":1,"s":1,"t":99999999999999999},)"
+                  R"({"ev":"AM","sym":"C","o":1,"h":1,"l":1,"c":1,"v":1,"s":1e300},)"
+                  R"({"ev":"AM","sym":"D","o":1,"h":1,"l":1,"c":1,"v":1,"s":1700000000000.5},)"
+                  R"({"ev":"T","sym":"F","p":2,"s":1,"t":1700000000000}])"));
+    REQUIRE(f.rec.trades.size() == 1);
+    CHECK(f.rec.trades[0].symbol.name() == "F");
+    REQUIRE(f.rec.bad.size() == 4);
+    CHECK(f.rec.bad[0] == "frame 1: element 0: field 't': -5 is no time");
+    CHECK(f.rec.bad[1] == "frame 1: element 1: field 't': 99999999999999999 is no time");
+    CHECK(f.rec.bad[2] == "frame 1: element 2: AM: field 's' is no time");
+    CHECK(f.rec.bad[3] == "frame 1: element 3: AM: field 's' is no time");
   }
   SECTION("a frame damaged anywhere is refused whole") {
     CHECK_FALSE(

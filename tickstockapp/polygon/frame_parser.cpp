@@ -1,5 +1,6 @@
 #include "polygon/frame_parser.h"
 
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -12,11 +13,15 @@ namespace tickstock::app {
 namespace dom = simdjson::dom;
 static_assert(PolygonFrameParser::kPadding >= simdjson::SIMDJSON_PADDING);
 
-Timestamp polygon_epoch_to_ns(std::int64_t t) {
-  if (t >= 100'000'000'000'000'000LL) return t;      // ns: 18+ digits
-  if (t >= 100'000'000'000'000LL) return t * 1000;   // µs: 15-17 digits
-  if (t >= 100'000'000'000LL) return t * 1'000'000;  // ms: 12-14 digits
-  return t * kNanosPerSecond;                        // seconds
+std::optional<Timestamp> polygon_epoch_to_ns(std::int64_t t) {
+  if (t < 0) return std::nullopt;
+  const std::int64_t unit = t >= 100'000'000'000'000'000LL ? 1           // ns: 18+ digits
+                            : t >= 100'000'000'000'000LL   ? 1000        // µs: 15-17 digits
+                            : t >= 100'000'000'000LL       ? 1'000'000   // ms: 12-14 digits
+                                                           : kNanosPerSecond;  // seconds
+  Timestamp ns = 0;
+  if (__builtin_mul_overflow(t, unit, &ns)) return std::nullopt;
+  return ns;
 }
 
 namespace {
@@ -260,10 +265,12 @@ class PolygonFrameParser::Impl {
                                         : nullptr;
     if (missing != nullptr)
       return bad_message(h, index, std::string("T without '") + missing + "'");
+    const auto when = polygon_epoch_to_ns(f.t);
+    if (!when) return bad_message(h, index, "field 't': " + std::to_string(f.t) + " is no time");
     ++stats_.trades;
     Tick t;
     t.symbol = intern(f.sym);
-    t.ts_event = polygon_epoch_to_ns(f.t);
+    t.ts_event = *when;
     t.ts_recv = received;
     t.price = f.p;
     t.size = f.s;
@@ -285,11 +292,17 @@ class PolygonFrameParser::Impl {
     if (missing != nullptr)
       return bad_message(h, index,
                          std::string(per_minute ? "AM" : "A") + " without '" + missing + "'");
+    // `s` is read as a number of any kind; only a whole one in range is a time.
+    const auto when = f.s >= 0 && f.s < 9.2e18 && f.s == std::floor(f.s)
+                          ? polygon_epoch_to_ns(static_cast<std::int64_t>(f.s))
+                          : std::nullopt;
+    if (!when)
+      return bad_message(h, index, std::string(per_minute ? "AM" : "A") + ": field 's' is no time");
     ++(per_minute ? stats_.minute_aggregates : stats_.second_aggregates);
     Bar b;
     b.symbol = intern(f.sym);
     b.timeframe = Timeframe::M1;
-    b.start = polygon_epoch_to_ns(static_cast<std::int64_t>(f.s));
+    b.start = *when;
     b.open = f.o;
     b.high = f.h;
     b.low = f.l;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "tickstock/types.h"
@@ -80,8 +81,9 @@ class PolygonFrameParser {
 };
 
 // Polygon's `t`, `s` and `e` are Unix milliseconds; other streams use seconds, micro- or
-// nanoseconds. Reads the unit from the number of digits and returns nanoseconds.
-Timestamp polygon_epoch_to_ns(std::int64_t t);
+// nanoseconds. Reads the unit from the number of digits and returns nanoseconds; nothing for a
+// negative time or one past what nanoseconds can hold (the year 2262).
+std::optional<Timestamp> polygon_epoch_to_ns(std::int64_t t);
 
 }  // namespace tickstock::app
 
