@@ -161,10 +161,20 @@ struct WsClient::Impl {
   beast::error_code read_ec;
 };
 
-WsClient::WsClient(int port, const Headers& headers) : impl_(std::make_unique<Impl>()) {
+WsClient::WsClient(int port, const Headers& headers, int receive_buffer)
+    : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   beast::error_code ec;
   auto& sock = beast::get_lowest_layer(m.ws).socket();
+  if (receive_buffer > 0) {
+    // Before connecting, so that the window the server sees is small from the start.
+    sock.open(tcp::v4(), ec);
+    if (!ec) sock.set_option(net::socket_base::receive_buffer_size(receive_buffer), ec);
+    if (ec) {
+      error_ = "socket: " + ec.message();
+      return;
+    }
+  }
   sock.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)),
                ec);
   if (ec) {

@@ -57,8 +57,9 @@ class HttpClient {
 class WsClient {
  public:
   // Connects and completes the handshake with `headers` (e.g. Cookie, Origin); error() says why
-  // it failed (with the HTTP status when the server refused).
-  WsClient(int port, const Headers& headers);
+  // it failed (with the HTTP status when the server refused). A `receive_buffer` (bytes, 0 =
+  // the kernel's default) keeps the kernel from holding much for a client that does not read.
+  WsClient(int port, const Headers& headers, int receive_buffer = 0);
   ~WsClient();
   WsClient(const WsClient&) = delete;
   WsClient& operator=(const WsClient&) = delete;

@@ -68,13 +68,15 @@ void MemoryMarketData::add_indicators(const Bar& b, const std::array<double, kFi
 
 void MemoryMarketData::add_pattern(const PatternEvent& e, double price, double volume) {
   const std::string_view name = pattern_info(e.pattern).talib_name;
+  std::string key = std::string(e.symbol.name()) + '|' +
+                    std::to_string(static_cast<int>(e.timeframe)) + '|' +
+                    std::to_string(e.bar_start) + '|' + std::string(name);
   std::lock_guard lock(mu_);
   // A later report of the same detection (a revision) replaces it; a retraction removes it.
-  auto same = std::find_if(patterns_.rbegin(), patterns_.rend(), [&](const PatternRow& r) {
-    return r.bar_start == e.bar_start && r.timeframe == e.timeframe && r.pattern == name &&
-           r.symbol == e.symbol.name();
-  });
-  if (same != patterns_.rend()) patterns_.erase(std::next(same).base());
+  if (auto same = pattern_ids_.find(key); same != pattern_ids_.end()) {
+    patterns_.erase(same->second);
+    pattern_ids_.erase(same);
+  }
   if (e.retracted) return;
   PatternRow row;
   row.id = next_id_++;
@@ -88,8 +90,14 @@ void MemoryMarketData::add_pattern(const PatternEvent& e, double price, double v
   row.price = price;
   row.volume = volume;
   row.revision = e.revision;
-  patterns_.push_back(std::move(row));
-  if (patterns_.size() > max_patterns_) patterns_.pop_front();
+  pattern_ids_.emplace(std::move(key), row.id);
+  patterns_.emplace(row.id, std::move(row));
+  if (patterns_.size() > max_patterns_) {
+    const PatternRow& oldest = patterns_.begin()->second;
+    pattern_ids_.erase(oldest.symbol + '|' + std::to_string(static_cast<int>(oldest.timeframe)) +
+                       '|' + std::to_string(oldest.bar_start) + '|' + oldest.pattern);
+    patterns_.erase(patterns_.begin());
+  }
 }
 
 Result<std::vector<SymbolRow>> MemoryMarketData::symbols(const std::string& prefix, int limit) {
@@ -128,7 +136,7 @@ Result<PatternPage> MemoryMarketData::patterns(const PatternQuery& q) {
   std::lock_guard lock(mu_);
   // Newest first by (bar_start, id), as PostgreSQL orders them.
   std::vector<const PatternRow*> match;
-  for (const PatternRow& r : patterns_) {
+  for (const auto& [id, r] : patterns_) {
     if (!q.symbol.empty() && r.symbol != q.symbol) continue;
     if (!q.pattern.empty() && r.pattern != q.pattern) continue;
     if (q.timeframe && r.timeframe != *q.timeframe) continue;

@@ -8,6 +8,8 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <string>
+#include <unordered_map>
 
 #include "tickstock/scanner.h"
 
@@ -45,7 +47,9 @@ class MemoryMarketData final : public MarketData {
   std::set<std::string> symbols_;
   std::map<SeriesKey, std::deque<BarRow>> bars_;
   std::map<SeriesKey, std::deque<IndicatorRow>> indicators_;
-  std::deque<PatternRow> patterns_;  // by id, oldest first
+  std::map<std::int64_t, PatternRow> patterns_;  // by id, oldest first
+  // "symbol|timeframe|bar start|pattern" -> id: a revision or retraction finds its detection.
+  std::unordered_map<std::string, std::int64_t> pattern_ids_;
   std::int64_t next_id_ = 1;
 };
 
