@@ -23,17 +23,7 @@ class AppProcess {
   // and stderr go to temporary files.
   AppProcess(const std::vector<std::string>& args,
              const std::vector<std::pair<std::string, std::string>>& env) {
-    char out[] = "/tmp/tickstock-app-out-XXXXXX";
-    char err[] = "/tmp/tickstock-app-err-XXXXXX";
-    const int out_fd = mkstemp(out), err_fd = mkstemp(err);
-    if (out_fd < 0 || err_fd < 0) throw std::runtime_error("mkstemp failed");
-    out_path_ = out;
-    err_path_ = err;
-    pid_ = fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-      dup2(out_fd, 1);
-      dup2(err_fd, 2);
+    start([&] {
       for (const auto& [k, v] : env) {
         if (v.empty()) {
           unsetenv(k.c_str());
@@ -45,32 +35,14 @@ class AppProcess {
       for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
       execv(TICKSTOCK_APP_BIN, argv.data());
-      _exit(127);
-    }
-    close(out_fd);
-    close(err_fd);
+    });
   }
   // Starts `tickstockapp ARGS` through /bin/sh, so ARGS and `env` ("env -u X Y=1 ..." or "")
   // are shell words, as run_app() takes them.
   AppProcess(const std::string& args, const std::string& env) {
-    char out[] = "/tmp/tickstock-app-out-XXXXXX";
-    char err[] = "/tmp/tickstock-app-err-XXXXXX";
-    const int out_fd = mkstemp(out), err_fd = mkstemp(err);
-    if (out_fd < 0 || err_fd < 0) throw std::runtime_error("mkstemp failed");
-    out_path_ = out;
-    err_path_ = err;
     // exec all the way down: the pid is tickstockapp's own.
     const std::string cmd = "exec " + env + " " + TICKSTOCK_APP_BIN + " " + args + " </dev/null";
-    pid_ = fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-      dup2(out_fd, 1);
-      dup2(err_fd, 2);
-      execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(out_fd);
-    close(err_fd);
+    start([&] { execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr)); });
   }
   ~AppProcess() {
     if (pid_ > 0 && status_ < 0) {
@@ -97,6 +69,27 @@ class AppProcess {
   std::string err() const { return slurp(err_path_); }
 
  private:
+  // Forks; the child sends stdout and stderr to temporary files and runs `exec` (which only
+  // returns when the exec failed).
+  template <class Exec>
+  void start(Exec exec) {
+    char out[] = "/tmp/tickstock-app-out-XXXXXX";
+    char err[] = "/tmp/tickstock-app-err-XXXXXX";
+    const int out_fd = mkstemp(out), err_fd = mkstemp(err);
+    if (out_fd < 0 || err_fd < 0) throw std::runtime_error("mkstemp failed");
+    out_path_ = out;
+    err_path_ = err;
+    pid_ = fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+      dup2(out_fd, 1);
+      dup2(err_fd, 2);
+      exec();
+      _exit(127);
+    }
+    close(out_fd);
+    close(err_fd);
+  }
   static std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream s;

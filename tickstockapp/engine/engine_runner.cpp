@@ -9,7 +9,7 @@ void EngineRunner::run(const std::atomic<bool>& stop) {
       if (queue_.closed_and_empty()) break;
       continue;
     }
-    std::uint64_t clocks = 0;
+    std::uint64_t not_data = 0;  // clock readings and vendor bars
     for (const FeedItem& it : batch) {
       if (it.now > clock_.now()) clock_.set(it.now);
       switch (it.kind) {
@@ -21,16 +21,16 @@ void EngineRunner::run(const std::atomic<bool>& stop) {
           break;
         case FeedItem::Kind::Clock:
           agg_.on_clock();
-          ++clocks;
+          ++not_data;
           break;
         case FeedItem::Kind::VendorBar:
           if (vendor_bars_ != nullptr) vendor_bars_->on_bar(it.bar);
-          ++clocks;  // a cross-check, not data the engine takes
+          ++not_data;  // a cross-check, not data the engine takes
           break;
       }
     }
     items_.fetch_add(batch.size(), std::memory_order_relaxed);
-    data_items_.fetch_add(batch.size() - clocks, std::memory_order_relaxed);
+    data_items_.fetch_add(batch.size() - not_data, std::memory_order_relaxed);
     agg_.on_clock();
     if (lag_ != nullptr && !batch.empty() && batch.front().kind == FeedItem::Kind::Tick &&
         batch.front().tick.ts_recv > 0)

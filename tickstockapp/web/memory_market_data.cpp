@@ -66,11 +66,20 @@ void MemoryMarketData::add_indicators(const Bar& b, const std::array<double, kFi
       series_bars_);
 }
 
+namespace {
+
+// What identifies a detection: a revision or retraction of it has the same key.
+std::string pattern_key(std::string_view symbol, Timeframe tf, Timestamp start,
+                        std::string_view pattern) {
+  return std::string(symbol) + '|' + std::to_string(static_cast<int>(tf)) + '|' +
+         std::to_string(start) + '|' + std::string(pattern);
+}
+
+}  // namespace
+
 void MemoryMarketData::add_pattern(const PatternEvent& e, double price, double volume) {
   const std::string_view name = pattern_info(e.pattern).talib_name;
-  std::string key = std::string(e.symbol.name()) + '|' +
-                    std::to_string(static_cast<int>(e.timeframe)) + '|' +
-                    std::to_string(e.bar_start) + '|' + std::string(name);
+  std::string key = pattern_key(e.symbol.name(), e.timeframe, e.bar_start, name);
   std::lock_guard lock(mu_);
   // A later report of the same detection (a revision) replaces it; a retraction removes it.
   if (auto same = pattern_ids_.find(key); same != pattern_ids_.end()) {
@@ -94,8 +103,8 @@ void MemoryMarketData::add_pattern(const PatternEvent& e, double price, double v
   patterns_.emplace(row.id, std::move(row));
   if (patterns_.size() > max_patterns_) {
     const PatternRow& oldest = patterns_.begin()->second;
-    pattern_ids_.erase(oldest.symbol + '|' + std::to_string(static_cast<int>(oldest.timeframe)) +
-                       '|' + std::to_string(oldest.bar_start) + '|' + oldest.pattern);
+    pattern_ids_.erase(
+        pattern_key(oldest.symbol, oldest.timeframe, oldest.bar_start, oldest.pattern));
     patterns_.erase(patterns_.begin());
   }
 }
