@@ -52,14 +52,20 @@ TEST_CASE("dashboard: keeps accounts in PostgreSQL and reads what serve stored",
       ready.body.find("\"database\":{\"ok\":true,\"configured\":true,\"detail\":\"connected\"}") !=
       std::string::npos);
 
-  // Wait for the run to end and be stored.
+  // Wait for the run to end and be stored: the feed done, nothing waiting for PostgreSQL, and
+  // the stored detections unchanged since the last look (the engine closes the open bars after
+  // the feed ends, and those detections come after a moment with an empty backlog).
+  std::string last_count;
   for (int i = 0; i < 300; ++i) {
     const std::string m = c.get("/metrics").body;
+    const std::string count = db.query("SELECT count(*) FROM pattern_detections");
     if (m.find("tickstock_feed_running 0\n") != std::string::npos &&
         m.find("tickstock_queue_depth{queue=\"postgres_backlog\"} 0\n") != std::string::npos &&
-        db.query("SELECT count(*) > 0 FROM pattern_detections WHERE timeframe = '15m'") == "t")
+        db.query("SELECT count(*) > 0 FROM pattern_detections WHERE timeframe = '15m'") == "t" &&
+        count == last_count)
       break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    last_count = count;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   const std::set<std::string> stored = ids_in_db(db, "timeframe = '15m'");
   REQUIRE(!stored.empty());
