@@ -163,11 +163,10 @@ TEST_CASE("dashboard: pattern alerts reach the users whose subscriptions match, 
 
 TEST_CASE("dashboard: a slow WebSocket client is conflated, then disconnected, and others go on",
           "[app][web][ws]") {
-#if defined(__SANITIZE_THREAD__)
-  // It needs a feed fast enough to fill the kernel's socket buffers, which a TSan build is not.
-  WARN(
-      "skipped under ThreadSanitizer: needs Release throughput (runs in the Release and ASan "
-      "passes)");
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+  // It needs a feed fast enough to overfill a client's queue with pattern events, which the
+  // sanitizer builds are not reliably (their hub falls behind and the engine's hand-off drops).
+  WARN("skipped under sanitizers: needs Release throughput (runs in the Release pass)");
   return;
 #endif
   WebServe serve(api_args({"--speed", "30000", "--synthetic-symbols", "2", "--ws-queue-kb", "16",
