@@ -1,10 +1,16 @@
 // libFuzzer target: Polygon WebSocket frames (what the socket reader hands the parser) on
 // arbitrary bytes. Beyond the sanitizers' findings it checks that whatever is delivered is what
-// the engine can take: a named symbol, a time, counts that add up.
+// the engine can take (a named symbol, a time, counts that add up) and that a frame is refused
+// exactly when simdjson's validating DOM parser finds it is not a JSON array: the parser reads
+// frames On-Demand, which checks only what it is asked for.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 #include <vector>
+
+#include <simdjson.h>
 
 #include "tickstock/types.h"
 
@@ -13,8 +19,10 @@
 
 namespace {
 
-void check(bool ok) {
-  if (!ok) std::abort();  // libFuzzer reports the input
+void check(bool ok, int line = __builtin_LINE()) {
+  if (ok) return;
+  std::fprintf(stderr, "polygon_fuzzer.cpp:%d: check failed\n", line);
+  std::abort();  // libFuzzer reports the input
 }
 
 struct CheckingHandler final : tickstock::app::PolygonHandler {
@@ -33,8 +41,10 @@ struct CheckingHandler final : tickstock::app::PolygonHandler {
   void on_status(std::string_view, std::string_view) override { ++delivered; }
   void on_bad_input(std::string_view what) override {
     check(!what.empty());
+    last_bad = what;
     ++bad;
   }
+  std::string last_bad;
 };
 
 }  // namespace
@@ -44,14 +54,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const tickstock::app::ConditionTable conditions =
       tickstock::app::ConditionTable::builtin();
   static tickstock::app::PolygonFrameParser parser(symbols, conditions);
+  static simdjson::dom::parser validating;
   const std::string_view frame(reinterpret_cast<const char*>(data), size);
+  std::vector<char> padded(frame.begin(), frame.end());
+  padded.resize(size + tickstock::app::PolygonFrameParser::kPadding);
+  simdjson::dom::element doc;
+  const bool json = !validating.parse(padded.data(), size, false).get(doc);
+  const bool array = json && doc.is_array();
   CheckingHandler h;
   const auto before = parser.stats();
   const bool ok = parser.parse(frame, 7, h);
   const auto& after = parser.stats();
   check(after.frames == before.frames + 1);
+  check(ok == array);
   if (!ok) {
     check(h.delivered == 0 && h.bad == 1 && after.bad_frames == before.bad_frames + 1);
+    check((h.last_bad.find("not a JSON array") != std::string::npos) == json);
     return 0;
   }
   check(after.trades - before.trades + after.minute_aggregates - before.minute_aggregates +
@@ -59,8 +77,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         h.delivered);
   check(after.bad_messages - before.bad_messages == h.bad);
   // The same bytes through the padded entry point give the same answer.
-  std::vector<char> padded(frame.begin(), frame.end());
-  padded.resize(size + tickstock::app::PolygonFrameParser::kPadding);
   CheckingHandler again;
   check(parser.parse_padded(padded.data(), size, 7, again) && again.delivered == h.delivered &&
         again.bad == h.bad);

@@ -210,6 +210,60 @@ TEST_CASE("Polygon frames: bad input is refused with what and where, the rest is
   }
 }
 
+TEST_CASE("Polygon frames: damage in values nobody reads still refuses the frame",
+          "[polygon][parser][errors]") {
+  // The parser reads frames On-Demand, which looks only at what it is asked for; every value
+  // is still checked, so these are refused as simdjson's validating parser refuses them.
+  Fixture f;
+  const std::string trade = R"({"ev":"T","sym":"A","p":1,"s":1,"t":1700000000000})";
+  for (const std::string damaged :
+       {R"({"q":tru})", R"({"q":1.2.3})", R"({"q":-})", R"({"extra":"bad \x escape"})",
+        R"({"bad \x key":1})", R"({"q":[1,{"a":[nul]}]})", R"({"q":99999999999999999999})",
+        R"({"q":-14599999999999999917})",
+        R"({"ev":"T","sym":"B","p":1,"s":18446744073709551616,"t":1700000000000})",
+        R"({"ev":"T","sym":"B","p":1,"s":1,"t":1700000000000,"c":[14,fals]})"}) {
+    INFO(damaged);
+    CHECK_FALSE(f.parse("[" + trade + "," + damaged + "]"));
+  }
+  CHECK(f.rec.trades.empty());
+  CHECK(f.parser.stats().bad_frames == 10);
+  // Nesting: simdjson's limit counts the arrays and objects that hold something.
+  const auto nested = [&trade](int n) {
+    return "[" + trade + ",{\"q\":" + std::string(n, '[') + "1" + std::string(n, ']') + "}]";
+  };
+  CHECK(f.parse(nested(1021)));
+  CHECK_FALSE(f.parse(nested(1022)));
+  CHECK(f.rec.trades.size() == 1);
+  // Large numbers that fit 64 bits are numbers.
+  CHECK(f.parse(R"([{"ev":"T","sym":"B","p":1,"s":1,"t":1700000000000,"q":18446744073709551615},)"
+                R"({"ev":"T","sym":"C","p":1,"s":1,"t":1700000000000,"q":-9223372036854775808}])"));
+  CHECK(f.rec.trades.size() == 3);
+  // So are exponents of many digits (simdjson's get_double alone refuses them).
+  CHECK(f.parse(R"([{"ev":"T","sym":"D","p":1,"s":1,"t":1700000000000,"q":9e-)" +
+                std::string(40, '4') + "}]"));
+  CHECK(f.rec.trades.size() == 4);
+}
+
+TEST_CASE("Polygon frames: escaped keys and strings are read unescaped", "[polygon][parser]") {
+  Fixture f;
+  REQUIRE(f.parse(R"([{"\u0065v":"T","sym":"S\u0050Y","p":1,"s":2,"t":1700000000000,)"
+                  R"("i":"a\"b"},{"ev":"T","sym":"A","p":1,"s":1,"t":1700000000000},)"
+                  R"({"ev":"T","sym":"A\u0000","p":1,"s":1,"t":1700000000000},)"
+                  R"({"ev":"T","sym":"ABCDEFG","p":1,"s":1,"t":1700000000000},)"
+                  R"({"ev":"T","sym":"ABCDEFGH","p":1,"s":1,"t":1700000000000},)"
+                  R"({"ev":"T","sym":"ABCDEFGHIJKL","p":1,"s":1,"t":1700000000000}])"));
+  REQUIRE(f.rec.trades.size() == 6);
+  CHECK(f.rec.trades[0].symbol.name() == "SPY");
+  CHECK(f.rec.ids[0] == "a\"b");
+  // Tickers of every length are told apart, a NUL byte included.
+  CHECK(f.rec.trades[1].symbol.name() == "A");
+  CHECK(f.rec.trades[2].symbol.name() == std::string_view("A\0", 2));
+  CHECK(f.rec.trades[3].symbol.name() == "ABCDEFG");
+  CHECK(f.rec.trades[4].symbol.name() == "ABCDEFGH");
+  CHECK(f.rec.trades[5].symbol.name() == "ABCDEFGHIJKL");
+  CHECK(f.symbols.size() == 6);
+}
+
 TEST_CASE("Polygon frames: unexpected fields and values are ignored", "[polygon][parser]") {
   Fixture f;
   REQUIRE(f.parse(

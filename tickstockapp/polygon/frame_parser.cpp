@@ -1,17 +1,23 @@
 #include "polygon/frame_parser.h"
 
+#include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <simdjson.h>
 
 namespace tickstock::app {
 
-namespace dom = simdjson::dom;
+namespace od = simdjson::ondemand;
 static_assert(PolygonFrameParser::kPadding >= simdjson::SIMDJSON_PADDING);
+static_assert(std::endian::native == std::endian::little, "tickers and keys are read as words");
 
 std::optional<Timestamp> polygon_epoch_to_ns(std::int64_t t) {
   if (t < 0) return std::nullopt;
@@ -45,6 +51,8 @@ struct Fields {
   std::int64_t t = 0, e = 0, x = 0, z = 0;
   std::uint32_t flags = kTickNormal;
   int conditions = 0;
+  int unknown_conditions = 0;  // codes the condition table does not know
+  bool not_object = false;     // the element is not an object: nothing else is set
   bool has_p = false, has_s = false, has_t = false, has_o = false, has_c = false;
   const char* bad_field = nullptr;  // first field of the wrong type
   const char* expected = nullptr;
@@ -58,6 +66,166 @@ struct SymbolViewHash {
     return static_cast<std::size_t>(h);
   }
 };
+
+// The fields the parser reads. Unread: not yet known (escaped, or not one of the fast forms).
+enum class Key : std::uint8_t {
+  Other,
+  P,
+  S,
+  T,
+  C,
+  X,
+  Z,
+  I,
+  O,
+  H,
+  L,
+  V,
+  E,
+  Ev,
+  Vw,
+  Sym,
+  Status,
+  Message,
+  Unread
+};
+constexpr std::string_view kKeyNames[] = {"?", "p",  "s",  "t",   "c",      "x",
+                                          "z", "i",  "o",  "h",   "l",      "v",
+                                          "e", "ev", "vw", "sym", "status", "message"};
+
+Key key_named(std::string_view text) {
+  for (std::size_t i = 1; i < std::size(kKeyNames); ++i)
+    if (kKeyNames[i] == text) return static_cast<Key>(i);
+  return Key::Other;
+}
+
+// The first `N - 1` bytes of `s` and the closing quote, as the low bytes of a word.
+template <std::size_t N>
+constexpr std::uint64_t quoted(const char (&s)[N]) {
+  static_assert(N <= 8);
+  std::uint64_t w = '"';
+  for (std::size_t i = N - 1; i-- > 0;) w = (w << 8) | static_cast<unsigned char>(s[i]);
+  return w;
+}
+
+// A key known from its raw bytes (past the opening quote; the padded frame makes 8 of them
+// readable), without looking for its end: one letter and a quote, or one of the longer names.
+[[gnu::always_inline]] inline Key key_at(const char* raw) {
+  std::uint64_t w;
+  std::memcpy(&w, raw, sizeof w);
+  const auto low = [w](int bytes) { return w & ((std::uint64_t{1} << (8 * bytes)) - 1); };
+  if (((w >> 8) & 0xff) == '"' && raw[0] != '\\') {
+    switch (raw[0]) {
+      case 'p':
+        return Key::P;
+      case 's':
+        return Key::S;
+      case 't':
+        return Key::T;
+      case 'c':
+        return Key::C;
+      case 'x':
+        return Key::X;
+      case 'z':
+        return Key::Z;
+      case 'i':
+        return Key::I;
+      case 'o':
+        return Key::O;
+      case 'h':
+        return Key::H;
+      case 'l':
+        return Key::L;
+      case 'v':
+        return Key::V;
+      case 'e':
+        return Key::E;
+      default:
+        return Key::Other;
+    }
+  }
+  if (low(3) == quoted("ev")) return Key::Ev;
+  if (low(3) == quoted("vw")) return Key::Vw;
+  if (low(4) == quoted("sym")) return Key::Sym;
+  if (low(7) == quoted("status")) return Key::Status;
+  if (w == quoted("message")) return Key::Message;
+  return Key::Unread;
+}
+
+// The index of the first '"' or '\' among the 8 bytes at `p` (read as one word: the frame is
+// padded, so a short string's closing quote and what follows are readable), or 8.
+[[gnu::always_inline]] inline std::size_t quote_or_escape(const char* p) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  const std::uint64_t q = v ^ (kOnes * '"'), b = v ^ (kOnes * '\\');
+  const std::uint64_t m = ((q - kOnes) & ~q & kHighs) | ((b - kOnes) & ~b & kHighs);
+  return m != 0 ? static_cast<std::size_t>(__builtin_ctzll(m)) / 8 : 8;
+}
+
+// The text of a string whose raw bytes start at `raw` (past the opening quote) when it holds
+// no escape, as nearly all do; nothing when it must be unescaped. The validated frame holds
+// the closing quote.
+[[gnu::always_inline]] inline std::optional<std::string_view> as_is(const char* raw) {
+  std::size_t n = quote_or_escape(raw);
+  if (n == 8)
+    while (raw[n] != '"' && raw[n] != '\\') ++n;
+  if (raw[n] == '\\') return std::nullopt;
+  return std::string_view(raw, n);
+}
+
+// Whether a number's token is a fraction, an exponent or an integer of 64 bits or fewer.
+bool fits_64_bits(std::string_view token) {
+  if (token.find_first_of(".eE") != std::string_view::npos) return true;
+  const char* first = token.data();
+  const char* last = first + token.size();
+  if (*first == '-') {
+    std::int64_t i = 0;
+    return std::from_chars(first, last, i).ec == std::errc{};
+  }
+  std::uint64_t u = 0;
+  return std::from_chars(first, last, u).ec == std::errc{};
+}
+
+// A number as a double. simdjson's validating parser refuses integers beyond 64 bits, which
+// On-Demand reads as doubles; they are refused here too, so both agree on what a valid frame
+// is.
+[[gnu::always_inline]] inline simdjson::error_code double_of(od::value& v, double& out) {
+  if (v.get_double().get(out)) [[unlikely]] {
+    // get_double refuses exponents of many digits (`1e-0000000000000000000001`), which the
+    // validating parser reads; get_number does too.
+    od::number n;
+    SIMDJSON_TRY(v.get_number().get(n));
+    out = n.as_double();
+    return simdjson::SUCCESS;
+  }
+  if (std::fabs(out) < 9.2e18) [[likely]]  // below both 64-bit integer limits
+    return simdjson::SUCCESS;
+  return fits_64_bits(v.raw_json_token()) ? simdjson::SUCCESS : simdjson::NUMBER_ERROR;
+}
+
+// A field's key, unescaped only when it must be.
+[[gnu::always_inline]] inline simdjson::error_code key_of(od::field& field, std::string_view& key) {
+  if (auto plain = as_is(field.key().raw())) {
+    key = *plain;
+    return simdjson::SUCCESS;
+  }
+  return field.unescaped_key().get(key);
+}
+
+// A string value, unescaped only when it must be (simdjson copies every string it unescapes).
+[[gnu::always_inline]] inline simdjson::error_code string_of(od::value& v, std::string_view& out) {
+  const std::string_view token = v.raw_json_token();
+  if (!token.empty() && token[0] == '"') {
+    if (auto plain = as_is(token.data() + 1)) {
+      od::raw_json_string raw;
+      SIMDJSON_TRY(v.get_raw_json_string().get(raw));
+      out = *plain;
+      return simdjson::SUCCESS;
+    }
+  }
+  return v.get_string().get(out);
+}
 
 }  // namespace
 
@@ -75,23 +243,12 @@ class PolygonFrameParser::Impl {
 
   bool parse_padded(const char* data, std::size_t size, Timestamp received, PolygonHandler& h) {
     ++stats_.frames;
-    // The DOM parser validates the whole frame first (a damaged frame is refused whole) and
-    // dispatches to the CPU's SIMD kernels at run time.
-    dom::element doc;
-    if (auto err = parser_.parse(data, size, false).get(doc)) return bad_frame(h, "not JSON", err);
-    dom::array arr;
-    if (auto err = doc.get_array().get(arr)) return bad_frame(h, "not a JSON array", err);
-    std::size_t index = 0;
-    for (dom::element element : arr) {
-      dom::object obj;
-      if (element.get_object().get(obj)) {
-        bad_message(h, index++, "not an object");
-        continue;
-      }
-      Fields f;
-      read_fields(obj, f);
-      deliver(f, received, h, index++);
-    }
+    // Read the whole frame first, delivering nothing: a frame damaged anywhere is refused
+    // whole. On-Demand reads only what is asked for, so read_frame asks for every value.
+    pending_count_ = 0;
+    const char* what = "not JSON";
+    if (auto err = read_frame(data, size, what)) return bad_frame(h, what, err);
+    for (std::size_t i = 0; i < pending_count_; ++i) deliver(pending_[i], received, h, i);
     return true;
   }
 
@@ -104,132 +261,276 @@ class PolygonFrameParser::Impl {
     buf_ = std::make_unique<char[]>(capacity_);
   }
 
-  // Reads every field once; a value of the wrong type is noted in f.bad_field.
-  void read_fields(dom::object obj, Fields& f) {
-    for (dom::key_value_pair field : obj) {
-      const std::string_view key = field.key;
-      const dom::element val = field.value;
-      simdjson::error_code err = simdjson::SUCCESS;
-      const char* expected = "a number";
-      switch (key.size()) {
-        case 1:
-          switch (key[0]) {
-            case 'p':
-              err = val.get_double().get(f.p);
-              f.has_p = !err;
-              break;
-            case 's':
-              err = val.get_double().get(f.s);
-              f.has_s = !err;
-              break;
-            case 't':
-              err = val.get_int64().get(f.t);
-              expected = "an integer";
-              f.has_t = !err;
-              break;
-            case 'c':
-              err = read_c(val, f);
-              expected = "a number or an array of integers";
-              break;
-            case 'x':
-              err = val.get_int64().get(f.x);
-              expected = "an integer";
-              break;
-            case 'z': {
-              std::int64_t z = 0;  // tape of a trade (average size of an aggregate: unused)
-              if (!val.get_int64().get(z)) f.z = z;
-              break;
-            }
-            case 'i':
-              if (val.is_string()) err = val.get_string().get(f.id);
-              break;
-            case 'o':
-              err = val.get_double().get(f.o);
-              f.has_o = !err;
-              break;
-            case 'h':
-              err = val.get_double().get(f.h);
-              break;
-            case 'l':
-              err = val.get_double().get(f.l);
-              break;
-            case 'v':
-              err = val.get_double().get(f.v);
-              break;
-            case 'e':
-              err = val.get_int64().get(f.e);
-              expected = "an integer";
-              break;
-            default:
-              break;
-          }
-          break;
-        case 2:
-          if (key == "ev") {
-            err = val.get_string().get(f.ev);
-            expected = "a string";
-          } else if (key == "vw") {
-            err = val.get_double().get(f.vw);
-          }
-          break;
-        case 3:
-          if (key == "sym") {
-            err = val.get_string().get(f.sym);
-            expected = "a string";
-          }
-          break;
-        case 6:
-          if (key == "status") {
-            err = val.get_string().get(f.status);
-            expected = "a string";
-          }
-          break;
-        case 7:
-          if (key == "message") {
-            err = val.get_string().get(f.message);
-            expected = "a string";
-          }
-          break;
-        default:
-          break;
+  // Fills pending_ from the frame; any error means the frame is not a valid JSON array (`what`
+  // says which).
+  simdjson::error_code read_frame(const char* data, std::size_t size, const char*& what) {
+    od::document doc;
+    SIMDJSON_TRY(parser_.iterate(data, size, size + simdjson::SIMDJSON_PADDING).get(doc));
+    od::json_type type;
+    SIMDJSON_TRY(doc.type().get(type));
+    if (type != od::json_type::array) {
+      SIMDJSON_TRY(validate_document(doc, type, data + size));
+      what = "not a JSON array";
+      return simdjson::INCORRECT_TYPE;
+    }
+    od::array arr;
+    SIMDJSON_TRY(doc.get_array().get(arr));
+    for (auto element_result : arr) {
+      od::value element;
+      SIMDJSON_TRY(std::move(element_result).get(element));
+      Fields& f = next_pending();
+      SIMDJSON_TRY(element.type().get(type));
+      if (type != od::json_type::object) {
+        f.not_object = true;
+        SIMDJSON_TRY(validate(element, 1));
+        continue;
       }
-      if (err && f.bad_field == nullptr) {
-        f.bad_field = field_name(key);
-        f.expected = expected;
+      od::object obj;
+      SIMDJSON_TRY(element.get_object().get(obj));
+      SIMDJSON_TRY(read_fields(obj, f));
+    }
+    return at_end(doc);
+  }
+
+  // Refuses content after the document's value.
+  static simdjson::error_code at_end(od::document& doc) {
+    return doc.current_location().error() == simdjson::OUT_OF_BOUNDS ? simdjson::SUCCESS
+                                                                     : simdjson::TAPE_ERROR;
+  }
+
+  Fields& next_pending() {
+    if (pending_count_ == pending_.size()) pending_.resize(pending_.size() * 2 + 64);
+    Fields& f = pending_[pending_count_++];
+    f = Fields{};
+    return f;
+  }
+
+  // Checks a value nobody asked for (an unknown field, a value of the wrong type), as a
+  // validating parser would: On-Demand skips such values without looking inside them.
+  simdjson::error_code validate(od::value& v, int depth) {
+    od::json_type type;
+    SIMDJSON_TRY(v.type().get(type));
+    switch (type) {
+      case od::json_type::array: {
+        od::array a;
+        SIMDJSON_TRY(v.get_array().get(a));
+        for (auto e : a) {
+          if (depth + 1 >= kMaxDepth) return simdjson::DEPTH_ERROR;
+          od::value x;
+          SIMDJSON_TRY(std::move(e).get(x));
+          SIMDJSON_TRY(validate(x, depth + 1));
+        }
+        return simdjson::SUCCESS;
       }
+      case od::json_type::object: {
+        od::object o;
+        SIMDJSON_TRY(v.get_object().get(o));
+        for (auto field_result : o) {
+          if (depth + 1 >= kMaxDepth) return simdjson::DEPTH_ERROR;
+          SIMDJSON_TRY(field_result.error());
+          od::field& field = field_result.value_unsafe();
+          std::string_view key;
+          SIMDJSON_TRY(key_of(field, key));
+          SIMDJSON_TRY(validate(field.value(), depth + 1));
+        }
+        return simdjson::SUCCESS;
+      }
+      case od::json_type::number: {
+        double d;
+        return double_of(v, d);
+      }
+      case od::json_type::string: {
+        std::string_view text;
+        return string_of(v, text);
+      }
+      case od::json_type::boolean:
+        return v.get_bool().error();
+      case od::json_type::null: {
+        bool null = false;
+        SIMDJSON_TRY(v.is_null().get(null));
+        return null ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
+      }
+    }
+    return simdjson::TAPE_ERROR;
+  }
+
+  // The same for a frame that is not an array, up to its end.
+  simdjson::error_code validate_document(od::document& doc, od::json_type type, const char* end) {
+    switch (type) {
+      case od::json_type::object: {
+        od::value v;
+        SIMDJSON_TRY(doc.get_value().get(v));
+        SIMDJSON_TRY(validate(v, 0));
+        return at_end(doc);
+      }
+      case od::json_type::number:
+        SIMDJSON_TRY(doc.get_number().error());
+        return at_end(doc);
+      case od::json_type::string:
+        SIMDJSON_TRY(doc.get_string().error());
+        return at_end(doc);
+      case od::json_type::boolean:
+      case od::json_type::null: {
+        // On-Demand (3.0) misreads these alone in a document (`false-` is false, `false ` is
+        // no boolean): the token, which runs to the next structural character or the end,
+        // is checked here.
+        std::string_view token;
+        SIMDJSON_TRY(doc.raw_json_token().get(token));
+        const bool whole = token.data() + token.size() == end;
+        while (!token.empty() && std::string_view(" \t\n\r").find(token.back()) != token.npos)
+          token.remove_suffix(1);
+        return whole && (token == "true" || token == "false" || token == "null")
+                   ? simdjson::SUCCESS
+                   : simdjson::T_ATOM_ERROR;
+      }
+      default:
+        return simdjson::TAPE_ERROR;
     }
   }
 
-  // `c`: a trade's conditions (array) or an aggregate's close (number).
-  simdjson::error_code read_c(dom::element val, Fields& f) {
-    if (val.is_number()) {
-      f.has_c = true;
-      return val.get_double().get(f.close);
+  // A value read as `T`; when it is not one, the value is still checked (a damaged value
+  // damages the frame) and the field noted as bad.
+  template <typename T>
+  simdjson::error_code read(od::value& v, T& out, bool& ok, Fields& f, Key key,
+                            const char* expected) {
+    simdjson::error_code err;
+    if constexpr (std::is_same_v<T, double>)
+      err = double_of(v, out);
+    else if constexpr (std::is_same_v<T, std::int64_t>)
+      err = v.get_int64().get(out);
+    else
+      err = string_of(v, out);
+    ok = !err;
+    if (!err) return simdjson::SUCCESS;
+    SIMDJSON_TRY(validate(v, 2));
+    note_bad(f, key, expected);
+    return simdjson::SUCCESS;
+  }
+
+  static void note_bad(Fields& f, Key key, const char* expected) {
+    if (f.bad_field != nullptr) return;
+    f.bad_field = kKeyNames[static_cast<std::size_t>(key)].data();  // literals: NUL-terminated
+    f.expected = expected;
+  }
+
+  // Reads every field once; a value of the wrong type is noted in f.bad_field.
+  simdjson::error_code read_fields(od::object obj, Fields& f) {
+    static constexpr const char* kNumber = "a number";
+    static constexpr const char* kInteger = "an integer";
+    static constexpr const char* kString = "a string";
+    bool ok = false;
+    for (auto field_result : obj) {
+      SIMDJSON_TRY(field_result.error());
+      od::field& field = field_result.value_unsafe();  // in place: a copy measured slower
+      Key key = key_at(field.key().raw());
+      if (key == Key::Unread) {
+        std::string_view text;
+        SIMDJSON_TRY(key_of(field, text));
+        key = key_named(text);
+      }
+      od::value& val = field.value();
+      simdjson::error_code err = simdjson::SUCCESS;
+      switch (key) {
+        case Key::P:
+          err = read(val, f.p, f.has_p, f, key, kNumber);
+          break;
+        case Key::S:
+          err = read(val, f.s, f.has_s, f, key, kNumber);
+          break;
+        case Key::T:
+          err = read(val, f.t, f.has_t, f, key, kInteger);
+          break;
+        case Key::C:
+          err = read_c(val, f);
+          break;
+        case Key::X:
+          err = read(val, f.x, ok, f, key, kInteger);
+          break;
+        case Key::Z:  // tape of a trade (average size of an aggregate: unused)
+          if (val.get_int64().get(f.z)) {
+            f.z = 0;
+            err = validate(val, 2);
+          }
+          break;
+        case Key::I:  // a trade's id is a string; anything else is ignored
+          if (string_of(val, f.id)) {
+            f.id = {};
+            err = validate(val, 2);
+          }
+          break;
+        case Key::O:
+          err = read(val, f.o, f.has_o, f, key, kNumber);
+          break;
+        case Key::H:
+          err = read(val, f.h, ok, f, key, kNumber);
+          break;
+        case Key::L:
+          err = read(val, f.l, ok, f, key, kNumber);
+          break;
+        case Key::V:
+          err = read(val, f.v, ok, f, key, kNumber);
+          break;
+        case Key::E:
+          err = read(val, f.e, ok, f, key, kInteger);
+          break;
+        case Key::Ev:
+          err = read(val, f.ev, ok, f, key, kString);
+          break;
+        case Key::Vw:
+          err = read(val, f.vw, ok, f, key, kNumber);
+          break;
+        case Key::Sym:
+          err = read(val, f.sym, ok, f, key, kString);
+          break;
+        case Key::Status:
+          err = read(val, f.status, ok, f, key, kString);
+          break;
+        case Key::Message:
+          err = read(val, f.message, ok, f, key, kString);
+          break;
+        case Key::Other:
+        case Key::Unread: {
+          double d;  // most often a number (Polygon's q, trfi, ...)
+          if (double_of(val, d)) err = validate(val, 2);
+          break;
+        }
+      }
+      SIMDJSON_TRY(err);
     }
-    dom::array codes;
-    if (auto err = val.get_array().get(codes)) return err;
-    for (dom::element code : codes) {
+    return simdjson::SUCCESS;
+  }
+
+  // `c`: a trade's conditions (array) or an aggregate's close (number).
+  simdjson::error_code read_c(od::value& val, Fields& f) {
+    static constexpr const char* kExpected = "a number or an array of integers";
+    od::json_type type;
+    SIMDJSON_TRY(val.type().get(type));
+    if (type == od::json_type::number) return read(val, f.close, f.has_c, f, Key::C, kExpected);
+    if (type != od::json_type::array) {
+      SIMDJSON_TRY(validate(val, 2));
+      note_bad(f, Key::C, kExpected);
+      return simdjson::SUCCESS;
+    }
+    od::array codes;
+    SIMDJSON_TRY(val.get_array().get(codes));
+    for (auto code_result : codes) {
+      od::value code;
+      SIMDJSON_TRY(std::move(code_result).get(code));
       std::int64_t c = 0;
-      if (auto err = code.get_int64().get(c)) return err;
+      if (code.get_int64().get(c)) {
+        SIMDJSON_TRY(validate(code, 3));
+        note_bad(f, Key::C, kExpected);
+        continue;
+      }
       ++f.conditions;
-      if (!conditions_.known(static_cast<int>(c < 0 || c > 255 ? -1 : c)))
-        ++stats_.unknown_conditions;
+      if (!conditions_.known(static_cast<int>(c < 0 || c > 255 ? -1 : c))) ++f.unknown_conditions;
       f.flags |= conditions_.flags(c);
     }
     return simdjson::SUCCESS;
   }
 
-  // A stable name for a known field (for error messages).
-  static const char* field_name(std::string_view key) {
-    static constexpr const char* kNames[] = {"p",  "s",  "t",   "c",      "x",      "z",
-                                             "i",  "o",  "h",   "l",      "v",      "e",
-                                             "ev", "vw", "sym", "status", "message"};
-    for (const char* n : kNames)
-      if (key == n) return n;
-    return "?";
-  }
-
   void deliver(const Fields& f, Timestamp received, PolygonHandler& h, std::size_t index) {
+    if (f.not_object) return bad_message(h, index, "not an object");
     const Ev ev = f.ev.empty() ? Ev::None : classify(f.ev);
     if (ev == Ev::None || ev == Ev::Other) {
       ++stats_.unknown_events;
@@ -268,6 +569,7 @@ class PolygonFrameParser::Impl {
     const auto when = polygon_epoch_to_ns(f.t);
     if (!when) return bad_message(h, index, "field 't': " + std::to_string(f.t) + " is no time");
     ++stats_.trades;
+    stats_.unknown_conditions += static_cast<std::uint64_t>(f.unknown_conditions);
     Tick t;
     t.symbol = intern(f.sym);
     t.ts_event = *when;
@@ -312,23 +614,29 @@ class PolygonFrameParser::Impl {
     h.on_aggregate(b, per_minute);
   }
 
-  // Tickers of up to 8 bytes (nearly all) are found in an open-addressing table keyed by their
-  // bytes as one integer; longer ones in a map.
+  // Tickers of up to 7 bytes (nearly all) are found in an open-addressing table keyed by their
+  // bytes and length as one integer (never 0, the empty slot); longer ones in a map. `name`
+  // lies in a padded buffer (the frame or simdjson's string buffer), so its first 8 bytes are
+  // readable whatever its length.
   Symbol intern(std::string_view name) {
-    if (name.size() <= 8 && !name.empty()) {
-      std::uint64_t key = 0;
-      std::memcpy(&key, name.data(), name.size());
-      std::size_t i = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 52) & mask_;
-      for (;; i = (i + 1) & mask_) {
-        Slot& slot = slots_[i];
-        if (slot.key == key) return slot.symbol;
-        if (slot.key == 0) break;
-      }
-      const Symbol sym = symbols_.intern(name);
-      if (++short_count_ * 2 > slots_.size()) grow();
-      insert(key, sym);
-      return sym;
+    if (name.size() >= 8 || name.empty()) [[unlikely]]
+      return intern_long(name);
+    std::uint64_t key;
+    std::memcpy(&key, name.data(), sizeof key);
+    key =
+        (key & ((std::uint64_t{1} << (8 * name.size())) - 1)) | (std::uint64_t{name.size()} << 56);
+    for (std::size_t i = slot_of(key);; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.key == key) return slot.symbol;
+      if (slot.key == 0) break;
     }
+    const Symbol sym = symbols_.intern(name);
+    if (++short_count_ * 2 > slots_.size()) grow();
+    insert(key, sym);
+    return sym;
+  }
+
+  [[gnu::noinline]] Symbol intern_long(std::string_view name) {
     auto it = index_.find(name);
     if (it != index_.end()) return it->second;
     const Symbol sym = symbols_.intern(name);
@@ -336,13 +644,17 @@ class PolygonFrameParser::Impl {
     return sym;
   }
 
+  std::size_t slot_of(std::uint64_t key) const {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 52) & mask_;
+  }
+
   struct Slot {
-    std::uint64_t key = 0;  // the ticker's bytes (zero-padded); 0 = empty
+    std::uint64_t key = 0;  // the ticker's bytes and length; 0 = empty
     Symbol symbol;
   };
 
   void insert(std::uint64_t key, Symbol sym) {
-    std::size_t i = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 52) & mask_;
+    std::size_t i = slot_of(key);
     while (slots_[i].key != 0) i = (i + 1) & mask_;
     slots_[i] = Slot{key, sym};
   }
@@ -371,7 +683,12 @@ class PolygonFrameParser::Impl {
 
   SymbolTable& symbols_;
   const ConditionTable& conditions_;
-  dom::parser parser_;
+  // simdjson's limit for a validating parse, which counts only arrays and objects that hold
+  // something (the frame's array is at depth 0): deeper frames are refused the same way.
+  static constexpr int kMaxDepth = static_cast<int>(simdjson::DEFAULT_MAX_DEPTH);
+  od::parser parser_;
+  std::vector<Fields> pending_;  // the frame's elements, read before any is delivered
+  std::size_t pending_count_ = 0;
   std::unique_ptr<char[]> buf_;
   std::size_t capacity_ = 0;
   std::vector<Slot> slots_ = std::vector<Slot>(4096);  // a power of two

@@ -1,9 +1,11 @@
 // Parses Polygon (Massive) WebSocket text frames: JSON arrays of messages, every element in
 // order. Trades (T) become Ticks with condition flags, per-minute (AM) and per-second (A)
 // aggregates become Bars, status messages are passed on, quotes (Q) and unknown `ev`s are
-// counted. Parsing does not allocate per message: one simdjson DOM parser (validating the whole
-// frame with the CPU's SIMD kernels, chosen at run time) and one padded buffer are reused, and
-// symbols are interned once and then found in a local index.
+// counted. Parsing does not allocate per message: one simdjson On-Demand parser (its SIMD
+// indexing chosen for the CPU at run time) and one padded buffer are reused, and symbols are
+// interned once and then found in a local index. Every value of a frame is checked, read or
+// not, and the whole frame before any of it is delivered: a frame is refused exactly when
+// simdjson's validating (DOM) parser would refuse it, which the fuzz target checks.
 #ifndef TICKSTOCKAPP_POLYGON_FRAME_PARSER_H_
 #define TICKSTOCKAPP_POLYGON_FRAME_PARSER_H_
 
