@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <new>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -232,7 +233,11 @@ bool fits_64_bits(std::string_view token) {
 class PolygonFrameParser::Impl {
  public:
   Impl(SymbolTable& symbols, const ConditionTable& conditions)
-      : symbols_(symbols), conditions_(conditions) {}
+      : symbols_(symbols), conditions_(conditions) {
+    // On-Demand's own depth (its debug checks assert on it) runs ahead of ours by the
+    // document and the value being entered: room for both.
+    if (parser_.allocate(4096, kMaxDepth + 4)) throw std::bad_alloc();
+  }
 
   bool parse(std::string_view frame, Timestamp received, PolygonHandler& h) {
     ensure_capacity(frame.size());
