@@ -9,7 +9,6 @@
 #include <string>
 #include <type_traits>
 #include <unordered_map>
-#include <utility>
 #include <vector>
 
 #include <simdjson.h>
@@ -281,17 +280,16 @@ class PolygonFrameParser::Impl {
     od::array arr;
     SIMDJSON_TRY(doc.get_array().get(arr));
     for (auto element_result : arr) {
-      od::value element;
-      SIMDJSON_TRY(std::move(element_result).get(element));
+      SIMDJSON_TRY(element_result.error());
+      od::value& element = element_result.value_unsafe();  // in place, as fields are
       Fields& f = next_pending();
-      SIMDJSON_TRY(element.type().get(type));
-      if (type != od::json_type::object) {
+      od::object obj;
+      if (const auto err = element.get_object().get(obj)) {
+        if (err != simdjson::INCORRECT_TYPE) return err;
         f.not_object = true;
         SIMDJSON_TRY(validate(element, 1));
         continue;
       }
-      od::object obj;
-      SIMDJSON_TRY(element.get_object().get(obj));
       SIMDJSON_TRY(read_fields(obj, f));
     }
     return at_end(doc);
@@ -321,9 +319,8 @@ class PolygonFrameParser::Impl {
         SIMDJSON_TRY(v.get_array().get(a));
         for (auto e : a) {
           if (depth + 1 >= kMaxDepth) return simdjson::DEPTH_ERROR;
-          od::value x;
-          SIMDJSON_TRY(std::move(e).get(x));
-          SIMDJSON_TRY(validate(x, depth + 1));
+          SIMDJSON_TRY(e.error());
+          SIMDJSON_TRY(validate(e.value_unsafe(), depth + 1));
         }
         return simdjson::SUCCESS;
       }
@@ -519,8 +516,8 @@ class PolygonFrameParser::Impl {
     od::array codes;
     SIMDJSON_TRY(val.get_array().get(codes));
     for (auto code_result : codes) {
-      od::value code;
-      SIMDJSON_TRY(std::move(code_result).get(code));
+      SIMDJSON_TRY(code_result.error());
+      od::value& code = code_result.value_unsafe();
       std::int64_t c = 0;
       if (code.get_int64().get(c)) {
         SIMDJSON_TRY(validate(code, 3));
