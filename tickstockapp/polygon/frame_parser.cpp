@@ -390,23 +390,35 @@ class PolygonFrameParser::Impl {
     }
   }
 
+  // A value read as `T` (a double, an integer or a string).
+  template <typename T>
+  static simdjson::error_code get_as(od::value& v, T& out) {
+    if constexpr (std::is_same_v<T, double>)
+      return double_of(v, out);
+    else if constexpr (std::is_same_v<T, std::int64_t>)
+      return v.get_int64().get(out);
+    else
+      return string_of(v, out);
+  }
+
   // A value read as `T`; when it is not one, the value is still checked (a damaged value
   // damages the frame) and the field noted as bad.
   template <typename T>
   simdjson::error_code read(od::value& v, T& out, bool& ok, Fields& f, Key key,
                             const char* expected) {
-    simdjson::error_code err;
-    if constexpr (std::is_same_v<T, double>)
-      err = double_of(v, out);
-    else if constexpr (std::is_same_v<T, std::int64_t>)
-      err = v.get_int64().get(out);
-    else
-      err = string_of(v, out);
-    ok = !err;
-    if (!err) return simdjson::SUCCESS;
+    ok = !get_as(v, out);
+    if (ok) return simdjson::SUCCESS;
     SIMDJSON_TRY(validate(v, 2));
     note_bad(f, key, expected);
     return simdjson::SUCCESS;
+  }
+
+  // A value kept only when it is a `T`; anything else (checked) is ignored.
+  template <typename T>
+  simdjson::error_code read_or_ignore(od::value& v, T& out) {
+    if (!get_as(v, out)) return simdjson::SUCCESS;
+    out = T{};
+    return validate(v, 2);
   }
 
   static void note_bad(Fields& f, Key key, const char* expected) {
@@ -449,16 +461,10 @@ class PolygonFrameParser::Impl {
           err = read(val, f.x, ok, f, key, kInteger);
           break;
         case Key::Z:  // tape of a trade (average size of an aggregate: unused)
-          if (val.get_int64().get(f.z)) {
-            f.z = 0;
-            err = validate(val, 2);
-          }
+          err = read_or_ignore(val, f.z);
           break;
-        case Key::I:  // a trade's id is a string; anything else is ignored
-          if (string_of(val, f.id)) {
-            f.id = {};
-            err = validate(val, 2);
-          }
+        case Key::I:  // a trade's id
+          err = read_or_ignore(val, f.id);
           break;
         case Key::O:
           err = read(val, f.o, f.has_o, f, key, kNumber);
