@@ -50,7 +50,7 @@ function loginForm() {
     const data = new FormData(form);
     try {
       const r = await post('/api/auth/login', { username: data.get('username'), password: data.get('password') });
-      for (const a of r.pending_alerts || []) addAlert(a);
+      for (const item of (r.pending_alerts || []).slice().reverse()) addAlert(item.alert);
       start(r);
     } catch (err) {
       fill(error, err.status === 401 ? 'Wrong username or password.' : message(err));
