@@ -92,6 +92,10 @@ class HubClient final : public WsPeer, public std::enable_shared_from_this<HubCl
 
   void on_close(const std::string& reason) override { hub_.leave(this, reason); }
 
+  // One acknowledgement at a time per connection: a client cannot fill the workers' queue.
+  bool begin_ack() { return !acking_.exchange(true); }
+  void end_ack() { acking_ = false; }
+
   void reply(std::string text) {
     if (auto c = conn_.lock()) c->send(std::make_shared<const std::string>(std::move(text)), 0);
   }
@@ -111,6 +115,7 @@ class HubClient final : public WsPeer, public std::enable_shared_from_this<HubCl
   std::string token_hash_;
   Greeting greeting_;
   std::weak_ptr<WsConnection> conn_;
+  std::atomic<bool> acking_{false};
 };
 
 namespace {
@@ -221,10 +226,13 @@ void WebHub::close_sessions(std::int64_t user_id, const std::string& token_hash,
 }
 
 void WebHub::ack(const std::shared_ptr<HubClient>& c, std::vector<std::int64_t> ids) {
+  if (!c->begin_ack())
+    return c->reply_error("one acknowledgement at a time: wait for \"acked\", then send it");
   std::weak_ptr<HubClient> weak = c;
   const bool queued = pool_.post([this, weak, user = c->user_id(), ids = std::move(ids)] {
     auto marked = accounts_.mark_alerts_delivered(user, ids, wall_s());
     auto client = weak.lock();
+    if (client) client->end_ack();
     if (!marked) {
       log_.limited("web_hub", "http: acknowledging alerts: " + marked.error().message);
       if (client) client->reply_error("the acknowledgement was not stored: send it again");
@@ -238,7 +246,10 @@ void WebHub::ack(const std::shared_ptr<HubClient>& c, std::vector<std::int64_t> 
     j.end_object();
     client->reply(j.take());
   });
-  if (!queued) c->reply_error("the server is busy: send the acknowledgement again");
+  if (!queued) {
+    c->end_ack();
+    c->reply_error("the server is busy: send the acknowledgement again");
+  }
 }
 
 void WebHub::check_sessions() {

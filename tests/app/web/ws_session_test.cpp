@@ -4,6 +4,7 @@
 // database, expiry) closes it too. Real sockets, real /ws clients.
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -36,6 +37,17 @@ bool answers(WsClient& ws) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (std::chrono::steady_clock::now() < deadline && !ws.closed())
     if (json_field(ws.receive(std::chrono::milliseconds(200)), "type") == "pong") return true;
+  return false;
+}
+
+// True once /metrics has `line` (a socket's close is counted when its close handshake ends,
+// just after the client sees it); waits up to 5 s.
+bool metrics_show(HttpClient& c, const std::string& line) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (c.get("/metrics").body.find(line) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   return false;
 }
 
@@ -93,11 +105,9 @@ TEST_CASE("dashboard: logout, a password change and disabling close the sockets 
   CHECK(after_disable < 2);
   CHECK(answers(ws_admin));
 
-  const std::string m = c.get("/metrics").body;
-  CHECK(m.find("tickstock_ws_disconnects_total{reason=\"logout\"} 1\n") != std::string::npos);
-  CHECK(m.find("tickstock_ws_disconnects_total{reason=\"password_changed\"} 1\n") !=
-        std::string::npos);
-  CHECK(m.find("tickstock_ws_disconnects_total{reason=\"disabled\"} 1\n") != std::string::npos);
+  CHECK(metrics_show(c, "tickstock_ws_disconnects_total{reason=\"logout\"} 1\n"));
+  CHECK(metrics_show(c, "tickstock_ws_disconnects_total{reason=\"password_changed\"} 1\n"));
+  CHECK(metrics_show(c, "tickstock_ws_disconnects_total{reason=\"disabled\"} 1\n"));
   CHECK(serve.stop() == 0);
 }
 
@@ -136,8 +146,6 @@ TEST_CASE("dashboard: sockets close within seconds of a session ended elsewhere"
     CHECK(s >= 0);
     CHECK(ws->close_code() == 1008);
   }
-  const std::string m = c.get("/metrics").body;
-  CHECK(m.find("tickstock_ws_disconnects_total{reason=\"session_ended\"} 3\n") !=
-        std::string::npos);
+  CHECK(metrics_show(c, "tickstock_ws_disconnects_total{reason=\"session_ended\"} 3\n"));
   CHECK(serve.stop() == 0);
 }
