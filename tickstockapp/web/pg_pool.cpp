@@ -22,15 +22,28 @@ void PgPool::release(PgConn c) {
 }
 
 Result<PgResult> PgPool::query(const std::string& sql, const std::vector<std::string>& params,
-                               const std::string& what) {
+                               const std::string& what, std::string* sqlstate) {
+  if (sqlstate != nullptr) sqlstate->clear();
   auto c = acquire();
   if (!c) return fail(what, ": ", c.error().message);
   std::vector<const char*> p;
   p.reserve(params.size());
   for (const auto& s : params) p.push_back(s.c_str());
-  auto r = pg_exec_params(c->get(), sql, p, what);
+  PgResult r(PQexecParams(c->get(), sql.c_str(), static_cast<int>(p.size()), nullptr, p.data(),
+                          nullptr, nullptr, 0),
+             &PQclear);
+  const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+    release(std::move(*c));
+    return r;
+  }
+  if (sqlstate != nullptr && r) {
+    const char* code = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+    if (code != nullptr) *sqlstate = code;
+  }
+  Error e = fail(what, ": ", pg_error(c->get()));
   release(std::move(*c));
-  return r;
+  return e;
 }
 
 }  // namespace tickstock::app

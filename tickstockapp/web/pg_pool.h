@@ -21,7 +21,13 @@ class PgPool {
   // Runs one statement with text parameters; the error is "<what>: <message>" (a connection
   // error says "cannot connect to PostgreSQL: ...", without the URL's password).
   Result<PgResult> query(const std::string& sql, const std::vector<std::string>& params,
-                         const std::string& what);
+                         const std::string& what) {
+    return query(sql, params, what, nullptr);
+  }
+  // As above; on failure `sqlstate` receives PostgreSQL's SQLSTATE code ("" when the statement
+  // never ran, e.g. no connection).
+  Result<PgResult> query(const std::string& sql, const std::vector<std::string>& params,
+                         const std::string& what, std::string* sqlstate);
 
  private:
   Result<PgConn> acquire();
