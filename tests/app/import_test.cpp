@@ -5,7 +5,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "tickstock/calendar.h"
+
 #include "app/app_support.h"
+#include "db/bar_import.h"
+#include "db/bar_store.h"
+#include "db/pg_util.h"
 #include "support/pg_test_db.h"
 
 using tickstock::test::run_app;
@@ -109,4 +114,57 @@ TEST_CASE("import refuses a bad line with file:line and imports nothing", "[app]
   const auto tf = run_app("import --bars x.csv --timeframe 5m", db.env());
   CHECK(tf.exit_code == 2);
   CHECK(tf.err.find("expected 1m or 1d") != std::string::npos);
+}
+
+TEST_CASE("import and the vendor bar store escape symbols in their COPY rows",
+          "[app][db][import]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  TestDatabase db;
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
+  // Given straight to the paths that build COPY text rows (the entries refuse such symbols).
+  const std::string odd = "T\tA\nB\\C\rD";
+  const std::string odd_sql = "E'T\\tA\\nB\\\\C\\rD'";
+  const std::string csv = write_temp("odd.csv",
+                                     "ts,open,high,low,close,volume\n"
+                                     "2024-03-01T14:30:00Z,1,2,0.5,1.5,100\n"
+                                     "2024-03-01T14:31:00Z,1,2,0.5,1.75,100\n");
+  tickstock::app::ImportOptions o;
+  o.url = db.url();
+  o.path = csv;
+  o.symbol = odd;
+  auto r = tickstock::app::import_bars(o, [](std::int64_t, std::int64_t, std::uint64_t) {});
+  INFO((r ? std::string() : r.error().message));
+  REQUIRE(r);
+  CHECK(r->stored == 2);
+  CHECK(db.query("SELECT count(*) FROM ohlcv_1min WHERE symbol = " + odd_sql) == "2");
+  r = tickstock::app::import_bars(o, [](std::int64_t, std::int64_t, std::uint64_t) {});
+  REQUIRE(r);  // the upsert path (staging table) too
+  CHECK(r->stored == 0);
+  const std::string daily = write_temp("oddd.csv",
+                                       "ts,open,high,low,close,volume\n"
+                                       "2024-03-01,1,2,0.5,1.75,100\n");
+  o.path = daily;
+  o.timeframe = tickstock::Timeframe::D1;
+  o.symbol = odd + "d";
+  r = tickstock::app::import_bars(o, [](std::int64_t, std::int64_t, std::uint64_t) {});
+  INFO((r ? std::string() : r.error().message));
+  REQUIRE(r);
+  CHECK(db.query("SELECT close FROM ohlcv_daily WHERE symbol = " + odd_sql + " || 'd'") == "1.75");
+
+  tickstock::SymbolTable symbols;
+  tickstock::Bar b;
+  b.symbol = symbols.intern(odd + "v");
+  b.start = *tickstock::parse_timestamp("2024-03-04T14:30:00Z");
+  b.open = b.high = b.low = b.close = 3.5;
+  b.volume = 10;
+  auto conn = tickstock::app::pg_connect(db.url());
+  REQUIRE(conn);
+  auto stored = tickstock::app::store_bars(conn->get(), tickstock::Timeframe::M1, {b});
+  INFO((stored ? std::string() : stored.error().message));
+  REQUIRE(stored);
+  CHECK(*stored == 1);
+  CHECK(db.query("SELECT close FROM ohlcv_1min WHERE symbol = " + odd_sql + " || 'v'") == "3.5");
+  CHECK(db.query("SELECT count(*) FROM symbols WHERE symbol LIKE 'T%'") == "3");
+  std::remove(csv.c_str());
+  std::remove(daily.c_str());
 }

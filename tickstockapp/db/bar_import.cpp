@@ -96,7 +96,7 @@ Result<ImportReport> import_pass(
       start = new_york_midnight(nyd);
     }
     if (direct) {
-      buf.append(b.symbol.name());
+      append_copy_text(buf, b.symbol.name());
       buf += '\t';
       if (daily) {
         buf.append(date);
@@ -110,7 +110,7 @@ Result<ImportReport> import_pass(
     } else {
       buf.append(std::to_string((*reader)->line()));
       buf += '\t';
-      buf.append(b.symbol.name());
+      append_copy_text(buf, b.symbol.name());
       buf += '\t';
       buf.append(std::to_string(start / 1000));
       buf += '\t';

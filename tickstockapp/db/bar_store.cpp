@@ -20,7 +20,7 @@ std::string copy_rows(Timeframe tf, const std::vector<Bar>& bars) {
   std::string out;
   out.reserve(bars.size() * 96);
   for (const Bar& b : bars) {
-    out.append(b.symbol.name());
+    append_copy_text(out, b.symbol.name());
     out += '\t';
     out += std::to_string(b.start / 1000);
     out += '\t';

@@ -57,6 +57,27 @@ Result<void> pg_stream(PGconn* c, const std::string& sql, const std::vector<cons
   return {};
 }
 
+void append_copy_text(std::string& out, std::string_view value) {
+  for (const char ch : value) {
+    switch (ch) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += ch;
+    }
+  }
+}
+
 std::string pg_text_array(const std::vector<std::string>& items) {
   std::string out = "{";
   for (const std::string& item : items) {
