@@ -136,20 +136,30 @@ bool report_services(const Settings& s, Log& log) {
   return store;
 }
 
-// The exit summary of the Redis publisher; an error line when anything was not published.
-void report_redis(const RedisSinkStats& st, Log& log) {
-  const std::string line =
+// Why the Redis publisher drops, with what to do about it.
+std::string redis_drop_hint(std::size_t buffer) {
+  return "; raise --redis-buffer (now " + std::to_string(buffer) +
+         ") to ride out longer Redis outages or bursts";
+}
+
+// The exit summary of the Redis publisher; an error line when anything was not published,
+// saying why.
+void report_redis(const RedisSinkStats& st, std::size_t buffer, Log& log) {
+  std::string line =
       "redis: " + std::to_string(st.accepted) + " events: " + std::to_string(st.published) +
       " published (" + std::to_string(st.messages) + " messages, " +
       std::to_string(st.stream_entries) + " stream entries), " + std::to_string(st.dropped) +
       " dropped, " + std::to_string(st.failed) + " failed, " + std::to_string(st.backlog) +
       " not published; " + std::to_string(st.reconnects) + " reconnects, " +
       std::to_string(st.connection_errors) + " connection errors";
-  if (st.dropped + st.failed + st.backlog > 0) {
-    log.error(line + " (last error: " + st.last_error + ")");
-  } else {
-    log.info(line);
-  }
+  if (st.dropped + st.failed + st.backlog == 0) return log.info(line);
+  if (st.dropped_buffer_full > 0)
+    line += " (" + std::to_string(st.dropped_buffer_full) + " dropped: buffer full" +
+            redis_drop_hint(buffer) + ")";
+  if (st.dropped_reports_full > 0)
+    line += " (" + std::to_string(st.dropped_reports_full) + " reports dropped: queue full)";
+  if (!st.last_error.empty()) line += " (last error: " + redact_url(st.last_error) + ")";
+  log.error(line);
 }
 
 // " (too_late 3, bad_price 1)" for the non-zero reject counters.
@@ -396,7 +406,11 @@ int run_serve(int argc, char** argv, Log& log) {
   std::unique_ptr<RedisSink> redis;
   if (*rcfg) {
     const RedisSettings& rc = **rcfg;
-    redis = std::make_unique<RedisSink>(rc.sink, wall);
+    RedisSinkOptions ro = rc.sink;
+    ro.on_drop = [&errors, buffer = ro.buffer_capacity](const std::string& why) {
+      errors.report(Severity::Error, "redis", "Redis publisher: " + why + redis_drop_hint(buffer));
+    };
+    redis = std::make_unique<RedisSink>(std::move(ro), wall);
     errors.attach(redis.get());
     log.info("Redis: publishing events under the prefix '" + rc.sink.prefix + "'" +
              (rc.sink.stream_maxlen > 0
@@ -577,7 +591,7 @@ int run_serve(int argc, char** argv, Log& log) {
     if (redis->stats().connected)
       (void)redis->flush_for((*rcfg)->sink.flush_timeout);  // last reports
     errors.attach(nullptr);
-    report_redis(redis->stats(), log);
+    report_redis(redis->stats(), (*rcfg)->sink.buffer_capacity, log);
   }
   return feed_result.has_value() ? 0 : 1;
 }
