@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "tickstock/result.h"
 #include "tickstock/scanner.h"
 #include "tickstock/sink.h"
 
@@ -24,7 +25,8 @@ const char* bar_table(Timeframe tf);
 struct PgSinkOptions {
   std::string url;                         // libpq URL or conninfo
   std::size_t memory_limit = 64u << 20;    // bytes of queued events held in memory
-  std::string spill_path;                  // file for what memory cannot hold ("": none)
+  std::string spill_path;                  // file for what memory cannot hold ("": none); its
+                                           // directory is this sink's alone (locked)
   std::uint64_t spill_limit = 1ull << 30;  // bytes in the spill file; beyond: refused
   std::size_t batch_size = 5000;           // events per transaction (at most, but
                                            // replayed from the spill file: about)
@@ -45,19 +47,21 @@ struct PgSinkStats {
   std::uint64_t indicator_rows = 0;  // indicator value rows written
   std::uint64_t batches = 0;         // transactions committed
   std::uint64_t failed_batches = 0;  // batches the database refused (dropped, see last_error)
-  std::uint64_t dropped = 0;         // events lost: in refused batches or a failed spill write
-  std::uint64_t refused = 0;         // events not accepted: memory and spill file full
-  std::uint64_t reconnects = 0;      // connections made after the first
-  std::uint64_t backlog = 0;         // accepted, not yet written (in memory or spilled)
-  std::uint64_t memory_bytes = 0;    // queued in memory now
-  std::uint64_t spilled = 0;         // events written to the spill file so far
-  std::uint64_t spill_bytes = 0;     // in the spill file now, not yet stored
-  std::uint64_t replayed = 0;        // events read back from the spill file and stored
-  std::uint64_t kept_at_exit = 0;    // events left in the spill file for the next start
-  std::uint64_t lost_at_exit = 0;    // events neither stored nor kept when the sink stopped
-  bool connected = false;            // a connection is open now
-  std::string last_error;            // the latest database error ("" if none)
-  std::string spill_error;           // the latest spill file error ("" if none)
+  std::uint64_t dropped = 0;       // events lost: in refused batches, a failed spill write, damaged
+                                   // spill blocks
+  std::uint64_t refused = 0;       // events not accepted: memory and spill file full
+  std::uint64_t reconnects = 0;    // connections made after the first
+  std::uint64_t backlog = 0;       // accepted, not yet written (in memory or spilled)
+  std::uint64_t memory_bytes = 0;  // queued in memory now
+  std::uint64_t spilled = 0;       // events written to the spill file so far
+  std::uint64_t spill_bytes = 0;   // in the spill file now, not yet stored
+  std::uint64_t replayed = 0;      // events read back from the spill file and stored
+  std::uint64_t spill_damaged_bytes = 0;  // damaged spill blocks skipped (the blocks after kept)
+  std::uint64_t kept_at_exit = 0;         // events left in the spill file for the next start
+  std::uint64_t lost_at_exit = 0;         // events neither stored nor kept when the sink stopped
+  bool connected = false;                 // a connection is open now
+  std::string last_error;                 // the latest database error ("" if none)
+  std::string spill_error;                // the latest spill file error ("" if none)
 };
 
 // A BarSink and ScanSink that queues what it is given and writes it in batches from its own
@@ -70,7 +74,12 @@ struct PgSinkStats {
 // REQUIRES: the SymbolTable of the bars outlives it.
 class PgSink final : public BarSink, public ScanSink {
  public:
+  // Starts the sink. When another process holds the spill file's directory, it runs without a
+  // spill file (said through options.log, and in stats().spill_error).
   explicit PgSink(PgSinkOptions options);
+  // The same, but fails when another process holds the spill file's directory (the error
+  // names the directory and that process).
+  static Result<std::unique_ptr<PgSink>> open(PgSinkOptions options);
   // close().
   ~PgSink() override;
   PgSink(const PgSink&) = delete;

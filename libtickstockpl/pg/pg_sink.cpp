@@ -73,9 +73,21 @@ struct PgSink::Impl {
   explicit Impl(PgSinkOptions o) : options(std::move(o)) {
     options.connections = std::clamp(options.connections, 1, 16);
     // The spill file is made when first needed; one left by an earlier run is replayed first.
-    std::error_code ec;
-    if (!options.spill_path.empty() && std::filesystem::exists(options.spill_path, ec))
-      open_spill_file();
+    // Its directory is this process's alone.
+    if (!options.spill_path.empty()) {
+      auto dir = std::filesystem::path(options.spill_path).parent_path();
+      auto held = detail::SpillDirLock::acquire(dir.empty() ? "." : dir.string());
+      if (held) {
+        dir_lock = std::move(*held);
+        std::error_code ec;
+        if (std::filesystem::exists(options.spill_path, ec)) open_spill_file();
+      } else {
+        lock_error = held.error().message;
+        stats.spill_error = lock_error;
+        spill_broken = true;
+        say(true, lock_error + "; events beyond memory are refused");
+      }
+    }
     for (int i = 0; i < options.connections; ++i) {
       detail::LaneSettings s;
       s.url = options.url;
@@ -112,6 +124,9 @@ struct PgSink::Impl {
     if (file->torn_bytes() > 0)
       say(true, "spill file " + file->path() + ": cut off a torn block of " +
                     std::to_string(file->torn_bytes()) + " bytes at its end");
+    if (file->header_damaged())
+      say(true, "spill file " + file->path() +
+                    ": its header was damaged; every block in it is written again");
     if (file->unread_records() > 0) {
       spilling = true;
       spill_bytes = file->unread_bytes();
@@ -223,8 +238,10 @@ struct PgSink::Impl {
       std::lock_guard lock(mu);
       open_spill_file();
     }
-    for (const RecordBlock& b : out) {
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      const RecordBlock& b = out[i];
       auto r = file ? file->append(b) : Result<void>(fail("no spill file"));
+      if (r && i + 1 == out.size()) r = file->sync();  // on disk before it counts as kept
       std::lock_guard lock(mu);
       unwritten_spill -= b.bytes.size();
       if (r) {
@@ -267,15 +284,12 @@ struct PgSink::Impl {
     if (n + (file ? file->unread_records() : 0) == 0) return;
     std::string error;
     if (!file) {
-      error = "no spill file";
+      error = spill_broken && !stats.spill_error.empty() ? stats.spill_error : "no spill file";
     } else {
-      std::vector<const RecordBlock*> ptrs;
-      for (const RecordBlock& b : front) ptrs.push_back(&b);
-      if (auto r = file->prepend(ptrs); !r) error = r.error().message;
-      for (const RecordBlock& b : tail) {
-        if (!error.empty()) break;
-        if (auto r = file->append(b); !r) error = r.error().message;
-      }
+      std::vector<const RecordBlock*> first, last;
+      for (const RecordBlock& b : front) first.push_back(&b);
+      for (const RecordBlock& b : tail) last.push_back(&b);
+      if (auto r = file->keep(first, last); !r) error = r.error().message;
     }
     std::lock_guard lock(mu);
     if (error.empty()) {
@@ -291,27 +305,34 @@ struct PgSink::Impl {
   // Reads up to about batch_size events from the spill file into `batch`.
   void read_spill(std::vector<RecordBlock>& batch) {
     std::uint64_t n = 0;
+    const std::uint64_t damaged = file->damaged_bytes(), lost = file->lost_records();
     while (n < options.batch_size) {  // whole blocks: the last may go past it
       RecordBlock b;
       auto r = file->read_next(b);
-      if (!r) {
-        // A damaged block: what follows it cannot be trusted either.
-        const std::uint64_t lost = file->unread_records();
-        (void)file->discard_unread();
-        std::lock_guard lock(mu);
-        stats.spill_error = r.error().message;
-        stats.dropped += lost;
-        finished += lost;
-        spill_bytes = file->unread_bytes();
-        say(true,
-            r.error().message + "; its remaining " + std::to_string(lost) + " events are lost");
-        done_cv.notify_all();
-        break;
-      }
-      if (!*r) break;
+      if (!r || !*r) break;
       n += b.records;
       batch.push_back(std::move(b));
     }
+    if (file->damaged_bytes() == damaged) return;
+    // A damaged block was skipped; the blocks after it are read on.
+    std::lock_guard lock(mu);
+    const std::uint64_t gone = file->lost_records() - lost;
+    stats.spill_damaged_bytes = file->damaged_bytes();
+    stats.dropped += gone;
+    finished += gone;
+    stats.spill_error = "spill file " + file->path() + ": skipped " +
+                        std::to_string(file->damaged_bytes() - damaged) + " damaged bytes (" +
+                        std::to_string(gone) + " events lost); the blocks after them are kept";
+    say(true, stats.spill_error);
+    done_cv.notify_all();
+  }
+
+  // Marks what was read from the spill file as consumed.
+  void consume_spill() {
+    auto c = file->commit_read();
+    std::lock_guard lock(mu);
+    if (!c) stats.spill_error = c.error().message;
+    spill_bytes = file->unread_bytes();
   }
 
   bool lanes_idle() const {
@@ -363,7 +384,10 @@ struct PgSink::Impl {
         return;
       }
       if (from_file) read_spill(batch);
-      if (batch.empty()) continue;
+      if (batch.empty()) {
+        if (from_file) consume_spill();  // nothing intact was left: done with it
+        continue;
+      }
 
       rows.clear();
       for (const RecordBlock& b : batch) {
@@ -403,12 +427,7 @@ struct PgSink::Impl {
         pass_messages();
         return;
       }
-      if (from_file) {
-        if (auto c = file->commit_read(); !c) {
-          std::lock_guard lock(mu);
-          stats.spill_error = c.error().message;
-        }
-      }
+      if (from_file) consume_spill();
       {
         std::lock_guard lock(mu);
         bool stored_all = true;
@@ -447,7 +466,9 @@ struct PgSink::Impl {
   }
 
   PgSinkOptions options;
-  std::unique_ptr<detail::SpillFile> file;  // the sink's thread only, once running
+  std::unique_ptr<detail::SpillDirLock> dir_lock;  // held while the sink lives
+  std::string lock_error;                          // why the spill directory is not ours
+  std::unique_ptr<detail::SpillFile> file;         // the sink's thread only, once running
 
   mutable std::mutex mu;
   std::condition_variable wake, done_cv;
@@ -478,6 +499,12 @@ struct PgSink::Impl {
 };
 
 PgSink::PgSink(PgSinkOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Result<std::unique_ptr<PgSink>> PgSink::open(PgSinkOptions options) {
+  auto sink = std::make_unique<PgSink>(std::move(options));
+  if (!sink->impl_->lock_error.empty()) return fail(sink->impl_->lock_error);
+  return sink;
+}
 
 PgSink::~PgSink() { close(); }
 

@@ -394,7 +394,13 @@ int run_serve(int argc, char** argv, Log& log) {
       log.error(po.error().message);
       return 2;
     }
-    pg = std::make_unique<PgSink>(*po);
+    // Fails when another process holds the spill directory.
+    auto sink = PgSink::open(*po);
+    if (!sink) {
+      log.error(sink.error().message);
+      return 2;
+    }
+    pg = std::move(*sink);
     log.info(std::string("PostgreSQL: storing bars, pattern detections") +
              (po->store_indicators ? " and indicator values" : "") +
              (po->spill_path.empty() ? "" : "; spill file " + po->spill_path));
