@@ -7,6 +7,7 @@
 #include "tickstock/pg_sink.h"
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "pg/event_record.h"
+#include "pg/refused_rows.h"
 #include "pg/spill_file.h"
 #include "pg/write_lane.h"
 
@@ -67,10 +69,19 @@ void split(const WriteBatch& rows, std::vector<WriteBatch>& parts) {
   for (const auto& v : rows.indicators) parts[lane(v.symbol)].indicators.push_back(v);
 }
 
+// The refused file of `o`: its own setting, or beside the spill file.
+std::string refused_path_of(const PgSinkOptions& o) {
+  if (!o.refused_path.empty() || o.spill_path.empty()) return o.refused_path;
+  std::filesystem::path p(o.spill_path);
+  p.replace_extension(".refused");
+  return p.string();
+}
+
 }  // namespace
 
 struct PgSink::Impl {
-  explicit Impl(PgSinkOptions o) : options(std::move(o)) {
+  explicit Impl(PgSinkOptions o)
+      : options(std::move(o)), refused(refused_path_of(options), options.refused_limit) {
     options.connections = std::clamp(options.connections, 1, 16);
     // The spill file is made when first needed; one left by an earlier run is replayed first.
     // Its directory is this process's alone.
@@ -428,27 +439,14 @@ struct PgSink::Impl {
         return;
       }
       if (from_file) consume_spill();
+      const bool refusals = keep_refused(parts);
       {
         std::lock_guard lock(mu);
-        bool stored_all = true;
-        for (std::size_t i = 0; i < lanes.size(); ++i) {
-          if (parts[i].size() == 0) continue;
-          const auto out = lanes[i]->outcome();
-          if (out.stored) {
-            stats.bars += parts[i].bars.size();
-            stats.detections += parts[i].detections.size();
-            stats.indicator_rows += parts[i].indicators.size();
-          } else {
-            // The database refused a row: retrying cannot help. Counted and reported.
-            stored_all = false;
-            ++stats.failed_batches;
-            stats.dropped += parts[i].size();
-            stats.last_error = out.error;
-            say(true, "PostgreSQL sink: " + std::to_string(parts[i].size()) +
-                          " events refused by the database and dropped: " + out.error);
-          }
+        if (refusals) {
+          ++stats.failed_batches;
+        } else {
+          ++stats.batches;
         }
-        if (stored_all) ++stats.batches;
         if (from_file) {
           stats.replayed += records_in(batch);
           spill_bytes = file->unread_bytes();
@@ -460,6 +458,51 @@ struct PgSink::Impl {
     }
   }
 
+  // Counts what each lane stored, and keeps the rows the database refused in the refused
+  // file (or counts them as dropped). True when a row was refused.
+  bool keep_refused(const std::vector<WriteBatch>& parts) {
+    std::string lines, first_reason;
+    std::uint64_t n = 0;
+    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    std::array<std::uint64_t, 3> stored{};  // bars, detections, indicator rows
+    for (std::size_t i = 0; i < lanes.size(); ++i) {
+      if (parts[i].size() == 0) continue;
+      const auto out = lanes[i]->outcome();
+      const WriteBatch& p = parts[i];
+      stored[0] += p.bars.size();
+      stored[1] += p.detections.size();
+      stored[2] += p.indicators.size();
+      for (const auto& r : out.refused) {
+        const std::size_t kind = r.row < p.bars.size()                         ? 0
+                                 : r.row < p.bars.size() + p.detections.size() ? 1
+                                                                               : 2;
+        --stored[kind];
+        lines += detail::refused_row_line(p, r.row, r.reason, now);
+        if (first_reason.empty()) first_reason = r.reason;
+        ++n;
+      }
+    }
+    std::string error;
+    const std::uint64_t kept = n > 0 ? refused.keep(lines, error) : 0;
+    std::lock_guard lock(mu);
+    stats.bars += stored[0];
+    stats.detections += stored[1];
+    stats.indicator_rows += stored[2];
+    if (n == 0) return false;
+    stats.refused_rows += n;
+    stats.refused_rows_kept += kept;
+    stats.dropped += n - kept;
+    stats.last_error = first_reason;
+    say(true, "PostgreSQL sink: the database refused " + std::to_string(n) +
+                  " rows; the rest of the batch is stored. " +
+                  (kept == n ? "They are kept in " + refused.path()
+                             : std::to_string(n - kept) + " of them are lost (" + error + ")") +
+                  ". First reason: " + first_reason);
+    return true;
+  }
+
   bool stop_requested() {
     std::lock_guard lock(mu);
     return stop;
@@ -469,6 +512,7 @@ struct PgSink::Impl {
   std::unique_ptr<detail::SpillDirLock> dir_lock;  // held while the sink lives
   std::string lock_error;                          // why the spill directory is not ours
   std::unique_ptr<detail::SpillFile> file;         // the sink's thread only, once running
+  detail::RefusedRows refused;                     // the sink's thread only
 
   mutable std::mutex mu;
   std::condition_variable wake, done_cv;
@@ -505,6 +549,8 @@ Result<std::unique_ptr<PgSink>> PgSink::open(PgSinkOptions options) {
   if (!sink->impl_->lock_error.empty()) return fail(sink->impl_->lock_error);
   return sink;
 }
+
+const std::string& PgSink::refused_path() const { return impl_->refused.path(); }
 
 PgSink::~PgSink() { close(); }
 

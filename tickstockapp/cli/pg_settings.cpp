@@ -79,7 +79,8 @@ Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url,
   return o;
 }
 
-void log_pg_summary(const PgSinkStats& st, ErrorReporter& errors, Log& log) {
+void log_pg_summary(const PgSinkStats& st, const std::string& refused_path, ErrorReporter& errors,
+                    Log& log) {
   std::string line =
       "postgres: " + std::to_string(st.bars) + " bars, " + std::to_string(st.detections) +
       " detections, " + std::to_string(st.indicator_rows) + " indicator rows written in " +
@@ -89,7 +90,13 @@ void log_pg_summary(const PgSinkStats& st, ErrorReporter& errors, Log& log) {
       std::to_string(st.lost_at_exit) + " lost, " + std::to_string(st.refused) + " refused, " +
       std::to_string(st.dropped) + " dropped in " + std::to_string(st.failed_batches) +
       " failed batches, " + std::to_string(st.reconnects) + " reconnects";
-  if (st.lost_at_exit + st.refused + st.dropped > 0) {
+  if (st.refused_rows > 0)
+    line += "; " + std::to_string(st.refused_rows) + " rows refused by the database (" +
+            std::to_string(st.refused_rows_kept) + " kept in " +
+            (refused_path.empty() ? std::string("no file") : refused_path) + ")";
+  if (st.spill_damaged_bytes > 0)
+    line += "; " + std::to_string(st.spill_damaged_bytes) + " damaged spill bytes skipped";
+  if (st.lost_at_exit + st.refused + st.dropped + st.refused_rows > 0) {
     errors.report(Severity::Error, "postgres",
                   line + " (last error: " + redact_url(st.last_error) + ")");
   } else if (st.kept_at_exit > 0) {

@@ -589,7 +589,7 @@ int run_serve(int argc, char** argv, Log& log) {
   monitor.stop();  // with Redis, its last health report says "stopping"
   if (pg) {
     pg->close();  // writes what is left (or keeps it in the spill file), then stops
-    log_pg_summary(pg->stats(), errors, log);
+    log_pg_summary(pg->stats(), pg->refused_path(), errors, log);
   }
   if (!feed_result.has_value())
     errors.report(Severity::Critical, "feed", feed_result.error().message);

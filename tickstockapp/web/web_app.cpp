@@ -374,6 +374,13 @@ std::string WebApp::render_metrics() const {
              static_cast<double>(ps.indicator_rows));
     p.single("tickstock_postgres_connected", "gauge", "1 while the writer is connected",
              ps.connected ? 1 : 0);
+    p.header("tickstock_postgres_refused_rows_total", "counter",
+             "Rows the database refused (the rest of their batch stored), by whether they were "
+             "kept in the refused file");
+    p.sample("tickstock_postgres_refused_rows_total", {{"kept", "yes"}},
+             static_cast<double>(ps.refused_rows_kept));
+    p.sample("tickstock_postgres_refused_rows_total", {{"kept", "no"}},
+             static_cast<double>(ps.refused_rows - ps.refused_rows_kept));
   }
   if (src_.redis != nullptr) {
     const RedisSinkStats rs = src_.redis->stats();
