@@ -25,8 +25,8 @@ const char* bar_table(Timeframe tf);
 struct PgSinkOptions {
   std::string url;                         // libpq URL or conninfo
   std::size_t memory_limit = 64u << 20;    // bytes of queued events held in memory
-  std::string spill_path;                  // file for what memory cannot hold ("": none); its
-                                           // directory is this sink's alone (locked)
+  std::string spill_path;                  // file for what memory cannot hold ("": none); this
+                                           // sink's alone (locked: PATH.lock)
   std::uint64_t spill_limit = 1ull << 30;  // bytes in the spill file; beyond: refused
   // Where rows the database refuses are kept, one JSON line each with the reason ("": beside
   // the spill file, its name ending .refused instead of .spill; none without a spill file).
@@ -82,11 +82,11 @@ struct PgSinkStats {
 // REQUIRES: the SymbolTable of the bars outlives it.
 class PgSink final : public BarSink, public ScanSink {
  public:
-  // Starts the sink. When another process holds the spill file's directory, it runs without a
-  // spill file (said through options.log, and in stats().spill_error).
+  // Starts the sink. When another process holds the spill file, it runs without one (said
+  // through options.log, and in stats().spill_error).
   explicit PgSink(PgSinkOptions options);
-  // The same, but fails when another process holds the spill file's directory (the error
-  // names the directory and that process).
+  // The same, but fails when another process holds the spill file (the error names its
+  // directory and that process).
   static Result<std::unique_ptr<PgSink>> open(PgSinkOptions options);
   // close().
   ~PgSink() override;

@@ -84,12 +84,11 @@ struct PgSink::Impl {
       : options(std::move(o)), refused(refused_path_of(options), options.refused_limit) {
     options.connections = std::clamp(options.connections, 1, 16);
     // The spill file is made when first needed; one left by an earlier run is replayed first.
-    // Its directory is this process's alone.
+    // The file is this process's alone.
     if (!options.spill_path.empty()) {
-      auto dir = std::filesystem::path(options.spill_path).parent_path();
-      auto held = detail::SpillDirLock::acquire(dir.empty() ? "." : dir.string());
+      auto held = detail::SpillLock::acquire(options.spill_path);
       if (held) {
-        dir_lock = std::move(*held);
+        spill_lock = std::move(*held);
         std::error_code ec;
         if (std::filesystem::exists(options.spill_path, ec)) open_spill_file();
       } else {
@@ -509,10 +508,10 @@ struct PgSink::Impl {
   }
 
   PgSinkOptions options;
-  std::unique_ptr<detail::SpillDirLock> dir_lock;  // held while the sink lives
-  std::string lock_error;                          // why the spill directory is not ours
-  std::unique_ptr<detail::SpillFile> file;         // the sink's thread only, once running
-  detail::RefusedRows refused;                     // the sink's thread only
+  std::unique_ptr<detail::SpillLock> spill_lock;  // held while the sink lives
+  std::string lock_error;                         // why the spill file is not ours
+  std::unique_ptr<detail::SpillFile> file;        // the sink's thread only, once running
+  detail::RefusedRows refused;                    // the sink's thread only
 
   mutable std::mutex mu;
   std::condition_variable wake, done_cv;

@@ -365,15 +365,17 @@ Result<void> SpillFile::rewrite(const std::vector<const RecordBlock*>& front, st
   return load();
 }
 
-SpillDirLock::~SpillDirLock() { ::close(fd_); }  // releases the lock
+SpillLock::~SpillLock() { ::close(fd_); }  // releases the lock
 
-Result<std::unique_ptr<SpillDirLock>> SpillDirLock::acquire(const std::string& dir) {
+Result<std::unique_ptr<SpillLock>> SpillLock::acquire(const std::string& path) {
+  const std::filesystem::path file(path);
+  const std::string dir = file.parent_path().empty() ? "." : file.parent_path().string();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return fail("spill dir ", dir, ": cannot create it: ", ec.message());
-  const std::string path = (std::filesystem::path(dir) / "spill.lock").string();
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return fail("spill dir ", dir, ": ", path, ": ", errno_text());
+  const std::string lock = path + ".lock";
+  const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return fail("spill dir ", dir, ": ", lock, ": ", errno_text());
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const bool held = errno == EWOULDBLOCK;
     const std::string why = errno_text();
@@ -382,18 +384,19 @@ Result<std::unique_ptr<SpillDirLock>> SpillDirLock::acquire(const std::string& d
     ::close(fd);
     std::string holder(pid, n > 0 ? static_cast<std::size_t>(n) : 0);
     while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
-    if (!held) return fail("spill dir ", dir, ": locking ", path, ": ", why);
+    if (!held) return fail("spill dir ", dir, ": locking ", lock, ": ", why);
     return fail("spill dir ", dir, " is in use by process ", holder.empty() ? "?" : holder,
-                " (it holds ", path,
-                "): two processes must not share a spill directory; give each its own");
+                ", which holds ", lock,
+                " (it stores into the same database): two processes must not share a spill "
+                "file; give each its own spill directory");
   }
   const std::string me = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd, 0) != 0 || !write_all(fd, me.data(), me.size(), 0)) {
     const std::string why = errno_text();
     ::close(fd);
-    return fail("spill dir ", dir, ": writing ", path, ": ", why);
+    return fail("spill dir ", dir, ": writing ", lock, ": ", why);
   }
-  return std::unique_ptr<SpillDirLock>(new SpillDirLock(fd));
+  return std::unique_ptr<SpillLock>(new SpillLock(fd));
 }
 
 }  // namespace tickstock::detail

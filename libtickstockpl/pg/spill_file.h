@@ -101,19 +101,21 @@ class SpillFile {
   std::function<bool(std::string_view)> crash_;
 };
 
-// Holds a spill directory for this process (flock on DIR/spill.lock, which names the holder's
-// pid): two processes sharing one would write over each other's files.
-class SpillDirLock {
+// Holds a spill file (and the refused file beside it) for this process: flock on
+// PATH.lock, which names the holder's pid. Two processes on one file would write over each
+// other's events; processes storing into other databases have other files, and may share the
+// directory.
+class SpillLock {
  public:
-  // Takes the lock of `dir` (made if missing); the error names the directory and the pid of
-  // the process that holds it.
-  static Result<std::unique_ptr<SpillDirLock>> acquire(const std::string& dir);
-  ~SpillDirLock();
-  SpillDirLock(const SpillDirLock&) = delete;
-  SpillDirLock& operator=(const SpillDirLock&) = delete;
+  // Takes the lock of the spill file `path` (its directory made if missing); the error names
+  // the directory, the file and the pid of the process that holds it.
+  static Result<std::unique_ptr<SpillLock>> acquire(const std::string& path);
+  ~SpillLock();
+  SpillLock(const SpillLock&) = delete;
+  SpillLock& operator=(const SpillLock&) = delete;
 
  private:
-  explicit SpillDirLock(int fd) : fd_(fd) {}
+  explicit SpillLock(int fd) : fd_(fd) {}
   int fd_;
 };
 

@@ -1,5 +1,5 @@
-// Two serve processes on one spill directory: the second is refused at start, told which
-// directory and which process holds it, and the first keeps it.
+// Two serve processes on one database and one spill directory (so one spill file): the second
+// is refused at start, told which directory and which process holds it, and the first keeps it.
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -15,7 +15,7 @@ using tickstock::test::AppProcess;
 using tickstock::test::run_app;
 using tickstock::test::TestDatabase;
 
-TEST_CASE("serve refuses a spill directory that another serve holds, naming it and that process",
+TEST_CASE("serve refuses a spill file that another serve holds, naming its dir and that process",
           "[app][serve][db][spill]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
   TestDatabase db;

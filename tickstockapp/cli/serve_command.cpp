@@ -394,7 +394,7 @@ int run_serve(int argc, char** argv, Log& log) {
       log.error(po.error().message);
       return 2;
     }
-    // Fails when another process holds the spill directory.
+    // Fails when another process stores into this database from the same spill directory.
     auto sink = PgSink::open(*po);
     if (!sink) {
       log.error(sink.error().message);

@@ -1,7 +1,7 @@
 // The spill file across crashes and damage: a crash at every step of every write (simulated by
 // the file's crash hook, which stops the write there, or by writing the damaged state
 // directly), damaged blocks among good ones, a torn header, what is synced when, and the lock
-// that keeps a second process out of the directory.
+// that keeps a second process off the file.
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -23,8 +23,8 @@
 using tickstock::Bar;
 using tickstock::SymbolTable;
 using tickstock::detail::RecordBlock;
-using tickstock::detail::SpillDirLock;
 using tickstock::detail::SpillFile;
+using tickstock::detail::SpillLock;
 using tickstock::detail::WriteBatch;
 using tickstock::test::minute_bar;
 
@@ -277,7 +277,7 @@ TEST_CASE("SpillFile syncs what it appends, the files it replaces and their dire
   CHECK(std::filesystem::file_size(tmp.path) == 32);
 }
 
-TEST_CASE("A spill directory is one process's: the second is told which process holds it",
+TEST_CASE("A spill file is one process's: the second is told which process holds it",
           "[pg][spill][crash]") {
   TempDir tmp;
   int ready[2], release[2];
@@ -289,7 +289,7 @@ TEST_CASE("A spill directory is one process's: the second is told which process 
                      // test is gone: its end of the pipe closes)
     ::close(ready[0]);
     ::close(release[1]);
-    auto held = SpillDirLock::acquire(tmp.dir.string());
+    auto held = SpillLock::acquire(tmp.path);
     char c = held ? 'y' : 'n';
     (void)!::write(ready[1], &c, 1);
     (void)!::read(release[0], &c, 1);
@@ -300,13 +300,15 @@ TEST_CASE("A spill directory is one process's: the second is told which process 
   char c = 0;
   REQUIRE(::read(ready[0], &c, 1) == 1);
   REQUIRE(c == 'y');
-  const auto second = SpillDirLock::acquire(tmp.dir.string());
+  const auto second = SpillLock::acquire(tmp.path);
   REQUIRE_FALSE(second);
-  CHECK(second.error().message == "spill dir " + tmp.dir.string() + " is in use by process " +
-                                      std::to_string(child) + " (it holds " +
-                                      (tmp.dir / "spill.lock").string() +
-                                      "): two processes must not share a spill directory; give "
-                                      "each its own");
+  CHECK(second.error().message ==
+        "spill dir " + tmp.dir.string() + " is in use by process " + std::to_string(child) +
+            ", which holds " + tmp.path +
+            ".lock (it stores into the same database): two processes must not share a spill "
+            "file; give each its own spill directory");
+  // Another database's file in the same directory is another process's to take.
+  CHECK(SpillLock::acquire((tmp.dir / "pg-other.spill").string()));
   // A sink on a file in that directory does not start (PgSink::open), or runs without it.
   tickstock::PgSinkOptions o;
   o.url = "postgresql://tickstock@127.0.0.1:1/none";
@@ -325,6 +327,6 @@ TEST_CASE("A spill directory is one process's: the second is told which process 
   ::waitpid(child, &status, 0);
   CHECK(WEXITSTATUS(status) == 0);
   // Let go of: the next process takes it.
-  CHECK(SpillDirLock::acquire(tmp.dir.string()));
+  CHECK(SpillLock::acquire(tmp.path));
   for (int fd : {ready[0], release[1]}) ::close(fd);
 }
