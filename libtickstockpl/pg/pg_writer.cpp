@@ -73,17 +73,20 @@ std::string unnest_of(std::initializer_list<const char*> types) {
 }
 
 // Values of a row in column order, into `col(i)`: one array per column, or one COPY buffer.
+// A daily bar is keyed by its New York trading date and starts at that date's New York
+// midnight, whatever start it came with (sql/005).
 template <class Col>
 void put_bar(const BarRow& b, Col&& col) {
   int k = 0;
+  const bool daily = b.timeframe == Timeframe::D1;
+  const Date date = new_york_date(b.start);
   col(k++).add_text(b.symbol);
-  col(k++).add_timestamptz(b.start / 1000);
-  if (b.timeframe != Timeframe::D1) col(k++).add_text(session_name(b.session));
+  col(k++).add_timestamptz((daily ? new_york_midnight(date) : b.start) / 1000);
+  if (!daily) col(k++).add_text(session_name(b.session));
   for (const double v : {b.open, b.high, b.low, b.close, b.volume, b.vwap}) col(k++).add_float8(v);
   col(k++).add_int8(b.trades);
   col(k++).add_int4(static_cast<std::int32_t>(b.revision));
-  if (b.timeframe == Timeframe::D1)
-    col(k++).add_date(static_cast<std::int32_t>(days_from_civil(new_york_date(b.start))));
+  if (daily) col(k++).add_date(static_cast<std::int32_t>(days_from_civil(date)));
 }
 
 template <class Col>

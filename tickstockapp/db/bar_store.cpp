@@ -70,10 +70,9 @@ Result<std::uint64_t> store_bars(PGconn* c, Timeframe tf, const std::vector<Bar>
       tf == Timeframe::D1
           ? "INSERT INTO ohlcv_daily AS o (symbol, trading_date, ts, open, high, low, close, "
             "volume, vwap, trades) SELECT DISTINCT ON (symbol, trading_date) symbol, "
-            "trading_date, " +
-                epoch +
-                ", open, high, low, close, volume, vwap, trades FROM vendor_bars ORDER BY symbol, "
-                "trading_date ON CONFLICT (symbol, trading_date) DO UPDATE SET ts = EXCLUDED.ts, " +
+            "trading_date, trading_date::timestamp AT TIME ZONE 'America/New_York', open, high, "
+            "low, close, volume, vwap, trades FROM vendor_bars ORDER BY symbol, "
+            "trading_date ON CONFLICT (symbol, trading_date) DO UPDATE SET ts = EXCLUDED.ts, " +
                 set
           : "INSERT INTO ohlcv_1min AS o (symbol, ts, session, open, high, low, close, volume, "
             "vwap, trades) SELECT DISTINCT ON (symbol, ts_us) symbol, " +
