@@ -562,12 +562,17 @@ int run_serve(int argc, char** argv, Log& log) {
     log.info("warm start: " + std::to_string(st.resumes_dropped) +
              " symbols were replayed from before their stored bars; their open bars were rebuilt "
              "from the feed");
+  if (st.carried_kept > 0)
+    log.info("warm start: " + std::to_string(st.carried_kept) +
+             " open bars carried over by the warm start took nothing in this run and were left "
+             "open (not emitted); the next start resumes them");
   const ScannerStats sc = scanner.stats();
   log.info("scanner: " + std::to_string(sc.bars) + " bars scanned, " +
            std::to_string(sc.revisions) + " revisions, " + std::to_string(sc.stale_revisions) +
-           " stale revisions, " + std::to_string(sc.patterns) + " patterns, " +
-           std::to_string(sc.alerts) + " alerts, " + std::to_string(sc.retractions) +
-           " retractions");
+           " stale revisions, " + std::to_string(sc.replayed_bars) +
+           " bars not newer than their series' newest (replayed, not scanned), " +
+           std::to_string(sc.patterns) + " patterns, " + std::to_string(sc.alerts) + " alerts, " +
+           std::to_string(sc.retractions) + " retractions");
   if (polygon != nullptr) {
     log_polygon_summary(*polygon, log);
     log.info("feed lag (frame received -> bars updated): p50 <= " +
