@@ -177,7 +177,12 @@ class BarAggregator::Impl {
       }
     }
     for (BarBuilder* h : resumed)
-      if (h != nullptr) h->resumed = h->unchanged = true;
+      if (h != nullptr) h->resumed = true;
+    // Every open higher bar is carried over from the stored minutes: untouched until this run
+    // adds to it (one never stored is still emitted when the clock closes it).
+    for (int tf = 1; tf < kTimeframeCount; ++tf)
+      if (const int i = s.rings[tf].find(open[tf]); build_[tf] && i >= 0)
+        s.rings[tf].at(i).unchanged = true;
     s.last_close = minutes.back().close;
     s.resume_pending = true;
     s.resumed_minute = newest;
@@ -195,8 +200,11 @@ class BarAggregator::Impl {
   }
 
  public:
+  // A symbol that took nothing since the warm start keeps its open bars as they were carried
+  // over: emitting them now would repeat (or, for bars never stored, invent at shutdown) what
+  // an earlier run made; the next start resumes them from the same stored minutes.
   void flush() {
-    close_due(kNever);
+    close_due(kNever, true);
     sink_.flush();
   }
 
@@ -436,11 +444,32 @@ class BarAggregator::Impl {
     sink_.on_bar(b.bar);
   }
 
-  // Closes, in start order per symbol and timeframe, every bar due at `now`.
-  void close_due(Timestamp now) {
+  // Whether every open bar of `s` was carried over by resume() and took nothing since; counts
+  // them into `n`.
+  static bool only_carried(SymbolState& s, std::uint64_t& n) {
+    n = 0;
+    for (BarRing& ring : s.rings) {
+      for (int i = 0; i < ring.size(); ++i) {
+        const BarBuilder& b = ring.at(i);
+        if (b.state != BarBuilder::State::Open) continue;
+        if (!b.unchanged) return false;
+        ++n;
+      }
+    }
+    return true;
+  }
+
+  // Closes, in start order per symbol and timeframe, every bar due at `now`; at flush, not
+  // the bars of a symbol that took nothing since the warm start.
+  void close_due(Timestamp now, bool flushing = false) {
     Timestamp next = kNever;
     std::size_t keep = 0;
     for (SymbolState* s : active_) {
+      if (std::uint64_t carried = 0; flushing && only_carried(*s, carried)) {
+        stats_.carried_kept += carried;
+        active_[keep++] = s;
+        continue;
+      }
       bool open_left = false;
       for (int tf = 0; tf < kTimeframeCount; ++tf) {
         BarRing& ring = s->rings[tf];

@@ -47,6 +47,8 @@ struct AggregatorStats {
   std::array<std::uint64_t, kTimeframeCount> bars{};       // bars emitted, by timeframe
   std::uint64_t revisions = 0;                             // re-emitted bars (revision > 0)
   std::uint64_t resumes_dropped = 0;  // resumed symbols whose feed replayed from earlier
+  std::uint64_t carried_kept = 0;     // open bars a warm start carried over that took nothing
+                                      // in this run: not closed by flush() (not emitted)
 };
 
 // Not thread-safe: one instance per engine shard, driven from one thread.
@@ -85,7 +87,8 @@ class BarAggregator {
   // rebuilt from the replay.
   void resume(std::span<const Bar> minutes, std::span<const Bar> higher);
   // Closes every open bar now, whatever the clock says (end of input, shutdown), and flushes
-  // the sink.
+  // the sink; but the open bars of a symbol that took nothing since resume() stay as they were
+  // carried over (counted in carried_kept): the next warm start resumes them again.
   void flush();
   // Counters so far.
   const AggregatorStats& stats() const;

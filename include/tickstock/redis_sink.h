@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -44,24 +45,31 @@ struct RedisSinkOptions {
   std::chrono::milliseconds reply_timeout{5000};    // no answer this long: the link is dead
   std::chrono::milliseconds heartbeat{5000};        // PING after this long without traffic
   std::chrono::milliseconds flush_timeout{10000};   // how long flush() and the destructor wait
+  // Told why events are dropped (buffer full, and whether Redis is down or slow), from the
+  // sink's thread: at the first drop, then at most once per drop_notice_interval while drops
+  // go on. May publish to this sink (no lock is held).
+  std::function<void(const std::string& why)> on_drop;
+  std::chrono::milliseconds drop_notice_interval{60000};
 };
 
 // What a RedisSink did so far. accepted = published + dropped + failed + backlog.
 struct RedisSinkStats {
-  std::uint64_t accepted = 0;           // events and reports given to the sink
-  std::uint64_t published = 0;          // of those, all of whose commands Redis acknowledged
-  std::uint64_t dropped = 0;            // dropped because the buffer was full (oldest first)
-  std::uint64_t failed = 0;             // answered by Redis with an error (see last_error)
-  std::uint64_t backlog = 0;            // accepted and not yet published, dropped or failed
-  std::uint64_t messages = 0;           // PUBLISH commands acknowledged
-  std::uint64_t deliveries = 0;         // subscribers those messages reached, summed
-  std::uint64_t stream_entries = 0;     // XADD commands acknowledged (or found already stored)
-  std::uint64_t resent = 0;             // commands sent again after a broken connection
-  std::uint64_t reconnects = 0;         // connections made after the first
-  std::uint64_t connection_errors = 0;  // failed connection attempts and broken connections
-  std::uint64_t buffer_high_water = 0;  // most events buffered at once
-  bool connected = false;               // ready to publish now
-  std::string last_error;               // the latest connection or Redis error ("" if none)
+  std::uint64_t accepted = 0;              // events and reports given to the sink
+  std::uint64_t published = 0;             // of those, all of whose commands Redis acknowledged
+  std::uint64_t dropped = 0;               // dropped because the buffer was full (oldest first)
+  std::uint64_t dropped_buffer_full = 0;   // of which engine events: buffer_capacity reached
+  std::uint64_t dropped_reports_full = 0;  // of which reports: their queue (4096) was full
+  std::uint64_t failed = 0;                // answered by Redis with an error (see last_error)
+  std::uint64_t backlog = 0;               // accepted and not yet published, dropped or failed
+  std::uint64_t messages = 0;              // PUBLISH commands acknowledged
+  std::uint64_t deliveries = 0;            // subscribers those messages reached, summed
+  std::uint64_t stream_entries = 0;        // XADD commands acknowledged (or found already stored)
+  std::uint64_t resent = 0;                // commands sent again after a broken connection
+  std::uint64_t reconnects = 0;            // connections made after the first
+  std::uint64_t connection_errors = 0;     // failed connection attempts and broken connections
+  std::uint64_t buffer_high_water = 0;     // most events buffered at once
+  bool connected = false;                  // ready to publish now
+  std::string last_error;                  // the latest connection or Redis error ("" if none)
 };
 
 // A BarSink and ScanSink that publishes pattern detections, indicator alerts, indicator values

@@ -261,8 +261,9 @@ class ScanFanOut final : public ScanSink {
 struct ScannerStats {
   std::uint64_t bars = 0;             // new bars scanned
   std::uint64_t revisions = 0;        // revised newest bars re-scanned
-  std::uint64_t stale_revisions = 0;  // not applied: revisions of a bar older than the newest,
-                                      // and new bars not newer than the newest
+  std::uint64_t stale_revisions = 0;  // not applied: revisions of a bar older than the newest
+  std::uint64_t replayed_bars = 0;    // not scanned: new bars (revision 0) not newer than the
+                                      // newest, e.g. a replay of what a series already holds
   std::uint64_t patterns = 0;         // pattern events (not counting retractions)
   std::uint64_t retractions = 0;      // pattern and alert retractions
   std::uint64_t alerts = 0;           // alert events (not counting retractions)

@@ -26,7 +26,8 @@ struct BarBuilder {
   bool has_last = false;      // some tick set open/close
   bool emit = true;           // false for bars built only to feed another timeframe
   bool resumed = false;       // continues a stored bar: emitted again as a revision
-  bool unchanged = false;     // resumed and nothing added since: not emitted again
+  bool unchanged = false;     // carried over by a warm start and nothing added since: not
+                              // emitted again if resumed, not closed by a flush
   State state = State::Open;
 
   // Starts an empty bar.

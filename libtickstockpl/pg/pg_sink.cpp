@@ -7,6 +7,7 @@
 #include "tickstock/pg_sink.h"
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "pg/event_record.h"
+#include "pg/refused_rows.h"
 #include "pg/spill_file.h"
 #include "pg/write_lane.h"
 
@@ -67,15 +69,35 @@ void split(const WriteBatch& rows, std::vector<WriteBatch>& parts) {
   for (const auto& v : rows.indicators) parts[lane(v.symbol)].indicators.push_back(v);
 }
 
+// The refused file of `o`: its own setting, or beside the spill file.
+std::string refused_path_of(const PgSinkOptions& o) {
+  if (!o.refused_path.empty() || o.spill_path.empty()) return o.refused_path;
+  std::filesystem::path p(o.spill_path);
+  p.replace_extension(".refused");
+  return p.string();
+}
+
 }  // namespace
 
 struct PgSink::Impl {
-  explicit Impl(PgSinkOptions o) : options(std::move(o)) {
+  explicit Impl(PgSinkOptions o)
+      : options(std::move(o)), refused(refused_path_of(options), options.refused_limit) {
     options.connections = std::clamp(options.connections, 1, 16);
     // The spill file is made when first needed; one left by an earlier run is replayed first.
-    std::error_code ec;
-    if (!options.spill_path.empty() && std::filesystem::exists(options.spill_path, ec))
-      open_spill_file();
+    // The file is this process's alone.
+    if (!options.spill_path.empty()) {
+      auto held = detail::SpillLock::acquire(options.spill_path);
+      if (held) {
+        spill_lock = std::move(*held);
+        std::error_code ec;
+        if (std::filesystem::exists(options.spill_path, ec)) open_spill_file();
+      } else {
+        lock_error = held.error().message;
+        stats.spill_error = lock_error;
+        spill_broken = true;
+        say(true, lock_error + "; events beyond memory are refused");
+      }
+    }
     for (int i = 0; i < options.connections; ++i) {
       detail::LaneSettings s;
       s.url = options.url;
@@ -112,6 +134,9 @@ struct PgSink::Impl {
     if (file->torn_bytes() > 0)
       say(true, "spill file " + file->path() + ": cut off a torn block of " +
                     std::to_string(file->torn_bytes()) + " bytes at its end");
+    if (file->header_damaged())
+      say(true, "spill file " + file->path() +
+                    ": its header was damaged; every block in it is written again");
     if (file->unread_records() > 0) {
       spilling = true;
       spill_bytes = file->unread_bytes();
@@ -223,8 +248,10 @@ struct PgSink::Impl {
       std::lock_guard lock(mu);
       open_spill_file();
     }
-    for (const RecordBlock& b : out) {
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      const RecordBlock& b = out[i];
       auto r = file ? file->append(b) : Result<void>(fail("no spill file"));
+      if (r && i + 1 == out.size()) r = file->sync();  // on disk before it counts as kept
       std::lock_guard lock(mu);
       unwritten_spill -= b.bytes.size();
       if (r) {
@@ -267,15 +294,12 @@ struct PgSink::Impl {
     if (n + (file ? file->unread_records() : 0) == 0) return;
     std::string error;
     if (!file) {
-      error = "no spill file";
+      error = spill_broken && !stats.spill_error.empty() ? stats.spill_error : "no spill file";
     } else {
-      std::vector<const RecordBlock*> ptrs;
-      for (const RecordBlock& b : front) ptrs.push_back(&b);
-      if (auto r = file->prepend(ptrs); !r) error = r.error().message;
-      for (const RecordBlock& b : tail) {
-        if (!error.empty()) break;
-        if (auto r = file->append(b); !r) error = r.error().message;
-      }
+      std::vector<const RecordBlock*> first, last;
+      for (const RecordBlock& b : front) first.push_back(&b);
+      for (const RecordBlock& b : tail) last.push_back(&b);
+      if (auto r = file->keep(first, last); !r) error = r.error().message;
     }
     std::lock_guard lock(mu);
     if (error.empty()) {
@@ -291,27 +315,34 @@ struct PgSink::Impl {
   // Reads up to about batch_size events from the spill file into `batch`.
   void read_spill(std::vector<RecordBlock>& batch) {
     std::uint64_t n = 0;
+    const std::uint64_t damaged = file->damaged_bytes(), lost = file->lost_records();
     while (n < options.batch_size) {  // whole blocks: the last may go past it
       RecordBlock b;
       auto r = file->read_next(b);
-      if (!r) {
-        // A damaged block: what follows it cannot be trusted either.
-        const std::uint64_t lost = file->unread_records();
-        (void)file->discard_unread();
-        std::lock_guard lock(mu);
-        stats.spill_error = r.error().message;
-        stats.dropped += lost;
-        finished += lost;
-        spill_bytes = file->unread_bytes();
-        say(true,
-            r.error().message + "; its remaining " + std::to_string(lost) + " events are lost");
-        done_cv.notify_all();
-        break;
-      }
-      if (!*r) break;
+      if (!r || !*r) break;
       n += b.records;
       batch.push_back(std::move(b));
     }
+    if (file->damaged_bytes() == damaged) return;
+    // A damaged block was skipped; the blocks after it are read on.
+    std::lock_guard lock(mu);
+    const std::uint64_t gone = file->lost_records() - lost;
+    stats.spill_damaged_bytes = file->damaged_bytes();
+    stats.dropped += gone;
+    finished += gone;
+    stats.spill_error = "spill file " + file->path() + ": skipped " +
+                        std::to_string(file->damaged_bytes() - damaged) + " damaged bytes (" +
+                        std::to_string(gone) + " events lost); the blocks after them are kept";
+    say(true, stats.spill_error);
+    done_cv.notify_all();
+  }
+
+  // Marks what was read from the spill file as consumed.
+  void consume_spill() {
+    auto c = file->commit_read();
+    std::lock_guard lock(mu);
+    if (!c) stats.spill_error = c.error().message;
+    spill_bytes = file->unread_bytes();
   }
 
   bool lanes_idle() const {
@@ -363,7 +394,10 @@ struct PgSink::Impl {
         return;
       }
       if (from_file) read_spill(batch);
-      if (batch.empty()) continue;
+      if (batch.empty()) {
+        if (from_file) consume_spill();  // nothing intact was left: done with it
+        continue;
+      }
 
       rows.clear();
       for (const RecordBlock& b : batch) {
@@ -403,33 +437,15 @@ struct PgSink::Impl {
         pass_messages();
         return;
       }
-      if (from_file) {
-        if (auto c = file->commit_read(); !c) {
-          std::lock_guard lock(mu);
-          stats.spill_error = c.error().message;
-        }
-      }
+      if (from_file) consume_spill();
+      const bool refusals = keep_refused(parts);
       {
         std::lock_guard lock(mu);
-        bool stored_all = true;
-        for (std::size_t i = 0; i < lanes.size(); ++i) {
-          if (parts[i].size() == 0) continue;
-          const auto out = lanes[i]->outcome();
-          if (out.stored) {
-            stats.bars += parts[i].bars.size();
-            stats.detections += parts[i].detections.size();
-            stats.indicator_rows += parts[i].indicators.size();
-          } else {
-            // The database refused a row: retrying cannot help. Counted and reported.
-            stored_all = false;
-            ++stats.failed_batches;
-            stats.dropped += parts[i].size();
-            stats.last_error = out.error;
-            say(true, "PostgreSQL sink: " + std::to_string(parts[i].size()) +
-                          " events refused by the database and dropped: " + out.error);
-          }
+        if (refusals) {
+          ++stats.failed_batches;
+        } else {
+          ++stats.batches;
         }
-        if (stored_all) ++stats.batches;
         if (from_file) {
           stats.replayed += records_in(batch);
           spill_bytes = file->unread_bytes();
@@ -441,13 +457,61 @@ struct PgSink::Impl {
     }
   }
 
+  // Counts what each lane stored, and keeps the rows the database refused in the refused
+  // file (or counts them as dropped). True when a row was refused.
+  bool keep_refused(const std::vector<WriteBatch>& parts) {
+    std::string lines, first_reason;
+    std::uint64_t n = 0;
+    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    std::array<std::uint64_t, 3> stored{};  // bars, detections, indicator rows
+    for (std::size_t i = 0; i < lanes.size(); ++i) {
+      if (parts[i].size() == 0) continue;
+      const auto out = lanes[i]->outcome();
+      const WriteBatch& p = parts[i];
+      stored[0] += p.bars.size();
+      stored[1] += p.detections.size();
+      stored[2] += p.indicators.size();
+      for (const auto& r : out.refused) {
+        const std::size_t kind = r.row < p.bars.size()                         ? 0
+                                 : r.row < p.bars.size() + p.detections.size() ? 1
+                                                                               : 2;
+        --stored[kind];
+        lines += detail::refused_row_line(p, r.row, r.reason, now);
+        if (first_reason.empty()) first_reason = r.reason;
+        ++n;
+      }
+    }
+    std::string error;
+    const std::uint64_t kept = n > 0 ? refused.keep(lines, error) : 0;
+    std::lock_guard lock(mu);
+    stats.bars += stored[0];
+    stats.detections += stored[1];
+    stats.indicator_rows += stored[2];
+    if (n == 0) return false;
+    stats.refused_rows += n;
+    stats.refused_rows_kept += kept;
+    stats.dropped += n - kept;
+    stats.last_error = first_reason;
+    say(true, "PostgreSQL sink: the database refused " + std::to_string(n) +
+                  " rows; the rest of the batch is stored. " +
+                  (kept == n ? "They are kept in " + refused.path()
+                             : std::to_string(n - kept) + " of them are lost (" + error + ")") +
+                  ". First reason: " + first_reason);
+    return true;
+  }
+
   bool stop_requested() {
     std::lock_guard lock(mu);
     return stop;
   }
 
   PgSinkOptions options;
-  std::unique_ptr<detail::SpillFile> file;  // the sink's thread only, once running
+  std::unique_ptr<detail::SpillLock> spill_lock;  // held while the sink lives
+  std::string lock_error;                         // why the spill file is not ours
+  std::unique_ptr<detail::SpillFile> file;        // the sink's thread only, once running
+  detail::RefusedRows refused;                    // the sink's thread only
 
   mutable std::mutex mu;
   std::condition_variable wake, done_cv;
@@ -478,6 +542,14 @@ struct PgSink::Impl {
 };
 
 PgSink::PgSink(PgSinkOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Result<std::unique_ptr<PgSink>> PgSink::open(PgSinkOptions options) {
+  auto sink = std::make_unique<PgSink>(std::move(options));
+  if (!sink->impl_->lock_error.empty()) return fail(sink->impl_->lock_error);
+  return sink;
+}
+
+const std::string& PgSink::refused_path() const { return impl_->refused.path(); }
 
 PgSink::~PgSink() { close(); }
 

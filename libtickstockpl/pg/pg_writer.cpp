@@ -38,9 +38,9 @@ std::string result_error(PGconn* c, PGresult* r, const std::string& label) {
          (detail != nullptr ? std::string(" (") + detail + ")" : std::string());
 }
 
-bool is_unique_violation(PGresult* r) {
+std::string sqlstate_of(PGresult* r) {
   const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-  return state != nullptr && std::string_view(state) == "23505";
+  return state != nullptr ? state : "";
 }
 
 // Columns in the order the values are written (COPY) or the arrays are passed (upserts).
@@ -73,17 +73,20 @@ std::string unnest_of(std::initializer_list<const char*> types) {
 }
 
 // Values of a row in column order, into `col(i)`: one array per column, or one COPY buffer.
+// A daily bar is keyed by its New York trading date and starts at that date's New York
+// midnight, whatever start it came with (sql/005).
 template <class Col>
 void put_bar(const BarRow& b, Col&& col) {
   int k = 0;
+  const bool daily = b.timeframe == Timeframe::D1;
+  const Date date = new_york_date(b.start);
   col(k++).add_text(b.symbol);
-  col(k++).add_timestamptz(b.start / 1000);
-  if (b.timeframe != Timeframe::D1) col(k++).add_text(session_name(b.session));
+  col(k++).add_timestamptz((daily ? new_york_midnight(date) : b.start) / 1000);
+  if (!daily) col(k++).add_text(session_name(b.session));
   for (const double v : {b.open, b.high, b.low, b.close, b.volume, b.vwap}) col(k++).add_float8(v);
   col(k++).add_int8(b.trades);
   col(k++).add_int4(static_cast<std::int32_t>(b.revision));
-  if (b.timeframe == Timeframe::D1)
-    col(k++).add_date(static_cast<std::int32_t>(days_from_civil(new_york_date(b.start))));
+  if (daily) col(k++).add_date(static_cast<std::int32_t>(days_from_civil(date)));
 }
 
 template <class Col>
@@ -175,6 +178,13 @@ Result<std::unique_ptr<PgWriter>> PgWriter::connect(const std::string& url) {
 PgWriter::~PgWriter() { PQfinish(conn_); }
 
 bool PgWriter::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+
+bool PgWriter::refused_rows() const {
+  // 22: data exception (a NUL byte or bad UTF-8 in a text, a value out of range), 23: integrity
+  // constraint violation (a CHECK, NOT NULL), 54: program limit exceeded (an index row too big).
+  const std::string_view c = std::string_view(sqlstate_).substr(0, 2);
+  return c == "22" || c == "23" || c == "54";
+}
 
 Result<void> PgWriter::prepare() {
   // A batch counts as stored, and leaves the queue or the spill file, when COMMIT returns: it
@@ -349,6 +359,7 @@ Result<void> PgWriter::write(const WriteBatch& batch) {
 Result<void> PgWriter::attempt(bool copy, bool& conflict) {
   Work& w = *work_;
   conflict = false;
+  sqlstate_.clear();
   auto rollback = [&](std::string error) -> Result<void> {
     if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn_);
     PQclear(PQexec(conn_, "ROLLBACK"));
@@ -432,8 +443,10 @@ Result<void> PgWriter::attempt(bool copy, bool& conflict) {
     if (st == PGRES_PIPELINE_SYNC) {
       synced = true;
     } else {
-      if (st == PGRES_FATAL_ERROR && error.empty())
+      if (st == PGRES_FATAL_ERROR && error.empty()) {
         error = result_error(conn_, r, k < w.labels.size() ? w.labels[k] : "write");
+        sqlstate_ = sqlstate_of(r);
+      }
       ++k;
     }
     PQclear(r);
@@ -456,7 +469,8 @@ Result<void> PgWriter::attempt(bool copy, bool& conflict) {
     while ((r = PQgetResult(conn_)) != nullptr) {
       if (PQresultStatus(r) != PGRES_COMMAND_OK && e.empty()) {
         e = result_error(conn_, r, label);
-        conflict = is_unique_violation(r);
+        sqlstate_ = sqlstate_of(r);
+        conflict = sqlstate_ == "23505";
       }
       PQclear(r);
     }
@@ -503,7 +517,10 @@ Result<void> PgWriter::attempt(bool copy, bool& conflict) {
   }
   PGresult* r = PQexec(conn_, "COMMIT");
   const bool committed = r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;
-  if (!committed) error = result_error(conn_, r, "committing");
+  if (!committed) {
+    error = result_error(conn_, r, "committing");
+    sqlstate_ = sqlstate_of(r);
+  }
   PQclear(r);
   if (!committed) return rollback(error);
   return {};

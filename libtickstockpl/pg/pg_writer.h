@@ -35,6 +35,10 @@ class PgWriter {
   Result<void> write(const WriteBatch& batch);
   // False once the connection broke (the caller reconnects with a new writer).
   bool healthy() const;
+  // After a failed write(): whether PostgreSQL refused rows of the batch for what they hold
+  // (writing them again fails again; the batch without them can be written), rather than for
+  // the state of the database or the connection (which writing again later may get past).
+  bool refused_rows() const;
 
  private:
   struct Work;
@@ -47,6 +51,7 @@ class PgWriter {
   pg_conn* conn_;
   std::unique_ptr<Work> work_;
   int slow_batches_ = 0;  // batches left to write by upserts only
+  std::string sqlstate_;  // of the last failed write ("" if none or not from the server)
   struct NameHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }

@@ -99,14 +99,115 @@ bool WriteLane::ensure_connected(std::unique_ptr<PgWriter>& writer) {
     say_(true, settings_.name + ": " + w.error().message + "; retrying with backoff");
     lock.lock();
   }
+  back_off(lock);
+  return false;
+}
+
+void WriteLane::back_off(std::unique_lock<std::mutex>& lock) {
   // Exponential backoff with jitter, cut short when the part is abandoned.
+  const auto now = std::chrono::steady_clock::now();
   thread_local std::minstd_rand jitter(static_cast<unsigned>(now.time_since_epoch().count()));
   const auto half = backoff_ / 2;
   const auto wait =
       half + std::chrono::milliseconds(jitter() % static_cast<unsigned>(half.count() + 1));
   backoff_ = std::min(backoff_ * 2, settings_.max_backoff);
   cv_.wait_for(lock, wait, [&] { return abandon_; });
-  return false;
+}
+
+bool WriteLane::abandoning() const {
+  std::lock_guard lock(mu_);
+  return abandon_;
+}
+
+namespace {
+
+// The rows [lo, hi) of `part` (bars, then detections, then indicator values) into `out`.
+void slice(const WriteBatch& part, std::size_t lo, std::size_t hi, WriteBatch& out) {
+  out.clear();
+  auto take = [&](const auto& rows, auto& into, std::size_t first) {
+    const std::size_t from = std::max(lo, first), to = std::min(hi, first + rows.size());
+    for (std::size_t i = from; i < to; ++i) into.push_back(rows[i - first]);
+  };
+  take(part.bars, out.bars, 0);
+  take(part.detections, out.detections, part.bars.size());
+  take(part.indicators, out.indicators, part.bars.size() + part.detections.size());
+}
+
+}  // namespace
+
+WriteLane::Outcome WriteLane::write_part(const WriteBatch& part,
+                                         std::unique_ptr<PgWriter>& writer) {
+  Outcome out;
+  // Ranges of rows still to write, the next one last; a refused range is split in two.
+  std::vector<std::pair<std::size_t, std::size_t>> todo{{0, part.size()}};
+  WriteBatch sub;
+  while (!todo.empty()) {
+    if (abandoning()) {
+      out.abandoned = true;
+      return out;
+    }
+    if (!ensure_connected(writer)) continue;
+    const auto [lo, hi] = todo.back();
+    const bool whole = lo == 0 && hi == part.size();
+    if (!whole) slice(part, lo, hi, sub);
+    const auto r = writer->write(whole ? part : sub);
+    ++out.transactions;
+    if (r) {
+      todo.pop_back();
+      std::unique_lock lock(mu_);
+      backoff_ = settings_.min_backoff;
+      if (failing_since_ != std::chrono::steady_clock::time_point{}) {
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - failing_since_)
+                .count();
+        failing_since_ = {};
+        lock.unlock();
+        say_(false, settings_.name + ": writing again after " + std::to_string(secs) + " s");
+      }
+      continue;
+    }
+    if (!writer->healthy()) {
+      // The connection broke: write the range again once reconnected.
+      writer.reset();
+      {
+        std::lock_guard lock(mu_);
+        connected_ = false;
+        last_error_ = r.error().message;
+        down_since_ = std::chrono::steady_clock::now();
+      }
+      say_(true, settings_.name + ": connection lost (" + r.error().message + ")");
+      continue;
+    }
+    if (!writer->refused_rows()) {
+      // The database's own trouble (a deadlock, no space, a missing table...): the rows are
+      // not at fault, so they wait and are written again.
+      std::unique_lock lock(mu_);
+      last_error_ = r.error().message;
+      if (failing_since_ == std::chrono::steady_clock::time_point{}) {
+        failing_since_ = std::chrono::steady_clock::now();
+        lock.unlock();
+        say_(true, settings_.name + ": the database failed a write (" + r.error().message +
+                       "); writing it again with backoff");
+        lock.lock();
+      }
+      back_off(lock);
+      continue;
+    }
+    {
+      std::lock_guard lock(mu_);
+      last_error_ = r.error().message;
+    }
+    todo.pop_back();
+    if (hi - lo == 1) {
+      out.refused.push_back({lo, r.error().message});
+      continue;
+    }
+    const std::size_t mid = lo + (hi - lo) / 2;
+    todo.emplace_back(mid, hi);
+    todo.emplace_back(lo, mid);
+  }
+  out.stored = true;
+  return out;
 }
 
 void WriteLane::run() {
@@ -120,37 +221,7 @@ void WriteLane::run() {
       if (quit_) return;
       part = part_;
     }
-    Outcome out;
-    for (;;) {
-      {
-        std::lock_guard lock(mu_);
-        if (abandon_) {
-          out.abandoned = true;
-          break;
-        }
-      }
-      if (!ensure_connected(writer)) continue;
-      const auto r = writer->write(*part);
-      if (!r && !writer->healthy()) {
-        // The connection broke: write the part again once reconnected.
-        writer.reset();
-        {
-          std::lock_guard lock(mu_);
-          connected_ = false;
-          last_error_ = r.error().message;
-          down_since_ = std::chrono::steady_clock::now();
-        }
-        say_(true, settings_.name + ": connection lost (" + r.error().message + ")");
-        continue;
-      }
-      out.stored = r.has_value();
-      if (!r) {
-        out.error = r.error().message;
-        std::lock_guard lock(mu_);
-        last_error_ = r.error().message;
-      }
-      break;
-    }
+    Outcome out = write_part(*part, writer);
     {
       std::lock_guard lock(mu_);
       outcome_ = std::move(out);

@@ -1,8 +1,11 @@
 // WriteLane: one connection of a PgSink and the thread that writes through it. The sink splits
 // each batch by symbol across its lanes, so that several PostgreSQL backends share the work and
 // the rows of one symbol always take the same lane, in order. A lane writes its part until it
-// is stored or refused, reconnecting with exponential backoff and jitter for as long as it
-// takes, unless the sink abandons it.
+// is stored, reconnecting with exponential backoff and jitter for as long as it takes (and
+// retrying the same way when the database fails the write for reasons of its own), unless the
+// sink abandons it. Rows the database refuses for what they hold are isolated by bisection:
+// the part is written in halves, and halves of those, until each refused row stands alone;
+// everything else is stored, in order.
 #ifndef TICKSTOCK_PG_WRITE_LANE_H_
 #define TICKSTOCK_PG_WRITE_LANE_H_
 
@@ -13,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "pg/pg_rows.h"
 #include "pg/pg_writer.h"
@@ -28,11 +32,18 @@ struct LaneSettings {
 
 class WriteLane {
  public:
+  // A row of a part the database refused: its index among the part's rows (bars, then
+  // detections, then indicator values) and PostgreSQL's reason.
+  struct Refusal {
+    std::size_t row = 0;
+    std::string reason;
+  };
   // How the last part ended.
   struct Outcome {
-    bool stored = false;     // committed
-    bool abandoned = false;  // given up by abandon() before it was stored
-    std::string error;       // why the database refused it (when neither of the above)
+    bool stored = false;           // every row but the refused ones committed
+    bool abandoned = false;        // given up by abandon() before it was stored
+    std::vector<Refusal> refused;  // in row order
+    std::uint64_t transactions = 0;
   };
   // `done` is called from the lane's thread, holding no lock, when a part has ended; `say`
   // (error?, message) when the connection is lost, fails or comes back.
@@ -56,8 +67,13 @@ class WriteLane {
 
  private:
   void run();
+  // Writes `part`, isolating the rows the database refuses.
+  Outcome write_part(const WriteBatch& part, std::unique_ptr<PgWriter>& writer);
   // Connects (and says so); false after waiting out a backoff period.
   bool ensure_connected(std::unique_ptr<PgWriter>& writer);
+  // Waits out the next backoff period (cut short by abandon()). REQUIRES: `lock` holds mu_.
+  void back_off(std::unique_lock<std::mutex>& lock);
+  bool abandoning() const;
 
   const LaneSettings settings_;
   const std::function<void()> done_;
@@ -74,7 +90,8 @@ class WriteLane {
   std::uint64_t reconnects_ = 0;
   std::string last_error_;
   std::chrono::milliseconds backoff_;
-  std::chrono::steady_clock::time_point down_since_{};  // set while not connected after trying
+  std::chrono::steady_clock::time_point down_since_{};     // set while not connected after trying
+  std::chrono::steady_clock::time_point failing_since_{};  // set while writes fail, connected
   std::thread thread_;  // last: starts after everything above exists
 };
 

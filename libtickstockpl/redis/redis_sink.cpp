@@ -161,12 +161,19 @@ struct RedisSink::Impl {
     }
   }
   void push_event(const EngineItem& item) {
-    accept([&](std::uint64_t seq, Timestamp at) { return ring.push(QueuedEvent{seq, at, item}); });
+    accept([&](std::uint64_t seq, Timestamp at) {
+      const bool full = ring.push(QueuedEvent{seq, at, item});
+      if (full) ++stats.dropped_buffer_full;
+      return full;
+    });
   }
   void push_report(Report report) {
     accept([&](std::uint64_t seq, Timestamp at) {
       const bool full = reports.size() >= kReportCapacity;
-      if (full) reports.pop_front();
+      if (full) {
+        reports.pop_front();
+        ++stats.dropped_reports_full;
+      }
       reports.push_back(QueuedReport{seq, at, std::move(report)});
       return full;
     });
@@ -230,7 +237,39 @@ struct RedisSink::Impl {
     });
   }
 
+  // Says why events are being dropped: at the first drop, then at most once per
+  // options.drop_notice_interval while drops go on (each notice counts those since the last).
+  void notice_drops() {
+    if (!options.on_drop) return;
+    const auto now = std::chrono::steady_clock::now();
+    std::uint64_t events = 0, reports_dropped = 0;
+    std::size_t held = 0;
+    {
+      std::lock_guard lock(mu);
+      events = stats.dropped_buffer_full - noticed_events;
+      reports_dropped = stats.dropped_reports_full - noticed_reports;
+      if (events + reports_dropped == 0) return;
+      if (last_drop_notice != SteadyTime{} && now - last_drop_notice < options.drop_notice_interval)
+        return;
+      noticed_events = stats.dropped_buffer_full;
+      noticed_reports = stats.dropped_reports_full;
+      held = ring.capacity();
+    }
+    last_drop_notice = now;
+    std::string why;
+    if (events > 0)
+      why = std::to_string(events) + " events dropped, the oldest first: the buffer of " +
+            std::to_string(held) + " events is full";
+    if (reports_dropped > 0)
+      why += std::string(why.empty() ? "" : "; ") + std::to_string(reports_dropped) +
+             " reports dropped: their queue of " + std::to_string(kReportCapacity) + " is full";
+    const std::string state_text =
+        state == State::Ready ? "Redis is slower than the engine" : "Redis is not connected";
+    options.on_drop(why + " (" + state_text + ")");
+  }
+
   void on_tick() {
+    notice_drops();
     if (state != State::Handshake && state != State::Ready) return;
     const auto now = std::chrono::steady_clock::now();
     if (pipeline.sent_unanswered() > 0 &&
@@ -562,6 +601,7 @@ struct RedisSink::Impl {
   std::uint64_t next_seq = 0;
   bool idle = false;  // the I/O thread is connected and has drained the buffers: wake it
   RedisSinkStats stats;
+  std::uint64_t noticed_events = 0, noticed_reports = 0;  // drops told to options.on_drop
 
   // Engine thread only.
   Bar last_scanned;
@@ -592,7 +632,7 @@ struct RedisSink::Impl {
   IoCounts counts;
   std::minstd_rand jitter;
   std::chrono::milliseconds backoff;
-  SteadyTime last_reply{}, last_write{}, waiting_since{};
+  SteadyTime last_reply{}, last_write{}, waiting_since{}, last_drop_notice{};
   StreamIds stream_ids;
   std::string payload;
   const std::string maxlen_text;

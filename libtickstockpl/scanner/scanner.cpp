@@ -85,7 +85,7 @@ void Scanner::on_bar(const Bar& bar) {
   ScannerStats& st = impl_->sink.stats;
   switch (s.update(impl_->config, bar, &impl_->sink, impl_->result)) {
     case detail::ScanOutcome::Refused:
-      ++st.stale_revisions;
+      ++(bar.revision > 0 ? st.stale_revisions : st.replayed_bars);
       break;
     case detail::ScanOutcome::New:
       ++st.bars;

@@ -5,7 +5,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "tickstock/calendar.h"
+
 #include "app/app_support.h"
+#include "db/bar_import.h"
+#include "db/bar_store.h"
+#include "db/pg_util.h"
 #include "support/pg_test_db.h"
 
 using tickstock::test::run_app;
@@ -109,4 +114,128 @@ TEST_CASE("import refuses a bad line with file:line and imports nothing", "[app]
   const auto tf = run_app("import --bars x.csv --timeframe 5m", db.env());
   CHECK(tf.exit_code == 2);
   CHECK(tf.err.find("expected 1m or 1d") != std::string::npos);
+}
+
+TEST_CASE("import refuses a file without a symbol column unless --symbol names it",
+          "[app][db][import]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  TestDatabase db;
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
+  const std::string csv = write_temp("nosym.csv",
+                                     "ts,open,high,low,close,volume\n"
+                                     "2024-03-01T14:30:00Z,1,2,0.5,1.5,100\n"
+                                     "2024-03-01T14:31:00Z,1,2,0.5,1.5,100\n");
+  const auto r = run_app("import --bars " + csv, db.env());
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find(csv + ": no symbol column: name the symbol of its bars with --symbol NAME") !=
+        std::string::npos);
+  CHECK(db.query("SELECT count(*) FROM ohlcv_1min") == "0");
+  CHECK(db.query("SELECT count(*) FROM symbols") == "0");  // no made-up BARS
+  const auto named = run_app("import --bars " + csv + " --symbol IBM", db.env());
+  CHECK(named.exit_code == 0);
+  CHECK(db.query("SELECT string_agg(DISTINCT symbol, ',') FROM ohlcv_1min") == "IBM");
+  // A symbol column and --symbol: which one is meant is not clear.
+  const std::string with_column = write_temp("sym.csv",
+                                             "ts,symbol,open,high,low,close,volume\n"
+                                             "2024-03-01T14:30:00Z,SPY,1,2,0.5,1.5,100\n");
+  const auto both = run_app("import --bars " + with_column + " --symbol IBM", db.env());
+  CHECK(both.exit_code == 3);
+  CHECK(both.err.find(with_column + ": has a symbol column; --symbol 'IBM' would not be used") !=
+        std::string::npos);
+  CHECK(db.query("SELECT count(*) FROM ohlcv_1min WHERE symbol = 'SPY'") == "0");
+  std::remove(csv.c_str());
+  std::remove(with_column.c_str());
+}
+
+TEST_CASE("import refuses bars of another timeframe than --timeframe", "[app][db][import]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  TestDatabase db;
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
+  std::string five = "ts,symbol,open,high,low,close,volume\n";
+  for (const char* t : {"14:30", "14:35", "14:40", "14:45"})
+    five += std::string("2024-03-01T") + t + ":00Z,SPY,1,2,0.5,1.5,100\n";
+  const std::string csv = write_temp("m5.csv", five);
+  const auto r = run_app("import --bars " + csv, db.env());
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find(csv + ": the closest two bars of a symbol are 5 minutes apart (line 3)") !=
+        std::string::npos);
+  CHECK(r.err.find("--sparse-minutes") != std::string::npos);
+  CHECK(r.err.find("nothing imported") != std::string::npos);
+  CHECK(db.query("SELECT count(*) FROM ohlcv_1min") == "0");
+  // Said to be sparse 1-minute bars: stored.
+  const auto sparse = run_app("import --bars " + csv + " --sparse-minutes", db.env());
+  CHECK(sparse.exit_code == 0);
+  CHECK(db.query("SELECT count(*) FROM ohlcv_1min") == "4");
+
+  const std::string off = write_temp("off.csv",
+                                     "ts,symbol,open,high,low,close,volume\n"
+                                     "2024-03-01T14:30:00Z,QQQ,1,2,0.5,1.5,100\n"
+                                     "2024-03-01T14:30:30Z,QQQ,1,2,0.5,1.5,100\n");
+  const auto seconds = run_app("import --bars " + off, db.env());
+  CHECK(seconds.exit_code == 3);
+  CHECK(seconds.err.find(off + ":3: ts 2024-03-01T14:30:30Z is not the start of a minute") !=
+        std::string::npos);
+
+  const std::string intraday = write_temp("d1x.csv",
+                                          "ts,symbol,open,high,low,close,volume\n"
+                                          "2024-03-01T14:30:00Z,IBM,1,2,0.5,1.5,100\n"
+                                          "2024-03-01T14:35:00Z,IBM,1,2,0.5,1.5,100\n");
+  const auto daily = run_app("import --bars " + intraday + " --timeframe 1d", db.env());
+  CHECK(daily.exit_code == 3);
+  CHECK(daily.err.find(intraday + ":3: IBM has two bars on 2024-03-01") != std::string::npos);
+  CHECK(db.query("SELECT count(*) FROM ohlcv_daily") == "0");
+  for (const auto& f : {csv, off, intraday}) std::remove(f.c_str());
+}
+
+TEST_CASE("import and the vendor bar store escape symbols in their COPY rows",
+          "[app][db][import]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  TestDatabase db;
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
+  // Given straight to the paths that build COPY text rows (the entries refuse such symbols).
+  const std::string odd = "T\tA\nB\\C\rD";
+  const std::string odd_sql = "E'T\\tA\\nB\\\\C\\rD'";
+  const std::string csv = write_temp("odd.csv",
+                                     "ts,open,high,low,close,volume\n"
+                                     "2024-03-01T14:30:00Z,1,2,0.5,1.5,100\n"
+                                     "2024-03-01T14:31:00Z,1,2,0.5,1.75,100\n");
+  tickstock::app::ImportOptions o;
+  o.url = db.url();
+  o.path = csv;
+  o.symbol = odd;
+  auto r = tickstock::app::import_bars(o, [](std::int64_t, std::int64_t, std::uint64_t) {});
+  INFO((r ? std::string() : r.error().message));
+  REQUIRE(r);
+  CHECK(r->stored == 2);
+  CHECK(db.query("SELECT count(*) FROM ohlcv_1min WHERE symbol = " + odd_sql) == "2");
+  r = tickstock::app::import_bars(o, [](std::int64_t, std::int64_t, std::uint64_t) {});
+  REQUIRE(r);  // the upsert path (staging table) too
+  CHECK(r->stored == 0);
+  const std::string daily = write_temp("oddd.csv",
+                                       "ts,open,high,low,close,volume\n"
+                                       "2024-03-01,1,2,0.5,1.75,100\n");
+  o.path = daily;
+  o.timeframe = tickstock::Timeframe::D1;
+  o.symbol = odd + "d";
+  r = tickstock::app::import_bars(o, [](std::int64_t, std::int64_t, std::uint64_t) {});
+  INFO((r ? std::string() : r.error().message));
+  REQUIRE(r);
+  CHECK(db.query("SELECT close FROM ohlcv_daily WHERE symbol = " + odd_sql + " || 'd'") == "1.75");
+
+  tickstock::SymbolTable symbols;
+  tickstock::Bar b;
+  b.symbol = symbols.intern(odd + "v");
+  b.start = *tickstock::parse_timestamp("2024-03-04T14:30:00Z");
+  b.open = b.high = b.low = b.close = 3.5;
+  b.volume = 10;
+  auto conn = tickstock::app::pg_connect(db.url());
+  REQUIRE(conn);
+  auto stored = tickstock::app::store_bars(conn->get(), tickstock::Timeframe::M1, {b});
+  INFO((stored ? std::string() : stored.error().message));
+  REQUIRE(stored);
+  CHECK(*stored == 1);
+  CHECK(db.query("SELECT close FROM ohlcv_1min WHERE symbol = " + odd_sql + " || 'v'") == "3.5");
+  CHECK(db.query("SELECT count(*) FROM symbols WHERE symbol LIKE 'T%'") == "3");
+  std::remove(csv.c_str());
+  std::remove(daily.c_str());
 }

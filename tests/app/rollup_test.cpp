@@ -37,7 +37,9 @@ TEST_CASE("rollup --daily derives daily bars by New York date and session", "[ap
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out == "rolled up 2 daily bars (2024-03-01..2024-03-04)\n");
-  CHECK(db.query(row) == "2024-03-01 14:30 10 13 9.5 12 400");  // regular session only
+  // Regular session only; the bar starts at New York midnight (05:00Z in winter), as every
+  // daily bar does, not at its first minute.
+  CHECK(db.query(row) == "2024-03-01 05:00 10 13 9.5 12 400");
   CHECK(db.query("SELECT close FROM ohlcv_daily WHERE trading_date = '2024-03-04'") == "20.5");
 
   r = run_app("rollup --daily --from 2024-03-01 --to 2024-03-04", env);
@@ -46,7 +48,7 @@ TEST_CASE("rollup --daily derives daily bars by New York date and session", "[ap
   // The evening bar (19:30 New York, 00:30 UTC the next day) belongs to March 1.
   r = run_app("rollup --daily --from 2024-03-01 --all-sessions --symbol IBM", env);
   CHECK(r.out == "rolled up 1 daily bars (2024-03-01..2024-03-01)\n");
-  CHECK(db.query(row) == "2024-03-01 14:00 9 15 8 14 510");
+  CHECK(db.query(row) == "2024-03-01 05:00 9 15 8 14 510");
   CHECK(db.query("SELECT count(*) FROM ohlcv_daily") == "2");
 
   CHECK(run_app("rollup --daily --from 2024-13-01", env).exit_code == 2);

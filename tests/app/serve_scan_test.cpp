@@ -78,8 +78,10 @@ TEST_CASE("serve scans the synthetic feed into pattern events with graded confid
   for (const auto& a : field_values(alerts, "alert")) CHECK(kinds.count(a) == 1);
   // The shutdown summary counts what was printed (no revisions on the synthetic feed).
   CHECK(r.err.find("scanner: " + std::to_string(bars.size()) + " bars scanned, 0 revisions, " +
-                   "0 stale revisions, " + std::to_string(patterns.size()) + " patterns, " +
-                   std::to_string(alerts.size()) + " alerts, 0 retractions") != std::string::npos);
+                   "0 stale revisions, 0 bars not newer than their series' newest (replayed, not "
+                   "scanned), " +
+                   std::to_string(patterns.size()) + " patterns, " + std::to_string(alerts.size()) +
+                   " alerts, 0 retractions") != std::string::npos);
 }
 
 TEST_CASE("serve --patterns runs only the named patterns, finding the same ones",

@@ -14,7 +14,10 @@ int run_import(int argc, char** argv, Log& log) {
   Settings s;
   s.add("--bars", "", "", "bars CSV (ts,open,high,low,close,volume[,symbol]; .gz ok; - = stdin)");
   s.add("--timeframe", "", "1m", "1m (ohlcv_1min) or 1d (ohlcv_daily, ts = New York date)");
-  s.add("--symbol", "", "BARS", "symbol for files without a symbol column");
+  s.add("--symbol", "", "", "the symbol of a file without a symbol column (required there)");
+  s.add_switch("--sparse-minutes", "",
+               "1m: the bars are 1-minute bars though every one starts on a 5-minute boundary "
+               "and none of a symbol are closer than 5 minutes (else refused as longer bars)");
   s.add("--database-url", "DATABASE_URL", "", "PostgreSQL URL or conninfo");
   if (auto r = s.parse(argc, argv); !r) {
     log.error("import: " + r.error().message);
@@ -22,9 +25,13 @@ int run_import(int argc, char** argv, Log& log) {
   }
   if (s.help_requested()) {
     std::printf(
-        "usage: tickstockapp import --bars FILE [--timeframe 1m|1d] [--symbol NAME]\n\n"
+        "usage: tickstockapp import --bars FILE [--timeframe 1m|1d] [--symbol NAME] "
+        "[--sparse-minutes]\n\n"
         "Bulk-loads a bars CSV with COPY in one transaction: new symbols are registered, a bar "
-        "already\nstored is replaced, and a bad line imports nothing (exit 3, file:line).\n\n%s",
+        "already\nstored is replaced, and a bad line imports nothing (exit 3, file:line). A file "
+        "without a symbol\ncolumn needs --symbol. Bars of another timeframe are refused: for 1m, "
+        "starts off the minute,\nor 5-minute (or longer) bars; for 1d, two bars of a symbol "
+        "on one day.\n\n%s",
         s.help().c_str());
     return 0;
   }
@@ -32,6 +39,7 @@ int run_import(int argc, char** argv, Log& log) {
   o.path = s.get("--bars");
   o.url = s.get("--database-url");
   o.symbol = s.get("--symbol");
+  o.sparse_minutes = s.on("--sparse-minutes");
   const std::string& tf = s.get("--timeframe");
   if (tf == "1m") {
     o.timeframe = Timeframe::M1;

@@ -7,6 +7,21 @@
 #include "services.h"
 
 namespace tickstock::app {
+namespace {
+
+// The URL the spill file's name is made from: as redact_url() gave it up to 1140768 (only a
+// scheme://user:password@ password hidden), kept so that a spill file left by an earlier
+// version is found again. Only its hash is ever used.
+std::string spill_name_key(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+  const auto colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+}  // namespace
 
 void declare_pg_settings(Settings& s) {
   s.add("--spill-dir", "TICKSTOCK_SPILL_DIR", "var/spill",
@@ -38,7 +53,7 @@ Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url,
     if (auto w = s.get_int("--warm-bars", 0, INT64_MAX); !w)
       return fail(w.error().message, " (or all)");
   PgSinkOptions o;
-  o.url = url;
+  o.url = libpq_url(url);
   o.memory_limit = static_cast<std::size_t>(*memory) << 20;
   o.spill_limit = static_cast<std::uint64_t>(*limit) << 20;
   o.connections = static_cast<int>(*connections);
@@ -47,23 +62,25 @@ Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url,
   if (const std::string& dir = s.get("--spill-dir"); !dir.empty()) {
     // FNV-1a of the URL as logged: the same database always finds its own file.
     std::uint64_t h = 1469598103934665603ull;
-    for (const unsigned char ch : redact_url(url)) h = (h ^ ch) * 1099511628211ull;
+    for (const unsigned char ch : spill_name_key(url)) h = (h ^ ch) * 1099511628211ull;
     char name[32];
     std::snprintf(name, sizeof name, "pg-%012llx.spill",
                   static_cast<unsigned long long>(h & 0xffffffffffffull));
     o.spill_path = dir + "/" + name;
   }
+  // libpq's messages may echo the connection string.
   o.log = [&errors, &log](bool error, const std::string& m) {
     if (error) {
-      errors.report(Severity::Error, "postgres", m);
+      errors.report(Severity::Error, "postgres", redact_url(m));
     } else {
-      log.warn(m);
+      log.warn(redact_url(m));
     }
   };
   return o;
 }
 
-void log_pg_summary(const PgSinkStats& st, ErrorReporter& errors, Log& log) {
+void log_pg_summary(const PgSinkStats& st, const std::string& refused_path, ErrorReporter& errors,
+                    Log& log) {
   std::string line =
       "postgres: " + std::to_string(st.bars) + " bars, " + std::to_string(st.detections) +
       " detections, " + std::to_string(st.indicator_rows) + " indicator rows written in " +
@@ -73,7 +90,13 @@ void log_pg_summary(const PgSinkStats& st, ErrorReporter& errors, Log& log) {
       std::to_string(st.lost_at_exit) + " lost, " + std::to_string(st.refused) + " refused, " +
       std::to_string(st.dropped) + " dropped in " + std::to_string(st.failed_batches) +
       " failed batches, " + std::to_string(st.reconnects) + " reconnects";
-  if (st.lost_at_exit + st.refused + st.dropped > 0) {
+  if (st.refused_rows > 0)
+    line += "; " + std::to_string(st.refused_rows) + " rows refused by the database (" +
+            std::to_string(st.refused_rows_kept) + " kept in " +
+            (refused_path.empty() ? std::string("no file") : refused_path) + ")";
+  if (st.spill_damaged_bytes > 0)
+    line += "; " + std::to_string(st.spill_damaged_bytes) + " damaged spill bytes skipped";
+  if (st.lost_at_exit + st.refused + st.dropped + st.refused_rows > 0) {
     errors.report(Severity::Error, "postgres",
                   line + " (last error: " + redact_url(st.last_error) + ")");
   } else if (st.kept_at_exit > 0) {

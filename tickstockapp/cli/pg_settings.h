@@ -21,8 +21,10 @@ void declare_pg_settings(Settings& s);
 // DIR/pg-<hash of the URL without its password>.spill, so each database has its own.
 Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url,
                                       ErrorReporter& errors, Log& log);
-// Logs the "postgres: ..." line of a run's end; reported as an error when anything was lost.
-void log_pg_summary(const PgSinkStats& st, ErrorReporter& errors, Log& log);
+// Logs the "postgres: ..." line of a run's end; reported as an error when anything was lost
+// or refused (the rows the database refused are in `refused_path`).
+void log_pg_summary(const PgSinkStats& st, const std::string& refused_path, ErrorReporter& errors,
+                    Log& log);
 // Warm start from the database unless --warm-bars is 0: first writes what `sink` kept from an
 // earlier run (so the database holds everything), then primes `scanner` and resumes
 // `aggregator` (see db/warm_start.h). Failures are logged; the run goes on cold.

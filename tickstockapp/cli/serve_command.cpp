@@ -136,20 +136,30 @@ bool report_services(const Settings& s, Log& log) {
   return store;
 }
 
-// The exit summary of the Redis publisher; an error line when anything was not published.
-void report_redis(const RedisSinkStats& st, Log& log) {
-  const std::string line =
+// Why the Redis publisher drops, with what to do about it.
+std::string redis_drop_hint(std::size_t buffer) {
+  return "; raise --redis-buffer (now " + std::to_string(buffer) +
+         ") to ride out longer Redis outages or bursts";
+}
+
+// The exit summary of the Redis publisher; an error line when anything was not published,
+// saying why.
+void report_redis(const RedisSinkStats& st, std::size_t buffer, Log& log) {
+  std::string line =
       "redis: " + std::to_string(st.accepted) + " events: " + std::to_string(st.published) +
       " published (" + std::to_string(st.messages) + " messages, " +
       std::to_string(st.stream_entries) + " stream entries), " + std::to_string(st.dropped) +
       " dropped, " + std::to_string(st.failed) + " failed, " + std::to_string(st.backlog) +
       " not published; " + std::to_string(st.reconnects) + " reconnects, " +
       std::to_string(st.connection_errors) + " connection errors";
-  if (st.dropped + st.failed + st.backlog > 0) {
-    log.error(line + " (last error: " + st.last_error + ")");
-  } else {
-    log.info(line);
-  }
+  if (st.dropped + st.failed + st.backlog == 0) return log.info(line);
+  if (st.dropped_buffer_full > 0)
+    line += " (" + std::to_string(st.dropped_buffer_full) + " dropped: buffer full" +
+            redis_drop_hint(buffer) + ")";
+  if (st.dropped_reports_full > 0)
+    line += " (" + std::to_string(st.dropped_reports_full) + " reports dropped: queue full)";
+  if (!st.last_error.empty()) line += " (last error: " + redact_url(st.last_error) + ")";
+  log.error(line);
 }
 
 // " (too_late 3, bad_price 1)" for the non-zero reject counters.
@@ -384,7 +394,13 @@ int run_serve(int argc, char** argv, Log& log) {
       log.error(po.error().message);
       return 2;
     }
-    pg = std::make_unique<PgSink>(*po);
+    // Fails when another process stores into this database from the same spill directory.
+    auto sink = PgSink::open(*po);
+    if (!sink) {
+      log.error(sink.error().message);
+      return 2;
+    }
+    pg = std::move(*sink);
     log.info(std::string("PostgreSQL: storing bars, pattern detections") +
              (po->store_indicators ? " and indicator values" : "") +
              (po->spill_path.empty() ? "" : "; spill file " + po->spill_path));
@@ -396,7 +412,11 @@ int run_serve(int argc, char** argv, Log& log) {
   std::unique_ptr<RedisSink> redis;
   if (*rcfg) {
     const RedisSettings& rc = **rcfg;
-    redis = std::make_unique<RedisSink>(rc.sink, wall);
+    RedisSinkOptions ro = rc.sink;
+    ro.on_drop = [&errors, buffer = ro.buffer_capacity](const std::string& why) {
+      errors.report(Severity::Error, "redis", "Redis publisher: " + why + redis_drop_hint(buffer));
+    };
+    redis = std::make_unique<RedisSink>(std::move(ro), wall);
     errors.attach(redis.get());
     log.info("Redis: publishing events under the prefix '" + rc.sink.prefix + "'" +
              (rc.sink.stream_maxlen > 0
@@ -542,12 +562,17 @@ int run_serve(int argc, char** argv, Log& log) {
     log.info("warm start: " + std::to_string(st.resumes_dropped) +
              " symbols were replayed from before their stored bars; their open bars were rebuilt "
              "from the feed");
+  if (st.carried_kept > 0)
+    log.info("warm start: " + std::to_string(st.carried_kept) +
+             " open bars carried over by the warm start took nothing in this run and were left "
+             "open (not emitted); the next start resumes them");
   const ScannerStats sc = scanner.stats();
   log.info("scanner: " + std::to_string(sc.bars) + " bars scanned, " +
            std::to_string(sc.revisions) + " revisions, " + std::to_string(sc.stale_revisions) +
-           " stale revisions, " + std::to_string(sc.patterns) + " patterns, " +
-           std::to_string(sc.alerts) + " alerts, " + std::to_string(sc.retractions) +
-           " retractions");
+           " stale revisions, " + std::to_string(sc.replayed_bars) +
+           " bars not newer than their series' newest (replayed, not scanned), " +
+           std::to_string(sc.patterns) + " patterns, " + std::to_string(sc.alerts) + " alerts, " +
+           std::to_string(sc.retractions) + " retractions");
   if (polygon != nullptr) {
     log_polygon_summary(*polygon, log);
     log.info("feed lag (frame received -> bars updated): p50 <= " +
@@ -569,7 +594,7 @@ int run_serve(int argc, char** argv, Log& log) {
   monitor.stop();  // with Redis, its last health report says "stopping"
   if (pg) {
     pg->close();  // writes what is left (or keeps it in the spill file), then stops
-    log_pg_summary(pg->stats(), errors, log);
+    log_pg_summary(pg->stats(), pg->refused_path(), errors, log);
   }
   if (!feed_result.has_value())
     errors.report(Severity::Critical, "feed", feed_result.error().message);
@@ -577,7 +602,7 @@ int run_serve(int argc, char** argv, Log& log) {
     if (redis->stats().connected)
       (void)redis->flush_for((*rcfg)->sink.flush_timeout);  // last reports
     errors.attach(nullptr);
-    report_redis(redis->stats(), log);
+    report_redis(redis->stats(), (*rcfg)->sink.buffer_capacity, log);
   }
   return feed_result.has_value() ? 0 : 1;
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "tickstock/calendar.h"
@@ -27,6 +28,85 @@ void append_num(std::string& out, double v) {
   out.append(buf, static_cast<std::size_t>(n));
 }
 
+// A daily file's date is the New York trading date as written, whatever time zone a parser
+// would give a bare date; an instant's is its New York date.
+Date trading_date(const Bar& b, const std::string& ts_text) {
+  const auto d = parse_date(ts_text);
+  return d ? *d : new_york_date(b.start);
+}
+
+// Where the bars' symbol comes from: the file's symbol column or --symbol, never both, never
+// neither (a made-up name would store the bars under a symbol nobody asked for).
+Result<void> check_symbol_source(const ImportOptions& o, bool has_column) {
+  if (!has_column && o.symbol.empty())
+    return fail(o.path,
+                ": no symbol column: name the symbol of its bars with --symbol NAME (or add a "
+                "symbol column); nothing imported");
+  if (has_column && !o.symbol.empty())
+    return fail(o.path, ": has a symbol column; --symbol '", o.symbol,
+                "' would not be used: drop --symbol; nothing imported");
+  return {};
+}
+
+// Refuses bars of another timeframe than the import's: minute starts, spacing, one bar a day.
+class SpacingCheck {
+ public:
+  explicit SpacingCheck(const ImportOptions& o) : o_(o) {}
+
+  // The error for bar `b` of line `line` ("" when it fits); `stored` is the start it is stored
+  // with (D1: New York midnight of its trading date).
+  std::string add(const Bar& b, Timestamp stored, std::int64_t line) {
+    const std::string where = o_.path + ":" + std::to_string(line) + ": ";
+    const std::uint32_t id = b.symbol.id();
+    if (id >= last_.size()) last_.resize(id + 1, {kNoRecordYet, kNoRecordYet});
+    const auto [last, last_stored] = std::exchange(last_[id], std::pair(b.start, stored));
+    if (o_.timeframe == Timeframe::D1) {
+      // Bars of one day differ in their start, not in their trading date.
+      if (last != kNoRecordYet && last != b.start && last_stored == stored)
+        return where + std::string(b.symbol.name()) + " has two bars on " +
+               format_date(new_york_date(stored)) + " (" + format_iso8601(last) + " and " +
+               format_iso8601(b.start) +
+               "): --timeframe 1d takes one bar a day (intraday bars: --timeframe 1m)";
+      return "";
+    }
+    if (b.start % kNanosPerMinute != 0)
+      return where + "ts " + format_iso8601(b.start) +
+             " is not the start of a minute: --timeframe 1m takes 1-minute bars";
+    aligned_ = aligned_ && b.start % (5 * kNanosPerMinute) == 0;
+    if (last == kNoRecordYet || last == b.start) return "";
+    const Timestamp gap = b.start > last ? b.start - last : last - b.start;
+    ++gaps_;
+    if (smallest_gap_ == 0 || gap < smallest_gap_) {
+      smallest_gap_ = gap;
+      smallest_at_ = line;
+    }
+    return "";
+  }
+
+  // The error once the whole file is read: every start on a 5-minute boundary and no two bars
+  // of a symbol closer than 5 minutes, over several gaps, means the file holds 5-minute (or
+  // longer) bars, unless --sparse-minutes says they are sparse 1-minute bars.
+  std::string finish() const {
+    if (o_.timeframe != Timeframe::M1 || o_.sparse_minutes || !aligned_ || gaps_ < 3 ||
+        smallest_gap_ < 5 * kNanosPerMinute)
+      return "";
+    return o_.path + ": the closest two bars of a symbol are " +
+           std::to_string(smallest_gap_ / kNanosPerMinute) + " minutes apart (line " +
+           std::to_string(smallest_at_) +
+           "): these look like longer bars, and ohlcv_1min holds 1-minute bars; import 1-minute "
+           "bars, or pass --sparse-minutes if they are 1-minute bars with gaps";
+  }
+
+ private:
+  const ImportOptions& o_;
+  std::vector<std::pair<Timestamp, Timestamp>> last_;  // by symbol id: its last bar's start
+                                                       // as read and as stored
+  bool aligned_ = true;                                // every start so far on a 5-minute boundary
+  std::uint64_t gaps_ = 0;      // between two bars of a symbol (not the same minute)
+  Timestamp smallest_gap_ = 0;  // the smallest of them, 0: none yet
+  std::int64_t smallest_at_ = 0;
+};
+
 }  // namespace
 
 namespace {
@@ -47,6 +127,8 @@ Result<ImportReport> import_pass(
   SymbolTable symbols;
   auto reader = BarCsvReader::open(o.path, symbols, o.symbol);
   if (!reader) return reader.error();
+  if (auto r = check_symbol_source(o, (*reader)->has_symbol_column()); !r) return r.error();
+  SpacingCheck spacing(o);
   auto conn = pg_connect(o.url);
   if (!conn) return conn.error();
   PGconn* c = conn->get();
@@ -85,18 +167,16 @@ Result<ImportReport> import_pass(
       failure = error.message;
       break;
     }
-    // A daily file's date is the New York trading date as written, whatever time zone a
-    // parser would give a bare date; intraday starts are UTC instants.
     std::string date = "\\N";
     Timestamp start = b.start;
     if (daily) {
-      const auto d = parse_date((*reader)->last_ts_text());
-      const Date nyd = d ? *d : new_york_date(b.start);
+      const Date nyd = trading_date(b, (*reader)->last_ts_text());
       date = format_date(nyd);
       start = new_york_midnight(nyd);
     }
+    if (failure = spacing.add(b, start, (*reader)->line()); !failure.empty()) break;
     if (direct) {
-      buf.append(b.symbol.name());
+      append_copy_text(buf, b.symbol.name());
       buf += '\t';
       if (daily) {
         buf.append(date);
@@ -110,7 +190,7 @@ Result<ImportReport> import_pass(
     } else {
       buf.append(std::to_string((*reader)->line()));
       buf += '\t';
-      buf.append(b.symbol.name());
+      append_copy_text(buf, b.symbol.name());
       buf += '\t';
       buf.append(std::to_string(start / 1000));
       buf += '\t';
@@ -137,6 +217,7 @@ Result<ImportReport> import_pass(
       progress((*reader)->bytes_read(), (*reader)->bytes_total(), report.rows);
     }
   }
+  if (failure.empty()) failure = spacing.finish();
   if (failure.empty() && !buf.empty() &&
       PQputCopyData(c, buf.data(), static_cast<int>(buf.size())) != 1)
     failure = "COPY: " + pg_error(c);

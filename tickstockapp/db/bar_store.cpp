@@ -20,7 +20,7 @@ std::string copy_rows(Timeframe tf, const std::vector<Bar>& bars) {
   std::string out;
   out.reserve(bars.size() * 96);
   for (const Bar& b : bars) {
-    out.append(b.symbol.name());
+    append_copy_text(out, b.symbol.name());
     out += '\t';
     out += std::to_string(b.start / 1000);
     out += '\t';
@@ -70,10 +70,9 @@ Result<std::uint64_t> store_bars(PGconn* c, Timeframe tf, const std::vector<Bar>
       tf == Timeframe::D1
           ? "INSERT INTO ohlcv_daily AS o (symbol, trading_date, ts, open, high, low, close, "
             "volume, vwap, trades) SELECT DISTINCT ON (symbol, trading_date) symbol, "
-            "trading_date, " +
-                epoch +
-                ", open, high, low, close, volume, vwap, trades FROM vendor_bars ORDER BY symbol, "
-                "trading_date ON CONFLICT (symbol, trading_date) DO UPDATE SET ts = EXCLUDED.ts, " +
+            "trading_date, trading_date::timestamp AT TIME ZONE 'America/New_York', open, high, "
+            "low, close, volume, vwap, trades FROM vendor_bars ORDER BY symbol, "
+            "trading_date ON CONFLICT (symbol, trading_date) DO UPDATE SET ts = EXCLUDED.ts, " +
                 set
           : "INSERT INTO ohlcv_1min AS o (symbol, ts, session, open, high, low, close, volume, "
             "vwap, trades) SELECT DISTINCT ON (symbol, ts_us) symbol, " +

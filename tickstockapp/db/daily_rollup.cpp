@@ -12,11 +12,13 @@ Result<std::uint64_t> rollup_daily(const RollupOptions& o) {
   if (!conn) return conn.error();
   PGconn* c = conn->get();
   // The range is selected on the bar start (New York midnights of from and to + 1 day), so the
-  // primary key's index serves it; the date of each bar is its New York date.
+  // primary key's index serves it; the date of each bar is its New York date, and its ts the
+  // New York midnight that starts that date (as for every writer of ohlcv_daily, sql/005).
   const std::string sql =
       "INSERT INTO ohlcv_daily AS o (symbol, trading_date, ts, open, high, low, close, volume, "
       "vwap, trades, revision) "
-      "SELECT symbol, (ts AT TIME ZONE 'America/New_York')::date, min(ts), "
+      "SELECT symbol, (ts AT TIME ZONE 'America/New_York')::date, "
+      "(ts AT TIME ZONE 'America/New_York')::date::timestamp AT TIME ZONE 'America/New_York', "
       "(array_agg(open ORDER BY ts))[1], max(high), min(low), "
       "(array_agg(close ORDER BY ts DESC))[1], sum(volume), "
       "CASE WHEN sum(volume) > 0 THEN sum(vwap * volume) / sum(volume) END, sum(trades), 0 "

@@ -1,6 +1,8 @@
 // pg_error(), pg_connect(), pg_exec().
 #include "db/pg_util.h"
 
+#include "services.h"
+
 namespace tickstock::app {
 
 std::string pg_error(PGconn* c) {
@@ -10,9 +12,10 @@ std::string pg_error(PGconn* c) {
 }
 
 Result<PgConn> pg_connect(const std::string& url) {
-  PgConn c(PQconnectdb(url.c_str()), &PQfinish);
+  PgConn c(PQconnectdb(libpq_url(url).c_str()), &PQfinish);
   if (!c || PQstatus(c.get()) != CONNECTION_OK)
-    return fail("cannot connect to PostgreSQL: ", c ? pg_error(c.get()) : "out of memory");
+    return fail("cannot connect to PostgreSQL: ",
+                c ? redact_url(pg_error(c.get())) : "out of memory");
   return c;
 }
 
@@ -52,6 +55,27 @@ Result<void> pg_stream(PGconn* c, const std::string& sql, const std::vector<cons
   }
   if (!error.empty()) return fail(what, ": ", error);
   return {};
+}
+
+void append_copy_text(std::string& out, std::string_view value) {
+  for (const char ch : value) {
+    switch (ch) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += ch;
+    }
+  }
 }
 
 std::string pg_text_array(const std::vector<std::string>& items) {

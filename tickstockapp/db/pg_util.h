@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <libpq-fe.h>
@@ -30,6 +31,9 @@ Result<PgResult> pg_exec_params(PGconn* c, const std::string& sql,
 // it arrives (the rows are not all held at once); the error is "<what>: <message>".
 Result<void> pg_stream(PGconn* c, const std::string& sql, const std::vector<const char*>& params,
                        const std::function<void(const PGresult*)>& row, const std::string& what);
+// Appends `value` as one field of a COPY text row: backslash, tab, newline and carriage return
+// escaped, so that no value can end its field or row early.
+void append_copy_text(std::string& out, std::string_view value);
 // A text[] literal for `items`: {"a","b"} with quotes and backslashes escaped.
 std::string pg_text_array(const std::vector<std::string>& items);
 

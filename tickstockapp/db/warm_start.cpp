@@ -21,10 +21,14 @@ Session session_of(std::string_view s) {
   return Session::Regular;
 }
 
-// The columns every query selects, in this order (a daily row's session is its regular one).
+// The columns every query selects, in this order. A daily row starts at the New York midnight
+// of its trading date (what the aggregator resumes), whatever its ts says (rows stored before
+// sql/005 may say otherwise); its session is its regular one.
 std::string columns(Timeframe tf) {
-  return std::string("(extract(epoch FROM b.ts) * 1000000)::bigint, ") +
-         (tf == Timeframe::D1 ? "'regular'" : "b.session") +
+  return std::string(tf == Timeframe::D1
+                         ? "(extract(epoch FROM b.trading_date::timestamp AT TIME ZONE "
+                           "'America/New_York') * 1000000)::bigint, 'regular'"
+                         : "(extract(epoch FROM b.ts) * 1000000)::bigint, b.session") +
          ", b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.revision";
 }
 

@@ -405,13 +405,25 @@ std::string WebApp::render_metrics() const {
              static_cast<double>(ps.indicator_rows));
     p.single("tickstock_postgres_connected", "gauge", "1 while the writer is connected",
              ps.connected ? 1 : 0);
+    p.header("tickstock_postgres_refused_rows_total", "counter",
+             "Rows the database refused (the rest of their batch stored), by whether they were "
+             "kept in the refused file");
+    p.sample("tickstock_postgres_refused_rows_total", {{"kept", "yes"}},
+             static_cast<double>(ps.refused_rows_kept));
+    p.sample("tickstock_postgres_refused_rows_total", {{"kept", "no"}},
+             static_cast<double>(ps.refused_rows - ps.refused_rows_kept));
   }
   if (src_.redis != nullptr) {
     const RedisSinkStats rs = src_.redis->stats();
     p.single("tickstock_redis_published_total", "counter", "Events Redis acknowledged",
              static_cast<double>(rs.published));
-    p.single("tickstock_redis_dropped_total", "counter", "Events dropped while Redis was behind",
-             static_cast<double>(rs.dropped));
+    p.header("tickstock_redis_dropped_total", "counter",
+             "Events not published, by reason: buffer_full (the --redis-buffer events waiting "
+             "for Redis), report_queue_full (reports waiting for Redis)");
+    p.sample("tickstock_redis_dropped_total", {{"reason", "buffer_full"}},
+             static_cast<double>(rs.dropped_buffer_full));
+    p.sample("tickstock_redis_dropped_total", {{"reason", "report_queue_full"}},
+             static_cast<double>(rs.dropped_reports_full));
     p.single("tickstock_redis_connected", "gauge", "1 while the publisher is connected",
              rs.connected ? 1 : 0);
   }

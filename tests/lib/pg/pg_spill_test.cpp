@@ -150,7 +150,7 @@ TEST_CASE("SpillFile appends, reads in order, commits, and survives reopening", 
     CHECK((*f)->unread_records() == 1);
     // What a stopping sink had in memory goes before what the file holds.
     const RecordBlock front = block_of({minute_bar(s, 9, 9)});
-    REQUIRE((*f)->prepend({&front}));
+    REQUIRE((*f)->keep({&front}, {}));
     RecordBlock b;
     WriteBatch w;
     while (*(*f)->read_next(b)) REQUIRE(tickstock::detail::decode_records(b.bytes, w));

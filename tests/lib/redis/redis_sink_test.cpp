@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -349,6 +350,68 @@ TEST_CASE("RedisSink adds every engine event to the stream once, with MAXLEN", "
   redis.run({"DEL", ch.stream});
 }
 
+TEST_CASE("RedisSink says why it drops at the first drop, then at most once per interval",
+          "[redis][threads]") {
+  SymbolTable symbols;
+  const auto spy = symbols.intern("SPY");
+  ManualClock clock(kNow);
+  RedisSinkOptions o = options_for("unreachable", 1);  // nothing listens on port 1
+  o.buffer_capacity = 10;
+  o.flush_timeout = std::chrono::milliseconds(100);
+  o.drop_notice_interval = std::chrono::milliseconds(700);
+  std::mutex mu;
+  std::vector<std::string> notices;
+  o.on_drop = [&](const std::string& why) {
+    std::lock_guard lock(mu);
+    notices.push_back(why);
+  };
+  auto wait_for_notices = [&](std::size_t n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < deadline) {
+      {
+        std::lock_guard lock(mu);
+        if (notices.size() >= n) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  };
+  RedisSink sink(o, clock);
+  for (int i = 0; i < 10; ++i) sink.on_pattern(pattern(spy, 0.5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  {
+    std::lock_guard lock(mu);
+    CHECK(notices.empty());  // full, nothing dropped yet
+  }
+  for (int i = 0; i < 15; ++i) sink.on_pattern(pattern(spy, 0.5));
+  REQUIRE(wait_for_notices(1));
+  {
+    std::lock_guard lock(mu);
+    CHECK(notices[0] ==
+          "15 events dropped, the oldest first: the buffer of 10 events is full (Redis is not "
+          "connected)");
+  }
+  // More drops right after: told once the interval has passed, counting only the new ones.
+  for (int i = 0; i < 7; ++i) sink.on_pattern(pattern(spy, 0.5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  {
+    std::lock_guard lock(mu);
+    CHECK(notices.size() == 1);
+  }
+  REQUIRE(wait_for_notices(2));
+  {
+    std::lock_guard lock(mu);
+    CHECK(notices[1].rfind("7 events dropped", 0) == 0);
+  }
+  const auto st = sink.stats();
+  CHECK(st.dropped == 22);
+  CHECK(st.dropped_buffer_full == 22);
+  CHECK(st.dropped_reports_full == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(900));
+  std::lock_guard lock(mu);
+  CHECK(notices.size() == 2);  // no drops since: nothing more to say
+}
+
 TEST_CASE("RedisSink without a server buffers up to its capacity, dropping the oldest, and counts",
           "[redis][threads]") {
   SymbolTable symbols;
@@ -365,6 +428,7 @@ TEST_CASE("RedisSink without a server buffers up to its capacity, dropping the o
 
   CHECK(st.accepted == 26);
   CHECK(st.dropped == 15);
+  CHECK(st.dropped_buffer_full == 15);
   CHECK(st.backlog == 11);
   CHECK(st.published == 0);
   CHECK(st.buffer_high_water == 11);

@@ -423,6 +423,12 @@ TEST_CASE("a revision replaces the bar's events: new patterns reported, vanished
   CHECK(st.revisions == 3);
   CHECK(st.stale_revisions == 1);
   CHECK(st.retractions == 1);
+  // A new bar that is not newer (a replay of what the series holds) is no revision.
+  Bar replayed = a;
+  replayed.revision = 0;
+  scanner.on_bar(replayed);
+  CHECK(scanner.stats().replayed_bars == 1);
+  CHECK(scanner.stats().stale_revisions == 1);
   CHECK(scanner.last(sym, Timeframe::M1)->bar.close == 10.0);
   // A bar without a symbol is counted, not scanned.
   scanner.on_bar(Bar{});
