@@ -57,9 +57,33 @@ Reply WebApp::measured(const HttpRequest& req, Reply reply) {
   };
 }
 
+namespace {
+
+HttpResponse only_get(const HttpRequest& req, std::string_view route) {
+  HttpResponse r = json_error(405, "method_not_allowed", "only GET and HEAD for " + req.path);
+  r.headers.emplace_back("Allow", "GET, HEAD");
+  r.route = std::string(route);
+  return r;
+}
+
+}  // namespace
+
 void WebApp::handle(HttpRequest req, Reply reply) {
   Reply done = measured(req, std::move(reply));
   const std::string& path = req.path;
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  if (path.rfind("/api/", 0) == 0 || path == "/api")
+    return handle_api(std::move(req), std::move(done));
+  if (!get) {
+    const bool fixed = path == "/health" || path == "/ready" || path == "/metrics";
+    return done(only_get(req, fixed ? path : "static"));
+  }
+  if (req.method == "HEAD") {
+    done = [done = std::move(done)](HttpResponse r) {
+      r.body.clear();
+      done(std::move(r));
+    };
+  }
   if (path == "/health") {
     // Liveness: this answer itself shows that the process and its event loop run.
     HttpResponse r;
@@ -85,17 +109,8 @@ void WebApp::handle(HttpRequest req, Reply reply) {
     }
     return;
   }
-  if (path.rfind("/api/", 0) == 0 || path == "/api")
-    return handle_api(std::move(req), std::move(done));
-  if (req.method != "GET" && req.method != "HEAD") {
-    HttpResponse r = json_error(405, "method_not_allowed", "only GET for " + path);
-    r.headers.emplace_back("Allow", "GET, HEAD");
-    r.route = "static";
-    return done(std::move(r));
-  }
   HttpResponse r = files_->serve(path);
   r.route = "static";
-  if (req.method == "HEAD") r.body.clear();
   done(std::move(r));
 }
 
