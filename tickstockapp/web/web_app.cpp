@@ -421,6 +421,9 @@ std::string WebApp::render_metrics() const {
     p.single("tickstock_ws_queued_bytes", "gauge", "Bytes waiting in the WebSocket send queues",
              static_cast<double>(h.ws_queued_bytes.load()));
   }
+  p.single("tickstock_http_rate_limit_overflow_total", "counter",
+           "Requests limited in the shared bucket because the per-address table was full",
+           static_cast<double>(ip_limiter_.overflowed() + user_limiter_.overflowed()));
   p.single("tickstock_web_busy_total", "counter",
            "Requests refused with 503: the workers were busy",
            static_cast<double>(pool_.refused()));

@@ -1,5 +1,5 @@
-// What clients send cannot grow the server's tables: metric labels from closed sets. Against
-// the real binary where a client would reach it.
+// What clients send cannot grow the server's tables: metric labels from closed sets, the rate
+// limiter's table capped. Against the real binary where a client would reach it.
 #include <set>
 #include <sstream>
 #include <string>
@@ -8,9 +8,12 @@
 
 #include "app/web/web_serve.h"
 #include "support/web_client.h"
+#include "web/rate_limiter.h"
 #include "web/web_metrics.h"
 
 using namespace tickstock::test;
+using tickstock::app::RateLimit;
+using tickstock::app::RateLimiter;
 using tickstock::app::WebMetrics;
 
 namespace {
@@ -121,4 +124,23 @@ TEST_CASE("WebMetrics keeps at most kMaxReasons disconnect reasons and plain wor
   CHECK(text.find("route=\"unmatched\",method=\"other\",status=\"0\"} 1\n") != std::string::npos);
   CHECK(text.find("route=\"unmatched\",method=\"other\",status=\"200\"} 1\n") != std::string::npos);
   CHECK(text.find("etc") == std::string::npos);
+}
+
+TEST_CASE("RateLimiter holds at most max_keys buckets and newcomers then share one",
+          "[app][web][abuse]") {
+  RateLimiter limiter(RateLimit{1, 2}, 100);
+  const auto t0 = RateLimiter::Clock::now();
+  CHECK(limiter.take("known", t0) == 0);
+  for (int i = 0; i < 20000; ++i) limiter.take("10.0." + std::to_string(i), t0);
+  CHECK(limiter.size() <= 100);
+  CHECK(limiter.overflowed() > 0);
+  // The known client keeps its own bucket: one token left of its burst of 2.
+  CHECK(limiter.take("known", t0) == 0);
+  CHECK(limiter.take("known", t0) > 0);
+  // Newcomers share the overflow bucket, long empty by now.
+  CHECK(limiter.take("newcomer", t0) > 0);
+  // Once the buckets are full again (2 s at 1/s), a sweep frees the table.
+  const auto later = t0 + std::chrono::seconds(5);
+  CHECK(limiter.take("newcomer", later) == 0);
+  CHECK(limiter.size() <= 2);
 }
