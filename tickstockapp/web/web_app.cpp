@@ -421,6 +421,9 @@ std::string WebApp::render_metrics() const {
     p.single("tickstock_ws_queued_bytes", "gauge", "Bytes waiting in the WebSocket send queues",
              static_cast<double>(h.ws_queued_bytes.load()));
   }
+  if (hub_ != nullptr)
+    p.single("tickstock_ws_charts", "gauge", "Charts with at least one WebSocket subscriber",
+             static_cast<double>(hub_->chart_keys()));
   p.single("tickstock_http_rate_limit_overflow_total", "counter",
            "Requests limited in the shared bucket because the per-address table was full",
            static_cast<double>(ip_limiter_.overflowed() + user_limiter_.overflowed()));

@@ -27,6 +27,8 @@ class HubClient final : public WsPeer, public std::enable_shared_from_this<HubCl
         pending_(std::move(pending)) {}
 
   std::int64_t user_id() const { return user_id_; }
+  // The chart keys this client subscribed to. Guarded by the hub's registry mutex.
+  std::set<std::string>& charts() { return charts_; }
   void send(const std::shared_ptr<const std::string>& m, std::uint64_t key) {
     if (auto c = conn_.lock()) c->send(m, key);
   }
@@ -96,6 +98,7 @@ class HubClient final : public WsPeer, public std::enable_shared_from_this<HubCl
   std::string username_;
   std::vector<std::string> pending_;
   std::weak_ptr<WsConnection> conn_;
+  std::set<std::string> charts_;
 };
 
 namespace {
@@ -188,10 +191,8 @@ void WebHub::leave(HubClient* c, const std::string& reason) {
   metrics_.ws_disconnected(reason);
   std::lock_guard lock(mu_);
   clients_.erase(c);
-  for (auto it = by_chart_.begin(); it != by_chart_.end();) {
-    it->second.erase(c);
-    it = it->second.empty() ? by_chart_.erase(it) : std::next(it);
-  }
+  for (const std::string& key : c->charts()) unchart(c, key);
+  c->charts().clear();
   auto& mine = by_user_[c->user_id()];
   std::erase_if(mine, [&](const std::weak_ptr<HubClient>& w) {
     auto s = w.lock();
@@ -202,18 +203,28 @@ void WebHub::leave(HubClient* c, const std::string& reason) {
 
 bool WebHub::chart(HubClient* c, const std::string& key, bool subscribe) {
   std::lock_guard lock(mu_);
+  std::set<std::string>& mine = c->charts();
   if (!subscribe) {
-    if (auto it = by_chart_.find(key); it != by_chart_.end()) {
-      it->second.erase(c);
-      if (it->second.empty()) by_chart_.erase(it);
-    }
+    if (mine.erase(key) > 0) unchart(c, key);
     return true;
   }
-  std::size_t mine = 0;
-  for (const auto& [k, set] : by_chart_) mine += set.count(c);
-  if (mine >= opt_.max_charts_per_client && !by_chart_[key].count(c)) return false;
+  if (mine.count(key) > 0) return true;
+  if (mine.size() >= opt_.max_charts_per_client) return false;
+  mine.insert(key);
   by_chart_[key].insert(c);
   return true;
+}
+
+void WebHub::unchart(HubClient* c, const std::string& key) {
+  if (auto it = by_chart_.find(key); it != by_chart_.end()) {
+    it->second.erase(c);
+    if (it->second.empty()) by_chart_.erase(it);
+  }
+}
+
+std::size_t WebHub::chart_keys() {
+  std::lock_guard lock(mu_);
+  return by_chart_.size();
 }
 
 void WebHub::reload_subscriptions() {

@@ -64,8 +64,11 @@ class WebHub {
   // For HubClient (any thread).
   void join(const std::shared_ptr<HubClient>& c);
   void leave(HubClient* c, const std::string& reason);
-  // Adds or removes a chart subscription; false when the client has too many.
+  // Adds or removes a chart subscription; false (and nothing changed) when the client has too
+  // many. Costs O(log n) in the client's and the hub's keys, whatever the number of clients.
   bool chart(HubClient* c, const std::string& key, bool subscribe);
+  // Chart keys with at least one subscriber.
+  std::size_t chart_keys();
 
  private:
   struct Outgoing {
@@ -80,6 +83,7 @@ class WebHub {
   void send_charts(std::vector<Outgoing>& out);
   void send_alerts();
   void reload_subscriptions();
+  void unchart(HubClient* c, const std::string& key);  // REQUIRES: mu_ held
 
   WebHubOptions opt_;
   WebEventSink& events_;
@@ -103,7 +107,7 @@ class WebHub {
 
   std::mutex mu_;  // guards the registry below
   std::unordered_map<std::int64_t, std::vector<std::weak_ptr<HubClient>>> by_user_;
-  std::map<std::string, std::set<HubClient*>> by_chart_;
+  std::map<std::string, std::set<HubClient*>> by_chart_;  // no empty sets
   std::unordered_map<HubClient*, std::weak_ptr<HubClient>> clients_;
 };
 
