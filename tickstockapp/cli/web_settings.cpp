@@ -25,6 +25,10 @@ void declare_web_settings(Settings& s) {
         "time to receive a request (and keep-alive idle time) and to send a response");
   s.add("--http-max-connections", "TICKSTOCK_HTTP_MAX_CONNECTIONS", "10000",
         "connections beyond this are closed at once (counted)");
+  s.add("--http-db-timeout-s", "TICKSTOCK_HTTP_DB_TIMEOUT_S", "10",
+        "the dashboard's PostgreSQL statement_timeout (unless the URL, role or database sets "
+        "one); an answer is awaited 3 s longer, then the connection is dropped. Connecting "
+        "waits connect_timeout (5 s unless the URL says)");
   s.add("--ready-feed-max-age-s", "TICKSTOCK_READY_FEED_MAX_AGE_S", "120",
         "/ready: the feed must have produced something within this many seconds");
   s.add_switch("--registration", "TICKSTOCK_REGISTRATION",
@@ -77,14 +81,15 @@ Result<std::optional<WebSettings>> web_settings(const Settings& s) {
   auto body = s.get_int("--http-body-limit-kb", 1, 1024 * 1024);
   auto timeout = s.get_int("--http-timeout-s", 1, 3600);
   auto maxconn = s.get_int("--http-max-connections", 1, 1'000'000);
+  auto db_timeout = s.get_int("--http-db-timeout-s", 1, 3600);
   auto age = s.get_int("--ready-feed-max-age-s", 1, 86400 * 7);
   auto ttl = s.get_int("--session-ttl-h", 1, 24 * 365);
   auto failures = s.get_int("--login-max-failures", 1, 1000);
   auto lockout = s.get_int("--login-lockout-s", 0, 86400 * 30);
   auto batch = s.get_int("--ws-batch-ms", 0, 60000);
   auto queue_kb = s.get_int("--ws-queue-kb", 16, 1024 * 1024);
-  for (const auto* r : {&threads, &workers, &body, &timeout, &maxconn, &age, &ttl, &failures,
-                        &lockout, &batch, &queue_kb})
+  for (const auto* r : {&threads, &workers, &body, &timeout, &maxconn, &db_timeout, &age, &ttl,
+                        &failures, &lockout, &batch, &queue_kb})
     if (!*r) return r->error();
   for (const char* flag : {"--rate-limit-ip", "--rate-limit-user"}) {
     RateLimit& l = std::string(flag) == "--rate-limit-ip" ? w.app.ip_limit : w.app.user_limit;
@@ -114,6 +119,7 @@ Result<std::optional<WebSettings>> web_settings(const Settings& s) {
   w.server.request_timeout = std::chrono::seconds(*timeout);
   w.server.max_connections = static_cast<std::size_t>(*maxconn);
   w.app.ready_feed_max_age = std::chrono::seconds(*age);
+  w.app.db_timeouts.statement = std::chrono::seconds(*db_timeout);
   w.app.web_root =
       s.get("--web-root").empty() ? default_web_root() : std::filesystem::path(s.get("--web-root"));
   return std::optional<WebSettings>(std::move(w));

@@ -17,7 +17,8 @@ Dashboard::Dashboard(WebSettings settings, const std::string& database_url, Log&
       pool_(database_url.empty()
                 ? nullptr
                 : std::make_unique<PgPool>(database_url,
-                                           static_cast<std::size_t>(settings_.workers + 1))),
+                                           static_cast<std::size_t>(settings_.workers + 1),
+                                           settings_.app.db_timeouts)),
       accounts_(pool_ ? std::unique_ptr<AccountStore>(std::make_unique<PgAccountStore>(*pool_))
                       : std::make_unique<MemoryAccountStore>()),
       memory_market_(pool_ ? nullptr : std::make_unique<MemoryMarketData>()),

@@ -302,9 +302,12 @@ HttpResponse WebApp::ready() {
   if (src_.database_url.empty()) {
     checks.push_back({"database", false, true, "not configured (in memory)"});
   } else {
-    auto c = pg_connect(src_.database_url);
-    Result<PgResult> q =
-        c ? pg_exec(c->get(), "SELECT 1", "SELECT 1") : Result<PgResult>(c.error());
+    std::int64_t statement_ms = 0;
+    auto c = pg_connect_bounded(src_.database_url, opt_.db_timeouts, statement_ms);
+    Result<PgResult> q = c ? pg_exec_until(c->get(), "SELECT 1", {}, "SELECT 1",
+                                           std::chrono::steady_clock::now() +
+                                               opt_.db_timeouts.connect)
+                           : Result<PgResult>(c.error());
     checks.push_back({"database", true, q.has_value(), q ? "connected" : q.error().message});
   }
   if (src_.redis == nullptr) {

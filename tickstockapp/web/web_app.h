@@ -21,6 +21,7 @@
 #include "log.h"
 #include "web/api.h"
 #include "web/http_server.h"
+#include "web/pg_pool.h"
 #include "web/rate_limiter.h"
 #include "web/session_cache.h"
 #include "web/web_hub.h"
@@ -37,6 +38,7 @@ struct WebOptions {
   std::vector<std::string> allowed_origins;      // /ws: Origins accepted besides the server's own
   std::chrono::seconds ready_feed_max_age{120};  // /ready: the feed must have produced an item
                                                  // within this long
+  PgTimeouts db_timeouts;                        // the web layer's PostgreSQL calls and /ready's
 };
 
 // What the app reads; each may be null when serve runs without it.

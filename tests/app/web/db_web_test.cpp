@@ -1,0 +1,106 @@
+// The dashboard against a PostgreSQL reached through a TcpProxy: a database host that goes
+// silent (accepts, never answers): requests, /ready and new /ws connections answer with an error
+// within seconds, not TCP's minutes, and what does not need the database goes on.
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "app/web/api_support.h"
+#include "support/pg_test_db.h"
+#include "support/tcp_proxy.h"
+
+using namespace tickstock::test;
+
+namespace {
+
+// A migrated test database, a proxy in front of it, and serve's environment pointing through the
+// proxy (with a spill directory of its own).
+struct ProxiedDatabase {
+  explicit ProxiedDatabase(const std::string& name)
+      : proxy(url_port(db.url())),
+        spill("/tmp/tickstock-test-" + std::to_string(getpid()) + "-" + name + "-spill") {
+    if (run_app("migrate", db.env()).exit_code != 0) throw std::runtime_error("migrate failed");
+    env = memory_env();
+    env[0].second = url_via(db.url(), proxy.port());
+  }
+  ~ProxiedDatabase() { std::filesystem::remove_all(spill); }
+  TestDatabase db;
+  TcpProxy proxy;
+  std::string spill;
+  std::vector<std::pair<std::string, std::string>> env;
+};
+
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+TEST_CASE("dashboard: a silent database host fails requests within the timeouts",
+          "[app][web][db][abuse]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  ProxiedDatabase pg("silent");
+  WebServe serve(api_args({"--http-db-timeout-s", "2", "--rate-limit-ip", "0", "--rate-limit-user",
+                           "0", "--spill-dir", pg.spill, "--synthetic-symbols", "2", "--speed",
+                           "600", "--ws-batch-ms", "0"}),
+                 pg.env);
+  REQUIRE(serve.port() > 0);
+  HttpClient c(serve.port());
+  const Login l = login(c, "admin", kAdminPassword);
+  REQUIRE(l.ok());
+  REQUIRE(c.get("/api/symbols", auth(l)).status == 200);
+  WsClient ws(serve.port(), {{"Cookie", l.cookie},
+                             {"Origin", "http://127.0.0.1:" + std::to_string(serve.port())}});
+  REQUIRE(ws.ok());
+  ws.send("{\"type\":\"subscribe\",\"symbol\":\"SYN00\",\"timeframe\":\"1m\"}");
+
+  pg.proxy.silence();
+  // The statement timeout is 2 s, an answer is awaited 3 s more, a connection 5 s: every call
+  // ends well within 15 s.
+  for (const char* target : {"/api/bars?symbol=SYN00&timeframe=1m", "/api/patterns",
+                             "/api/subscriptions", "/api/symbols"}) {
+    INFO(target);
+    const auto t0 = std::chrono::steady_clock::now();
+    const HttpReply r = c.get(target, auth(l));
+    CHECK(r.status == 500);
+    CHECK(since(t0) < 15);
+  }
+  {
+    const auto t0 = std::chrono::steady_clock::now();
+    const HttpReply r = c.request("POST", "/api/subscriptions", "{\"pattern\":\"*\"}", auth(l));
+    CHECK(r.status == 500);
+    CHECK(since(t0) < 15);
+  }
+  {
+    const auto t0 = std::chrono::steady_clock::now();
+    const HttpReply r = c.get("/ready", {{"Cookie", l.cookie}});
+    INFO(r.body);
+    CHECK(r.status == 503);
+    CHECK(r.body.find("\"database\":{\"ok\":false") != std::string::npos);
+    CHECK(since(t0) < 15);
+  }
+  {
+    // A new WebSocket needs the database (alerts waiting for the user): refused in time.
+    const auto t0 = std::chrono::steady_clock::now();
+    WsClient late(serve.port(), {{"Cookie", l.cookie},
+                                 {"Origin", "http://127.0.0.1:" + std::to_string(serve.port())}});
+    CHECK(!late.ok());
+    CHECK(late.refused_status() == 500);
+    CHECK(since(t0) < 15);
+  }
+  // What needs no database goes on: liveness, metrics, and the open WebSocket's chart.
+  CHECK(c.get("/health").status == 200);
+  CHECK(c.get("/metrics").status == 200);
+  bool bar = false;
+  for (int i = 0; i < 100 && !bar; ++i)
+    bar = ws.receive(std::chrono::milliseconds(100)).find("\"type\":\"bar\"") != std::string::npos;
+  CHECK(bar);
+  const std::string err = serve.process().err();
+  CHECK(err.find("did not answer in time") != std::string::npos);
+  serve.process().signal(SIGKILL);  // PgSink would wait for the silent host to flush
+  serve.process().wait();
+}
