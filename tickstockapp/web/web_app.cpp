@@ -3,18 +3,10 @@
 
 #include <algorithm>
 
-#include "db/pg_util.h"
 #include "web/json_out.h"
 #include "web/static_files.h"
 
 namespace tickstock::app {
-
-// The feed's freshness as /ready sees it: when its item count last moved.
-struct WebApp::Readiness {
-  std::mutex mu;
-  std::uint64_t last_items = 0;
-  std::chrono::steady_clock::time_point last_change = std::chrono::steady_clock::now();
-};
 
 WebApp::WebApp(WebOptions options, WebSources sources, WebServices services, WorkerPool& pool,
                Log& log)
@@ -38,7 +30,8 @@ WebApp::WebApp(WebOptions options, WebSources sources, WebServices services, Wor
            },
            src_.feed_symbols,
            src_.set_feed_symbols},
-      readiness_(std::make_unique<Readiness>()),
+      readiness_({src_.database_url, src_.redis, src_.feed, src_.feed_running,
+                  opt_.ready_feed_max_age, opt_.db_timeouts}),
       files_(std::make_unique<StaticFiles>(opt_.web_root)) {
   if (!opt_.web_root.empty() && !files_->ok())
     log_.warn("http: the web files directory '" + opt_.web_root.string() +
@@ -99,16 +92,7 @@ void WebApp::handle(HttpRequest req, Reply reply) {
     r.body = render_metrics();
     return done(std::move(r));
   }
-  if (path == "/ready") {
-    // It may ask PostgreSQL: not on the io thread.
-    auto shared = std::make_shared<Reply>(std::move(done));
-    if (!pool_.post([this, shared] { (*shared)(ready()); })) {
-      HttpResponse r = json_error(503, "unavailable", "the server is busy");
-      r.route = "/ready";
-      (*shared)(std::move(r));
-    }
-    return;
-  }
+  if (path == "/ready") return ready(req, std::move(done));
   HttpResponse r = files_->serve(path);
   r.route = "static";
   done(std::move(r));
@@ -290,73 +274,31 @@ std::string WebApp::system_stats() const {
   return j.take();
 }
 
-HttpResponse WebApp::ready() {
-  // Each dependency: configured or not, and fine or not, with what was seen.
-  struct Check {
-    const char* name;
-    bool configured;
-    bool ok;
-    std::string detail;
-  };
-  std::vector<Check> checks;
-  if (src_.database_url.empty()) {
-    checks.push_back({"database", false, true, "not configured (in memory)"});
-  } else {
-    std::int64_t statement_ms = 0;
-    auto c = pg_connect_bounded(src_.database_url, opt_.db_timeouts, statement_ms);
-    Result<PgResult> q = c ? pg_exec_until(c->get(), "SELECT 1", {}, "SELECT 1",
-                                           std::chrono::steady_clock::now() +
-                                               opt_.db_timeouts.connect)
-                           : Result<PgResult>(c.error());
-    checks.push_back({"database", true, q.has_value(), q ? "connected" : q.error().message});
+void WebApp::ready(const HttpRequest& req, Reply done) {
+  // Without a session there are no details to give, and a fresh answer needs no worker.
+  std::string token = req.cookie("tickstock_session");
+  if (token.empty()) {
+    if (auto c = readiness_.cached()) return done(ready_response(*c, false));
   }
-  if (src_.redis == nullptr) {
-    checks.push_back({"redis", false, true, "not configured"});
-  } else {
-    const RedisSinkStats rs = src_.redis->stats();
-    checks.push_back({"redis", true, rs.connected,
-                      rs.connected ? "connected" : "not connected: " + rs.last_error});
-  }
-  {
-    const std::uint64_t items = src_.feed->stats().items.load(std::memory_order_relaxed);
-    const auto now = std::chrono::steady_clock::now();
-    std::lock_guard lock(readiness_->mu);
-    if (items != readiness_->last_items) {
-      readiness_->last_items = items;
-      readiness_->last_change = now;
-    }
-    const auto age =
-        std::chrono::duration_cast<std::chrono::seconds>(now - readiness_->last_change);
-    const bool running = src_.feed_running->load();
-    const bool fresh = age <= opt_.ready_feed_max_age;
-    checks.push_back({"feed", true, running && fresh,
-                      !running ? "ended"
-                      : fresh  ? "running, last item " + std::to_string(age.count()) + " s ago"
-                               : "stale: no item for " + std::to_string(age.count()) + " s"});
-  }
-  bool all = true;
-  JsonOut j;
-  j.begin_object();
-  j.key("checks");
-  j.begin_object();
-  for (const Check& c : checks) {
-    all = all && c.ok;
-    j.key(c.name);
-    j.begin_object();
-    j.field("ok", c.ok);
-    j.field("configured", c.configured);
-    j.field("detail", c.detail);
-    j.end_object();
-  }
-  j.end_object();
-  j.field("status", all ? "ready" : "not_ready");
-  j.end_object();
-  HttpResponse r;
-  r.status = all ? 200 : 503;
-  r.body = j.take();
+  // The checks may ask PostgreSQL, and the session the account store: not on the io thread.
+  auto shared = std::make_shared<Reply>(std::move(done));
+  const bool queued = pool_.post([this, shared, token = std::move(token)] {
+    (*shared)(ready_response(readiness_.checks(), is_admin(token)));
+  });
+  if (queued) return;
+  if (auto c = readiness_.cached()) return (*shared)(ready_response(*c, false));
+  HttpResponse r = json_error(503, "unavailable", "the server is busy");
   r.route = "/ready";
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
+  (*shared)(std::move(r));
+}
+
+bool WebApp::is_admin(const std::string& token) {
+  if (token.empty()) return false;
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  auto s = sessions_.resolve(token, now);
+  return s && *s && (*s)->user.role == Role::kAdmin;
 }
 
 std::string WebApp::render_metrics() const {

@@ -21,8 +21,8 @@
 #include "log.h"
 #include "web/api.h"
 #include "web/http_server.h"
-#include "web/pg_pool.h"
 #include "web/rate_limiter.h"
+#include "web/readiness.h"
 #include "web/session_cache.h"
 #include "web/web_hub.h"
 #include "web/web_metrics.h"
@@ -84,8 +84,10 @@ class WebApp final : public HttpHandler {
   std::string render_metrics() const;
 
  private:
-  struct Readiness;
-  HttpResponse ready();
+  // /ready: cached checks; their details for admins only.
+  void ready(const HttpRequest& req, Reply done);
+  // Whether session cookie `token` is an admin's (blocks: workers only).
+  bool is_admin(const std::string& token);
   Reply measured(const HttpRequest& req, Reply reply);
   void handle_api(HttpRequest req, Reply done);
   // On a worker: session, role, CSRF and per-user limit as `route` asks, then its handler.
@@ -102,7 +104,7 @@ class WebApp final : public HttpHandler {
   RateLimiter ip_limiter_;
   RateLimiter user_limiter_;
   ApiContext api_;
-  std::unique_ptr<Readiness> readiness_;
+  Readiness readiness_;
   std::unique_ptr<class StaticFiles> files_;
 };
 

@@ -1,6 +1,8 @@
-// The dashboard against a PostgreSQL reached through a TcpProxy: a database host that goes
-// silent (accepts, never answers): requests, /ready and new /ws connections answer with an error
-// within seconds, not TCP's minutes, and what does not need the database goes on.
+// The dashboard against a PostgreSQL reached through a TcpProxy: /ready under a flood (one
+// database check a second, however many calls), what /ready tells whom (details such as libpq's
+// and Redis's error text to admins only), and a database host that goes silent (accepts, never
+// answers): requests, /ready and new /ws connections answer with an error within seconds, not
+// TCP's minutes, and what does not need the database goes on.
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -39,6 +41,71 @@ double since(std::chrono::steady_clock::time_point t0) {
 }
 
 }  // namespace
+
+TEST_CASE("serve --http /ready checks the database at most once a second", "[app][web][db]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  ProxiedDatabase pg("ready");
+  WebServe serve({"--spill-dir", pg.spill}, pg.env);
+  REQUIRE(serve.port() > 0);
+  HttpClient c(serve.port());
+  REQUIRE(c.get("/ready").status == 200);
+  const int before = pg.proxy.accepted();
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 200; ++i) {
+    const HttpReply r = c.get("/ready");
+    REQUIRE(r.status == 200);
+    CHECK(r.body.find("\"database\":{\"ok\":true,\"configured\":true}") != std::string::npos);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const int connections = pg.proxy.accepted() - before;
+  INFO("200 calls in " << seconds << " s opened " << connections << " connections");
+  CHECK(connections <= static_cast<int>(seconds) + 2);
+  CHECK(serve.stop() == 0);
+}
+
+TEST_CASE("serve --http /ready gives details to admins only", "[app][web][http]") {
+  // A replay that ends: the feed is not ready, and Redis (a closed port) is not connected.
+  const std::string ticks =
+      write_temp("ready-admin.csv", "ts_ns,symbol,price,size\n1704205800000000000,SPY,470.1,100\n");
+  WebServe serve(api_args({"--registration", "--feed", "replay:" + ticks, "--speed", "max",
+                           "--redis-url", "redis://127.0.0.1:1/0", "--redis-no-jobs"}));
+  REQUIRE(serve.port() > 0);
+  HttpClient c(serve.port());
+  const Login admin = login(c, "admin", kAdminPassword);
+  REQUIRE(admin.ok());
+  REQUIRE(c.request("POST", "/api/auth/register", credentials_json("eve", "password-123"),
+                    {{"Content-Type", "application/json"}})
+              .status == 201);
+  HttpClient ce(serve.port());
+  const Login eve = login(ce, "eve", "password-123");
+  REQUIRE(eve.ok());
+  HttpReply anonymous;
+  for (int i = 0; i < 100; ++i) {
+    anonymous = c.get("/ready");
+    if (anonymous.body.find("\"feed\":{\"ok\":false") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(anonymous.status == 503);
+  for (const HttpReply& r : {anonymous, ce.get("/ready", {{"Cookie", eve.cookie}}),
+                             c.get("/ready", {{"Cookie", "tickstock_session=forged"}})}) {
+    INFO(r.body);
+    CHECK(r.status == 503);
+    CHECK(r.body.find("\"feed\":{\"ok\":false,\"configured\":true}") != std::string::npos);
+    CHECK(r.body.find("\"redis\":{\"ok\":false,\"configured\":true}") != std::string::npos);
+    CHECK(r.body.find("detail") == std::string::npos);
+    CHECK(r.body.find("127.0.0.1") == std::string::npos);
+  }
+  const HttpReply full = c.get("/ready", {{"Cookie", admin.cookie}});
+  INFO(full.body);
+  CHECK(full.status == 503);
+  CHECK(full.body.find("\"feed\":{\"ok\":false,\"configured\":true,\"detail\":\"ended\"}") !=
+        std::string::npos);
+  CHECK(full.body.find("\"redis\":{\"ok\":false,\"configured\":true,\"detail\":\"not connected") !=
+        std::string::npos);
+  CHECK(serve.stop() == 0);
+  std::remove(ticks.c_str());
+}
 
 TEST_CASE("dashboard: a silent database host fails requests within the timeouts",
           "[app][web][db][abuse]") {
