@@ -108,10 +108,10 @@ HttpResponse api_login(ApiContext& ctx, ApiCall& call) {
   User me = u;
   me.last_login_at = call.now;
   HttpResponse r = json_ok(session_body(me, s, &*pending));
+  r.headers.emplace_back(
+      "Set-Cookie", session_cookie(token, ctx.auth.session_ttl.count(), call.req.cookie_secure));
   r.headers.emplace_back("Set-Cookie",
-                         session_cookie(token, ctx.auth.session_ttl.count(), call.req.tls));
-  r.headers.emplace_back("Set-Cookie",
-                         hint_cookie(true, ctx.auth.session_ttl.count(), call.req.tls));
+                         hint_cookie(true, ctx.auth.session_ttl.count(), call.req.cookie_secure));
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
@@ -121,8 +121,8 @@ HttpResponse api_logout(ApiContext& ctx, ApiCall& call) {
   if (auto r = ctx.accounts.delete_session(hash); !r) return internal_error(r.error());
   ctx.sessions.forget(hash);
   HttpResponse r = json_ok("{\"status\":\"logged_out\"}");
-  r.headers.emplace_back("Set-Cookie", session_cookie("", 0, call.req.tls));
-  r.headers.emplace_back("Set-Cookie", hint_cookie(false, 0, call.req.tls));
+  r.headers.emplace_back("Set-Cookie", session_cookie("", 0, call.req.cookie_secure));
+  r.headers.emplace_back("Set-Cookie", hint_cookie(false, 0, call.req.cookie_secure));
   return r;
 }
 

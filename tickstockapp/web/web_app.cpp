@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "web/client_address.h"
 #include "web/json_out.h"
 #include "web/static_files.h"
 
@@ -108,7 +109,7 @@ void WebApp::handle_api(HttpRequest req, Reply done) {
               : json_error(404, "not_found", "no API route " + req.path);
     return done(std::move(r));
   }
-  if (const int wait = ip_limiter_.take(req.client_ip); wait > 0) {
+  if (const int wait = ip_limiter_.take(address_key(req.client_ip)); wait > 0) {
     metrics_.rate_limited.fetch_add(1);
     HttpResponse r = json_error(429, "too_many_requests", "too many requests from this address");
     r.headers.emplace_back("Retry-After", std::to_string(wait));
@@ -133,7 +134,7 @@ bool WebApp::origin_allowed(const HttpRequest& req) const {
   const std::string_view origin = req.header("origin");
   if (origin.empty()) return true;
   const std::string own =
-      std::string(req.tls ? "https://" : "http://") + std::string(req.header("host"));
+      std::string(req.secure ? "https://" : "http://") + std::string(req.header("host"));
   if (origin == own) return true;
   return std::find(opt_.allowed_origins.begin(), opt_.allowed_origins.end(), origin) !=
          opt_.allowed_origins.end();
@@ -149,7 +150,7 @@ void WebApp::upgrade(HttpRequest req, Decide decide) {
     return refuse(json_error(404, "not_found", "no WebSocket at " + req.path));
   if (!origin_allowed(req))
     return refuse(json_error(403, "forbidden", "this Origin may not open the WebSocket"));
-  if (const int wait = ip_limiter_.take(req.client_ip); wait > 0) {
+  if (const int wait = ip_limiter_.take(address_key(req.client_ip)); wait > 0) {
     metrics_.rate_limited.fetch_add(1);
     HttpResponse r = json_error(429, "too_many_requests", "too many requests from this address");
     r.headers.emplace_back("Retry-After", std::to_string(wait));
@@ -353,6 +354,12 @@ std::string WebApp::render_metrics() const {
     p.single("tickstock_http_connections_refused_total", "counter",
              "Connections closed at once: too many open",
              static_cast<double>(h.connections_refused.load()));
+    p.single("tickstock_http_connections_refused_per_ip_total", "counter",
+             "Connections closed at once: too many open from one client address",
+             static_cast<double>(h.connections_refused_per_ip.load()));
+    p.single("tickstock_http_accept_fd_exhausted_total", "counter",
+             "Accepts that failed for want of a file descriptor (accepting paused)",
+             static_cast<double>(h.accept_fd_exhausted.load()));
     p.single("tickstock_http_bad_requests_total", "counter",
              "Requests refused as malformed or over the size limits",
              static_cast<double>(h.bad_requests.load()));
