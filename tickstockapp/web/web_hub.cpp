@@ -13,6 +13,7 @@
 
 #include "web/api.h"
 #include "web/json_out.h"
+#include "web/ws_command.h"
 
 namespace tickstock::app {
 
@@ -47,33 +48,18 @@ class HubClient final : public WsPeer, public std::enable_shared_from_this<HubCl
   }
 
   void on_message(std::string_view text) override {
-    std::string type, symbol, timeframe, error;
-    simdjson::dom::parser parser;
-    simdjson::dom::object o;
-    std::string_view v;
-    if (parser.parse(text.data(), text.size()).get_object().get(o) != simdjson::SUCCESS ||
-        o["type"].get_string().get(v) != simdjson::SUCCESS) {
-      return reply_error("expected a JSON object with a type");
-    }
-    type = std::string(v);
-    if (type == "ping") return reply("{\"type\":\"pong\"}");
-    if (type != "subscribe" && type != "unsubscribe")
-      return reply_error("type must be subscribe, unsubscribe or ping");
-    std::string_view s, t;
-    if (o["symbol"].get_string().get(s) != simdjson::SUCCESS ||
-        o["timeframe"].get_string().get(t) != simdjson::SUCCESS)
-      return reply_error("subscribe needs symbol and timeframe");
-    const auto sym = parse_symbol(s);
-    const auto tf = parse_timeframe(t);
-    if (!sym || !tf) return reply_error("bad symbol or timeframe");
-    const std::string key = *sym + "|" + std::string(timeframe_name(*tf));
-    if (!hub_.chart(this, key, type == "subscribe"))
+    simdjson::dom::parser parser;  // per message: an idle client holds no parser's buffers
+    auto cmd = parse_ws_command(text, parser);
+    if (!cmd) return reply_error(cmd.error().message);
+    if (cmd->type == WsCommand::Type::kPing) return reply("{\"type\":\"pong\"}");
+    const bool subscribe = cmd->type == WsCommand::Type::kSubscribe;
+    if (!hub_.chart(this, cmd->chart_key(), subscribe))
       return reply_error("too many chart subscriptions on this connection");
     JsonOut j;
     j.begin_object();
-    j.field("type", type == "subscribe" ? "subscribed" : "unsubscribed");
-    j.field("symbol", *sym);
-    j.field("timeframe", timeframe_name(*tf));
+    j.field("type", subscribe ? "subscribed" : "unsubscribed");
+    j.field("symbol", cmd->symbol);
+    j.field("timeframe", timeframe_name(cmd->timeframe));
     j.end_object();
     reply(j.take());
   }

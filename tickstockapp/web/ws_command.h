@@ -1,0 +1,32 @@
+// What a dashboard client may say on /ws, parsed apart from the connection so that it can be
+// tested and fuzzed alone: {"type":"ping"}, or {"type":"subscribe"|"unsubscribe",
+// "symbol":"SPY","timeframe":"1m"} for a chart's live updates.
+#ifndef TICKSTOCKAPP_WEB_WS_COMMAND_H_
+#define TICKSTOCKAPP_WEB_WS_COMMAND_H_
+
+#include <string>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "tickstock/result.h"
+#include "tickstock/types.h"
+
+namespace tickstock::app {
+
+struct WsCommand {
+  enum class Type { kPing, kSubscribe, kUnsubscribe };
+  Type type = Type::kPing;
+  std::string symbol;                   // subscribe, unsubscribe: upper case
+  Timeframe timeframe = Timeframe::M1;  // subscribe, unsubscribe
+  // The hub's key of the chart: "SYMBOL|tf".
+  std::string chart_key() const;
+};
+
+// The command in `text`; the error is what the client is told (a short reason, without echoing
+// its input). `parser` is reused between messages.
+Result<WsCommand> parse_ws_command(std::string_view text, simdjson::dom::parser& parser);
+
+}  // namespace tickstock::app
+
+#endif  // TICKSTOCKAPP_WEB_WS_COMMAND_H_
