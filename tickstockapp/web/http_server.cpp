@@ -25,13 +25,13 @@ HttpRequest to_request(http::request<http::string_body>& req, const std::string&
   }
   r.body = std::move(req.body());
   std::string forwarded_for, forwarded_proto;
-  auto append = [](std::string& list, const std::string& v) {
-    list += (list.empty() ? "" : ",") + v;
-  };
-  for (const auto& [k, v] : r.headers) {
-    if (server.trusted.empty()) break;
-    if (k == "x-forwarded-for") append(forwarded_for, v);
-    if (k == "x-forwarded-proto") append(forwarded_proto, v);
+  if (!server.trusted.empty()) {
+    for (const auto& [k, v] : r.headers) {
+      std::string* list = k == "x-forwarded-for"     ? &forwarded_for
+                          : k == "x-forwarded-proto" ? &forwarded_proto
+                                                     : nullptr;
+      if (list != nullptr) *list += (list->empty() ? "" : ",") + v;
+    }
   }
   const ForwardedClient client =
       forwarded_client(peer, forwarded_for, forwarded_proto, server.trusted);
@@ -348,7 +348,7 @@ void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
   socket.set_option(tcp::no_delay(true), ep_ec);
   if (stats.connections_open.load() >= max_open) {
     stats.connections_refused.fetch_add(1, std::memory_order_relaxed);
-    socket.close(ep_ec);
+    refuse(std::move(socket), "too many connections");
   } else {
     start_session(std::move(socket), std::move(ip));
   }
@@ -376,9 +376,11 @@ void HttpServer::Impl::start_session(tcp::socket socket, std::string peer) {
   std::string key = in_ranges(trusted, peer) ? std::string() : address_key(peer);
   if (!key.empty() && !take_ip(key)) {
     stats.connections_refused_per_ip.fetch_add(1, std::memory_order_relaxed);
-    beast::error_code ec;
-    socket.close(ec);
-    return;
+    log.limited("http_per_ip", "http: " + key + " has " +
+                                   std::to_string(options.max_connections_per_ip) +
+                                   " connections open: another refused "
+                                   "(--http-max-connections-per-ip)");
+    return refuse(std::move(socket), "too many connections from this address");
   }
   auto slot = std::make_shared<IpSlot>(*this, std::move(key));
   stats.connections_open.fetch_add(1, std::memory_order_relaxed);
@@ -388,6 +390,23 @@ void HttpServer::Impl::start_session(tcp::socket socket, std::string peer) {
     std::make_shared<PlainSession>(*this, std::move(socket), std::move(peer), std::move(slot))
         ->run();
   }
+}
+
+// Closes a connection refused at accept; over plain HTTP it first says why (one small write to
+// an empty send buffer, never waiting).
+void HttpServer::Impl::refuse(tcp::socket socket, const std::string& why) {
+  beast::error_code ec;
+  if (!tls) {
+    const std::string body = "{\"error\":\"unavailable\",\"detail\":\"" + why + "\"}";
+    const std::string text =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        "Connection: close\r\nRetry-After: 1\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
+    socket.non_blocking(true, ec);
+    if (!ec) socket.write_some(net::buffer(text), ec);
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+  }
+  socket.close(ec);
 }
 
 Result<void> HttpServer::Impl::setup_tls() {

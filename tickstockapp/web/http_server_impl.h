@@ -98,6 +98,7 @@ struct HttpServer::Impl {
   void on_accept(beast::error_code ec, tcp::socket socket);
   void pause_accepting(const beast::error_code& ec);
   void start_session(tcp::socket socket, std::string peer);
+  void refuse(tcp::socket socket, const std::string& why);
 };
 
 // One connection's count against its client address, held by the HTTP session and then by the

@@ -53,11 +53,19 @@ TEST_CASE("serve --http caps connections per client address and serves the other
   REQUIRE(fifth >= 0);
   CHECK(closed_by_server(fifth, std::chrono::seconds(3)));
   ::close(fifth);
+  const std::string refused = exchange_from(
+      "127.0.0.2", serve.port(), "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  if (!refused.empty()) {  // best effort: the server writes before it closes
+    CHECK(refused.rfind("HTTP/1.1 503", 0) == 0);
+    CHECK(refused.find("too many connections from this address") != std::string::npos);
+  }
   HttpClient other(serve.port());
   CHECK(other.get("/health").status == 200);
   for (int s : held) CHECK(!closed_by_server(s, std::chrono::milliseconds(10)));
   CHECK(metric(other.get("/metrics").body, "tickstock_http_connections_refused_per_ip_total") ==
-        "1");
+        "2");
+  CHECK(serve.process().err().find("http: 127.0.0.2 has 4 connections open: another refused") !=
+        std::string::npos);
   // A connection that goes makes room for one more from that address.
   ::close(held.back());
   held.pop_back();

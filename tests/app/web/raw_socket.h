@@ -32,12 +32,17 @@ inline int connect_from(const char* source, int port) {
   return s;
 }
 
-// Whether the server closed `s` within `wait`.
+// Whether the server closed `s` within `wait` (reading and dropping what it sent before).
 inline bool closed_by_server(int s, std::chrono::milliseconds wait) {
-  pollfd p{s, POLLIN, 0};
-  if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0) return false;
-  char c = 0;
-  return ::recv(s, &c, 1, MSG_DONTWAIT) <= 0;
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{s, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    char buf[512];
+    if (::recv(s, buf, sizeof buf, MSG_DONTWAIT) <= 0) return true;
+  }
 }
 
 // Sends `request` from `source` and returns what comes back until the server closes (send
