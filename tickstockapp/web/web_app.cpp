@@ -109,12 +109,9 @@ void WebApp::handle_api(HttpRequest req, Reply done) {
               : json_error(404, "not_found", "no API route " + req.path);
     return done(std::move(r));
   }
-  if (const int wait = ip_limiter_.take(address_key(req.client_ip)); wait > 0) {
-    metrics_.rate_limited.fetch_add(1);
-    HttpResponse r = json_error(429, "too_many_requests", "too many requests from this address");
-    r.headers.emplace_back("Retry-After", std::to_string(wait));
-    r.route = route->pattern;
-    return done(std::move(r));
+  if (auto limited = limit_address(req)) {
+    limited->route = route->pattern;
+    return done(std::move(*limited));
   }
   auto job = std::make_shared<std::pair<HttpRequest, Reply>>(std::move(req), std::move(done));
   const bool queued = pool_.post([this, route, job, params = std::move(params)]() mutable {
@@ -128,6 +125,15 @@ void WebApp::handle_api(HttpRequest req, Reply done) {
     r.route = route->pattern;
     job->second(std::move(r));
   }
+}
+
+std::optional<HttpResponse> WebApp::limit_address(const HttpRequest& req) {
+  const int wait = ip_limiter_.take(address_key(req.client_ip));
+  if (wait == 0) return std::nullopt;
+  metrics_.rate_limited.fetch_add(1);
+  HttpResponse r = json_error(429, "too_many_requests", "too many requests from this address");
+  r.headers.emplace_back("Retry-After", std::to_string(wait));
+  return r;
 }
 
 bool WebApp::origin_allowed(const HttpRequest& req) const {
@@ -150,12 +156,7 @@ void WebApp::upgrade(HttpRequest req, Decide decide) {
     return refuse(json_error(404, "not_found", "no WebSocket at " + req.path));
   if (!origin_allowed(req))
     return refuse(json_error(403, "forbidden", "this Origin may not open the WebSocket"));
-  if (const int wait = ip_limiter_.take(address_key(req.client_ip)); wait > 0) {
-    metrics_.rate_limited.fetch_add(1);
-    HttpResponse r = json_error(429, "too_many_requests", "too many requests from this address");
-    r.headers.emplace_back("Retry-After", std::to_string(wait));
-    return refuse(std::move(r));
-  }
+  if (auto limited = limit_address(req)) return refuse(std::move(*limited));
   auto job = std::make_shared<std::pair<HttpRequest, Decide>>(std::move(req), std::move(decide));
   const bool queued = pool_.post([this, job] {
     const HttpRequest& r = job->first;
@@ -280,6 +281,11 @@ void WebApp::ready(const HttpRequest& req, Reply done) {
   std::string token = req.cookie("tickstock_session");
   if (token.empty()) {
     if (auto c = readiness_.cached()) return done(ready_response(*c, false));
+  }
+  // A session to check costs a store lookup: as limited as the API.
+  if (auto limited = token.empty() ? std::nullopt : limit_address(req)) {
+    limited->route = "/ready";
+    return done(std::move(*limited));
   }
   // The checks may ask PostgreSQL, and the session the account store: not on the io thread.
   auto shared = std::make_shared<Reply>(std::move(done));

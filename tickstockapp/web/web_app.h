@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,8 @@ class WebApp final : public HttpHandler {
  private:
   // /ready: cached checks; their details for admins only.
   void ready(const HttpRequest& req, Reply done);
+  // A 429 when the client's address is over --rate-limit-ip (a token taken otherwise).
+  std::optional<HttpResponse> limit_address(const HttpRequest& req);
   // Whether session cookie `token` is an admin's (blocks: workers only).
   bool is_admin(const std::string& token);
   Reply measured(const HttpRequest& req, Reply reply);

@@ -107,6 +107,21 @@ TEST_CASE("serve --http /ready gives details to admins only", "[app][web][http]"
   std::remove(ticks.c_str());
 }
 
+TEST_CASE("serve --http /ready with a session cookie is rate-limited like the API",
+          "[app][web][http][abuse]") {
+  // Each cookie costs a session lookup in the store; without one the cached answer is free.
+  WebServe serve({"--rate-limit-ip", "0.01/3"});
+  REQUIRE(serve.port() > 0);
+  HttpClient c(serve.port());
+  const Headers forged{{"Cookie", "tickstock_session=forged"}};
+  for (int i = 0; i < 3; ++i) CHECK(c.get("/ready", forged).status == 200);
+  const HttpReply limited = c.get("/ready", forged);
+  CHECK(limited.status == 429);
+  CHECK(!limited.header("retry-after").empty());
+  for (int i = 0; i < 20; ++i) CHECK(c.get("/ready").status == 200);
+  CHECK(serve.stop() == 0);
+}
+
 TEST_CASE("dashboard: a silent database host fails requests within the timeouts",
           "[app][web][db][abuse]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
