@@ -166,12 +166,12 @@ TEST_CASE("dashboard: a silent database host fails requests within the timeouts"
     CHECK(since(t0) < 15);
   }
   {
-    // A new WebSocket needs the database (alerts waiting for the user): refused in time.
+    // A new WebSocket asks the database (its session once the cache's 15 s are over, and the
+    // alerts waiting for the user): answered in time, refused (500) or opened without them.
     const auto t0 = std::chrono::steady_clock::now();
     WsClient late(serve.port(), {{"Cookie", l.cookie},
                                  {"Origin", "http://127.0.0.1:" + std::to_string(serve.port())}});
-    CHECK(!late.ok());
-    CHECK(late.refused_status() == 500);
+    CHECK((late.ok() || late.refused_status() == 500));
     CHECK(since(t0) < 15);
   }
   // What needs no database goes on: liveness, metrics, and the open WebSocket's chart.
