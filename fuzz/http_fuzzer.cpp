@@ -82,8 +82,8 @@ struct World {
         pool(1, 64) {
     const std::string hash = *hash_password("fuzz-password-1", HashCost::kMinimum);
     password_hash = hash;
-    admin_id = (**accounts.create_user("admin", hash, Role::kAdmin, 1))->id;
-    user_id = (**accounts.create_user("ann", hash, Role::kUser, 1))->id;
+    admin_id = (*accounts.create_user("admin", hash, Role::kAdmin, 1))->id;
+    user_id = (*accounts.create_user("ann", hash, Role::kUser, 1))->id;
     fill(market);
     WebOptions o;
     o.web_root = TICKSTOCK_WEB_ROOT;
@@ -100,12 +100,15 @@ struct World {
   }
   // Undoes what the last request may have changed about the two test users.
   void reset() {
-    accounts.update_user(admin_id, Role::kAdmin, true);
-    accounts.update_user(user_id, Role::kUser, true);
-    accounts.set_password(admin_id, password_hash);
-    accounts.set_password(user_id, password_hash);
+    bool ok = accounts.update_user(admin_id, Role::kAdmin, true).has_value() &&
+              accounts.update_user(user_id, Role::kUser, true).has_value() &&
+              accounts.set_password(admin_id, password_hash).has_value() &&
+              accounts.set_password(user_id, password_hash).has_value();
     for (auto [token, id] : {std::pair{kAdminToken, admin_id}, std::pair{kUserToken, user_id}})
-      accounts.create_session({token_digest(token), id, kCsrf, 1, INT64_MAX / 2, "127.0.0.1"});
+      ok = ok &&
+           accounts.create_session({token_digest(token), id, kCsrf, 1, INT64_MAX / 2, "127.0.0.1"})
+               .has_value();
+    check(ok);
   }
 
   Log log;
