@@ -26,11 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // One of the parser's own reasons: nothing of the client's text comes back.
     const std::string& e = cmd.error().message;
     check(e == "expected a JSON object with a type" ||
-          e == "type must be subscribe, unsubscribe or ping" ||
-          e == "subscribe needs symbol and timeframe" || e == "bad symbol or timeframe");
+          e == "type must be subscribe, unsubscribe, ack or ping" ||
+          e == "subscribe needs symbol and timeframe" || e == "bad symbol or timeframe" ||
+          e == "expected {\"id\": N} or {\"ids\": [N, ...]} (at most 500)");
     return 0;
   }
-  if (cmd->type == WsCommand::Type::kPing) return 0;
+  if (cmd->type == WsCommand::Type::kPing || cmd->type == WsCommand::Type::kAck) return 0;
   check(!cmd->symbol.empty() && cmd->symbol.size() <= 32);
   for (const char c : cmd->symbol) check(c > ' ' && c < 0x7f && c != '|' && c != '"');
   const std::string key = cmd->chart_key();

@@ -23,6 +23,7 @@ struct HttpClient::Impl {
   ssl::context tls_ctx{ssl::context::tlsv12_client};
   bool tls = false;
   int port = 0;
+  std::string local_address;
   std::optional<beast::tcp_stream> plain;
   std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
   beast::flat_buffer buffer;
@@ -38,13 +39,20 @@ struct HttpClient::Impl {
     reset();
     beast::error_code ec;
     tcp::endpoint ep(net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
+    auto open_socket = [&](tcp::socket& sock) {
+      if (local_address.empty()) return;
+      sock.open(tcp::v4(), ec);
+      if (!ec) sock.bind(tcp::endpoint(net::ip::make_address(local_address), 0), ec);
+    };
     if (tls) {
       secure.emplace(ioc, tls_ctx);
-      beast::get_lowest_layer(*secure).socket().connect(ep, ec);
+      open_socket(beast::get_lowest_layer(*secure).socket());
+      if (!ec) beast::get_lowest_layer(*secure).socket().connect(ep, ec);
       if (!ec) secure->handshake(ssl::stream_base::client, ec);
     } else {
       plain.emplace(ioc);
-      plain->socket().connect(ep, ec);
+      open_socket(plain->socket());
+      if (!ec) plain->socket().connect(ep, ec);
     }
     if (ec) {
       reset();
@@ -62,9 +70,11 @@ struct HttpClient::Impl {
   }
 };
 
-HttpClient::HttpClient(int port, bool tls) : impl_(std::make_unique<Impl>()) {
+HttpClient::HttpClient(int port, bool tls, std::string local_address)
+    : impl_(std::make_unique<Impl>()) {
   impl_->tls = tls;
   impl_->port = port;
+  impl_->local_address = std::move(local_address);
   impl_->tls_ctx.set_verify_mode(ssl::verify_none);
 }
 

@@ -31,7 +31,9 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // server closed it. Not thread-safe.
 class HttpClient {
  public:
-  explicit HttpClient(int port, bool tls = false);
+  // `local_address` (e.g. "127.0.0.2"): the connections' source address, so that one test can
+  // be several clients to the server ("": the system's choice).
+  explicit HttpClient(int port, bool tls = false, std::string local_address = {});
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;

@@ -19,7 +19,9 @@ void declare_web_settings(Settings& s) {
         "directory of the UI's files; empty = the web/ installed next to the binary");
   s.add("--http-threads", "TICKSTOCK_HTTP_THREADS", "1", "io threads of the dashboard");
   s.add("--http-workers", "TICKSTOCK_HTTP_WORKERS", "2",
-        "threads for the dashboard's database queries and password checks");
+        "threads for the dashboard's database queries");
+  s.add("--http-hash-workers", "TICKSTOCK_HTTP_HASH_WORKERS", "1",
+        "threads for password checks (argon2id, 64 MiB each), apart from the other workers");
   s.add("--http-body-limit-kb", "TICKSTOCK_HTTP_BODY_LIMIT_KB", "64",
         "larger request bodies are refused with 413");
   s.add("--http-timeout-s", "TICKSTOCK_HTTP_TIMEOUT_S", "30",
@@ -47,8 +49,15 @@ void declare_web_settings(Settings& s) {
                "anyone may create a user account (POST /api/auth/register)");
   s.add("--session-ttl-h", "TICKSTOCK_SESSION_TTL_H", "12", "a login lasts this many hours");
   s.add("--login-max-failures", "TICKSTOCK_LOGIN_MAX_FAILURES", "5",
-        "failed logins in a row that lock an account");
-  s.add("--login-lockout-s", "TICKSTOCK_LOGIN_LOCKOUT_S", "900", "how long a lockout lasts");
+        "failed logins of one account from one address before each next try waits (1 s, "
+        "doubling)");
+  s.add("--login-lockout-s", "TICKSTOCK_LOGIN_LOCKOUT_S", "900",
+        "the longest wait between tries of one account from one address");
+  s.add("--login-rate-ip", "TICKSTOCK_LOGIN_RATE_IP", "0.2/5",
+        "password checks (login, register, password change) per second per client IP "
+        "[/burst]; 0 = no limit");
+  s.add("--alert-history", "TICKSTOCK_ALERT_HISTORY", "1000",
+        "pattern alerts kept per user (the oldest beyond go)");
   s.add("--rate-limit-ip", "TICKSTOCK_RATE_LIMIT_IP", "50/100",
         "API requests per second per client IP [/burst]; 0 = no limit");
   s.add("--rate-limit-user", "TICKSTOCK_RATE_LIMIT_USER", "20/40",
@@ -90,6 +99,8 @@ Result<std::optional<WebSettings>> web_settings(const Settings& s) {
     return fail("--http-tls-cert and --http-tls-key go together");
   auto threads = s.get_int("--http-threads", 1, 64);
   auto workers = s.get_int("--http-workers", 1, 64);
+  auto hash_workers = s.get_int("--http-hash-workers", 1, 64);
+  auto history = s.get_int("--alert-history", 1, 1'000'000);
   auto body = s.get_int("--http-body-limit-kb", 1, 1024 * 1024);
   auto timeout = s.get_int("--http-timeout-s", 1, 3600);
   auto maxconn = s.get_int("--http-max-connections", 1, 1'000'000);
@@ -102,11 +113,15 @@ Result<std::optional<WebSettings>> web_settings(const Settings& s) {
   auto lockout = s.get_int("--login-lockout-s", 0, 86400 * 30);
   auto batch = s.get_int("--ws-batch-ms", 0, 60000);
   auto queue_kb = s.get_int("--ws-queue-kb", 16, 1024 * 1024);
-  for (const auto* r : {&threads, &workers, &body, &timeout, &maxconn, &per_ip, &reserve,
-                        &db_timeout, &age, &ttl, &failures, &lockout, &batch, &queue_kb})
+  for (const auto* r :
+       {&threads, &workers, &hash_workers, &history, &body, &timeout, &maxconn, &per_ip, &reserve,
+        &db_timeout, &age, &ttl, &failures, &lockout, &batch, &queue_kb})
     if (!*r) return r->error();
-  for (const char* flag : {"--rate-limit-ip", "--rate-limit-user"}) {
-    RateLimit& l = std::string(flag) == "--rate-limit-ip" ? w.app.ip_limit : w.app.user_limit;
+  for (const char* flag : {"--rate-limit-ip", "--rate-limit-user", "--login-rate-ip"}) {
+    const std::string f = flag;
+    RateLimit& l = f == "--rate-limit-ip"     ? w.app.ip_limit
+                   : f == "--rate-limit-user" ? w.app.user_limit
+                                              : w.app.auth.login_rate;
     if (!parse_rate_limit(s.get(flag), l))
       return fail(flag, " '", s.get(flag), "': expected RATE or RATE/BURST, e.g. 50/100");
   }
@@ -129,6 +144,8 @@ Result<std::optional<WebSettings>> web_settings(const Settings& s) {
     return fail("--admin-user '", w.admin_user, "': ", ok.error().message);
   w.server.threads = static_cast<int>(*threads);
   w.workers = static_cast<int>(*workers);
+  w.hash_workers = static_cast<int>(*hash_workers);
+  w.alert_history = static_cast<std::size_t>(*history);
   w.server.body_limit = static_cast<std::size_t>(*body) * 1024;
   w.server.request_timeout = std::chrono::seconds(*timeout);
   w.server.max_connections = static_cast<std::size_t>(*maxconn);

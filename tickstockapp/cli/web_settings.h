@@ -20,8 +20,10 @@ struct WebSettings {
   WebHubOptions hub;
   int workers = 2;
   std::size_t worker_queue = 1024;
-  std::string admin_user;           // --admin-user
-  std::string admin_password_file;  // --admin-password-file ("": none)
+  int hash_workers = 1;  // --http-hash-workers: the password-checking pool
+  std::size_t alert_history = kDefaultAlertHistory;  // --alert-history
+  std::string admin_user;                            // --admin-user
+  std::string admin_password_file;                   // --admin-password-file ("": none)
 };
 
 // nullopt when --http is empty (no dashboard); errors name the setting and the value.

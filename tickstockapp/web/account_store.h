@@ -27,8 +27,6 @@ struct User {
   std::string username;
   Role role = Role::kUser;
   bool enabled = true;
-  int failed_logins = 0;          // since the last successful login
-  std::int64_t locked_until = 0;  // no login before this (0: not locked)
   std::int64_t created_at = 0;
   std::int64_t last_login_at = 0;  // 0: never
   std::string password_hash;       // filled only by find_user(), for the login check
@@ -56,8 +54,8 @@ struct Subscription {
   std::int64_t created_at = 0;
 };
 
-// An alert kept for a user: the JSON sent to the browser, and when it was delivered (0: it
-// waits for the next login).
+// An alert kept for a user: the JSON sent to the browser, and when it was delivered (0: not
+// yet: no connection was open when it came, and no client has acknowledged it since).
 struct StoredAlert {
   std::int64_t id = 0;
   std::int64_t user_id = 0;
@@ -67,12 +65,27 @@ struct StoredAlert {
   std::int64_t delivered_at = 0;
 };
 
+// Why add_alerts() did not keep one alert of a batch: its index there, and the database's reason.
+struct RefusedAlert {
+  std::size_t index = 0;
+  std::string reason;
+};
+
+// What add_alerts() kept and refused (the alerts of unknown users are neither).
+struct AlertWrite {
+  std::size_t stored = 0;
+  std::vector<RefusedAlert> refused;
+};
+
 // One page of a list, newest first; `next` is the cursor for the following page (0: none).
 template <class T>
 struct Page {
   std::vector<T> items;
   std::int64_t next = 0;
 };
+
+// Alerts kept per user by default (--alert-history): beyond it the oldest go.
+constexpr std::size_t kDefaultAlertHistory = 1000;
 
 class AccountStore {
  public:
@@ -91,11 +104,7 @@ class AccountStore {
   virtual Result<bool> update_user(std::int64_t id, std::optional<Role> role,
                                    std::optional<bool> enabled) = 0;
   virtual Result<void> set_password(std::int64_t id, const std::string& password_hash) = 0;
-  // Counts a failed login: after `max_failures` in a row the user is locked until
-  // now + lockout_s (and the count starts again). Returns the user's locked_until.
-  virtual Result<std::int64_t> record_failed_login(std::int64_t id, std::int64_t now,
-                                                   int max_failures, std::int64_t lockout_s) = 0;
-  // A successful login: clears the failures, sets last_login_at.
+  // A successful login: sets last_login_at.
   virtual Result<void> record_login(std::int64_t id, std::int64_t now) = 0;
   // How many users have the admin role.
   virtual Result<std::int64_t> count_admins() = 0;
@@ -107,6 +116,9 @@ class AccountStore {
   virtual Result<void> delete_session(const std::string& token_hash) = 0;
   // Ends every session of a user (password changed, user disabled); returns how many.
   virtual Result<std::int64_t> delete_user_sessions(std::int64_t user_id) = 0;
+  // Of `token_hashes`, those whose session has not expired at `now` and whose user is enabled.
+  virtual Result<std::vector<std::string>> live_sessions(
+      const std::vector<std::string>& token_hashes, std::int64_t now) = 0;
 
   virtual Result<std::vector<Subscription>> list_subscriptions(std::int64_t user_id) = 0;
   // Every enabled subscription of every enabled user (the alert router's table).
@@ -117,14 +129,20 @@ class AccountStore {
   virtual Result<bool> update_subscription(const Subscription& s) = 0;
   virtual Result<bool> delete_subscription(std::int64_t user_id, std::int64_t id) = 0;
 
-  // Keeps alerts (delivered_at as given in each).
-  virtual Result<void> add_alerts(const std::vector<StoredAlert>& alerts) = 0;
-  // The user's undelivered alerts, oldest first, now marked delivered at `now`.
-  virtual Result<std::vector<StoredAlert>> take_pending_alerts(std::int64_t user_id,
-                                                               std::int64_t now) = 0;
-  // The user's alerts with id < before (0: from the newest), newest first, at most `limit`.
+  // Keeps alerts (delivered_at as given in each); beyond the store's cap per user the oldest
+  // go. An alert the database refuses (e.g. a payload jsonb cannot hold) is left out and
+  // reported, and the rest of the batch is kept. Errors: the store failed as a whole.
+  virtual Result<AlertWrite> add_alerts(const std::vector<StoredAlert>& alerts) = 0;
+  // The user's alerts with id < before (0: from the newest), newest first, at most `limit`;
+  // with `pending_only`, only the undelivered ones.
   virtual Result<Page<StoredAlert>> alert_history(std::int64_t user_id, std::int64_t before,
-                                                  int limit) = 0;
+                                                  int limit, bool pending_only) = 0;
+  // How many of the user's alerts are undelivered.
+  virtual Result<std::int64_t> count_pending_alerts(std::int64_t user_id) = 0;
+  // Marks the user's alerts `ids` delivered at `now` (those not yet so); returns how many were.
+  virtual Result<std::int64_t> mark_alerts_delivered(std::int64_t user_id,
+                                                     const std::vector<std::int64_t>& ids,
+                                                     std::int64_t now) = 0;
 };
 
 }  // namespace tickstock::app

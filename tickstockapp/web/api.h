@@ -19,6 +19,7 @@
 
 #include "web/account_store.h"
 #include "web/http_types.h"
+#include "web/login_guard.h"
 #include "web/market_data.h"
 #include "web/passwords.h"
 #include "web/session_cache.h"
@@ -30,8 +31,12 @@ namespace tickstock::app {
 struct AuthOptions {
   bool registration = false;                    // POST /api/auth/register open to anyone
   std::chrono::seconds session_ttl{12 * 3600};  // a session ends this long after login
-  int max_failures = 5;                         // failed logins in a row before a lockout
-  std::chrono::seconds lockout{900};            // how long a lockout lasts
+  int max_failures = 5;               // failures of one (account, address) before delays start
+  std::chrono::seconds lockout{900};  // the longest delay (1 s, doubling with each failure)
+  // Password checks per second per client address (login, register, password change, user
+  // creation). One argon2id check at kInteractive takes 70-130 ms here (one hashing thread:
+  // about 11 a second), so one address gets a fiftieth of a thread.
+  RateLimit login_rate{0.2, 5};
   HashCost hash_cost = HashCost::kInteractive;
 };
 
@@ -41,9 +46,13 @@ struct ApiContext {
   AccountStore& accounts;
   MarketData& market;
   SessionCache& sessions;
+  LoginGuard& logins;
   WebMetrics& metrics;
   std::function<std::string()> system_stats;    // GET /api/admin/stats's body (JSON)
   std::function<void()> subscriptions_changed;  // the alert router re-reads subscriptions
+  // Sessions ended here (logout, password change, user disabled): their open WebSockets close.
+  std::function<void(std::int64_t user_id, const std::string& token_hash, EndedSessions which)>
+      sessions_ended;
   // The live feed's symbol subscriptions; both empty when the feed has none to change.
   std::function<std::vector<std::string>()> feed_symbols;
   std::function<void(std::vector<std::string>)> set_feed_symbols;
@@ -63,6 +72,7 @@ struct Route {
   const char* pattern;  // e.g. "/api/subscriptions/{id}"
   Access access;
   HttpResponse (*handler)(ApiContext&, ApiCall&);
+  bool checks_password = false;  // hashes or verifies a password: the hashing pool runs it
 };
 
 // Every route of the API (the OpenAPI document is checked against this list).
@@ -90,6 +100,13 @@ HttpResponse create_account(ApiContext& ctx, std::string_view username, std::str
                             Role role, std::int64_t now);
 // ISO-8601 of Unix seconds ("" for 0).
 std::string iso_seconds(std::int64_t s);
+// Appends stored alerts as a JSON array of {id, created_at, delivered_at, alert}.
+void write_alert_items(JsonOut& j, const std::vector<StoredAlert>& alerts);
+// The alert ids an acknowledgement names: "id" (one) and/or "ids" (at most 500), positive
+// integers. Error: what to tell the client.
+Result<std::vector<std::int64_t>> read_alert_ids(const simdjson::dom::object& body);
+// Alerts in the first page of pending ones (login answer, /ws greeting).
+constexpr int kPendingFirstPage = 50;
 
 // The handlers, by area (api_auth.cpp, api_admin.cpp, api_market.cpp, api_subscriptions.cpp).
 HttpResponse api_login(ApiContext&, ApiCall&);
@@ -114,6 +131,7 @@ HttpResponse api_create_subscription(ApiContext&, ApiCall&);
 HttpResponse api_update_subscription(ApiContext&, ApiCall&);
 HttpResponse api_delete_subscription(ApiContext&, ApiCall&);
 HttpResponse api_alerts(ApiContext&, ApiCall&);
+HttpResponse api_ack_alerts(ApiContext&, ApiCall&);
 HttpResponse api_openapi(ApiContext&, ApiCall&);
 
 }  // namespace tickstock::app

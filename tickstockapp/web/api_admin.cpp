@@ -75,6 +75,7 @@ HttpResponse api_admin_update_user(ApiContext& ctx, ApiCall& call) {
     if (auto r = ctx.accounts.delete_user_sessions(id); !r) return internal_error(r.error());
   }
   ctx.sessions.forget_user(id);
+  if (enabled && !*enabled && ctx.sessions_ended) ctx.sessions_ended(id, "", EndedSessions::kAll);
   if (ctx.subscriptions_changed) ctx.subscriptions_changed();  // a disabled user gets no alerts
   auto u = ctx.accounts.user_by_id(id);
   if (!u) return internal_error(u.error());

@@ -33,9 +33,10 @@ std::optional<HttpResponse> credentials(const simdjson::dom::object& body, std::
   return std::nullopt;
 }
 
-// The body of a successful login and of /me.
+// The body of a successful login and of /me; a login's also has the first page of the alerts
+// that wait for the user, and how many wait (the rest: GET /api/alerts?pending=true).
 std::string session_body(const User& u, const SessionRecord& s,
-                         const std::vector<StoredAlert>* pending) {
+                         const std::vector<StoredAlert>* pending, std::int64_t pending_count) {
   JsonOut j;
   j.begin_object();
   j.key("user");
@@ -44,18 +45,48 @@ std::string session_body(const User& u, const SessionRecord& s,
   j.field("expires_at", iso_seconds(s.expires_at));
   if (pending != nullptr) {
     j.key("pending_alerts");
-    j.begin_array();
-    for (const StoredAlert& a : *pending) j.raw(*a.payload);
-    j.end_array();
+    write_alert_items(j, *pending);
+    j.field("pending_count", pending_count);
   }
   j.end_object();
   return j.take();
 }
 
-HttpResponse locked(std::int64_t until, std::int64_t now) {
-  HttpResponse r =
-      json_error(423, "locked", "too many failed logins: try again after " + iso_seconds(until));
-  r.headers.emplace_back("Retry-After", std::to_string(std::max<std::int64_t>(1, until - now)));
+// Whether `password` is that of `user` (null: no such account). Either way one argon2id
+// verification is spent, so that no answer comes sooner than another.
+bool password_matches(const ApiContext& ctx, const User* user, std::string_view password) {
+  if (user == nullptr) {
+    verify_dummy_password(password, ctx.auth.hash_cost);
+    return false;
+  }
+  return verify_password(user->password_hash, password);
+}
+
+HttpResponse start_session(ApiContext& ctx, ApiCall& call, const User& u) {
+  SessionRecord s;
+  const std::string token = random_token();
+  s.token_hash = token_digest(token);
+  s.user_id = u.id;
+  s.csrf_token = random_token();
+  s.created_at = call.now;
+  s.expires_at = call.now + ctx.auth.session_ttl.count();
+  s.client_ip = call.req.client_ip;
+  if (auto r = ctx.accounts.create_session(s); !r) return internal_error(r.error());
+  if (auto r = ctx.accounts.record_login(u.id, call.now); !r) return internal_error(r.error());
+  // The alerts that came while the user was away: a first page; they stay pending until a
+  // client acknowledges them (POST /api/alerts/ack, or "ack" on /ws).
+  auto pending = ctx.accounts.alert_history(u.id, 0, kPendingFirstPage, true);
+  if (!pending) return internal_error(pending.error());
+  auto count = ctx.accounts.count_pending_alerts(u.id);
+  if (!count) return internal_error(count.error());
+  User me = u;
+  me.last_login_at = call.now;
+  HttpResponse r = json_ok(session_body(me, s, &pending->items, *count));
+  r.headers.emplace_back(
+      "Set-Cookie", session_cookie(token, ctx.auth.session_ttl.count(), call.req.cookie_secure));
+  r.headers.emplace_back("Set-Cookie",
+                         hint_cookie(true, ctx.auth.session_ttl.count(), call.req.cookie_secure));
+  r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
 
@@ -67,59 +98,34 @@ HttpResponse api_login(ApiContext& ctx, ApiCall& call) {
   if (auto bad = parse_json_body(call, parser, body)) return *bad;
   std::string username, password;
   if (auto bad = credentials(body, username, password)) return *bad;
+  // Every refusal is this answer, after one password verification: an unknown name, a wrong
+  // password, a disabled account and a delayed (account, address) look alike.
   const HttpResponse refused = json_error(401, "unauthorized", "wrong username or password");
-  if (!check_username(username) || password.size() > 1024) {
-    ctx.metrics.logins_failed.fetch_add(1);
+  const std::string& ip = call.req.client_ip;
+  const bool delayed = ctx.logins.delay(username, ip) > 0;
+  std::optional<User> user;
+  if (check_username(username) && password.size() <= 1024) {
+    auto found = ctx.accounts.find_user(username);
+    if (!found) return internal_error(found.error());
+    user = std::move(*found);
+  }
+  const bool matches =
+      password_matches(ctx, user ? &*user : nullptr, std::string_view(password).substr(0, 1024));
+  // A try while the pair must wait counts as a failure too: guessing on only makes it longer.
+  if (delayed || !matches || !user->enabled) {
+    (delayed ? ctx.metrics.logins_locked : ctx.metrics.logins_failed).fetch_add(1);
+    ctx.logins.failed(username, ip);
     return refused;
   }
-  auto found = ctx.accounts.find_user(username);
-  if (!found) return internal_error(found.error());
-  if (!*found) {
-    verify_dummy_password(password, ctx.auth.hash_cost);  // as slow as a wrong password
-    ctx.metrics.logins_failed.fetch_add(1);
-    return refused;
-  }
-  const User& u = **found;
-  if (u.locked_until > call.now) {
-    ctx.metrics.logins_locked.fetch_add(1);
-    return locked(u.locked_until, call.now);
-  }
-  if (!verify_password(u.password_hash, password)) {
-    ctx.metrics.logins_failed.fetch_add(1);
-    auto until = ctx.accounts.record_failed_login(u.id, call.now, ctx.auth.max_failures,
-                                                  ctx.auth.lockout.count());
-    if (!until) return internal_error(until.error());
-    return refused;
-  }
-  if (!u.enabled) return json_error(403, "forbidden", "this account is disabled");
-  SessionRecord s;
-  const std::string token = random_token();
-  s.token_hash = token_digest(token);
-  s.user_id = u.id;
-  s.csrf_token = random_token();
-  s.created_at = call.now;
-  s.expires_at = call.now + ctx.auth.session_ttl.count();
-  s.client_ip = call.req.client_ip;
-  if (auto r = ctx.accounts.create_session(s); !r) return internal_error(r.error());
-  if (auto r = ctx.accounts.record_login(u.id, call.now); !r) return internal_error(r.error());
-  // Alerts that came while the user was away are handed over now, once.
-  auto pending = ctx.accounts.take_pending_alerts(u.id, call.now);
-  if (!pending) return internal_error(pending.error());
-  User me = u;
-  me.last_login_at = call.now;
-  HttpResponse r = json_ok(session_body(me, s, &*pending));
-  r.headers.emplace_back(
-      "Set-Cookie", session_cookie(token, ctx.auth.session_ttl.count(), call.req.cookie_secure));
-  r.headers.emplace_back("Set-Cookie",
-                         hint_cookie(true, ctx.auth.session_ttl.count(), call.req.cookie_secure));
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
+  ctx.logins.succeeded(username, ip);
+  return start_session(ctx, call, *user);
 }
 
 HttpResponse api_logout(ApiContext& ctx, ApiCall& call) {
   const std::string& hash = call.session->session.token_hash;
   if (auto r = ctx.accounts.delete_session(hash); !r) return internal_error(r.error());
   ctx.sessions.forget(hash);
+  if (ctx.sessions_ended) ctx.sessions_ended(call.session->user.id, hash, EndedSessions::kThis);
   HttpResponse r = json_ok("{\"status\":\"logged_out\"}");
   r.headers.emplace_back("Set-Cookie", session_cookie("", 0, call.req.cookie_secure));
   r.headers.emplace_back("Set-Cookie", hint_cookie(false, 0, call.req.cookie_secure));
@@ -149,10 +155,26 @@ HttpResponse api_change_password(ApiContext& ctx, ApiCall& call) {
   if (auto ok = check_password(next); !ok)
     return json_error(400, "bad_request", ok.error().message);
   const User& me = call.session->user;
+  const std::string& ip = call.req.client_ip;
+  // Wrong current passwords count as failed logins of the account from this address (a stolen
+  // cookie is no way around the delays).
+  const std::int64_t wait = ctx.logins.delay(me.username, ip);
   auto found = ctx.accounts.find_user(me.username);
   if (!found) return internal_error(found.error());
-  if (!*found || !verify_password((*found)->password_hash, current))
+  const bool matches = password_matches(ctx, *found ? &**found : nullptr, current);
+  if (wait > 0) {
+    ctx.metrics.logins_locked.fetch_add(1);
+    HttpResponse r = json_error(429, "too_many_requests",
+                                "too many wrong passwords from this address: try again later");
+    r.headers.emplace_back("Retry-After", std::to_string(ctx.logins.failed(me.username, ip)));
+    return r;
+  }
+  if (!matches) {
+    ctx.metrics.logins_failed.fetch_add(1);
+    ctx.logins.failed(me.username, ip);
     return json_error(403, "forbidden", "the current password is wrong");
+  }
+  ctx.logins.succeeded(me.username, ip);
   auto hash = hash_password(next, ctx.auth.hash_cost);
   if (!hash) return internal_error(hash.error());
   if (auto r = ctx.accounts.set_password(me.id, *hash); !r) return internal_error(r.error());
@@ -161,11 +183,13 @@ HttpResponse api_change_password(ApiContext& ctx, ApiCall& call) {
   if (auto r = ctx.accounts.create_session(call.session->session); !r)
     return internal_error(r.error());
   ctx.sessions.forget_user(me.id);
+  if (ctx.sessions_ended)
+    ctx.sessions_ended(me.id, call.session->session.token_hash, EndedSessions::kAllButThis);
   return json_ok("{\"status\":\"password_changed\"}");
 }
 
 HttpResponse api_me(ApiContext&, ApiCall& call) {
-  return json_ok(session_body(call.session->user, call.session->session, nullptr));
+  return json_ok(session_body(call.session->user, call.session->session, nullptr, 0));
 }
 
 }  // namespace tickstock::app

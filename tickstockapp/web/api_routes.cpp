@@ -8,10 +8,10 @@ namespace tickstock::app {
 namespace {
 
 constexpr Route kRoutes[] = {
-    {"POST", "/api/auth/login", Access::kPublic, api_login},
+    {"POST", "/api/auth/login", Access::kPublic, api_login, true},
     {"POST", "/api/auth/logout", Access::kUser, api_logout},
-    {"POST", "/api/auth/register", Access::kPublic, api_register},
-    {"POST", "/api/auth/password", Access::kUser, api_change_password},
+    {"POST", "/api/auth/register", Access::kPublic, api_register, true},
+    {"POST", "/api/auth/password", Access::kUser, api_change_password, true},
     {"GET", "/api/auth/me", Access::kUser, api_me},
     {"GET", "/api/symbols", Access::kUser, api_symbols},
     {"GET", "/api/universes", Access::kUser, api_universes},
@@ -24,8 +24,9 @@ constexpr Route kRoutes[] = {
     {"PUT", "/api/subscriptions/{id}", Access::kUser, api_update_subscription},
     {"DELETE", "/api/subscriptions/{id}", Access::kUser, api_delete_subscription},
     {"GET", "/api/alerts", Access::kUser, api_alerts},
+    {"POST", "/api/alerts/ack", Access::kUser, api_ack_alerts},
     {"GET", "/api/admin/users", Access::kAdmin, api_admin_users},
-    {"POST", "/api/admin/users", Access::kAdmin, api_admin_create_user},
+    {"POST", "/api/admin/users", Access::kAdmin, api_admin_create_user, true},
     {"PATCH", "/api/admin/users/{id}", Access::kAdmin, api_admin_update_user},
     {"GET", "/api/admin/stats", Access::kAdmin, api_admin_stats},
     {"GET", "/api/admin/feed/symbols", Access::kAdmin, api_admin_feed_symbols},

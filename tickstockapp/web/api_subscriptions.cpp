@@ -167,21 +167,9 @@ HttpResponse api_delete_subscription(ApiContext& ctx, ApiCall& call) {
   return r;
 }
 
-HttpResponse api_alerts(ApiContext& ctx, ApiCall& call) {
-  for (const auto& [k, v] : call.req.query)
-    if (k != "limit" && k != "cursor")
-      return json_error(400, "bad_request",
-                        "unknown parameter '" + k + "' (expected limit, cursor)");
-  std::int64_t limit = 50, cursor = 0;
-  if (auto e = int_param(call.req, "limit", 1, 500, limit)) return *e;
-  if (auto e = int_param(call.req, "cursor", 1, INT64_MAX, cursor)) return *e;
-  auto page = ctx.accounts.alert_history(call.session->user.id, cursor, static_cast<int>(limit));
-  if (!page) return internal_error(page.error());
-  JsonOut j;
-  j.begin_object();
-  j.key("items");
+void write_alert_items(JsonOut& j, const std::vector<StoredAlert>& alerts) {
   j.begin_array();
-  for (const StoredAlert& a : page->items) {
+  for (const StoredAlert& a : alerts) {
     j.begin_object();
     j.field("id", a.id);
     j.field("created_at", iso_seconds(a.created_at));
@@ -196,12 +184,75 @@ HttpResponse api_alerts(ApiContext& ctx, ApiCall& call) {
     j.end_object();
   }
   j.end_array();
+}
+
+HttpResponse api_alerts(ApiContext& ctx, ApiCall& call) {
+  for (const auto& [k, v] : call.req.query)
+    if (k != "limit" && k != "cursor" && k != "pending")
+      return json_error(400, "bad_request",
+                        "unknown parameter '" + k + "' (expected limit, cursor, pending)");
+  std::int64_t limit = 50, cursor = 0;
+  if (auto e = int_param(call.req, "limit", 1, 500, limit)) return *e;
+  if (auto e = int_param(call.req, "cursor", 1, INT64_MAX, cursor)) return *e;
+  bool pending = false;
+  if (const std::string* p = call.req.param("pending")) {
+    if (*p != "true" && *p != "false")
+      return json_error(400, "bad_request", "pending must be true or false");
+    pending = *p == "true";
+  }
+  auto page =
+      ctx.accounts.alert_history(call.session->user.id, cursor, static_cast<int>(limit), pending);
+  if (!page) return internal_error(page.error());
+  JsonOut j;
+  j.begin_object();
+  j.key("items");
+  write_alert_items(j, page->items);
   j.key("next");
   if (page->next != 0) {
     j.value(std::to_string(page->next));
   } else {
     j.null();
   }
+  j.end_object();
+  return json_ok(j.take());
+}
+
+Result<std::vector<std::int64_t>> read_alert_ids(const simdjson::dom::object& body) {
+  constexpr const char* kShape = "expected {\"id\": N} or {\"ids\": [N, ...]} (at most 500)";
+  std::vector<std::int64_t> ids;
+  auto take = [&](simdjson::dom::element e) {
+    std::int64_t id = 0;
+    if (e.get_int64().get(id) != simdjson::SUCCESS || id < 1) return false;
+    ids.push_back(id);
+    return true;
+  };
+  bool given = false;
+  if (auto one = body["id"]; one.error() == simdjson::SUCCESS) {
+    given = true;
+    if (!take(one.value_unsafe())) return fail(kShape);
+  }
+  if (auto many = body["ids"]; many.error() == simdjson::SUCCESS) {
+    given = true;
+    simdjson::dom::array a;
+    if (many.get_array().get(a) != simdjson::SUCCESS || a.size() > 500) return fail(kShape);
+    for (auto e : a)
+      if (!take(e)) return fail(kShape);
+  }
+  if (!given) return fail(kShape);
+  return ids;
+}
+
+HttpResponse api_ack_alerts(ApiContext& ctx, ApiCall& call) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object body;
+  if (auto bad = parse_json_body(call, parser, body)) return *bad;
+  auto ids = read_alert_ids(body);
+  if (!ids) return json_error(400, "bad_request", ids.error().message);
+  auto marked = ctx.accounts.mark_alerts_delivered(call.session->user.id, *ids, call.now);
+  if (!marked) return internal_error(marked.error());
+  JsonOut j;
+  j.begin_object();
+  j.field("acked", *marked);
   j.end_object();
   return json_ok(j.take());
 }

@@ -14,16 +14,21 @@ namespace tickstock::app {
 Dashboard::Dashboard(WebSettings settings, const std::string& database_url, Log& log)
     : settings_(std::move(settings)),
       log_(log),
+      // A connection for each worker of both pools, the hub and the alert writer.
       pool_(database_url.empty()
                 ? nullptr
-                : std::make_unique<PgPool>(database_url,
-                                           static_cast<std::size_t>(settings_.workers + 1),
-                                           settings_.app.db_timeouts)),
-      accounts_(pool_ ? std::unique_ptr<AccountStore>(std::make_unique<PgAccountStore>(*pool_))
-                      : std::make_unique<MemoryAccountStore>()),
+                : std::make_unique<PgPool>(
+                      database_url,
+                      static_cast<std::size_t>(settings_.workers + settings_.hash_workers + 2),
+                      settings_.app.db_timeouts)),
+      accounts_(pool_ ? std::unique_ptr<AccountStore>(
+                            std::make_unique<PgAccountStore>(*pool_, settings_.alert_history))
+                      : std::make_unique<MemoryAccountStore>(settings_.alert_history)),
       memory_market_(pool_ ? nullptr : std::make_unique<MemoryMarketData>()),
       pg_market_(pool_ ? std::make_unique<PgMarketData>(*pool_) : nullptr),
       workers_(settings_.workers, settings_.worker_queue),
+      // A short queue: a login waits at most a few hashes' time, or is told to retry.
+      hashing_(settings_.hash_workers, static_cast<std::size_t>(settings_.hash_workers) * 8),
       hub_(settings_.hub, events_, memory_market_.get(), *accounts_, workers_, metrics_, log) {}
 
 Dashboard::~Dashboard() { stop(); }
@@ -54,7 +59,8 @@ Result<void> Dashboard::start(WebSources sources) {
   if (auto r = bootstrap_admin(); !r) return r;
   MarketData& market = pool_ ? *pg_market_ : static_cast<MarketData&>(*memory_market_);
   app_ = std::make_unique<WebApp>(settings_.app, std::move(sources),
-                                  WebServices{*accounts_, market, metrics_, &hub_}, workers_, log_);
+                                  WebServices{*accounts_, market, metrics_, &hub_, &hashing_},
+                                  workers_, log_);
   server_ = std::make_unique<HttpServer>(settings_.server, *app_, log_);
   if (auto r = server_->start(); !r) return r;
   app_->set_http_stats(&server_->stats());
@@ -66,7 +72,8 @@ void Dashboard::stop() {
   if (stopped_) return;
   stopped_ = true;
   if (server_) server_->stop();
-  hub_.stop();  // its last alerts go to the workers
+  hub_.stop();  // its last alerts are stored
+  hashing_.stop();
   workers_.stop();
 }
 

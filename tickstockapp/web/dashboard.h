@@ -53,6 +53,7 @@ class Dashboard {
   std::unique_ptr<MarketData> pg_market_;
   WebMetrics metrics_;
   WorkerPool workers_;
+  WorkerPool hashing_;  // password checks only
   WebHub hub_;
   std::unique_ptr<WebApp> app_;
   std::unique_ptr<HttpServer> server_;

@@ -79,26 +79,9 @@ Result<void> MemoryAccountStore::set_password(std::int64_t id, const std::string
   return {};
 }
 
-Result<std::int64_t> MemoryAccountStore::record_failed_login(std::int64_t id, std::int64_t now,
-                                                             int max_failures,
-                                                             std::int64_t lockout_s) {
-  std::lock_guard lock(mu_);
-  auto it = users_.find(id);
-  if (it == users_.end()) return std::int64_t{0};
-  User& u = it->second;
-  if (++u.failed_logins >= max_failures) {
-    u.failed_logins = 0;
-    u.locked_until = now + lockout_s;
-  }
-  return u.locked_until;
-}
-
 Result<void> MemoryAccountStore::record_login(std::int64_t id, std::int64_t now) {
   std::lock_guard lock(mu_);
-  if (auto it = users_.find(id); it != users_.end()) {
-    it->second.failed_logins = 0;
-    it->second.last_login_at = now;
-  }
+  if (auto it = users_.find(id); it != users_.end()) it->second.last_login_at = now;
   return {};
 }
 
@@ -136,6 +119,19 @@ Result<std::int64_t> MemoryAccountStore::delete_user_sessions(std::int64_t user_
   std::lock_guard lock(mu_);
   return static_cast<std::int64_t>(
       std::erase_if(sessions_, [&](const auto& kv) { return kv.second.user_id == user_id; }));
+}
+
+Result<std::vector<std::string>> MemoryAccountStore::live_sessions(
+    const std::vector<std::string>& token_hashes, std::int64_t now) {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const std::string& h : token_hashes) {
+    auto s = sessions_.find(h);
+    if (s == sessions_.end() || s->second.expires_at <= now) continue;
+    auto u = users_.find(s->second.user_id);
+    if (u != users_.end() && u->second.enabled) out.push_back(h);
+  }
+  return out;
 }
 
 Result<std::vector<Subscription>> MemoryAccountStore::list_subscriptions(std::int64_t user_id) {
@@ -184,43 +180,26 @@ Result<bool> MemoryAccountStore::delete_subscription(std::int64_t user_id, std::
   return true;
 }
 
-Result<void> MemoryAccountStore::add_alerts(const std::vector<StoredAlert>& alerts) {
+Result<AlertWrite> MemoryAccountStore::add_alerts(const std::vector<StoredAlert>& alerts) {
   std::lock_guard lock(mu_);
   for (const StoredAlert& in : alerts) {
     auto& mine = alerts_[in.user_id];
     mine.push_back(in);
     mine.back().id = next_id_++;
-    if (mine.size() <= max_alerts_) continue;
-    // Over the cap: the oldest delivered alert goes, else the oldest.
-    auto victim = std::find_if(mine.begin(), mine.end(),
-                               [](const StoredAlert& a) { return a.delivered_at != 0; });
-    if (victim == mine.end() || victim == mine.begin())
-      mine.pop_front();
-    else
-      mine.erase(victim);
+    while (mine.size() > max_alerts_) mine.pop_front();
   }
-  return {};
-}
-
-Result<std::vector<StoredAlert>> MemoryAccountStore::take_pending_alerts(std::int64_t user_id,
-                                                                         std::int64_t now) {
-  std::lock_guard lock(mu_);
-  std::vector<StoredAlert> out;
-  for (auto& a : alerts_[user_id]) {
-    if (a.delivered_at != 0) continue;
-    a.delivered_at = now;
-    out.push_back(a);
-  }
-  return out;
+  return AlertWrite{alerts.size(), {}};
 }
 
 Result<Page<StoredAlert>> MemoryAccountStore::alert_history(std::int64_t user_id,
-                                                            std::int64_t before, int limit) {
+                                                            std::int64_t before, int limit,
+                                                            bool pending_only) {
   std::lock_guard lock(mu_);
   Page<StoredAlert> page;
-  const auto& mine = alerts_[user_id];
-  for (auto it = mine.rbegin(); it != mine.rend(); ++it) {
-    if (before != 0 && it->id >= before) continue;
+  auto mine = alerts_.find(user_id);
+  if (mine == alerts_.end()) return page;
+  for (auto it = mine->second.rbegin(); it != mine->second.rend(); ++it) {
+    if ((before != 0 && it->id >= before) || (pending_only && it->delivered_at != 0)) continue;
     if (static_cast<int>(page.items.size()) == limit) {
       page.next = page.items.back().id;
       break;
@@ -228,6 +207,33 @@ Result<Page<StoredAlert>> MemoryAccountStore::alert_history(std::int64_t user_id
     page.items.push_back(*it);
   }
   return page;
+}
+
+Result<std::int64_t> MemoryAccountStore::count_pending_alerts(std::int64_t user_id) {
+  std::lock_guard lock(mu_);
+  auto mine = alerts_.find(user_id);
+  if (mine == alerts_.end()) return std::int64_t{0};
+  return static_cast<std::int64_t>(
+      std::count_if(mine->second.begin(), mine->second.end(),
+                    [](const StoredAlert& a) { return a.delivered_at == 0; }));
+}
+
+Result<std::int64_t> MemoryAccountStore::mark_alerts_delivered(std::int64_t user_id,
+                                                               const std::vector<std::int64_t>& ids,
+                                                               std::int64_t now) {
+  std::lock_guard lock(mu_);
+  auto mine = alerts_.find(user_id);
+  if (mine == alerts_.end()) return std::int64_t{0};
+  std::int64_t marked = 0;
+  for (std::int64_t id : ids) {
+    // Ids grow along the deque: a binary search finds each.
+    auto it = std::lower_bound(mine->second.begin(), mine->second.end(), id,
+                               [](const StoredAlert& a, std::int64_t v) { return a.id < v; });
+    if (it == mine->second.end() || it->id != id || it->delivered_at != 0) continue;
+    it->delivered_at = now;
+    ++marked;
+  }
+  return marked;
 }
 
 }  // namespace tickstock::app

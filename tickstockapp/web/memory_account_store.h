@@ -11,11 +11,11 @@
 
 namespace tickstock::app {
 
-// Thread-safe (one mutex). Keeps at most `max_alerts_per_user` alerts per user (the oldest
-// delivered ones go first).
+// Thread-safe (one mutex). Keeps at most `max_alerts_per_user` alerts per user (the oldest go).
 class MemoryAccountStore final : public AccountStore {
  public:
-  explicit MemoryAccountStore(std::size_t max_alerts_per_user = 1000)
+  // REQUIRES: max_alerts_per_user >= 1.
+  explicit MemoryAccountStore(std::size_t max_alerts_per_user = kDefaultAlertHistory)
       : max_alerts_(max_alerts_per_user) {}
 
   Result<std::optional<User>> create_user(const std::string& username,
@@ -27,8 +27,6 @@ class MemoryAccountStore final : public AccountStore {
   Result<bool> update_user(std::int64_t id, std::optional<Role> role,
                            std::optional<bool> enabled) override;
   Result<void> set_password(std::int64_t id, const std::string& password_hash) override;
-  Result<std::int64_t> record_failed_login(std::int64_t id, std::int64_t now, int max_failures,
-                                           std::int64_t lockout_s) override;
   Result<void> record_login(std::int64_t id, std::int64_t now) override;
   Result<std::int64_t> count_admins() override;
 
@@ -37,6 +35,8 @@ class MemoryAccountStore final : public AccountStore {
                                                     std::int64_t now) override;
   Result<void> delete_session(const std::string& token_hash) override;
   Result<std::int64_t> delete_user_sessions(std::int64_t user_id) override;
+  Result<std::vector<std::string>> live_sessions(const std::vector<std::string>& token_hashes,
+                                                 std::int64_t now) override;
 
   Result<std::vector<Subscription>> list_subscriptions(std::int64_t user_id) override;
   Result<std::vector<Subscription>> active_subscriptions() override;
@@ -44,11 +44,13 @@ class MemoryAccountStore final : public AccountStore {
   Result<bool> update_subscription(const Subscription& s) override;
   Result<bool> delete_subscription(std::int64_t user_id, std::int64_t id) override;
 
-  Result<void> add_alerts(const std::vector<StoredAlert>& alerts) override;
-  Result<std::vector<StoredAlert>> take_pending_alerts(std::int64_t user_id,
-                                                       std::int64_t now) override;
-  Result<Page<StoredAlert>> alert_history(std::int64_t user_id, std::int64_t before,
-                                          int limit) override;
+  Result<AlertWrite> add_alerts(const std::vector<StoredAlert>& alerts) override;
+  Result<Page<StoredAlert>> alert_history(std::int64_t user_id, std::int64_t before, int limit,
+                                          bool pending_only) override;
+  Result<std::int64_t> count_pending_alerts(std::int64_t user_id) override;
+  Result<std::int64_t> mark_alerts_delivered(std::int64_t user_id,
+                                             const std::vector<std::int64_t>& ids,
+                                             std::int64_t now) override;
 
  private:
   User* by_name(const std::string& username);  // REQUIRES: mu_ held

@@ -9,9 +9,7 @@ namespace tickstock::app {
 namespace {
 
 constexpr const char* kUserColumns =
-    "id, username, role, enabled, failed_logins, "
-    "coalesce(extract(epoch FROM locked_until)::bigint, 0), extract(epoch FROM "
-    "created_at)::bigint, "
+    "id, username, role, enabled, extract(epoch FROM created_at)::bigint, "
     "coalesce(extract(epoch FROM last_login_at)::bigint, 0), password_hash";
 constexpr const char* kSubscriptionColumns =
     "id, user_id, pattern, array_to_string(symbols, ','), array_to_string(timeframes, ','), "
@@ -31,11 +29,9 @@ User user_at(const PGresult* r, int i) {
   u.username = text_at(r, i, 1);
   u.role = parse_role(text_at(r, i, 2)).value_or(Role::kUser);
   u.enabled = text_at(r, i, 3) == "t";
-  u.failed_logins = static_cast<int>(int_at(r, i, 4));
-  u.locked_until = int_at(r, i, 5);
-  u.created_at = int_at(r, i, 6);
-  u.last_login_at = int_at(r, i, 7);
-  u.password_hash = text_at(r, i, 8);
+  u.created_at = int_at(r, i, 4);
+  u.last_login_at = int_at(r, i, 5);
+  u.password_hash = text_at(r, i, 6);
   return u;
 }
 
@@ -141,23 +137,9 @@ Result<void> PgAccountStore::set_password(std::int64_t id, const std::string& pa
   return {};
 }
 
-Result<std::int64_t> PgAccountStore::record_failed_login(std::int64_t id, std::int64_t now,
-                                                         int max_failures, std::int64_t lockout_s) {
-  // One statement, so concurrent failures count exactly.
-  auto r = query(
-      "UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= $3 THEN 0 ELSE "
-      "failed_logins + 1 END, locked_until = CASE WHEN failed_logins + 1 >= $3 THEN "
-      "to_timestamp($2::bigint + $4::bigint) ELSE locked_until END WHERE id = $1 RETURNING "
-      "coalesce(extract(epoch FROM locked_until)::bigint, 0)",
-      {str(id), str(now), std::to_string(max_failures), str(lockout_s)}, "counting a failed login");
-  if (!r) return r.error();
-  return PQntuples(r->get()) == 0 ? 0 : int_at(r->get(), 0, 0);
-}
-
 Result<void> PgAccountStore::record_login(std::int64_t id, std::int64_t now) {
-  auto r =
-      query("UPDATE users SET failed_logins = 0, last_login_at = to_timestamp($2) WHERE id = $1",
-            {str(id), str(now)}, "recording a login");
+  auto r = query("UPDATE users SET last_login_at = to_timestamp($2) WHERE id = $1",
+                 {str(id), str(now)}, "recording a login");
   if (!r) return r.error();
   return {};
 }
@@ -213,6 +195,19 @@ Result<std::int64_t> PgAccountStore::delete_user_sessions(std::int64_t user_id) 
   return std::strtoll(PQcmdTuples(r->get()), nullptr, 10);
 }
 
+Result<std::vector<std::string>> PgAccountStore::live_sessions(
+    const std::vector<std::string>& token_hashes, std::int64_t now) {
+  if (token_hashes.empty()) return std::vector<std::string>();
+  auto r = query(
+      "SELECT s.token_hash FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = "
+      "ANY($1::text[]) AND s.expires_at > to_timestamp($2) AND u.enabled",
+      {pg_text_array(token_hashes), str(now)}, "checking sessions");
+  if (!r) return r.error();
+  std::vector<std::string> out;
+  for (int i = 0; i < PQntuples(r->get()); ++i) out.push_back(text_at(r->get(), i, 0));
+  return out;
+}
+
 Result<std::vector<Subscription>> PgAccountStore::list_subscriptions(std::int64_t user_id) {
   auto r = query(std::string("SELECT ") + kSubscriptionColumns +
                      " FROM user_subscriptions WHERE user_id = $1 ORDER BY id",
@@ -264,50 +259,76 @@ Result<bool> PgAccountStore::delete_subscription(std::int64_t user_id, std::int6
   return std::string(PQcmdTuples(r->get())) == "1";
 }
 
-Result<void> PgAccountStore::add_alerts(const std::vector<StoredAlert>& alerts) {
-  if (alerts.empty()) return {};
-  // One statement for the batch: parallel arrays unnested. Payloads are JSON objects, so a
+Result<AlertWrite> PgAccountStore::add_alerts(const std::vector<StoredAlert>& alerts) {
+  AlertWrite out;
+  if (alerts.empty()) return out;
+  if (auto r = insert_alerts(alerts, 0, alerts.size(), out); !r) return r.error();
+  std::vector<std::string> users;
+  for (const StoredAlert& a : alerts) users.push_back(str(a.user_id));
+  std::sort(users.begin(), users.end());
+  users.erase(std::unique(users.begin(), users.end()), users.end());
+  if (auto r = trim_alerts(users); !r) return r.error();
+  return out;
+}
+
+Result<void> PgAccountStore::insert_alerts(const std::vector<StoredAlert>& alerts, std::size_t from,
+                                           std::size_t to, AlertWrite& out) {
+  // One statement for the range: parallel arrays unnested. Payloads are JSON objects, so a
   // text[] literal of them needs only pg_text_array's quoting.
   std::vector<std::string> users, payloads, created, delivered;
-  for (const StoredAlert& a : alerts) {
+  for (std::size_t i = from; i < to; ++i) {
+    const StoredAlert& a = alerts[i];
     users.push_back(str(a.user_id));
     payloads.push_back(*a.payload);
     created.push_back(str(a.created_at));
     delivered.push_back(str(a.delivered_at));
   }
-  auto r = query(
+  std::string state;
+  auto r = pool_.query(
       "INSERT INTO pending_alerts (user_id, payload, created_at, delivered_at) SELECT u, "
       "p::jsonb, to_timestamp(c), CASE WHEN d = 0 THEN NULL ELSE to_timestamp(d) END FROM "
       "unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY AS t(u, p, "
       "c, d, n) WHERE EXISTS (SELECT 1 FROM users WHERE id = u) ORDER BY n",
       {pg_text_array(users), pg_text_array(payloads), pg_text_array(created),
        pg_text_array(delivered)},
-      "storing alerts");
+      "storing alerts", &state);
+  if (r) {
+    out.stored += static_cast<std::size_t>(std::strtoull(PQcmdTuples(r->get()), nullptr, 10));
+    return {};
+  }
+  // Class 22 is "data exception" (jsonb refusing \u0000, bad UTF-8, ...): a row's fault, not
+  // the database's. Anything else fails the batch (the caller tries it again later).
+  if (state.rfind("22", 0) != 0) return r.error();
+  if (to - from == 1) {
+    out.refused.push_back({from, r.error().message});
+    return {};
+  }
+  const std::size_t mid = from + (to - from) / 2;
+  if (auto left = insert_alerts(alerts, from, mid, out); !left) return left;
+  return insert_alerts(alerts, mid, to, out);
+}
+
+Result<void> PgAccountStore::trim_alerts(const std::vector<std::string>& users) {
+  // Per user, the id of the newest alert past the cap (the index on (user_id, id DESC) finds
+  // it); that one and the older go.
+  auto r = query(
+      "DELETE FROM pending_alerts p USING (SELECT u.id AS uid, (SELECT a.id FROM pending_alerts "
+      "a WHERE a.user_id = u.id ORDER BY a.id DESC OFFSET $2 LIMIT 1) AS edge FROM "
+      "unnest($1::bigint[]) AS u(id)) e WHERE p.user_id = e.uid AND p.id <= e.edge",
+      {pg_text_array(users), std::to_string(max_alerts_)}, "trimming the alert history");
   if (!r) return r.error();
   return {};
 }
 
-Result<std::vector<StoredAlert>> PgAccountStore::take_pending_alerts(std::int64_t user_id,
-                                                                     std::int64_t now) {
-  auto r = query(std::string("UPDATE pending_alerts SET delivered_at = to_timestamp($2) WHERE "
-                             "user_id = $1 AND delivered_at IS NULL RETURNING ") +
-                     kAlertColumns,
-                 {str(user_id), str(now)}, "taking pending alerts");
-  if (!r) return r.error();
-  std::vector<StoredAlert> out;
-  for (int i = 0; i < PQntuples(r->get()); ++i) out.push_back(alert_at(r->get(), i));
-  std::sort(out.begin(), out.end(),
-            [](const StoredAlert& a, const StoredAlert& b) { return a.id < b.id; });
-  return out;
-}
-
 Result<Page<StoredAlert>> PgAccountStore::alert_history(std::int64_t user_id, std::int64_t before,
-                                                        int limit) {
-  auto r = query(std::string("SELECT ") + kAlertColumns +
-                     " FROM pending_alerts WHERE user_id = $1 AND ($2::bigint = 0 OR id < "
-                     "$2::bigint) ORDER BY "
-                     "id DESC LIMIT $3",
-                 {str(user_id), str(before), std::to_string(limit + 1)}, "reading alerts");
+                                                        int limit, bool pending_only) {
+  auto r =
+      query(std::string("SELECT ") + kAlertColumns +
+                " FROM pending_alerts WHERE user_id = $1 AND ($2::bigint = 0 OR id < "
+                "$2::bigint) AND (NOT $4::boolean OR delivered_at IS NULL) ORDER BY id DESC "
+                "LIMIT $3",
+            {str(user_id), str(before), std::to_string(limit + 1), pending_only ? "true" : "false"},
+            "reading alerts");
   if (!r) return r.error();
   Page<StoredAlert> page;
   for (int i = 0; i < PQntuples(r->get()); ++i) {
@@ -318,6 +339,27 @@ Result<Page<StoredAlert>> PgAccountStore::alert_history(std::int64_t user_id, st
     page.items.push_back(alert_at(r->get(), i));
   }
   return page;
+}
+
+Result<std::int64_t> PgAccountStore::count_pending_alerts(std::int64_t user_id) {
+  auto r = query("SELECT count(*) FROM pending_alerts WHERE user_id = $1 AND delivered_at IS NULL",
+                 {str(user_id)}, "counting pending alerts");
+  if (!r) return r.error();
+  return int_at(r->get(), 0, 0);
+}
+
+Result<std::int64_t> PgAccountStore::mark_alerts_delivered(std::int64_t user_id,
+                                                           const std::vector<std::int64_t>& ids,
+                                                           std::int64_t now) {
+  if (ids.empty()) return std::int64_t{0};
+  std::vector<std::string> text;
+  for (std::int64_t id : ids) text.push_back(str(id));
+  auto r = query(
+      "UPDATE pending_alerts SET delivered_at = to_timestamp($3) WHERE user_id = $1 AND id = "
+      "ANY($2::bigint[]) AND delivered_at IS NULL",
+      {str(user_id), pg_text_array(text), str(now)}, "marking alerts delivered");
+  if (!r) return r.error();
+  return std::strtoll(PQcmdTuples(r->get()), nullptr, 10);
 }
 
 }  // namespace tickstock::app

@@ -8,11 +8,13 @@
 
 namespace tickstock::app {
 
-// Thread-safe: each call takes a connection of its own from the pool.
+// Thread-safe: each call takes a connection of its own from the pool. Keeps at most
+// `max_alerts_per_user` alerts per user (the oldest go when alerts are added).
 class PgAccountStore final : public AccountStore {
  public:
-  // REQUIRES: `pool` outlives the store.
-  explicit PgAccountStore(PgPool& pool) : pool_(pool) {}
+  // REQUIRES: `pool` outlives the store; max_alerts_per_user >= 1.
+  explicit PgAccountStore(PgPool& pool, std::size_t max_alerts_per_user = kDefaultAlertHistory)
+      : pool_(pool), max_alerts_(max_alerts_per_user) {}
 
   Result<std::optional<User>> create_user(const std::string& username,
                                           const std::string& password_hash, Role role,
@@ -23,8 +25,6 @@ class PgAccountStore final : public AccountStore {
   Result<bool> update_user(std::int64_t id, std::optional<Role> role,
                            std::optional<bool> enabled) override;
   Result<void> set_password(std::int64_t id, const std::string& password_hash) override;
-  Result<std::int64_t> record_failed_login(std::int64_t id, std::int64_t now, int max_failures,
-                                           std::int64_t lockout_s) override;
   Result<void> record_login(std::int64_t id, std::int64_t now) override;
   Result<std::int64_t> count_admins() override;
 
@@ -33,6 +33,8 @@ class PgAccountStore final : public AccountStore {
                                                     std::int64_t now) override;
   Result<void> delete_session(const std::string& token_hash) override;
   Result<std::int64_t> delete_user_sessions(std::int64_t user_id) override;
+  Result<std::vector<std::string>> live_sessions(const std::vector<std::string>& token_hashes,
+                                                 std::int64_t now) override;
 
   Result<std::vector<Subscription>> list_subscriptions(std::int64_t user_id) override;
   Result<std::vector<Subscription>> active_subscriptions() override;
@@ -40,18 +42,27 @@ class PgAccountStore final : public AccountStore {
   Result<bool> update_subscription(const Subscription& s) override;
   Result<bool> delete_subscription(std::int64_t user_id, std::int64_t id) override;
 
-  Result<void> add_alerts(const std::vector<StoredAlert>& alerts) override;
-  Result<std::vector<StoredAlert>> take_pending_alerts(std::int64_t user_id,
-                                                       std::int64_t now) override;
-  Result<Page<StoredAlert>> alert_history(std::int64_t user_id, std::int64_t before,
-                                          int limit) override;
+  Result<AlertWrite> add_alerts(const std::vector<StoredAlert>& alerts) override;
+  Result<Page<StoredAlert>> alert_history(std::int64_t user_id, std::int64_t before, int limit,
+                                          bool pending_only) override;
+  Result<std::int64_t> count_pending_alerts(std::int64_t user_id) override;
+  Result<std::int64_t> mark_alerts_delivered(std::int64_t user_id,
+                                             const std::vector<std::int64_t>& ids,
+                                             std::int64_t now) override;
 
  private:
+  // Inserts alerts[from, to); what the database refuses as bad data is split off, halving,
+  // until each refused alert stands alone.
+  Result<void> insert_alerts(const std::vector<StoredAlert>& alerts, std::size_t from,
+                             std::size_t to, AlertWrite& out);
+  // Deletes the oldest alerts of `users` beyond the cap.
+  Result<void> trim_alerts(const std::vector<std::string>& users);
   Result<PgResult> query(const std::string& sql, const std::vector<std::string>& params,
                          const std::string& what) {
     return pool_.query(sql, params, what);
   }
   PgPool& pool_;
+  std::size_t max_alerts_;
 };
 
 }  // namespace tickstock::app

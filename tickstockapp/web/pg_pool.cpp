@@ -54,7 +54,7 @@ Result<PgConn> pg_connect_bounded(const std::string& url, const PgTimeouts& t,
 
 Result<PgResult> pg_exec_until(PGconn* c, const std::string& sql,
                                const std::vector<const char*>& params, const std::string& what,
-                               Clock::time_point deadline) {
+                               Clock::time_point deadline, std::string* sqlstate) {
   if (PQsendQueryParams(c, sql.c_str(), static_cast<int>(params.size()), nullptr, params.data(),
                         nullptr, nullptr, 0) != 1)
     return fail(what, ": ", pg_error(c));
@@ -74,7 +74,11 @@ Result<PgResult> pg_exec_until(PGconn* c, const std::string& sql,
     if (!r) break;
     const ExecStatusType st = PQresultStatus(r.get());
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-      if (error.empty()) error = result_error(r.get(), c);
+      if (error.empty()) {
+        error = result_error(r.get(), c);
+        const char* code = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+        if (sqlstate != nullptr && code != nullptr) *sqlstate = code;
+      }
     } else if (!kept) {
       kept = std::move(r);
     }
@@ -119,7 +123,8 @@ void PgPool::release(Conn c) {
 }
 
 Result<PgResult> PgPool::query(const std::string& sql, const std::vector<std::string>& params,
-                               const std::string& what) {
+                               const std::string& what, std::string* sqlstate) {
+  if (sqlstate != nullptr) sqlstate->clear();
   auto c = acquire();
   if (!c) return fail(what, ": ", c.error().message);
   std::vector<const char*> p;
@@ -128,7 +133,7 @@ Result<PgResult> PgPool::query(const std::string& sql, const std::vector<std::st
   const auto wait = std::chrono::milliseconds(c->statement_ms > 0 ? c->statement_ms
                                                                   : timeouts_.statement.count()) +
                     timeouts_.answer_grace;
-  auto r = pg_exec_until(c->conn.get(), sql, p, what, Clock::now() + wait);
+  auto r = pg_exec_until(c->conn.get(), sql, p, what, Clock::now() + wait, sqlstate);
   release(std::move(*c));
   return r;
 }

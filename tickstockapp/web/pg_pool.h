@@ -34,10 +34,12 @@ struct PgTimeouts {
 Result<PgConn> pg_connect_bounded(const std::string& url, const PgTimeouts& t,
                                   std::int64_t& statement_ms);
 // Runs one statement with text parameters, waiting for the answer until `deadline`; past it the
-// error says so and the connection must be dropped (its state is unknown).
+// error says so and the connection must be dropped (its state is unknown). On an error from the
+// server, `sqlstate` (when given) receives its SQLSTATE code.
 Result<PgResult> pg_exec_until(PGconn* c, const std::string& sql,
                                const std::vector<const char*>& params, const std::string& what,
-                               std::chrono::steady_clock::time_point deadline);
+                               std::chrono::steady_clock::time_point deadline,
+                               std::string* sqlstate = nullptr);
 
 // Thread-safe: each call takes a connection of its own.
 class PgPool {
@@ -48,7 +50,13 @@ class PgPool {
   // Runs one statement with text parameters; the error is "<what>: <message>" (a connection
   // error says "cannot connect to PostgreSQL: ...", without the URL's password).
   Result<PgResult> query(const std::string& sql, const std::vector<std::string>& params,
-                         const std::string& what);
+                         const std::string& what) {
+    return query(sql, params, what, nullptr);
+  }
+  // As above; on failure `sqlstate` receives PostgreSQL's SQLSTATE code ("" when the statement
+  // never ran, e.g. no connection).
+  Result<PgResult> query(const std::string& sql, const std::vector<std::string>& params,
+                         const std::string& what, std::string* sqlstate);
 
  private:
   struct Conn {

@@ -15,6 +15,10 @@
 
 namespace tickstock::app {
 
+// Which of a user's sessions ended, for closing their WebSockets: one (logout), all but one
+// (password changed there), all (user disabled).
+enum class EndedSessions { kThis, kAllButThis, kAll };
+
 // A logged-in request's session and user.
 struct SessionInfo {
   SessionRecord session;

@@ -14,20 +14,26 @@ WebApp::WebApp(WebOptions options, WebSources sources, WebServices services, Wor
     : opt_(std::move(options)),
       src_(std::move(sources)),
       pool_(pool),
+      hash_pool_(services.hashing != nullptr ? *services.hashing : pool),
       log_(log),
       metrics_(services.metrics),
       hub_(services.hub),
       sessions_(services.accounts, std::chrono::seconds(15)),
       ip_limiter_(opt_.ip_limit),
       user_limiter_(opt_.user_limit),
+      logins_(LoginGuardOptions{opt_.auth.login_rate, opt_.auth.max_failures, opt_.auth.lockout}),
       api_{opt_.auth,
            services.accounts,
            services.market,
            sessions_,
+           logins_,
            metrics_,
            [this] { return system_stats(); },
            [hub = services.hub] {
              if (hub != nullptr) hub->subscriptions_changed();
+           },
+           [hub = services.hub](std::int64_t user, const std::string& token, EndedSessions which) {
+             if (hub != nullptr) hub->close_sessions(user, token, which);
            },
            src_.feed_symbols,
            src_.set_feed_symbols},
@@ -113,8 +119,21 @@ void WebApp::handle_api(HttpRequest req, Reply done) {
     limited->route = route->pattern;
     return done(std::move(*limited));
   }
+  // Password checks: a rate per address far below what the hashing pool can do, and that
+  // pool's bounded queue; the other routes never wait behind them.
+  if (route->checks_password) {
+    if (const int wait = logins_.take(req.client_ip); wait > 0) {
+      metrics_.rate_limited.fetch_add(1);
+      HttpResponse r =
+          json_error(429, "too_many_requests", "too many password checks from this address");
+      r.headers.emplace_back("Retry-After", std::to_string(wait));
+      r.route = route->pattern;
+      return done(std::move(r));
+    }
+  }
+  WorkerPool& pool = route->checks_password ? hash_pool_ : pool_;
   auto job = std::make_shared<std::pair<HttpRequest, Reply>>(std::move(req), std::move(done));
-  const bool queued = pool_.post([this, route, job, params = std::move(params)]() mutable {
+  const bool queued = pool.post([this, route, job, params = std::move(params)]() mutable {
     HttpResponse r = run_api(*route, job->first, std::move(params));
     r.route = route->pattern;
     job->second(std::move(r));
@@ -171,12 +190,19 @@ void WebApp::upgrade(HttpRequest req, Decide decide) {
     } else if (!*s) {
       d.refusal = json_error(401, "unauthorized", "log in first");
     } else {
-      // Alerts that waited for this user are sent first.
-      std::vector<std::string> pending;
-      if (auto p = api_.accounts.take_pending_alerts((*s)->user.id, now)) {
-        for (auto& a : *p) pending.push_back(*a.payload);
+      // The greeting has the first page of the alerts that wait (they stay pending until the
+      // client acknowledges them).
+      Greeting greeting;
+      auto page = api_.accounts.alert_history((*s)->user.id, 0, kPendingFirstPage, true);
+      auto count = api_.accounts.count_pending_alerts((*s)->user.id);
+      if (page && count) {
+        greeting.pending = std::move(page->items);
+        greeting.pending_count = *count;
+      } else {
+        log_.limited("http_api", "http: /ws: reading pending alerts: " +
+                                     (page ? count.error().message : page.error().message));
       }
-      d.peer = hub_->connect((*s)->user, std::move(pending));
+      d.peer = hub_->connect((*s)->user, (*s)->session.token_hash, std::move(greeting));
     }
     metrics_.record_request(
         "/ws", r.method, d.refusal ? d.refusal->status : 101,
@@ -331,6 +357,11 @@ std::string WebApp::render_metrics() const {
   for (const auto& [name, n] : m.queue_depths)
     p.sample("tickstock_queue_depth", {{"queue", name}}, static_cast<double>(n));
   p.sample("tickstock_queue_depth", {{"queue", "web_workers"}}, static_cast<double>(pool_.depth()));
+  if (&hash_pool_ != &pool_)
+    p.sample("tickstock_queue_depth", {{"queue", "password_checks"}},
+             static_cast<double>(hash_pool_.depth()));
+  p.sample("tickstock_queue_depth", {{"queue", "alert_store"}},
+           static_cast<double>(metrics_.alerts_waiting.load()));
   if (src_.pg != nullptr) {
     const PgSinkStats ps = src_.pg->stats();
     p.header("tickstock_postgres_rows_total", "counter", "Rows PostgreSQL stored, by kind");
@@ -388,6 +419,10 @@ std::string WebApp::render_metrics() const {
   p.single("tickstock_web_busy_total", "counter",
            "Requests refused with 503: the workers were busy",
            static_cast<double>(pool_.refused()));
+  if (&hash_pool_ != &pool_)
+    p.single("tickstock_password_checks_busy_total", "counter",
+             "Password checks (login, register, ...) refused with 503: the hashing pool was busy",
+             static_cast<double>(hash_pool_.refused()));
   metrics_.render(p);
   return p.take();
 }

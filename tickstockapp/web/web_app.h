@@ -1,6 +1,8 @@
 // The dashboard's request handling: /health, /ready, /metrics, the REST API under /api/ and
 // the static UI. Cheap answers (liveness, metrics, files) are made on the io thread; anything
-// that may block (PostgreSQL, password hashing) runs on the worker pool and answers from there.
+// that may block runs on a worker pool and answers from there: the routes that check a
+// password (64 MiB of argon2id each) on a small pool of their own, behind a per-address rate,
+// so that a login flood never takes the workers that serve logged-in users.
 #ifndef TICKSTOCKAPP_WEB_WEB_APP_H_
 #define TICKSTOCKAPP_WEB_WEB_APP_H_
 
@@ -22,6 +24,7 @@
 #include "log.h"
 #include "web/api.h"
 #include "web/http_server.h"
+#include "web/login_guard.h"
 #include "web/rate_limiter.h"
 #include "web/readiness.h"
 #include "web/session_cache.h"
@@ -62,7 +65,8 @@ struct WebServices {
   AccountStore& accounts;  // PostgreSQL or memory
   MarketData& market;      // PostgreSQL or memory
   WebMetrics& metrics;
-  WebHub* hub = nullptr;  // WebSocket clients (null: /ws refused)
+  WebHub* hub = nullptr;          // WebSocket clients (null: /ws refused)
+  WorkerPool* hashing = nullptr;  // runs the routes that check passwords (null: the workers)
 };
 
 // Thread-safe: handle() runs on io threads, the handlers on the pool's.
@@ -100,12 +104,14 @@ class WebApp final : public HttpHandler {
   WebOptions opt_;
   WebSources src_;
   WorkerPool& pool_;
+  WorkerPool& hash_pool_;
   Log& log_;
   WebMetrics& metrics_;
   WebHub* hub_;
   SessionCache sessions_;
   RateLimiter ip_limiter_;
   RateLimiter user_limiter_;
+  LoginGuard logins_;
   ApiContext api_;
   Readiness readiness_;
   std::unique_ptr<class StaticFiles> files_;

@@ -17,21 +17,28 @@
 
 namespace tickstock::app {
 
-// One WebSocket client of one user: its chart subscriptions are commands it sends.
+// One WebSocket client of one user's session: its chart subscriptions and acknowledgements
+// are commands it sends.
 class HubClient final : public WsPeer, public std::enable_shared_from_this<HubClient> {
  public:
-  HubClient(WebHub& hub, std::int64_t user_id, std::string username,
-            std::vector<std::string> pending)
+  HubClient(WebHub& hub, std::int64_t user_id, std::string username, std::string token_hash,
+            Greeting greeting)
       : hub_(hub),
         user_id_(user_id),
         username_(std::move(username)),
-        pending_(std::move(pending)) {}
+        token_hash_(std::move(token_hash)),
+        greeting_(std::move(greeting)) {}
 
   std::int64_t user_id() const { return user_id_; }
   // The chart keys this client subscribed to. Guarded by the hub's registry mutex.
   std::set<std::string>& charts() { return charts_; }
+  const std::string& token_hash() const { return token_hash_; }
   void send(const std::shared_ptr<const std::string>& m, std::uint64_t key) {
     if (auto c = conn_.lock()) c->send(m, key);
+  }
+  // A policy close (1008): the session ended.
+  void close(const std::string& reason) {
+    if (auto c = conn_.lock()) c->close(reason, true);
   }
 
   void on_open(std::shared_ptr<WsConnection> connection) override {
@@ -41,10 +48,12 @@ class HubClient final : public WsPeer, public std::enable_shared_from_this<HubCl
     j.begin_object();
     j.field("type", "hello");
     j.field("user", username_);
+    j.field("pending_count", greeting_.pending_count);
+    j.key("pending");
+    write_alert_items(j, greeting_.pending);
     j.end_object();
     connection->send(std::make_shared<const std::string>(j.take()), 0);
-    for (auto& p : pending_) connection->send(std::make_shared<const std::string>(std::move(p)), 0);
-    pending_.clear();
+    greeting_ = {};
   }
 
   void on_message(std::string_view text) override {
@@ -52,6 +61,8 @@ class HubClient final : public WsPeer, public std::enable_shared_from_this<HubCl
     auto cmd = parse_ws_command(text, parser);
     if (!cmd) return reply_error(cmd.error().message);
     if (cmd->type == WsCommand::Type::kPing) return reply("{\"type\":\"pong\"}");
+    if (cmd->type == WsCommand::Type::kAck)
+      return hub_.ack(shared_from_this(), std::move(cmd->alert_ids));
     const bool subscribe = cmd->type == WsCommand::Type::kSubscribe;
     if (!hub_.chart(this, cmd->chart_key(), subscribe))
       return reply_error("too many chart subscriptions on this connection");
@@ -66,7 +77,10 @@ class HubClient final : public WsPeer, public std::enable_shared_from_this<HubCl
 
   void on_close(const std::string& reason) override { hub_.leave(this, reason); }
 
- private:
+  // One acknowledgement at a time per connection: a client cannot fill the workers' queue.
+  bool begin_ack() { return !acking_.exchange(true); }
+  void end_ack() { acking_ = false; }
+
   void reply(std::string text) {
     if (auto c = conn_.lock()) c->send(std::make_shared<const std::string>(std::move(text)), 0);
   }
@@ -79,12 +93,15 @@ class HubClient final : public WsPeer, public std::enable_shared_from_this<HubCl
     reply(j.take());
   }
 
+ private:
   WebHub& hub_;
   std::int64_t user_id_;
   std::string username_;
-  std::vector<std::string> pending_;
+  std::string token_hash_;
+  Greeting greeting_;
   std::weak_ptr<WsConnection> conn_;
   std::set<std::string> charts_;
+  std::atomic<bool> acking_{false};
 };
 
 namespace {
@@ -149,21 +166,120 @@ WebHub::WebHub(WebHubOptions options, WebEventSink& events, MemoryMarketData* me
       accounts_(accounts),
       pool_(pool),
       metrics_(metrics),
-      log_(log) {}
+      log_(log),
+      writer_(accounts, options.alert_queue, metrics, log) {}
 
 WebHub::~WebHub() { stop(); }
 
 void WebHub::start() {
+  writer_.start();
   thread_ = std::thread([this] { run(); });
 }
 
 void WebHub::stop() {
   events_.close();
   if (thread_.joinable()) thread_.join();
+  writer_.stop();
 }
 
-std::shared_ptr<WsPeer> WebHub::connect(const User& user, std::vector<std::string> pending) {
-  return std::make_shared<HubClient>(*this, user.id, user.username, std::move(pending));
+std::shared_ptr<WsPeer> WebHub::connect(const User& user, std::string token_hash,
+                                        Greeting greeting) {
+  return std::make_shared<HubClient>(*this, user.id, user.username, std::move(token_hash),
+                                     std::move(greeting));
+}
+
+void WebHub::close_sessions(std::int64_t user_id, const std::string& token_hash,
+                            EndedSessions which) {
+  const char* reason = which == EndedSessions::kThis         ? "logout"
+                       : which == EndedSessions::kAllButThis ? "password_changed"
+                                                             : "disabled";
+  std::vector<std::shared_ptr<HubClient>> targets;
+  {
+    std::lock_guard lock(mu_);
+    auto it = by_user_.find(user_id);
+    if (it == by_user_.end()) return;
+    for (const auto& w : it->second) {
+      auto c = w.lock();
+      if (!c) continue;
+      const bool same = c->token_hash() == token_hash;
+      if ((which == EndedSessions::kThis && same) ||
+          (which == EndedSessions::kAllButThis && !same) || which == EndedSessions::kAll)
+        targets.push_back(std::move(c));
+    }
+  }
+  // Outside the lock: closing may end in leave().
+  for (const auto& c : targets) c->close(reason);
+}
+
+void WebHub::ack(const std::shared_ptr<HubClient>& c, std::vector<std::int64_t> ids) {
+  if (!c->begin_ack())
+    return c->reply_error("one acknowledgement at a time: wait for \"acked\", then send it");
+  std::weak_ptr<HubClient> weak = c;
+  const bool queued = pool_.post([this, weak, user = c->user_id(), ids = std::move(ids)] {
+    auto marked = accounts_.mark_alerts_delivered(user, ids, wall_s());
+    auto client = weak.lock();
+    if (client) client->end_ack();
+    if (!marked) {
+      log_.limited("web_hub", "http: acknowledging alerts: " + marked.error().message);
+      if (client) client->reply_error("the acknowledgement was not stored: send it again");
+      return;
+    }
+    if (!client) return;
+    JsonOut j;
+    j.begin_object();
+    j.field("type", "acked");
+    j.field("acked", *marked);
+    j.end_object();
+    client->reply(j.take());
+  });
+  if (!queued) {
+    c->end_ack();
+    c->reply_error("the server is busy: send the acknowledgement again");
+  }
+}
+
+void WebHub::check_sessions() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_check_ || checking_) return;
+  next_check_ = now + opt_.session_check;
+  std::vector<std::string> hashes;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [raw, w] : clients_)
+      if (auto c = w.lock()) hashes.push_back(c->token_hash());
+  }
+  if (hashes.empty()) return;
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  checking_ = true;
+  const bool queued = pool_.post([this, hashes = std::move(hashes)] {
+    auto live = accounts_.live_sessions(hashes, wall_s());
+    if (live) {
+      close_ended(hashes, std::move(*live));
+    } else {
+      log_.limited("web_hub", "http: re-checking WebSocket sessions: " + live.error().message);
+    }
+    checking_ = false;
+  });
+  if (!queued) checking_ = false;  // the workers are busy: at the next round
+}
+
+void WebHub::close_ended(const std::vector<std::string>& checked, std::vector<std::string> live) {
+  std::sort(live.begin(), live.end());
+  std::vector<std::shared_ptr<HubClient>> targets;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [raw, w] : clients_) {
+      auto c = w.lock();
+      if (!c) continue;
+      const std::string& h = c->token_hash();
+      // Sockets opened after the check began are left for the next one.
+      if (std::binary_search(checked.begin(), checked.end(), h) &&
+          !std::binary_search(live.begin(), live.end(), h))
+        targets.push_back(std::move(c));
+    }
+  }
+  for (const auto& c : targets) c->close("session_ended");
 }
 
 void WebHub::join(const std::shared_ptr<HubClient>& c) {
@@ -236,6 +352,7 @@ void WebHub::run() {
     for (const WebEvent& e : batch) handle(e, out, latest);
     send_charts(out);
     send_alerts();
+    check_sessions();
     latest.clear();
     // Batching: what arrives meanwhile waits for the next round.
     if (opt_.batch.count() > 0 && !batch.empty()) {
@@ -352,7 +469,7 @@ void WebHub::send_alerts() {
     std::vector<std::uint32_t> alerts;
   };
   std::unordered_map<HubClient*, Recipient> recipients;
-  auto stored = std::make_shared<std::vector<StoredAlert>>();
+  std::vector<StoredAlert> stored;
   const std::int64_t now = wall_s();
   std::size_t sent = 0;
   {
@@ -369,7 +486,7 @@ void WebHub::send_alerts() {
               online = true;
               ++sent;
             }
-        stored->push_back({0, user, round_[i].message, now, online ? now : 0});
+        stored.push_back({0, user, round_[i].message, now, online ? now : 0});
       }
     }
   }
@@ -393,14 +510,8 @@ void WebHub::send_alerts() {
   }
   metrics_.ws_alerts.fetch_add(sent);
   round_.clear();
-  // The alert history is written off this thread.
-  const bool queued = pool_.post([this, stored] {
-    if (auto r = accounts_.add_alerts(*stored); !r) {
-      metrics_.alerts_not_stored.fetch_add(stored->size());
-      log_.limited("web_alerts", "http: storing alerts: " + r.error().message);
-    }
-  });
-  if (!queued) metrics_.alerts_not_stored.fetch_add(stored->size());
+  // The alert history is written off this thread, never by the (maybe busy) web workers.
+  writer_.add(std::move(stored));
 }
 
 void WebHub::send_charts(std::vector<Outgoing>& out) {

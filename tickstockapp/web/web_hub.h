@@ -6,7 +6,11 @@
 //   and kind is sent;
 // - a pattern goes, as a pattern_alert, to every user one of whose enabled subscriptions
 //   matches it (pattern, symbols, timeframes, min confidence): to their open connections, and
-//   into their alert history (pending, for delivery at the next login, when none is open).
+//   into their alert history (by the AlertWriter: pending when no connection was open, until a
+//   client acknowledges it).
+// It also closes the WebSockets of sessions that ended: at once for those ended through this
+// server (close_sessions), and by re-checking every open socket's session every
+// `session_check` for the rest (another server, the `user` command, expiry).
 // Each message is serialised once and shared by all its recipients; the pattern alerts of one
 // round go to a connection as one frame of newline-separated messages (a burst of alerts at a
 // bar close costs each client one write), and connections due the same alerts share that frame.
@@ -27,7 +31,9 @@
 
 #include "log.h"
 #include "web/account_store.h"
+#include "web/alert_writer.h"
 #include "web/memory_market_data.h"
+#include "web/session_cache.h"
 #include "web/web_event_sink.h"
 #include "web/web_metrics.h"
 #include "web/worker_pool.h"
@@ -38,6 +44,15 @@ namespace tickstock::app {
 struct WebHubOptions {
   std::chrono::milliseconds batch{250};  // how often buffered events are sent (0: at once)
   std::size_t max_charts_per_client = 50;
+  std::chrono::seconds session_check{3};  // open sockets' sessions are re-checked this often
+  std::size_t alert_queue = 100000;       // alerts waiting for the store at most
+};
+
+// What a new WebSocket is greeted with besides the user: the first page of the alerts that
+// wait for it (newest first) and how many wait.
+struct Greeting {
+  std::vector<StoredAlert> pending;
+  std::int64_t pending_count = 0;
 };
 
 class HubClient;
@@ -54,10 +69,13 @@ class WebHub {
   WebHub& operator=(const WebHub&) = delete;
 
   void start();
-  // Handles what is left, then joins. Idempotent.
+  // Handles what is left, then joins (the alerts routed by then are stored). Idempotent.
   void stop();
-  // A WebSocket peer for `user`; `pending` (alert JSON) is sent first once it opens.
-  std::shared_ptr<WsPeer> connect(const User& user, std::vector<std::string> pending);
+  // A WebSocket peer for `user` in session `token_hash`; greeted once it opens.
+  std::shared_ptr<WsPeer> connect(const User& user, std::string token_hash, Greeting greeting);
+  // Closes the user's open WebSockets of the sessions `which` says (relative to `token_hash`),
+  // with a policy close (1008); `reason` is the disconnect metric's.
+  void close_sessions(std::int64_t user_id, const std::string& token_hash, EndedSessions which);
   // The subscriptions changed: they are read again before the next batch.
   void subscriptions_changed() { subscriptions_dirty_ = true; }
 
@@ -69,6 +87,8 @@ class WebHub {
   bool chart(HubClient* c, const std::string& key, bool subscribe);
   // Chart keys with at least one subscriber.
   std::size_t chart_keys();
+  // Marks the client's user's alerts `ids` delivered (on a worker); the client is told.
+  void ack(const std::shared_ptr<HubClient>& c, std::vector<std::int64_t> ids);
 
  private:
   struct Outgoing {
@@ -84,6 +104,10 @@ class WebHub {
   void send_alerts();
   void reload_subscriptions();
   void unchart(HubClient* c, const std::string& key);  // REQUIRES: mu_ held
+  // Every session_check: the sessions of the open sockets are read again (on a worker) and
+  // the sockets of those that ended are closed.
+  void check_sessions();
+  void close_ended(const std::vector<std::string>& checked, std::vector<std::string> live);
 
   WebHubOptions opt_;
   WebEventSink& events_;
@@ -92,8 +116,10 @@ class WebHub {
   WorkerPool& pool_;
   WebMetrics& metrics_;
   Log& log_;
+  AlertWriter writer_;
   std::thread thread_;
   std::atomic<bool> subscriptions_dirty_{true};
+  std::atomic<bool> checking_{false};  // a session check is on a worker
 
   // Hub thread only.
   std::map<std::pair<std::uint32_t, Timeframe>, Bar> last_bar_;  // a detection's price, volume
@@ -104,6 +130,7 @@ class WebHub {
     std::vector<std::int64_t> users;
   };
   std::vector<RoundAlert> round_;
+  std::chrono::steady_clock::time_point next_check_{};
 
   std::mutex mu_;  // guards the registry below
   std::unordered_map<std::int64_t, std::vector<std::weak_ptr<HubClient>>> by_user_;

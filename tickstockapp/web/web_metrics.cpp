@@ -158,6 +158,12 @@ void WebMetrics::render(PromText& out) const {
   out.single("tickstock_alerts_not_stored_total", "counter",
              "Alerts that could not be kept in the alert history",
              static_cast<double>(alerts_not_stored.load()));
+  out.single("tickstock_alerts_refused_total", "counter",
+             "Alerts the database refused one by one (left out of their batch; logged)",
+             static_cast<double>(alerts_refused.load()));
+  out.single("tickstock_alerts_queue_overflow_total", "counter",
+             "Alerts not stored because the alert store's queue was full",
+             static_cast<double>(alerts_queue_overflow.load()));
   out.header("tickstock_ws_disconnects_total", "counter", "WebSocket disconnects, by reason");
   for (const auto& [reason, n] : disconnects_)
     out.sample("tickstock_ws_disconnects_total", {{"reason", reason}}, static_cast<double>(n));

@@ -55,7 +55,10 @@ class WebMetrics {
   void ws_disconnected(std::string_view reason);
   std::atomic<std::uint64_t> ws_alerts{0};          // pattern alerts sent to connections
   std::atomic<std::uint64_t> alerts_not_stored{0};  // alerts the store refused or never got
-  std::atomic<std::uint64_t> rate_limited{0};       // 429 answers
+  std::atomic<std::uint64_t> alerts_refused{0};     // of those, refused one by one (bad payload)
+  std::atomic<std::uint64_t> alerts_queue_overflow{0};  // of those, the store's queue was full
+  std::atomic<std::uint64_t> alerts_waiting{0};         // in the store's queue now
+  std::atomic<std::uint64_t> rate_limited{0};           // 429 answers
   std::atomic<std::uint64_t> logins_failed{0};
   std::atomic<std::uint64_t> logins_locked{0};  // refused because the account was locked
   std::int64_t ws_clients() const { return ws_clients_.load(); }

@@ -17,8 +17,15 @@ Result<WsCommand> parse_ws_command(std::string_view text, simdjson::dom::parser&
     return fail("expected a JSON object with a type");
   WsCommand c;
   if (type == "ping") return c;
+  if (type == "ack") {
+    auto ids = read_alert_ids(o);
+    if (!ids) return ids.error();
+    c.type = WsCommand::Type::kAck;
+    c.alert_ids = std::move(*ids);
+    return c;
+  }
   if (type != "subscribe" && type != "unsubscribe")
-    return fail("type must be subscribe, unsubscribe or ping");
+    return fail("type must be subscribe, unsubscribe, ack or ping");
   c.type = type == "subscribe" ? WsCommand::Type::kSubscribe : WsCommand::Type::kUnsubscribe;
   std::string_view s, t;
   if (o["symbol"].get_string().get(s) != simdjson::SUCCESS ||

@@ -6,7 +6,10 @@ import * as live from './live.js';
 import { chartPage } from './chart.js';
 
 const app = document.getElementById('app');
-const state = { me: null, alerts: [], catalogue: null };
+// alerts: what the feed shows, newest first ({ key, id, alert, pending, fresh: it waited for
+// this login }); older pages of the history come on request (history.next: the cursor);
+// pending: how many wait, server-side.
+const state = { me: null, alerts: [], catalogue: null, history: { loaded: false, next: null }, pending: 0 };
 
 const pages = { dashboard, chart: chartPage, patterns, subscriptions, account, admin };
 const routes = { '/': 'dashboard', '/chart': 'chart', '/patterns': 'patterns',
@@ -20,16 +23,62 @@ async function catalogue() {
   return state.catalogue;
 }
 
-function addAlert(a) {
-  state.alerts.unshift(a);
-  state.alerts.length = Math.min(state.alerts.length, 200);
-  window.dispatchEvent(new Event('alerts-changed'));
+// ---- alerts: live ones (no id yet), stored ones (an id; pending until acknowledged) ------
+const MAX_ALERTS = 1000;
+let liveSeq = 2 ** 52;  // live alerts sort above every stored id (they are newer)
+const alertKey = (a) => [a.symbol, a.timeframe, a.time, a.pattern, a.revision].join('|');
+
+function changed() { window.dispatchEvent(new Event('alerts-changed')); }
+
+// Adds a live alert, or stored items ({id, delivered_at, alert}) of the login, the greeting or
+// the history; one alert is shown once.
+function addAlert(a) { merge([{ id: null, alert: a, pending: false }]); }
+function addItems(items) {
+  merge((items || []).map((i) => ({ id: i.id, alert: i.alert, pending: i.delivered_at === null })));
+}
+function merge(entries) {
+  for (const e of entries) {
+    const key = alertKey(e.alert);
+    const had = state.alerts.find((x) => x.key === key);
+    if (had) {
+      if (e.id !== null && had.id === null) Object.assign(had, { id: e.id, order: e.id });
+      continue;
+    }
+    state.alerts.push({ ...e, key, order: e.id ?? liveSeq++, fresh: e.pending });
+  }
+  state.alerts.sort((x, y) => y.order - x.order);
+  state.alerts.length = Math.min(state.alerts.length, MAX_ALERTS);
+  changed();
 }
 
-function alertItem(a) {
+// Acknowledges the pending alerts the page shows: they stop waiting for the next login.
+let acking = false;
+async function ackShown(shown) {
+  const ids = shown.filter((e) => e.pending && e.id !== null).map((e) => e.id).slice(0, 500);
+  if (acking || !ids.length) return;
+  acking = true;
+  let r = null;
+  try { r = await post('/api/alerts/ack', { ids }); } catch { /* stays pending: acknowledged at the next draw */ }
+  acking = false;
+  if (!r) return;
+  for (const e of state.alerts) if (ids.includes(e.id)) e.pending = false;
+  state.pending = Math.max(0, state.pending - r.acked);
+  changed();
+}
+
+// The next older page of the history.
+async function loadHistory() {
+  const cursor = state.history.loaded ? state.history.next : '';
+  if (state.history.loaded && !cursor) return;
+  const r = await get(`/api/alerts${query({ limit: 20, cursor })}`);
+  state.history = { loaded: true, next: r.next };
+  addItems(r.items);
+}
+
+function alertItem(a, pending) {
   const dir = a.direction === 'bullish' ? 'up' : a.direction === 'bearish' ? 'down' : 'muted';
   const link = `/chart${query({ symbol: a.symbol, timeframe: a.timeframe })}`;
-  return h('li', { class: 'alert' },
+  return h('li', { class: pending ? 'alert new' : 'alert' }, pending ? h('span', { class: 'badge new' }, 'new') : null, pending ? ' ' : null,
     h('a', { href: link, 'data-link': '' }, `${a.symbol} ${a.timeframe}`), ' ',
     h('span', { class: dir }, a.name || a.pattern), ' ',
     h('span', { class: 'badge' }, `conf ${fmt(a.confidence)}`), ' ',
@@ -50,7 +99,8 @@ function loginForm() {
     const data = new FormData(form);
     try {
       const r = await post('/api/auth/login', { username: data.get('username'), password: data.get('password') });
-      for (const a of r.pending_alerts || []) addAlert(a);
+      addItems(r.pending_alerts);
+      state.pending = r.pending_count || 0;
       start(r);
     } catch (err) {
       fill(error, err.status === 401 ? 'Wrong username or password.' : message(err));
@@ -93,6 +143,9 @@ document.addEventListener('click', (ev) => {
 window.addEventListener('popstate', route);
 window.addEventListener('logged-out', () => {
   state.me = null;
+  state.alerts = [];
+  state.history = { loaded: false, next: null };
+  state.pending = 0;
   live.disconnect();
   route();
 });
@@ -103,21 +156,36 @@ live.on('status', (s) => {
   el.classList.toggle('live', s === 'live');
 });
 live.on('pattern_alert', addAlert);
+// The greeting: the first page of the alerts that waited, and how many wait.
+live.on('hello', (m) => {
+  state.pending = m.pending_count || 0;
+  addItems(m.pending);
+});
+// The server closed the socket because this session ended (logout, password changed in another
+// session, account disabled, expiry): the page logs out.
+live.on('session-ended', () => { if (state.me) window.dispatchEvent(new Event('logged-out')); });
 
 // ---- pages -----------------------------------------------------------------------------
 async function dashboard(root) {
   const feed = h('ul', { class: 'feed', id: 'alert-feed' });
+  const waiting = h('span', { class: 'muted', id: 'alerts-waiting' });
+  const older = h('button', { class: 'secondary', id: 'alerts-older', hidden: true }, 'Older alerts');
   const watch = h('tbody', { id: 'watchlist' });
   fill(root, h('div', { class: 'grid' },
-    h('section', { class: 'panel' }, h('h2', {}, 'Live alerts'), feed),
+    h('section', { class: 'panel' }, h('h2', {}, 'Live alerts ', waiting), feed, older),
     h('section', { class: 'panel' }, h('h2', {}, 'Watchlist'),
       h('table', {}, h('thead', {}, h('tr', {}, ['Symbol', 'Last', 'Change'].map((t) => h('th', {}, t)))), watch))));
-  if (state.alerts.length === 0) {
-    const history = await get('/api/alerts?limit=50');
-    for (const item of history.items.reverse()) addAlert(item.alert);
-  }
-  const drawFeed = () => fill(feed, state.alerts.length
-    ? state.alerts.map(alertItem) : h('li', { class: 'muted' }, 'No alerts yet: subscribe to patterns on the Subscriptions page.'));
+  if (!state.history.loaded) await loadHistory();
+  const drawFeed = () => {
+    fill(feed, state.alerts.length
+      ? state.alerts.map((e) => alertItem(e.alert, e.fresh))
+      : h('li', { class: 'muted' }, 'No alerts yet: subscribe to patterns on the Subscriptions page.'));
+    const shownPending = state.alerts.filter((e) => e.pending).length;
+    fill(waiting, state.pending > shownPending ? `(${state.pending - shownPending} more waiting below)` : '');
+    older.hidden = !state.history.next;
+    ackShown(state.alerts);
+  };
+  older.addEventListener('click', () => loadHistory().catch(() => {}));
   drawFeed();
   window.addEventListener('alerts-changed', drawFeed);
 

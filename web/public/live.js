@@ -51,9 +51,10 @@ export function connect() {
       emit(msg.type, msg);
     }
   };
-  socket.onclose = () => {
+  socket.onclose = (ev) => {
     socket = null;
     emit('status', 'offline');
+    if (ev.code === 1008) emit('session-ended', {});
     if (!wanted) return;
     setTimeout(connect, retry);
     retry = Math.min(retry * 2, 10000);

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, request as http } from 'playwright-core';
 
 const bin = process.env.TICKSTOCK_APP_BIN;
 const artifacts = process.env.TICKSTOCK_UI_ARTIFACTS || join(tmpdir(), 'tickstock-ui');
@@ -42,7 +42,8 @@ function startServe(dir) {
   const env = { ...process.env };
   for (const k of ['DATABASE_URL', 'REDIS_URL', 'REDIS_HOST', 'TICKSTOCK_HTTP']) delete env[k];
   const child = spawn(bin, ['serve', '--http', '127.0.0.1:0', '--feed', `replay:${csv}`, '--speed', '120',
-    '--no-bar-events', '--admin-password-file', pw, '--password-hash-cost', 'minimum', '--ws-batch-ms', '100'],
+    '--no-bar-events', '--admin-password-file', pw, '--password-hash-cost', 'minimum', '--ws-batch-ms', '100',
+    '--registration', '--login-rate-ip', '0'],
   { env, stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let err = '';
@@ -75,6 +76,15 @@ test('log in, live chart, pattern alert, every page, log out', { timeout: 120000
     page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
     const base = `http://127.0.0.1:${port}`;
     const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+
+    // "away": subscribed to every pattern of UITEST but never connected, so alerts wait for it.
+    const away = await http.newContext({ baseURL: base });
+    const creds = { username: 'away', password: 'away-password' };
+    assert.equal((await away.post('/api/auth/register', { data: creds })).status(), 201);
+    const awaySession = await (await away.post('/api/auth/login', { data: creds })).json();
+    const awayHeaders = { 'X-CSRF-Token': awaySession.csrf_token };
+    assert.equal((await away.post('/api/subscriptions', { headers: awayHeaders,
+      data: { pattern: '*', symbols: ['UITEST'] } })).status(), 201);
 
     // A visitor gets the login form; a wrong password is refused.
     await page.goto(`${base}/`);
@@ -134,6 +144,30 @@ test('log in, live chart, pattern alert, every page, log out', { timeout: 120000
     const me = await page.request.get(`${base}/api/auth/me`);
     assert.equal(me.status(), 401);
     await shot('logged-out');
+
+    // "away" logs in: the alerts that waited are shown as new, acknowledged (no longer pending
+    // on the server), and older ones page in.
+    const pendingNow = async () => (await (await away.get('/api/alerts?pending=true&limit=500')).json()).items.length;
+    // More than the first page (20), so that paging is needed.
+    for (let i = 0; i < 300 && await pendingNow() < 25; i++) await page.waitForTimeout(200);
+    assert.ok(await pendingNow() >= 25, 'alerts waited for the user who was away');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.fill('input[name=username]', 'away');
+    await page.fill('input[name=password]', 'away-password');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#alert-feed li.alert.new');
+    await page.waitForSelector('#alerts-older:not([hidden])');
+    // The first page and the login's were shown and acknowledged; the older ones page in (and
+    // are acknowledged in turn).
+    const shown = await page.locator('#alert-feed li.alert').count();
+    await page.click('#alerts-older');
+    await page.waitForFunction((n) => document.querySelectorAll('#alert-feed li.alert').length > n, shown);
+    for (let i = 0; i < 50 && await pendingNow() > 0; i++) await page.waitForTimeout(200);
+    assert.equal(await pendingNow(), 0, 'the older alerts shown were acknowledged too');
+    await page.screenshot({ path: join(artifacts, 'dashboard-pending-1280x800.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(artifacts, 'dashboard-pending-390x844.png') });
+    await away.dispose();
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();

@@ -42,14 +42,7 @@ void exercise_store(AccountStore& store) {
   REQUIRE(store.set_password(id, "hash-c"));
   CHECK((**store.find_user("alice")).password_hash == "hash-c");
 
-  // Lockout: the third failure in a row locks for 60 s and starts the count again.
-  CHECK(*store.record_failed_login(id, 2000, 3, 60) == 0);
-  CHECK(*store.record_failed_login(id, 2001, 3, 60) == 0);
-  CHECK(*store.record_failed_login(id, 2002, 3, 60) == 2062);
-  CHECK((**store.user_by_id(id)).failed_logins == 0);
-  CHECK(*store.record_failed_login(id, 2003, 3, 60) == 2062);
   REQUIRE(store.record_login(id, 3000));
-  CHECK((**store.user_by_id(id)).failed_logins == 0);
   CHECK((**store.user_by_id(id)).last_login_at == 3000);
   CHECK(store.list_users()->size() == 1);
 
@@ -96,31 +89,80 @@ void exercise_store(AccountStore& store) {
   CHECK(*store.delete_subscription(id, made->id));
   CHECK(store.list_subscriptions(id)->empty());
 
-  // Alerts: pending ones are taken once, oldest first; the history pages newest first.
+  // Sessions still valid: not expired, not deleted, the user enabled.
+  REQUIRE(*store.update_user(id, std::nullopt, true));
+  REQUIRE(store.create_session({"digest-2", id, "csrf-2", 3000, 9000, "127.0.0.1"}));
+  REQUIRE(store.create_session({"digest-3", id, "csrf-3", 3000, 5000, "127.0.0.1"}));
+  auto live = store.live_sessions({"digest-2", "digest-3", "digest-9"}, 6000);
+  REQUIRE(live);
+  CHECK(*live == std::vector<std::string>{"digest-2"});
+  REQUIRE(*store.update_user(id, std::nullopt, false));
+  CHECK(store.live_sessions({"digest-2"}, 6000)->empty());  // disabled
+  REQUIRE(*store.update_user(id, std::nullopt, true));
+  REQUIRE(store.delete_session("digest-2"));
+  CHECK(store.live_sessions({"digest-2"}, 6000)->empty());
+
+  // Alerts: pending until acknowledged; the history pages newest first, pending only on request.
   std::vector<StoredAlert> alerts;
   for (int i = 0; i < 5; ++i)
     alerts.push_back(
         {0, id,
          std::make_shared<const std::string>("{\"n\":" + std::to_string(i) + ",\"q\":\"a\\\"b\"}"),
          6000 + i, i < 2 ? 6000 : 0});
-  REQUIRE(store.add_alerts(alerts));
-  auto pending = store.take_pending_alerts(id, 7000);
+  auto written = store.add_alerts(alerts);
+  REQUIRE(written);
+  CHECK(written->stored == 5);
+  CHECK(written->refused.empty());
+  CHECK(*store.count_pending_alerts(id) == 3);
+  auto pending = store.alert_history(id, 0, 2, true);
   REQUIRE(pending);
-  REQUIRE(pending->size() == 3);
-  std::string first = *pending->front().payload;  // jsonb adds spaces
+  REQUIRE(pending->items.size() == 2);
+  std::string first = *pending->items.front().payload;  // jsonb adds spaces
   std::erase(first, ' ');
-  CHECK(first == "{\"n\":2,\"q\":\"a\\\"b\"}");
-  CHECK(pending->front().delivered_at == 7000);
-  CHECK(store.take_pending_alerts(id, 7001)->empty());
-  auto page = store.alert_history(id, 0, 3);
+  CHECK(first == "{\"n\":4,\"q\":\"a\\\"b\"}");
+  CHECK(pending->next != 0);
+  auto more = store.alert_history(id, pending->next, 2, true);
+  REQUIRE(more);
+  REQUIRE(more->items.size() == 1);
+  CHECK(more->next == 0);
+  // Reading does not deliver; acknowledging does, once, and only the user's own.
+  CHECK(*store.count_pending_alerts(id) == 3);
+  const std::int64_t newest = pending->items.front().id;
+  CHECK(*store.mark_alerts_delivered(id + 1, {newest}, 7000) == 0);
+  CHECK(*store.mark_alerts_delivered(id, {newest, more->items.front().id, 999999}, 7000) == 2);
+  CHECK(*store.mark_alerts_delivered(id, {newest}, 7001) == 0);
+  CHECK(*store.count_pending_alerts(id) == 1);
+  auto page = store.alert_history(id, 0, 3, false);
   REQUIRE(page);
   REQUIRE(page->items.size() == 3);
+  CHECK(page->items.front().delivered_at == 7000);
   CHECK(page->next != 0);
-  auto rest = store.alert_history(id, page->next, 3);
+  auto rest = store.alert_history(id, page->next, 3, false);
   REQUIRE(rest);
   CHECK(rest->items.size() == 2);
   CHECK(rest->next == 0);
   CHECK(rest->items.front().id < page->items.back().id);
+  CHECK(*store.count_pending_alerts(id + 1) == 0);
+}
+
+// A store made with a cap of 3 alerts per user keeps each user's newest 3.
+void exercise_alert_cap(AccountStore& store) {
+  const std::int64_t a = (**store.create_user("capped", "h", Role::kUser, 1000)).id;
+  const std::int64_t b = (**store.create_user("other", "h", Role::kUser, 1000)).id;
+  auto alert = [](std::int64_t user, int n) {
+    return StoredAlert{0, user,
+                       std::make_shared<const std::string>("{\"n\":" + std::to_string(n) + "}"),
+                       1000 + n, 0};
+  };
+  REQUIRE(store.add_alerts({alert(a, 1), alert(a, 2), alert(b, 1)}));
+  REQUIRE(store.add_alerts({alert(a, 3), alert(a, 4), alert(a, 5)}));
+  auto kept = store.alert_history(a, 0, 100, false);
+  REQUIRE(kept);
+  REQUIRE(kept->items.size() == 3);
+  CHECK(kept->items.front().created_at == 1005);
+  CHECK(kept->items.back().created_at == 1003);
+  CHECK(store.alert_history(b, 0, 100, false)->items.size() == 1);
+  CHECK(*store.count_pending_alerts(a) == 3);
 }
 
 }  // namespace
@@ -179,6 +221,53 @@ TEST_CASE("the PostgreSQL account store keeps users, sessions, subscriptions and
   exercise_store(store);
   // 004 keeps 001's columns in step for older readers.
   CHECK(db.query("SELECT is_admin FROM users WHERE username = 'alice'") == "t");
+}
+
+TEST_CASE("the account stores keep at most the capped number of alerts per user",
+          "[web][accounts][db]") {
+  MemoryAccountStore memory(3);
+  exercise_alert_cap(memory);
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  TestDatabase db;
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
+  PgPool pool(db.url());
+  PgAccountStore store(pool, 3);
+  exercise_alert_cap(store);
+  CHECK(db.query("SELECT count(*) FROM pending_alerts") == "4");
+}
+
+TEST_CASE("an alert payload PostgreSQL refuses is left out and the rest of its batch is stored",
+          "[web][accounts][db]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  TestDatabase db;
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
+  PgPool pool(db.url());
+  PgAccountStore store(pool);
+  const std::int64_t id = (**store.create_user("ann", "h", Role::kUser, 1000)).id;
+  // jsonb refuses \u0000 (a symbol with a NUL byte, escaped by the JSON writer) and a lone
+  // surrogate; the others are fine.
+  const std::vector<std::string> payloads = {
+      "{\"n\":0}", "{\"n\":1,\"symbol\":\"SP\\u0000Y\"}", "{\"n\":2}",
+      "{\"n\":3}", "{\"n\":4,\"s\":\"\\ud800\"}",         "{\"n\":5}",
+      "{\"n\":6}"};
+  std::vector<StoredAlert> alerts;
+  for (const auto& p : payloads)
+    alerts.push_back({0, id, std::make_shared<const std::string>(p), 2000, 0});
+  auto w = store.add_alerts(alerts);
+  REQUIRE(w);
+  CHECK(w->stored == 5);
+  REQUIRE(w->refused.size() == 2);
+  CHECK(w->refused[0].index == 1);
+  CHECK(w->refused[1].index == 4);
+  CHECK(w->refused[0].reason.find("storing alerts: ") == 0);
+  CHECK(w->refused[0].reason.find("\\u0000") != std::string::npos);
+  CHECK(db.query("SELECT string_agg(payload->>'n', ',' ORDER BY id) FROM pending_alerts") ==
+        "0,2,3,5,6");
+  // A database that is not there fails the batch as a whole (nothing is called refused).
+  PgPool down("postgresql://nobody@127.0.0.1:1/none");
+  PgAccountStore gone(down);
+  auto e = gone.add_alerts(alerts);
+  CHECK(!e);
 }
 
 TEST_CASE("the PostgreSQL account store fails calls while the database is down",

@@ -14,11 +14,19 @@ namespace tickstock::test {
 
 constexpr const char* kAdminPassword = "admin-password-1";
 
-// serve's arguments for an API test: cheap password hashing, an admin "admin" with
-// kAdminPassword, and `extra`.
-inline std::vector<std::string> api_args(const std::vector<std::string>& extra = {}) {
+// The file holding kAdminPassword (for --admin-password-file).
+inline const std::string& admin_password_file() {
   static const std::string file = write_temp("admin-password", std::string(kAdminPassword) + "\n");
-  std::vector<std::string> a{"--password-hash-cost", "minimum", "--admin-password-file", file};
+  return file;
+}
+
+// serve's arguments for an API test: cheap password hashing and no limit on password checks
+// per address (the tests log in often; those of the limits set them), an admin "admin" with
+// kAdminPassword, and `extra` (later flags win).
+inline std::vector<std::string> api_args(const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> a{"--password-hash-cost",  "minimum",
+                             "--login-rate-ip",       "0",
+                             "--admin-password-file", admin_password_file()};
   a.insert(a.end(), extra.begin(), extra.end());
   return a;
 }

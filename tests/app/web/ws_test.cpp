@@ -154,9 +154,23 @@ TEST_CASE("dashboard: pattern alerts reach the users whose subscriptions match, 
   REQUIRE(ben.ok());
   const std::string pending = ben.reply.body.substr(ben.reply.body.find("\"pending_alerts\":["));
   CHECK(pending.find("\"type\":\"pattern_alert\",\"symbol\":\"SYN00\"") != std::string::npos);
-  // Those are now delivered (alerts that came after the login wait again: ben has no /ws).
-  const HttpReply ben_history = cb.get("/api/alerts?limit=500", auth(ben));
-  CHECK(ben_history.body.find("\"delivered_at\":\"") != std::string::npos);
+  // They stay pending until a client acknowledges them.
+  CHECK(std::stoi(json_field(ben.reply.body, "pending_count")) >= 1);
+  const std::set<std::string> shown = ids_of(pending);
+  REQUIRE(!shown.empty());
+  CHECK(cb.get("/api/alerts?limit=500", auth(ben)).body.find("\"delivered_at\":\"") ==
+        std::string::npos);
+  std::string ids;
+  for (const auto& id : shown) ids += (ids.empty() ? "" : ",") + id;
+  const HttpReply acked =
+      cb.request("POST", "/api/alerts/ack", "{\"ids\":[" + ids + "]}", auth(ben));
+  CHECK(acked.status == 200);
+  CHECK(json_field(acked.body, "acked") == std::to_string(shown.size()));
+  const std::string ben_history = cb.get("/api/alerts?limit=500", auth(ben)).body;
+  for (const auto& id : shown) {
+    const std::string item = ben_history.substr(ben_history.find("{\"id\":" + id + ","));
+    CHECK(json_field(item, "delivered_at") != "null");
+  }
   CHECK(cc.get("/api/alerts", auth(cat)).body == "{\"items\":[],\"next\":null}");
   CHECK(c.get("/metrics").body.find("tickstock_alerts_not_stored_total 0\n") != std::string::npos);
   CHECK(serve.stop() == 0);

@@ -1,0 +1,136 @@
+// The alert writer: its own thread and bounded queue; what the store refuses one by one is
+// counted and logged with the reason while the rest of the batch is kept; a full queue and a
+// store that stays down are counted, never waited for.
+#include "web/alert_writer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "app/app_support.h"
+#include "support/pg_test_db.h"
+#include "web/memory_account_store.h"
+#include "web/pg_account_store.h"
+
+using namespace tickstock::app;
+using tickstock::test::run_app;
+using tickstock::test::TestDatabase;
+
+namespace {
+
+// What this process writes to stderr while it lives (the log's lines).
+class StderrCapture {
+ public:
+  StderrCapture() {
+    char path[] = "/tmp/tickstock-stderr-XXXXXX";
+    const int fd = mkstemp(path);
+    path_ = path;
+    std::fflush(stderr);
+    saved_ = dup(2);
+    dup2(fd, 2);
+    close(fd);
+  }
+  ~StderrCapture() {
+    restore();
+    std::remove(path_.c_str());
+  }
+  std::string text() {
+    restore();
+    std::ifstream in(path_);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+ private:
+  void restore() {
+    if (saved_ < 0) return;
+    std::fflush(stderr);
+    dup2(saved_, 2);
+    close(saved_);
+    saved_ = -1;
+  }
+  std::string path_;
+  int saved_ = -1;
+};
+
+StoredAlert alert(std::int64_t user, const std::string& payload) {
+  return {0, user, std::make_shared<const std::string>(payload), 1000, 0};
+}
+
+}  // namespace
+
+TEST_CASE("alert writer: a refused payload is counted and logged, the rest of its batch kept",
+          "[web][alerts][db]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  TestDatabase db;
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
+  PgPool pool(db.url());
+  PgAccountStore store(pool);
+  const std::int64_t id = (**store.create_user("ann", "h", Role::kUser, 1000)).id;
+  WebMetrics metrics;
+  Log log;
+  StderrCapture err;
+  {
+    AlertWriter w(store, 1000, metrics, log);
+    w.start();
+    w.add({alert(id, "{\"n\":1}"), alert(id, "{\"n\":2,\"symbol\":\"A\\u0000B\"}"),
+           alert(id, "{\"n\":3}")});
+    w.stop();
+  }
+  const std::string logged = err.text();
+  CHECK(metrics.alerts_refused.load() == 1);
+  CHECK(metrics.alerts_not_stored.load() == 1);
+  CHECK(metrics.alerts_queue_overflow.load() == 0);
+  CHECK(db.query("SELECT string_agg(payload->>'n', ',' ORDER BY id) FROM pending_alerts") == "1,3");
+  CHECK(logged.find("an alert for user " + std::to_string(id) +
+                    " was refused by the store and dropped: storing alerts: ") !=
+        std::string::npos);
+  CHECK(logged.find("\\u0000") != std::string::npos);
+}
+
+TEST_CASE("alert writer: a full queue refuses and counts instead of waiting", "[web][alerts]") {
+  MemoryAccountStore store;
+  WebMetrics metrics;
+  Log log;
+  StderrCapture err;
+  AlertWriter w(store, 4, metrics, log);  // not started yet: nothing leaves the queue
+  w.add({alert(1, "{}"), alert(1, "{}"), alert(1, "{}")});
+  w.add({alert(1, "{}"), alert(1, "{}")});  // 5 > 4: refused whole
+  CHECK(w.depth() == 3);
+  CHECK(metrics.alerts_queue_overflow.load() == 2);
+  CHECK(metrics.alerts_not_stored.load() == 2);
+  w.start();
+  w.stop();
+  CHECK(store.alert_history(1, 0, 100, false)->items.size() == 3);
+  CHECK(err.text().find("the alert store's queue is full: 2 alerts not stored") !=
+        std::string::npos);
+}
+
+TEST_CASE("alert writer: a store that stays down is tried three times, then counted",
+          "[web][alerts]") {
+  PgPool down("postgresql://nobody@127.0.0.1:1/none");
+  PgAccountStore store(down);
+  WebMetrics metrics;
+  Log log;
+  StderrCapture err;
+  AlertWriter w(store, 100, metrics, log);
+  w.start();
+  w.add({alert(1, "{}"), alert(1, "{}")});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (metrics.alerts_not_stored.load() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  w.stop();
+  CHECK(metrics.alerts_not_stored.load() == 2);
+  CHECK(metrics.alerts_refused.load() == 0);
+  const std::string logged = err.text();
+  CHECK(logged.find("storing alerts (attempt 3): ") != std::string::npos);
+  CHECK(logged.find("cannot connect to PostgreSQL") != std::string::npos);
+}
