@@ -31,7 +31,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           e == "expected {\"id\": N} or {\"ids\": [N, ...]} (at most 500)");
     return 0;
   }
-  if (cmd->type == WsCommand::Type::kPing || cmd->type == WsCommand::Type::kAck) return 0;
+  if (cmd->type == WsCommand::Type::kPing) return 0;
+  if (cmd->type == WsCommand::Type::kAck) {
+    check(!cmd->alert_ids.empty() && cmd->alert_ids.size() <= 501);
+    for (const std::int64_t id : cmd->alert_ids) check(id >= 1);
+    return 0;
+  }
   check(!cmd->symbol.empty() && cmd->symbol.size() <= 32);
   for (const char c : cmd->symbol) check(c > ' ' && c < 0x7f && c != '|' && c != '"');
   const std::string key = cmd->chart_key();

@@ -238,7 +238,7 @@ Result<std::vector<std::int64_t>> read_alert_ids(const simdjson::dom::object& bo
     for (auto e : a)
       if (!take(e)) return fail(kShape);
   }
-  if (!given) return fail(kShape);
+  if (!given || ids.empty()) return fail(kShape);  // an empty ack would cost a worker for nothing
   return ids;
 }
 
