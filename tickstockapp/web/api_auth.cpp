@@ -1,5 +1,6 @@
 // /api/auth/*: login (session cookie + CSRF token), logout, register, change password, me.
 #include "web/api.h"
+#include "web/client_address.h"
 #include "web/json_out.h"
 
 namespace tickstock::app {
@@ -101,7 +102,7 @@ HttpResponse api_login(ApiContext& ctx, ApiCall& call) {
   // Every refusal is this answer, after one password verification: an unknown name, a wrong
   // password, a disabled account and a delayed (account, address) look alike.
   const HttpResponse refused = json_error(401, "unauthorized", "wrong username or password");
-  const std::string& ip = call.req.client_ip;
+  const std::string ip = address_key(call.req.client_ip);  // an IPv6 client: its /64
   const bool delayed = ctx.logins.delay(username, ip) > 0;
   std::optional<User> user;
   if (check_username(username) && password.size() <= 1024) {
@@ -155,7 +156,7 @@ HttpResponse api_change_password(ApiContext& ctx, ApiCall& call) {
   if (auto ok = check_password(next); !ok)
     return json_error(400, "bad_request", ok.error().message);
   const User& me = call.session->user;
-  const std::string& ip = call.req.client_ip;
+  const std::string ip = address_key(call.req.client_ip);  // an IPv6 client: its /64
   // Wrong current passwords count as failed logins of the account from this address (a stolen
   // cookie is no way around the delays).
   const std::int64_t wait = ctx.logins.delay(me.username, ip);

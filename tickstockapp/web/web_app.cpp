@@ -122,7 +122,7 @@ void WebApp::handle_api(HttpRequest req, Reply done) {
   // Password checks: a rate per address far below what the hashing pool can do, and that
   // pool's bounded queue; the other routes never wait behind them.
   if (route->checks_password) {
-    if (const int wait = logins_.take(req.client_ip); wait > 0) {
+    if (const int wait = logins_.take(address_key(req.client_ip)); wait > 0) {
       metrics_.rate_limited.fetch_add(1);
       HttpResponse r =
           json_error(429, "too_many_requests", "too many password checks from this address");
