@@ -259,6 +259,21 @@ TEST_CASE("IPv6 clients are counted per /64", "[app][web][http][abuse]") {
   CHECK(me("2001:db8:1:2:ffff:ffff:ffff:ffff") == 429);
   CHECK(me("2001:db8:1:3::1") == 401);
   CHECK(serve.stop() == 0);
+  // The password-check rate too.
+  WebServe logins({"--trusted-proxy", "127.0.0.1", "--login-rate-ip", "0.01/2"});
+  REQUIRE(logins.port() > 0);
+  HttpClient cl(logins.port());
+  auto login_from = [&](const std::string& ip) {
+    return cl
+        .request("POST", "/api/auth/login", "{\"username\":\"nobody\",\"password\":\"x\"}",
+                 {{"Content-Type", "application/json"}, {"X-Forwarded-For", ip}})
+        .status;
+  };
+  CHECK(login_from("2001:db8:7:7::1") == 401);
+  CHECK(login_from("2001:db8:7:7::2") == 401);
+  CHECK(login_from("2001:db8:7:7:abcd::3") == 429);
+  CHECK(login_from("2001:db8:7:8::1") == 401);
+  CHECK(logins.stop() == 0);
 }
 
 TEST_CASE("dashboard: a session behind a trusted proxy records the client's address",
