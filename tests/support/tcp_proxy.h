@@ -1,7 +1,8 @@
 // A TCP forwarder on 127.0.0.1 for fault tests: clients connect to port(), bytes go both ways to
 // the target. cut() closes every connection and stops listening (the server "goes away" for the
 // client, while the real server keeps running for other tests); restore() listens again on the
-// same port.
+// same port. silence() plays a host that stopped answering: connections stay open, nothing is
+// forwarded, new ones are accepted and never answered.
 #ifndef TICKSTOCK_TESTS_SUPPORT_TCP_PROXY_H_
 #define TICKSTOCK_TESTS_SUPPORT_TCP_PROXY_H_
 
@@ -20,6 +21,17 @@
 #include <vector>
 
 namespace tickstock::test {
+
+// The port of a postgresql://...@127.0.0.1:PORT/... URL.
+inline int url_port(const std::string& url) {
+  return std::stoi(url.substr(url.find("127.0.0.1:") + 10));
+}
+
+// `url` with its 127.0.0.1 port replaced by `port` (a proxy's).
+inline std::string url_via(const std::string& url, int port) {
+  const auto host = url.find("127.0.0.1:") + 10;
+  return url.substr(0, host) + std::to_string(port) + url.substr(url.find('/', host));
+}
 
 class TcpProxy {
  public:
@@ -50,6 +62,10 @@ class TcpProxy {
     std::lock_guard lock(mu_);
     if (listener_ < 0) listen_on(port_);
   }
+  // Stops forwarding for good; connections accepted from now on are held open, unanswered.
+  void silence() { silent_ = true; }
+  // Connections accepted so far.
+  int accepted() const { return accepted_; }
 
  private:
   void listen_on(int port) {
@@ -87,6 +103,8 @@ class TcpProxy {
       ::close(b);
     }
     pairs_.clear();
+    for (int h : held_) ::close(h);
+    held_.clear();
   }
 
   void run() {
@@ -97,6 +115,7 @@ class TcpProxy {
         std::lock_guard lock(mu_);
         if (listener_ >= 0) fds.push_back({listener_, POLLIN, 0});
         for (auto& [a, b] : pairs_) {
+          if (silent_) break;
           fds.push_back({a, POLLIN, 0});
           fds.push_back({b, POLLIN, 0});
         }
@@ -108,6 +127,11 @@ class TcpProxy {
         if (p.fd == listener_) {
           const int c = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
           if (c < 0) continue;
+          ++accepted_;
+          if (silent_) {
+            held_.push_back(c);
+            continue;
+          }
           const int t = connect_target();
           if (t < 0) {
             ::close(c);
@@ -143,8 +167,11 @@ class TcpProxy {
   int port_ = 0;
   int listener_ = -1;
   std::vector<std::pair<int, int>> pairs_;
+  std::vector<int> held_;  // accepted while silent
   std::mutex mu_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> silent_{false};
+  std::atomic<int> accepted_{0};
   std::thread thread_;
 };
 

@@ -14,6 +14,12 @@ void Settings::add_switch(std::string flag, std::string env, std::string help) {
   items_.push_back({std::move(flag), std::move(env), "0", std::move(help), "off", true, false});
 }
 
+void Settings::add_list(std::string flag, std::string env, std::string help) {
+  Item i{std::move(flag), std::move(env), "", std::move(help), "", false, false};
+  i.is_list = true;
+  items_.push_back(std::move(i));
+}
+
 Settings::Item* Settings::find(const std::string& flag) {
   for (auto& i : items_)
     if (i.flag == flag) return &i;
@@ -58,9 +64,10 @@ Result<void> Settings::parse(int argc, char** argv) {
         if (a + 1 >= argc) return fail("option '", name, "' needs a value");
         value = argv[++a];
       }
-      it->value = value;
+      it->value = it->is_list && it->on_command_line ? it->value + "," + value : value;
     }
     it->given = true;
+    it->on_command_line = true;
   }
   return {};
 }

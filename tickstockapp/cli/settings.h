@@ -16,6 +16,9 @@ class Settings {
   void add(std::string flag, std::string env, std::string default_value, std::string help);
   // Declares an on/off flag (given without a value; env accepts 1/0/true/false).
   void add_switch(std::string flag, std::string env, std::string help);
+  // Declares a setting that may be repeated: its value is the given values joined by commas
+  // (the environment variable's value is one such list; flags given replace it).
+  void add_list(std::string flag, std::string env, std::string help);
   // Parses argv (after the command name). Unknown flags and missing values are errors.
   Result<void> parse(int argc, char** argv);
   // The value of a setting, after precedence. REQUIRES: the flag was declared.
@@ -36,6 +39,8 @@ class Settings {
     std::string flag, env, value, help, def;
     bool is_switch = false;
     bool given = false;
+    bool is_list = false;
+    bool on_command_line = false;
   };
   Item* find(const std::string& flag);
   std::vector<Item> items_;

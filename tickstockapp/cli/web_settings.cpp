@@ -4,6 +4,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "web/client_address.h"
 #include "web/passwords.h"
 
 namespace tickstock::app {
@@ -27,6 +28,21 @@ void declare_web_settings(Settings& s) {
         "time to receive a request (and keep-alive idle time) and to send a response");
   s.add("--http-max-connections", "TICKSTOCK_HTTP_MAX_CONNECTIONS", "10000",
         "connections beyond this are closed at once (counted)");
+  s.add("--http-max-connections-per-ip", "TICKSTOCK_HTTP_MAX_CONNECTIONS_PER_IP", "64",
+        "connections from one client address (IPv6: one /64) beyond this are closed at once "
+        "(counted); trusted proxies are exempt");
+  s.add("--http-fd-reserve", "TICKSTOCK_HTTP_FD_RESERVE", "128",
+        "file descriptors kept from HTTP connections for the database, Redis and files (at most "
+        "a quarter of the open-file limit, which serve raises to its hard limit)");
+  s.add_list("--trusted-proxy", "TICKSTOCK_TRUSTED_PROXY",
+             "CIDR of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed "
+             "(repeatable or comma-separated; default: none, the headers are ignored)");
+  s.add_switch("--cookie-secure", "TICKSTOCK_COOKIE_SECURE",
+               "mark cookies Secure even without --http-tls-cert (TLS ends at a proxy in front)");
+  s.add("--http-db-timeout-s", "TICKSTOCK_HTTP_DB_TIMEOUT_S", "10",
+        "the dashboard's PostgreSQL statement_timeout (unless the URL, role or database sets "
+        "one); an answer is awaited 3 s longer, then the connection is dropped. Connecting "
+        "waits connect_timeout (5 s unless the URL says)");
   s.add("--ready-feed-max-age-s", "TICKSTOCK_READY_FEED_MAX_AGE_S", "120",
         "/ready: the feed must have produced something within this many seconds");
   s.add_switch("--registration", "TICKSTOCK_REGISTRATION",
@@ -88,14 +104,18 @@ Result<std::optional<WebSettings>> web_settings(const Settings& s) {
   auto body = s.get_int("--http-body-limit-kb", 1, 1024 * 1024);
   auto timeout = s.get_int("--http-timeout-s", 1, 3600);
   auto maxconn = s.get_int("--http-max-connections", 1, 1'000'000);
+  auto per_ip = s.get_int("--http-max-connections-per-ip", 1, 1'000'000);
+  auto reserve = s.get_int("--http-fd-reserve", 0, 1'000'000);
+  auto db_timeout = s.get_int("--http-db-timeout-s", 1, 3600);
   auto age = s.get_int("--ready-feed-max-age-s", 1, 86400 * 7);
   auto ttl = s.get_int("--session-ttl-h", 1, 24 * 365);
   auto failures = s.get_int("--login-max-failures", 1, 1000);
   auto lockout = s.get_int("--login-lockout-s", 0, 86400 * 30);
   auto batch = s.get_int("--ws-batch-ms", 0, 60000);
   auto queue_kb = s.get_int("--ws-queue-kb", 16, 1024 * 1024);
-  for (const auto* r : {&threads, &workers, &hash_workers, &history, &body, &timeout, &maxconn,
-                        &age, &ttl, &failures, &lockout, &batch, &queue_kb})
+  for (const auto* r :
+       {&threads, &workers, &hash_workers, &history, &body, &timeout, &maxconn, &per_ip, &reserve,
+        &db_timeout, &age, &ttl, &failures, &lockout, &batch, &queue_kb})
     if (!*r) return r->error();
   for (const char* flag : {"--rate-limit-ip", "--rate-limit-user", "--login-rate-ip"}) {
     const std::string f = flag;
@@ -129,7 +149,14 @@ Result<std::optional<WebSettings>> web_settings(const Settings& s) {
   w.server.body_limit = static_cast<std::size_t>(*body) * 1024;
   w.server.request_timeout = std::chrono::seconds(*timeout);
   w.server.max_connections = static_cast<std::size_t>(*maxconn);
+  w.server.max_connections_per_ip = static_cast<std::size_t>(*per_ip);
+  w.server.fd_reserve = static_cast<std::size_t>(*reserve);
+  auto proxies = parse_cidr_list(s.get("--trusted-proxy"));
+  if (!proxies) return fail("--trusted-proxy ", proxies.error().message);
+  w.server.trusted_proxies = std::move(*proxies);
+  w.server.cookie_secure = s.on("--cookie-secure");
   w.app.ready_feed_max_age = std::chrono::seconds(*age);
+  w.app.db_timeouts.statement = std::chrono::seconds(*db_timeout);
   w.app.web_root =
       s.get("--web-root").empty() ? default_web_root() : std::filesystem::path(s.get("--web-root"));
   return std::optional<WebSettings>(std::move(w));

@@ -1,9 +1,9 @@
 // /api/admin/*: users (list, add, role, enable/disable), system stats and the live feed's
 // symbols. Admins only.
 #include <algorithm>
-#include <cstdlib>
 
 #include "web/api.h"
+#include "web/api_params.h"
 #include "web/json_out.h"
 
 namespace tickstock::app {
@@ -40,11 +40,9 @@ HttpResponse api_admin_create_user(ApiContext& ctx, ApiCall& call) {
 }
 
 HttpResponse api_admin_update_user(ApiContext& ctx, ApiCall& call) {
-  char* end = nullptr;
   const std::string& id_text = call.path_params.at(0);
-  const long long id = std::strtoll(id_text.c_str(), &end, 10);
-  if (id_text.empty() || *end != '\0' || id <= 0)
-    return json_error(400, "bad_request", "the user id must be a positive integer");
+  std::int64_t id = 0;
+  if (auto bad = id_segment(id_text, "the user id", id)) return *bad;
   simdjson::dom::parser parser;
   simdjson::dom::object body;
   if (auto bad = parse_json_body(call, parser, body)) return *bad;

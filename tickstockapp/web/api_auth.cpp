@@ -1,5 +1,6 @@
 // /api/auth/*: login (session cookie + CSRF token), logout, register, change password, me.
 #include "web/api.h"
+#include "web/client_address.h"
 #include "web/json_out.h"
 
 namespace tickstock::app {
@@ -82,10 +83,10 @@ HttpResponse start_session(ApiContext& ctx, ApiCall& call, const User& u) {
   User me = u;
   me.last_login_at = call.now;
   HttpResponse r = json_ok(session_body(me, s, &pending->items, *count));
+  r.headers.emplace_back(
+      "Set-Cookie", session_cookie(token, ctx.auth.session_ttl.count(), call.req.cookie_secure));
   r.headers.emplace_back("Set-Cookie",
-                         session_cookie(token, ctx.auth.session_ttl.count(), call.req.tls));
-  r.headers.emplace_back("Set-Cookie",
-                         hint_cookie(true, ctx.auth.session_ttl.count(), call.req.tls));
+                         hint_cookie(true, ctx.auth.session_ttl.count(), call.req.cookie_secure));
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
@@ -101,7 +102,7 @@ HttpResponse api_login(ApiContext& ctx, ApiCall& call) {
   // Every refusal is this answer, after one password verification: an unknown name, a wrong
   // password, a disabled account and a delayed (account, address) look alike.
   const HttpResponse refused = json_error(401, "unauthorized", "wrong username or password");
-  const std::string& ip = call.req.client_ip;
+  const std::string ip = address_key(call.req.client_ip);  // an IPv6 client: its /64
   const bool delayed = ctx.logins.delay(username, ip) > 0;
   std::optional<User> user;
   if (check_username(username) && password.size() <= 1024) {
@@ -127,8 +128,8 @@ HttpResponse api_logout(ApiContext& ctx, ApiCall& call) {
   ctx.sessions.forget(hash);
   if (ctx.sessions_ended) ctx.sessions_ended(call.session->user.id, hash, EndedSessions::kThis);
   HttpResponse r = json_ok("{\"status\":\"logged_out\"}");
-  r.headers.emplace_back("Set-Cookie", session_cookie("", 0, call.req.tls));
-  r.headers.emplace_back("Set-Cookie", hint_cookie(false, 0, call.req.tls));
+  r.headers.emplace_back("Set-Cookie", session_cookie("", 0, call.req.cookie_secure));
+  r.headers.emplace_back("Set-Cookie", hint_cookie(false, 0, call.req.cookie_secure));
   return r;
 }
 
@@ -155,7 +156,7 @@ HttpResponse api_change_password(ApiContext& ctx, ApiCall& call) {
   if (auto ok = check_password(next); !ok)
     return json_error(400, "bad_request", ok.error().message);
   const User& me = call.session->user;
-  const std::string& ip = call.req.client_ip;
+  const std::string ip = address_key(call.req.client_ip);  // an IPv6 client: its /64
   // Wrong current passwords count as failed logins of the account from this address (a stolen
   // cookie is no way around the delays).
   const std::int64_t wait = ctx.logins.delay(me.username, ip);

@@ -1,13 +1,14 @@
 // Market reads: /api/symbols, /api/universes, /api/bars, /api/patterns (+ /catalogue),
 // /api/indicators. Every query parameter is checked; unknown ones are refused.
 #include <cmath>
-#include <cstdlib>
 #include <initializer_list>
+#include <limits>
 
 #include "tickstock/calendar.h"
 #include "tickstock/patterns.h"
 
 #include "web/api.h"
+#include "web/api_params.h"
 #include "web/json_out.h"
 
 namespace tickstock::app {
@@ -26,22 +27,9 @@ std::optional<HttpResponse> only_params(const ApiCall& call,
     if (!ok) {
       std::string list;
       for (auto n : known) list += (list.empty() ? "" : ", ") + std::string(n);
-      return bad("unknown parameter '" + k + "' (expected " + list + ")");
+      return bad("unknown parameter '" + quote_value(k) + "' (expected " + list + ")");
     }
   }
-  return std::nullopt;
-}
-
-std::optional<HttpResponse> int_param(const ApiCall& call, const char* name, int lo, int hi,
-                                      int& out) {
-  const std::string* v = call.req.param(name);
-  if (v == nullptr) return std::nullopt;
-  char* end = nullptr;
-  const long long n = std::strtoll(v->c_str(), &end, 10);
-  if (v->empty() || *end != '\0' || n < lo || n > hi)
-    return bad(std::string(name) + " must be an integer from " + std::to_string(lo) + " to " +
-               std::to_string(hi));
-  out = static_cast<int>(n);
   return std::nullopt;
 }
 
@@ -50,8 +38,9 @@ std::optional<HttpResponse> time_param(const ApiCall& call, const char* name, Ti
   if (v == nullptr) return std::nullopt;
   auto t = parse_timestamp(*v);
   if (!t)
-    return bad(std::string(name) +
-               " must be ISO-8601 (2024-01-02T14:30:00Z), a date or epoch seconds/ms/ns");
+    return bad(std::string(name) + ": '" + quote_value(*v) +
+               "' is not a time: give ISO-8601 (2024-01-02T14:30:00Z), a date or epoch "
+               "seconds/ms/ns from 1678 to 2261");
   out = *t;
   return std::nullopt;
 }
@@ -84,7 +73,7 @@ std::optional<HttpResponse> bar_query(const ApiCall& call, BarQuery& q) {
   if (auto e = time_param(call, "from", q.from)) return e;
   if (auto e = time_param(call, "to", q.to)) return e;
   if (q.from > q.to) return bad("from is after to");
-  if (auto e = int_param(call, "limit", 1, 5000, q.limit)) return e;
+  if (auto e = int_param(call.req, "limit", 1, 5000, q.limit)) return e;
   return std::nullopt;
 }
 
@@ -98,15 +87,16 @@ std::string cursor_text(const std::pair<Timestamp, std::int64_t>& c) {
   return std::to_string(c.first / 1000) + "_" + std::to_string(c.second);
 }
 
-std::optional<std::pair<Timestamp, std::int64_t>> parse_cursor(const std::string& s) {
+// "<bar start, epoch us>_<id>", as cursor_text() writes it: the time within what a Timestamp
+// holds (the microseconds times 1000 must not overflow), the id positive.
+std::optional<std::pair<Timestamp, std::int64_t>> parse_cursor(std::string_view s) {
   const auto u = s.find('_');
-  if (u == std::string::npos) return std::nullopt;
-  char* end = nullptr;
-  const long long us = std::strtoll(s.c_str(), &end, 10);
-  if (end != s.c_str() + u || us < 0) return std::nullopt;
-  const long long id = std::strtoll(s.c_str() + u + 1, &end, 10);
-  if (*end != '\0' || id <= 0 || u + 1 == s.size()) return std::nullopt;
-  return std::make_pair(static_cast<Timestamp>(us) * 1000, static_cast<std::int64_t>(id));
+  if (u == std::string_view::npos) return std::nullopt;
+  const auto us = parse_int64(s.substr(0, u));
+  const auto id = parse_int64(s.substr(u + 1));
+  constexpr std::int64_t kMaxUs = std::numeric_limits<Timestamp>::max() / 1000;
+  if (!us || !id || *us < 0 || *us > kMaxUs || *id < 1) return std::nullopt;
+  return std::make_pair(static_cast<Timestamp>(*us) * 1000, *id);
 }
 
 }  // namespace
@@ -120,7 +110,7 @@ HttpResponse api_symbols(ApiContext& ctx, ApiCall& call) {
     prefix = *s;
   }
   int limit = 100;
-  if (auto e = int_param(call, "limit", 1, 10000, limit)) return *e;
+  if (auto e = int_param(call.req, "limit", 1, 10000, limit)) return *e;
   auto rows = ctx.market.symbols(prefix, limit);
   if (!rows) return internal_error(rows.error());
   JsonOut j;
@@ -230,17 +220,13 @@ HttpResponse api_patterns(ApiContext& ctx, ApiCall& call) {
     q.pattern = upper;
   }
   if (auto e = timeframe_param(call, false, q.timeframe)) return *e;
-  if (const std::string* m = call.req.param("min_confidence")) {
-    char* end = nullptr;
-    q.min_confidence = std::strtod(m->c_str(), &end);
-    if (m->empty() || *end != '\0' || !(q.min_confidence >= 0 && q.min_confidence <= 1))
-      return bad("min_confidence must be a number from 0 to 1");
-  }
+  if (auto e = number_param(call.req, "min_confidence", 0, 1, q.min_confidence)) return *e;
   if (auto e = time_param(call, "since", q.since)) return *e;
-  if (auto e = int_param(call, "limit", 1, 500, q.limit)) return *e;
+  if (auto e = int_param(call.req, "limit", 1, 500, q.limit)) return *e;
   if (const std::string* c = call.req.param("cursor")) {
     q.cursor = parse_cursor(*c);
-    if (!q.cursor) return bad("cursor must be a value of next from an earlier page");
+    if (!q.cursor)
+      return bad("cursor: '" + quote_value(*c) + "' is not a value of next from an earlier page");
   }
   auto page = ctx.market.patterns(q);
   if (!page) return internal_error(page.error());

@@ -1,9 +1,10 @@
 // /api/subscriptions (CRUD of the user's own alert subscriptions) and /api/alerts (history).
-#include <cstdlib>
+#include <cstdint>
 
 #include "tickstock/patterns.h"
 
 #include "web/api.h"
+#include "web/api_params.h"
 #include "web/json_out.h"
 
 namespace tickstock::app {
@@ -107,14 +108,6 @@ std::optional<HttpResponse> read_subscription(const ApiCall& call, Subscription&
   return std::nullopt;
 }
 
-std::optional<std::int64_t> id_param(const ApiCall& call) {
-  const std::string& t = call.path_params.at(0);
-  char* end = nullptr;
-  const long long id = std::strtoll(t.c_str(), &end, 10);
-  if (t.empty() || *end != '\0' || id <= 0) return std::nullopt;
-  return id;
-}
-
 }  // namespace
 
 HttpResponse api_subscriptions(ApiContext& ctx, ApiCall& call) {
@@ -147,10 +140,10 @@ HttpResponse api_create_subscription(ApiContext& ctx, ApiCall& call) {
 }
 
 HttpResponse api_update_subscription(ApiContext& ctx, ApiCall& call) {
-  const auto id = id_param(call);
-  if (!id) return json_error(400, "bad_request", "the subscription id must be a positive integer");
+  std::int64_t id = 0;
+  if (auto bad = id_segment(call.path_params.at(0), "the subscription id", id)) return *bad;
   Subscription s;
-  s.id = *id;
+  s.id = id;
   s.user_id = call.session->user.id;
   if (auto e = read_subscription(call, s)) return *e;
   auto done = ctx.accounts.update_subscription(s);
@@ -163,9 +156,9 @@ HttpResponse api_update_subscription(ApiContext& ctx, ApiCall& call) {
 }
 
 HttpResponse api_delete_subscription(ApiContext& ctx, ApiCall& call) {
-  const auto id = id_param(call);
-  if (!id) return json_error(400, "bad_request", "the subscription id must be a positive integer");
-  auto done = ctx.accounts.delete_subscription(call.session->user.id, *id);
+  std::int64_t id = 0;
+  if (auto bad = id_segment(call.path_params.at(0), "the subscription id", id)) return *bad;
+  auto done = ctx.accounts.delete_subscription(call.session->user.id, id);
   if (!done) return internal_error(done.error());
   if (!*done) return json_error(404, "not_found", "you have no subscription with that id");
   if (ctx.subscriptions_changed) ctx.subscriptions_changed();
@@ -198,18 +191,9 @@ HttpResponse api_alerts(ApiContext& ctx, ApiCall& call) {
     if (k != "limit" && k != "cursor" && k != "pending")
       return json_error(400, "bad_request",
                         "unknown parameter '" + k + "' (expected limit, cursor, pending)");
-  long long limit = 50, cursor = 0;
-  char* end = nullptr;
-  if (const std::string* l = call.req.param("limit")) {
-    limit = std::strtoll(l->c_str(), &end, 10);
-    if (l->empty() || *end != '\0' || limit < 1 || limit > 500)
-      return json_error(400, "bad_request", "limit must be an integer from 1 to 500");
-  }
-  if (const std::string* c = call.req.param("cursor")) {
-    cursor = std::strtoll(c->c_str(), &end, 10);
-    if (c->empty() || *end != '\0' || cursor < 1)
-      return json_error(400, "bad_request", "cursor must be a value of next from an earlier page");
-  }
+  std::int64_t limit = 50, cursor = 0;
+  if (auto e = int_param(call.req, "limit", 1, 500, limit)) return *e;
+  if (auto e = int_param(call.req, "cursor", 1, INT64_MAX, cursor)) return *e;
   bool pending = false;
   if (const std::string* p = call.req.param("pending")) {
     if (*p != "true" && *p != "false")
@@ -254,7 +238,7 @@ Result<std::vector<std::int64_t>> read_alert_ids(const simdjson::dom::object& bo
     for (auto e : a)
       if (!take(e)) return fail(kShape);
   }
-  if (!given) return fail(kShape);
+  if (!given || ids.empty()) return fail(kShape);  // an empty ack would cost a worker for nothing
   return ids;
 }
 

@@ -19,7 +19,8 @@ Dashboard::Dashboard(WebSettings settings, const std::string& database_url, Log&
                 ? nullptr
                 : std::make_unique<PgPool>(
                       database_url,
-                      static_cast<std::size_t>(settings_.workers + settings_.hash_workers + 2))),
+                      static_cast<std::size_t>(settings_.workers + settings_.hash_workers + 2),
+                      settings_.app.db_timeouts)),
       accounts_(pool_ ? std::unique_ptr<AccountStore>(
                             std::make_unique<PgAccountStore>(*pool_, settings_.alert_history))
                       : std::make_unique<MemoryAccountStore>(settings_.alert_history)),

@@ -3,75 +3,17 @@
 // after the response is written, so a connection never has two writes in flight.
 #include "web/http_server.h"
 
-#include <algorithm>
-#include <deque>
-#include <mutex>
-#include <optional>
-#include <thread>
-#include <unordered_map>
-#include <vector>
+#include <sys/resource.h>
 
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
+#include "web/http_server_impl.h"
+#include "web/ws_session.h"
 
 namespace tickstock::app {
 
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace net = boost::asio;
-namespace ssl = net::ssl;
-namespace websocket = beast::websocket;
-using tcp = net::ip::tcp;
-
-// What every session can be asked from stop(), on its own strand.
-class SessionBase {
- public:
-  virtual ~SessionBase() = default;
-  virtual void shutdown() = 0;
-};
-
-struct HttpServer::Impl {
-  Impl(HttpServerOptions o, HttpHandler& h, Log& l) : options(std::move(o)), handler(h), log(l) {}
-
-  void add(SessionBase* s, std::weak_ptr<SessionBase> w) {
-    std::lock_guard lock(mu);
-    sessions.emplace(s, std::move(w));
-  }
-  void remove(SessionBase* s) {
-    std::lock_guard lock(mu);
-    sessions.erase(s);
-  }
-
-  HttpServerOptions options;
-  HttpHandler& handler;
-  Log& log;
-  HttpServerStats stats;
-  std::atomic<bool> stopping{false};
-  // Declared before the io_context: sessions destroyed with its pending handlers still find
-  // the registry.
-  std::mutex mu;
-  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
-  std::optional<ssl::context> tls;
-  net::io_context ioc;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
-  std::optional<tcp::acceptor> acceptor;
-  std::vector<std::thread> threads;
-  int port = 0;
-  bool started = false;
-  bool stopped = false;
-
-  void accept();
-  void on_accept(beast::error_code ec, tcp::socket socket);
-};
-
 namespace {
 
-HttpRequest to_request(http::request<http::string_body>& req, const std::string& ip, bool tls) {
+HttpRequest to_request(http::request<http::string_body>& req, const std::string& peer, bool tls,
+                       const HttpServer::Impl& server) {
   HttpRequest r;
   r.method = std::string(req.method_string());
   r.target = std::string(req.target());
@@ -82,18 +24,34 @@ HttpRequest to_request(http::request<http::string_body>& req, const std::string&
     r.headers.emplace_back(std::move(name), std::string(f.value()));
   }
   r.body = std::move(req.body());
-  r.client_ip = ip;
+  std::string forwarded_for, forwarded_proto;
+  if (!server.trusted.empty()) {
+    for (const auto& [k, v] : r.headers) {
+      std::string* list = k == "x-forwarded-for"     ? &forwarded_for
+                          : k == "x-forwarded-proto" ? &forwarded_proto
+                                                     : nullptr;
+      if (list != nullptr) *list += (list->empty() ? "" : ",") + v;
+    }
+  }
+  const ForwardedClient client =
+      forwarded_client(peer, forwarded_for, forwarded_proto, server.trusted);
+  r.client_ip = client.ip;
   r.tls = tls;
+  r.secure = tls || client.https;
+  r.cookie_secure = r.secure || server.options.cookie_secure;
   r.received = std::chrono::steady_clock::now();
   return r;
 }
 
-http::response<http::string_body> to_beast(HttpResponse&& r, unsigned version, bool keep_alive) {
+http::response<http::string_body> to_beast(HttpResponse&& r, unsigned version, bool keep_alive,
+                                           bool secure) {
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
   res.set(http::field::server, "tickstock");
   res.set(http::field::content_type, r.content_type);
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "same-origin");
+  // Browsers keep to HTTPS for a year once they saw this over HTTPS (ignored over plain HTTP).
+  if (secure) res.set(http::field::strict_transport_security, "max-age=31536000");
   for (auto& [k, v] : r.headers) res.insert(k, v);
   res.keep_alive(keep_alive);
   res.body() = std::move(r.body);
@@ -101,173 +59,12 @@ http::response<http::string_body> to_beast(HttpResponse&& r, unsigned version, b
   return res;
 }
 
-// One WebSocket connection, taken over from an HttpSession after the application accepted
-// the upgrade. Messages wait in a queue bounded by bytes: past a quarter of the limit a new
-// update replaces a queued one of the same key; past the limit the client is disconnected.
-// One write is in flight at a time.
-template <class Stream>
-class WsSession final : public SessionBase,
-                        public WsConnection,
-                        public std::enable_shared_from_this<WsSession<Stream>> {
- public:
-  WsSession(Stream&& stream, HttpServer::Impl& server, std::shared_ptr<WsPeer> peer)
-      : ws_(std::move(stream)), server_(server), peer_(std::move(peer)) {
-    server_.stats.connections_open.fetch_add(1, std::memory_order_relaxed);
-  }
-  ~WsSession() override {
-    server_.stats.ws_queued_bytes.fetch_sub(queued_bytes_, std::memory_order_relaxed);
-    server_.remove(this);
-    server_.stats.connections_open.fetch_sub(1, std::memory_order_relaxed);
-  }
-
-  void run(http::request<http::string_body> req) {
-    server_.add(this, this->weak_from_this());
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(http::field::server, "tickstock"); }));
-    ws_.read_message_max(server_.options.ws_message_limit);
-    auto request = std::make_shared<http::request<http::string_body>>(std::move(req));
-    ws_.async_accept(*request, [self = this->shared_from_this(), request](beast::error_code ec) {
-      if (ec) return self->finish("error");
-      self->peer_->on_open(self);
-      self->read();
-    });
-  }
-
-  void send(std::shared_ptr<const std::string> message, std::uint64_t key) override {
-    net::post(ws_.get_executor(), [self = this->shared_from_this(), m = std::move(message), key] {
-      self->enqueue(std::move(m), key);
-    });
-  }
-
-  void close(const std::string& reason, bool policy) override {
-    net::post(ws_.get_executor(), [self = this->shared_from_this(), reason, policy] {
-      self->start_close(
-          reason, policy ? websocket::close_code::policy_error : websocket::close_code::normal);
-    });
-  }
-
-  void shutdown() override {
-    net::post(ws_.get_executor(), [self = this->shared_from_this()] {
-      self->start_close("shutdown", websocket::close_code::going_away);
-    });
-  }
-
- private:
-  void read() {
-    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) {
-        return self->finish(ec == websocket::error::closed ? "client"
-                            : ec == beast::error::timeout  ? "timeout"
-                                                           : "error");
-      }
-      const std::string text = beast::buffers_to_string(self->buffer_.data());
-      self->buffer_.consume(self->buffer_.size());
-      if (self->peer_ && !self->closing_) self->peer_->on_message(text);
-      self->read();
-    });
-  }
-
-  void enqueue(std::shared_ptr<const std::string> m, std::uint64_t key) {
-    if (closing_ || finished_) return;
-    const std::size_t limit = server_.options.ws_queue_limit;
-    if (key != 0 && queued_bytes_ > limit / 4) {
-      // Behind: replace the queued (not yet writing) update of the same key.
-      for (std::size_t i = writing_ ? 1 : 0; i < queue_.size(); ++i) {
-        if (queue_[i].key != key) continue;
-        add_bytes(m->size());
-        sub_bytes(queue_[i].message->size());
-        queue_[i].message = std::move(m);
-        server_.stats.ws_conflated.fetch_add(1, std::memory_order_relaxed);
-        return;
-      }
-    }
-    add_bytes(m->size());
-    queue_.push_back({std::move(m), key});
-    if (queued_bytes_ > limit) return abort("slow_consumer");
-    if (!writing_) write_next();
-  }
-
-  void write_next() {
-    writing_ = true;
-    ws_.text(true);
-    ws_.async_write(net::buffer(*queue_.front().message),
-                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                      self->sub_bytes(self->queue_.front().message->size());
-                      self->queue_.pop_front();
-                      self->writing_ = false;
-                      if (ec) return self->abort("error");
-                      self->server_.stats.ws_messages.fetch_add(1, std::memory_order_relaxed);
-                      if (self->close_code_) return self->send_close();
-                      if (!self->queue_.empty() && !self->closing_) self->write_next();
-                    });
-  }
-
-  // A close handshake after what is being written now.
-  void start_close(const std::string& reason, websocket::close_code code) {
-    if (closing_ || finished_) return;
-    closing_ = true;
-    reason_ = reason;
-    close_code_ = code;
-    if (!writing_) send_close();
-  }
-
-  void send_close() {
-    const auto code = *close_code_;
-    close_code_.reset();
-    ws_.async_close(code, [self = this->shared_from_this()](beast::error_code) {
-      beast::error_code ignored;
-      beast::get_lowest_layer(self->ws_).socket().close(ignored);
-    });
-  }
-
-  // Drops the connection at once (a slow client would not read a close frame either).
-  void abort(const std::string& reason) {
-    if (!closing_) reason_ = reason;
-    closing_ = true;
-    beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    beast::get_lowest_layer(ws_).socket().close(ignored);
-  }
-
-  void finish(const std::string& why) {
-    if (finished_) return;
-    finished_ = true;
-    if (peer_) peer_->on_close(closing_ ? reason_ : why);
-    peer_.reset();
-  }
-
-  void add_bytes(std::size_t n) {
-    queued_bytes_ += n;
-    server_.stats.ws_queued_bytes.fetch_add(n, std::memory_order_relaxed);
-  }
-  void sub_bytes(std::size_t n) {
-    queued_bytes_ -= n;
-    server_.stats.ws_queued_bytes.fetch_sub(n, std::memory_order_relaxed);
-  }
-
-  struct Item {
-    std::shared_ptr<const std::string> message;
-    std::uint64_t key;
-  };
-  websocket::stream<Stream> ws_;
-  HttpServer::Impl& server_;
-  std::shared_ptr<WsPeer> peer_;
-  beast::flat_buffer buffer_;
-  std::deque<Item> queue_;  // the front is being written while writing_
-  std::size_t queued_bytes_ = 0;
-  bool writing_ = false;
-  bool closing_ = false;   // no more messages: closing or aborted
-  bool finished_ = false;  // the peer was told
-  std::string reason_;
-  std::optional<websocket::close_code> close_code_;  // a close frame waits for the write
-};
-
 // One HTTP connection. Derived supplies stream() and close().
 template <class Derived>
 class HttpSession : public SessionBase {
  public:
-  HttpSession(HttpServer::Impl& server, std::string ip) : ip_(std::move(ip)), server_(server) {}
+  HttpSession(HttpServer::Impl& server, std::string ip, std::shared_ptr<IpSlot> slot)
+      : ip_(std::move(ip)), server_(server), slot_(std::move(slot)) {}
 
   void shutdown() override {
     net::post(exec_, [self = derived().shared_from_this()] {
@@ -317,7 +114,8 @@ class HttpSession : public SessionBase {
     version_ = req.version();
     keep_alive_ = req.keep_alive();
     if (websocket::is_upgrade(req)) return upgrade();
-    HttpRequest r = to_request(req, ip_, Derived::kTls);
+    HttpRequest r = to_request(req, ip_, Derived::kTls, server_);
+    secure_ = r.secure;
     if (!parse_target(r.target, r.path, r.query)) {
       server_.stats.bad_requests.fetch_add(1, std::memory_order_relaxed);
       return reply_and_close(json_error(400, "bad_request", "malformed request target"));
@@ -334,7 +132,7 @@ class HttpSession : public SessionBase {
   // Asks the application; on yes the stream moves to a WsSession, on no the refusal is sent.
   void upgrade() {
     auto req = std::make_shared<http::request<http::string_body>>(parser_->release());
-    HttpRequest r = to_request(*req, ip_, Derived::kTls);
+    HttpRequest r = to_request(*req, ip_, Derived::kTls, server_);
     if (!parse_target(r.target, r.path, r.query)) {
       server_.stats.bad_requests.fetch_add(1, std::memory_order_relaxed);
       return reply_and_close(json_error(400, "bad_request", "malformed request target"));
@@ -363,7 +161,7 @@ class HttpSession : public SessionBase {
 
   void write(HttpResponse r) {
     const bool keep = keep_alive_ && !closing_ && !server_.stopping.load();
-    response_.emplace(to_beast(std::move(r), version_, keep));
+    response_.emplace(to_beast(std::move(r), version_, keep, secure_ || Derived::kTls));
     beast::get_lowest_layer(derived().stream()).expires_after(server_.options.request_timeout);
     http::async_write(
         derived().stream(), *response_,
@@ -383,21 +181,24 @@ class HttpSession : public SessionBase {
   std::optional<http::response<http::string_body>> response_;
   unsigned version_ = 11;
   bool keep_alive_ = true;
+  bool secure_ = false;   // the request being answered came over HTTPS (here or at the proxy)
   bool busy_ = false;     // a request is being handled or its response written
   bool closing_ = false;  // stop() asked: close once idle
 
  protected:
   HttpServer::Impl& server_;
-  net::any_io_executor exec_;  // the connection's strand, kept apart from the stream (which
-                               // moves to a WsSession on upgrade)
+  std::shared_ptr<IpSlot> slot_;  // goes to the WebSocket session on upgrade
+  net::any_io_executor exec_;     // the connection's strand, kept apart from the stream (which
+                                  // moves to a WsSession on upgrade)
 };
 
 class PlainSession final : public HttpSession<PlainSession>,
                            public std::enable_shared_from_this<PlainSession> {
  public:
   static constexpr bool kTls = false;
-  PlainSession(HttpServer::Impl& server, tcp::socket socket, std::string ip)
-      : HttpSession(server, std::move(ip)), stream_(std::move(socket)) {
+  PlainSession(HttpServer::Impl& server, tcp::socket socket, std::string ip,
+               std::shared_ptr<IpSlot> slot)
+      : HttpSession(server, std::move(ip), std::move(slot)), stream_(std::move(socket)) {
     exec_ = stream_.get_executor();
   }
   ~PlainSession() override {
@@ -412,7 +213,8 @@ class PlainSession final : public HttpSession<PlainSession>,
   void to_websocket(http::request<http::string_body> req, std::shared_ptr<WsPeer> peer) {
     moved_ = true;
     server_.remove(this);
-    std::make_shared<WsSession<beast::tcp_stream>>(std::move(stream_), server_, std::move(peer))
+    std::make_shared<WsSession<beast::tcp_stream>>(std::move(stream_), server_, std::move(peer),
+                                                   std::move(slot_))
         ->run(std::move(req));
   }
   void close() {
@@ -431,8 +233,10 @@ class TlsSession final : public HttpSession<TlsSession>,
                          public std::enable_shared_from_this<TlsSession> {
  public:
   static constexpr bool kTls = true;
-  TlsSession(HttpServer::Impl& server, tcp::socket socket, std::string ip)
-      : HttpSession(server, std::move(ip)), stream_(std::move(socket), *server.tls) {
+  TlsSession(HttpServer::Impl& server, tcp::socket socket, std::string ip,
+             std::shared_ptr<IpSlot> slot)
+      : HttpSession(server, std::move(ip), std::move(slot)),
+        stream_(std::move(socket), *server.tls) {
     exec_ = stream_.get_executor();
   }
   ~TlsSession() override {
@@ -448,6 +252,7 @@ class TlsSession final : public HttpSession<TlsSession>,
           self->server_.stats.tls_failures.fetch_add(1, std::memory_order_relaxed);
           return;
         }
+        self->handshaken_ = true;  // from now on a close says goodbye (close_notify)
         self->read_request();
       });
     });
@@ -456,8 +261,8 @@ class TlsSession final : public HttpSession<TlsSession>,
   void to_websocket(http::request<http::string_body> req, std::shared_ptr<WsPeer> peer) {
     closed_ = true;  // the stream is the WebSocket's now
     server_.remove(this);
-    std::make_shared<WsSession<beast::ssl_stream<beast::tcp_stream>>>(std::move(stream_), server_,
-                                                                      std::move(peer))
+    std::make_shared<WsSession<beast::ssl_stream<beast::tcp_stream>>>(
+        std::move(stream_), server_, std::move(peer), std::move(slot_))
         ->run(std::move(req));
   }
   void close() {
@@ -483,6 +288,43 @@ class TlsSession final : public HttpSession<TlsSession>,
 
 }  // namespace
 
+namespace {
+
+// The open-file limit, raised to the hard limit first: every connection is a descriptor.
+rlim_t raise_open_file_limit(rlim_t& was) {
+  rlimit l{};
+  if (::getrlimit(RLIMIT_NOFILE, &l) != 0) return was = 1024;
+  was = l.rlim_cur;
+  // An unlimited hard limit is not accepted for RLIMIT_NOFILE; the kernel's default maximum is.
+  const rlim_t want = l.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : l.rlim_max;
+  if (want > l.rlim_cur) {
+    rlimit raised{want, l.rlim_max};
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) return want;
+  }
+  return l.rlim_cur;
+}
+
+bool out_of_descriptors(const beast::error_code& ec) {
+  return ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
+         ec == net::error::no_memory || ec == beast::error_code(ENFILE, beast::system_category());
+}
+
+}  // namespace
+
+void HttpServer::Impl::limit_connections() {
+  rlim_t was = 0;
+  const rlim_t limit = raise_open_file_limit(was);
+  const std::size_t reserve = std::min<std::size_t>(options.fd_reserve, limit / 4);
+  max_open = std::min<std::size_t>(options.max_connections, limit - reserve);
+  log.info("http: open-file limit " + std::to_string(limit) +
+           (limit != was ? " (raised from " + std::to_string(was) + ")" : std::string()) +
+           "; up to " + std::to_string(max_open) + " connections, " +
+           std::to_string(options.max_connections_per_ip) + " per client address; " +
+           std::to_string(reserve) + " descriptors kept for the database, Redis and files");
+}
+
+// The acceptor's handlers run on accept_strand (its executor); each socket gets a strand of its
+// own.
 void HttpServer::Impl::accept() {
   acceptor->async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
     on_accept(ec, std::move(s));
@@ -491,29 +333,95 @@ void HttpServer::Impl::accept() {
 
 void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || stopping.load()) return;
-  if (!ec) {
-    stats.connections_total.fetch_add(1, std::memory_order_relaxed);
-    beast::error_code ep_ec;
-    const auto ep = socket.remote_endpoint(ep_ec);
-    std::string ip = ep_ec ? std::string() : ep.address().to_string();
-    // Small messages (an alert, a JSON reply) go out at once: with Nagle's algorithm a write
-    // behind an unacknowledged one waits for the peer's delayed ACK (up to 40 ms on Linux).
-    socket.set_option(tcp::no_delay(true), ep_ec);
-    if (stats.connections_open.load() >= options.max_connections) {
-      stats.connections_refused.fetch_add(1, std::memory_order_relaxed);
-      socket.close(ep_ec);
-    } else {
-      stats.connections_open.fetch_add(1, std::memory_order_relaxed);
-      if (tls) {
-        std::make_shared<TlsSession>(*this, std::move(socket), std::move(ip))->run();
-      } else {
-        std::make_shared<PlainSession>(*this, std::move(socket), std::move(ip))->run();
-      }
-    }
-  } else {
+  if (ec && out_of_descriptors(ec)) return pause_accepting(ec);
+  accept_backoff = std::chrono::milliseconds(0);
+  if (ec) {
     log.limited("http_accept", "http: accept failed: " + ec.message());
+    return accept();
+  }
+  stats.connections_total.fetch_add(1, std::memory_order_relaxed);
+  beast::error_code ep_ec;
+  const auto ep = socket.remote_endpoint(ep_ec);
+  std::string ip = ep_ec ? std::string() : ep.address().to_string();
+  // Small messages (an alert, a JSON reply) go out at once: with Nagle's algorithm a write
+  // behind an unacknowledged one waits for the peer's delayed ACK (up to 40 ms on Linux).
+  socket.set_option(tcp::no_delay(true), ep_ec);
+  if (stats.connections_open.load() >= max_open) {
+    stats.connections_refused.fetch_add(1, std::memory_order_relaxed);
+    refuse(std::move(socket), "too many connections");
+  } else {
+    start_session(std::move(socket), std::move(ip));
   }
   accept();
+}
+
+// Out of descriptors (EMFILE, ENFILE): accepting again at once would fail again at once, a
+// busy loop. Wait, longer each time up to a second, while connections close.
+void HttpServer::Impl::pause_accepting(const beast::error_code& ec) {
+  stats.accept_fd_exhausted.fetch_add(1, std::memory_order_relaxed);
+  accept_backoff = std::clamp(accept_backoff * 2, std::chrono::milliseconds(20),
+                              std::chrono::milliseconds(1000));
+  log.limited("http_accept_fds", "http: accept failed: " + ec.message() + "; pausing " +
+                                     std::to_string(accept_backoff.count()) +
+                                     " ms (raise the open-file limit or lower " +
+                                     "--http-max-connections)");
+  accept_pause->expires_after(accept_backoff);
+  accept_pause->async_wait([this](beast::error_code wait_ec) {
+    if (!wait_ec && !stopping.load()) accept();
+  });
+}
+
+void HttpServer::Impl::start_session(tcp::socket socket, std::string peer) {
+  // Counted by client address; a trusted proxy carries many clients and is not capped.
+  std::string key = in_ranges(trusted, peer) ? std::string() : address_key(peer);
+  if (!key.empty() && !take_ip(key)) {
+    stats.connections_refused_per_ip.fetch_add(1, std::memory_order_relaxed);
+    log.limited("http_per_ip", "http: " + key + " has " +
+                                   std::to_string(options.max_connections_per_ip) +
+                                   " connections open: another refused "
+                                   "(--http-max-connections-per-ip)");
+    return refuse(std::move(socket), "too many connections from this address");
+  }
+  auto slot = std::make_shared<IpSlot>(*this, std::move(key));
+  stats.connections_open.fetch_add(1, std::memory_order_relaxed);
+  if (tls) {
+    std::make_shared<TlsSession>(*this, std::move(socket), std::move(peer), std::move(slot))->run();
+  } else {
+    std::make_shared<PlainSession>(*this, std::move(socket), std::move(peer), std::move(slot))
+        ->run();
+  }
+}
+
+// Closes a connection refused at accept; over plain HTTP it first says why (one small write to
+// an empty send buffer, never waiting).
+void HttpServer::Impl::refuse(tcp::socket socket, const std::string& why) {
+  beast::error_code ec;
+  if (!tls) {
+    const std::string body = "{\"error\":\"unavailable\",\"detail\":\"" + why + "\"}";
+    const std::string text =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        "Connection: close\r\nRetry-After: 1\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
+    socket.non_blocking(true, ec);
+    if (!ec) socket.write_some(net::buffer(text), ec);
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+  }
+  socket.close(ec);
+}
+
+Result<void> HttpServer::Impl::setup_tls() {
+  beast::error_code ec;
+  // TLS 1.2 and 1.3 (the flexible method; the older versions switched off).
+  tls.emplace(ssl::context::tls_server);
+  tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1,
+                   ec);
+  SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
+  if (tls->use_certificate_chain_file(options.tls_cert, ec); ec)
+    return fail("TLS certificate '", options.tls_cert, "': ", ec.message());
+  if (tls->use_private_key_file(options.tls_key, ssl::context::pem, ec); ec)
+    return fail("TLS key '", options.tls_key, "': ", ec.message());
+  return {};
 }
 
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler& handler, Log& log)
@@ -528,20 +436,13 @@ Result<void> HttpServer::start() {
   if (!o.tls_cert.empty() || !o.tls_key.empty()) {
     if (o.tls_cert.empty() || o.tls_key.empty())
       return fail("TLS needs both a certificate and a key file");
-    m.tls.emplace(ssl::context::tlsv12_server);
-    m.tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                           ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                           ssl::context::no_tlsv1_1,
-                       ec);
-    if (m.tls->use_certificate_chain_file(o.tls_cert, ec); ec)
-      return fail("TLS certificate '", o.tls_cert, "': ", ec.message());
-    if (m.tls->use_private_key_file(o.tls_key, ssl::context::pem, ec); ec)
-      return fail("TLS key '", o.tls_key, "': ", ec.message());
+    if (auto r = m.setup_tls(); !r) return r;
   }
   const auto address = net::ip::make_address(o.host, ec);
   if (ec) return fail("--http: '", o.host, "' is not an IP address");
   const tcp::endpoint ep(address, static_cast<unsigned short>(o.port));
-  m.acceptor.emplace(m.ioc);
+  m.acceptor.emplace(m.accept_strand);
+  m.accept_pause.emplace(m.accept_strand);
   const std::string where = o.host + ":" + std::to_string(o.port);
   if (m.acceptor->open(ep.protocol(), ec); ec) return fail("http ", where, ": ", ec.message());
   m.acceptor->set_option(net::socket_base::reuse_address(true), ec);
@@ -550,8 +451,9 @@ Result<void> HttpServer::start() {
   if (m.acceptor->listen(net::socket_base::max_listen_connections, ec); ec)
     return fail("http: cannot listen on ", where, ": ", ec.message());
   m.port = m.acceptor->local_endpoint(ec).port();
+  m.limit_connections();
   m.work.emplace(m.ioc.get_executor());
-  m.accept();
+  net::dispatch(m.accept_strand, [&m] { m.accept(); });
   for (int i = 0; i < std::max(1, o.threads); ++i)
     m.threads.emplace_back([&m] {
       for (;;) {
@@ -567,6 +469,7 @@ Result<void> HttpServer::start() {
   return {};
 }
 
+std::size_t HttpServer::max_connections() const { return impl_->max_open; }
 int HttpServer::port() const { return impl_->port; }
 const HttpServerStats& HttpServer::stats() const { return impl_->stats; }
 bool HttpServer::tls() const { return impl_->tls.has_value(); }
@@ -576,9 +479,10 @@ void HttpServer::stop() {
   if (!m.started || m.stopped) return;
   m.stopped = true;
   m.stopping = true;
-  net::post(m.ioc, [&m] {
+  net::post(m.accept_strand, [&m] {
     beast::error_code ec;
     m.acceptor->close(ec);
+    m.accept_pause->cancel();
   });
   std::vector<std::shared_ptr<SessionBase>> open;
   {

@@ -9,10 +9,12 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tickstock/result.h"
 
 #include "log.h"
+#include "web/client_address.h"
 #include "web/http_types.h"
 #include "web/ws_types.h"
 
@@ -25,10 +27,18 @@ struct HttpServerOptions {
   std::string tls_key;   // PEM private key
   std::size_t body_limit = 64 * 1024;    // larger request bodies get 413 and the connection closes
   std::size_t header_limit = 16 * 1024;  // larger request headers get 431
-  std::chrono::seconds request_timeout{30};        // to receive a request (also the keep-alive idle
-                                                   // time) and to send its response
-  std::size_t max_connections = 10000;             // beyond: accepted and closed at once, counted
-  int threads = 1;                                 // io_context threads
+  std::chrono::seconds request_timeout{30};  // to receive a request (also the keep-alive idle
+                                             // time) and to send its response
+  std::size_t max_connections = 10000;       // beyond: accepted and closed at once, counted
+                                             // (also capped at the open-file limit less
+                                             // fd_reserve)
+  std::size_t max_connections_per_ip = 64;   // from one client address (IPv6: one /64); beyond:
+                                             // closed at once, counted. Trusted proxies are exempt
+  std::size_t fd_reserve = 128;       // descriptors kept for all but HTTP (database, Redis, spill
+                                      // file, feed): at most a quarter of the open-file limit
+  std::vector<Cidr> trusted_proxies;  // whose X-Forwarded-For and -Proto are believed
+  bool cookie_secure = false;         // cookies get Secure even without TLS (a TLS proxy in front)
+  int threads = 1;                    // io_context threads
   std::chrono::milliseconds shutdown_grace{5000};  // stop() waits this long for open requests
   std::size_t ws_queue_limit = 1024 * 1024;  // bytes queued to one WebSocket client before it is
                                              // disconnected as a slow consumer; conflation of
@@ -40,7 +50,10 @@ struct HttpServerOptions {
 struct HttpServerStats {
   std::atomic<std::uint64_t> connections_open{0};
   std::atomic<std::uint64_t> connections_total{0};
-  std::atomic<std::uint64_t> connections_refused{0};  // over max_connections
+  std::atomic<std::uint64_t> connections_refused{0};         // over max_connections
+  std::atomic<std::uint64_t> connections_refused_per_ip{0};  // over max_connections_per_ip
+  std::atomic<std::uint64_t> accept_fd_exhausted{0};         // accepts that failed for want of a
+                                                             // descriptor (accepting then pauses)
   std::atomic<std::uint64_t> requests{0};
   std::atomic<std::uint64_t> bad_requests{0};     // unparsable, or limits exceeded
   std::atomic<std::uint64_t> timeouts{0};         // connections closed by the request timeout
@@ -73,9 +86,11 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Loads the TLS files, binds, listens and starts the threads. Errors: the TLS files cannot be
-  // used, the address cannot be bound.
+  // Raises the open-file limit to its hard limit, loads the TLS files, binds, listens and starts
+  // the threads. Errors: the TLS files cannot be used, the address cannot be bound.
   Result<void> start();
+  // Connections allowed at once (after start(): max_connections, capped by the descriptors).
+  std::size_t max_connections() const;
   // The bound port (after start()).
   int port() const;
   // Stops accepting, closes idle keep-alive connections, lets requests in progress finish for up

@@ -19,8 +19,12 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
-  std::string client_ip;
-  bool tls = false;
+  std::string client_ip;  // the client's address: the TCP peer's, or behind a trusted proxy the
+                          // one it forwarded (X-Forwarded-For)
+  bool tls = false;       // this connection is TLS
+  bool secure = false;    // the client's side is HTTPS: TLS here, or X-Forwarded-Proto: https
+                          // from a trusted proxy
+  bool cookie_secure = false;  // cookies set in the answer get Secure (secure, or --cookie-secure)
   std::chrono::steady_clock::time_point received;
 
   // The first header named `name` (lower case), or "" when absent.

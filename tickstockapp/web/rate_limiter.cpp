@@ -1,6 +1,7 @@
 // RateLimiter: a refill-on-demand token bucket per key.
 #include "web/rate_limiter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -10,18 +11,41 @@ int RateLimiter::take(const std::string& key, Clock::time_point now) {
   if (limit_.rate <= 0) return 0;
   std::lock_guard lock(mu_);
   if (now - last_sweep_ > std::chrono::seconds(60)) sweep(now);
-  auto [it, fresh] = buckets_.try_emplace(key, Bucket{limit_.burst, now});
-  Bucket& b = it->second;
+  auto it = buckets_.find(key);
+  if (it == buckets_.end()) {
+    if (buckets_.size() >= max_keys_ && now - last_sweep_ >= std::chrono::seconds(1)) sweep(now);
+    if (buckets_.size() >= max_keys_) {
+      ++overflowed_;
+      return take_from(overflow_, false, now);
+    }
+    it = buckets_.emplace(key, Bucket{limit_.burst, now}).first;
+    return take_from(it->second, true, now);
+  }
+  return take_from(it->second, false, now);
+}
+
+int RateLimiter::take_from(Bucket& b, bool fresh, Clock::time_point now) {
   if (!fresh) {
     const double elapsed = std::chrono::duration<double>(now - b.at).count();
-    b.tokens = std::min(limit_.burst, b.tokens + elapsed * limit_.rate);
-    b.at = now;
+    b.tokens = std::min(limit_.burst, b.tokens + std::max(0.0, elapsed) * limit_.rate);
+    b.at = std::max(b.at, now);
   }
   if (b.tokens >= 1) {
     b.tokens -= 1;
     return 0;
   }
-  return std::max(1, static_cast<int>(std::ceil((1 - b.tokens) / limit_.rate)));
+  // Clamped before the cast: a tiny rate would overflow an int.
+  return static_cast<int>(std::clamp(std::ceil((1 - b.tokens) / limit_.rate), 1.0, 86400.0));
+}
+
+std::size_t RateLimiter::size() const {
+  std::lock_guard lock(mu_);
+  return buckets_.size();
+}
+
+std::uint64_t RateLimiter::overflowed() const {
+  std::lock_guard lock(mu_);
+  return overflowed_;
 }
 
 void RateLimiter::sweep(Clock::time_point now) {

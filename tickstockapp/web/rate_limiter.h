@@ -4,6 +4,7 @@
 #define TICKSTOCKAPP_WEB_RATE_LIMITER_H_
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -15,23 +16,35 @@ struct RateLimit {
   double burst = 100;  // bucket size
 };
 
-// Thread-safe. Buckets idle long enough to be full again are forgotten.
+// Thread-safe. Buckets idle long enough to be full again are forgotten (swept every minute, or
+// every second while full). At most `max_keys` buckets are kept: while that many keys are
+// active, new keys share one overflow bucket (so a flood from many addresses cannot grow the
+// map, and the clients already known go on as before).
 class RateLimiter {
  public:
   using Clock = std::chrono::steady_clock;
-  explicit RateLimiter(RateLimit limit) : limit_(limit) {}
+  explicit RateLimiter(RateLimit limit, std::size_t max_keys = 100000)
+      : limit_(limit), max_keys_(max_keys), overflow_{limit.burst, Clock::now()} {}
   // Takes one token for `key`; 0 when allowed, else the seconds to wait (>= 1, rounded up).
   int take(const std::string& key, Clock::time_point now = Clock::now());
+  // Buckets held now.
+  std::size_t size() const;
+  // Requests that went to the overflow bucket because the map was full.
+  std::uint64_t overflowed() const;
 
  private:
   struct Bucket {
     double tokens;
     Clock::time_point at;
   };
-  void sweep(Clock::time_point now);  // REQUIRES: mu_ held
+  int take_from(Bucket& b, bool fresh, Clock::time_point now);  // REQUIRES: mu_ held
+  void sweep(Clock::time_point now);                            // REQUIRES: mu_ held
   RateLimit limit_;
-  std::mutex mu_;
+  std::size_t max_keys_;
+  mutable std::mutex mu_;
   std::unordered_map<std::string, Bucket> buckets_;
+  Bucket overflow_;
+  std::uint64_t overflowed_ = 0;
   Clock::time_point last_sweep_ = Clock::now();
 };
 

@@ -3,18 +3,11 @@
 
 #include <algorithm>
 
-#include "db/pg_util.h"
+#include "web/client_address.h"
 #include "web/json_out.h"
 #include "web/static_files.h"
 
 namespace tickstock::app {
-
-// The feed's freshness as /ready sees it: when its item count last moved.
-struct WebApp::Readiness {
-  std::mutex mu;
-  std::uint64_t last_items = 0;
-  std::chrono::steady_clock::time_point last_change = std::chrono::steady_clock::now();
-};
 
 WebApp::WebApp(WebOptions options, WebSources sources, WebServices services, WorkerPool& pool,
                Log& log)
@@ -44,7 +37,8 @@ WebApp::WebApp(WebOptions options, WebSources sources, WebServices services, Wor
            },
            src_.feed_symbols,
            src_.set_feed_symbols},
-      readiness_(std::make_unique<Readiness>()),
+      readiness_({src_.database_url, src_.redis, src_.feed, src_.feed_running,
+                  opt_.ready_feed_max_age, opt_.db_timeouts}),
       files_(std::make_unique<StaticFiles>(opt_.web_root)) {
   if (!opt_.web_root.empty() && !files_->ok())
     log_.warn("http: the web files directory '" + opt_.web_root.string() +
@@ -63,9 +57,33 @@ Reply WebApp::measured(const HttpRequest& req, Reply reply) {
   };
 }
 
+namespace {
+
+HttpResponse only_get(const HttpRequest& req, std::string_view route) {
+  HttpResponse r = json_error(405, "method_not_allowed", "only GET and HEAD for " + req.path);
+  r.headers.emplace_back("Allow", "GET, HEAD");
+  r.route = std::string(route);
+  return r;
+}
+
+}  // namespace
+
 void WebApp::handle(HttpRequest req, Reply reply) {
   Reply done = measured(req, std::move(reply));
   const std::string& path = req.path;
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  if (path.rfind("/api/", 0) == 0 || path == "/api")
+    return handle_api(std::move(req), std::move(done));
+  if (!get) {
+    const bool fixed = path == "/health" || path == "/ready" || path == "/metrics";
+    return done(only_get(req, fixed ? path : "static"));
+  }
+  if (req.method == "HEAD") {
+    done = [done = std::move(done)](HttpResponse r) {
+      r.body.clear();
+      done(std::move(r));
+    };
+  }
   if (path == "/health") {
     // Liveness: this answer itself shows that the process and its event loop run.
     HttpResponse r;
@@ -81,27 +99,9 @@ void WebApp::handle(HttpRequest req, Reply reply) {
     r.body = render_metrics();
     return done(std::move(r));
   }
-  if (path == "/ready") {
-    // It may ask PostgreSQL: not on the io thread.
-    auto shared = std::make_shared<Reply>(std::move(done));
-    if (!pool_.post([this, shared] { (*shared)(ready()); })) {
-      HttpResponse r = json_error(503, "unavailable", "the server is busy");
-      r.route = "/ready";
-      (*shared)(std::move(r));
-    }
-    return;
-  }
-  if (path.rfind("/api/", 0) == 0 || path == "/api")
-    return handle_api(std::move(req), std::move(done));
-  if (req.method != "GET" && req.method != "HEAD") {
-    HttpResponse r = json_error(405, "method_not_allowed", "only GET for " + path);
-    r.headers.emplace_back("Allow", "GET, HEAD");
-    r.route = "static";
-    return done(std::move(r));
-  }
+  if (path == "/ready") return ready(req, std::move(done));
   HttpResponse r = files_->serve(path);
   r.route = "static";
-  if (req.method == "HEAD") r.body.clear();
   done(std::move(r));
 }
 
@@ -115,17 +115,14 @@ void WebApp::handle_api(HttpRequest req, Reply done) {
               : json_error(404, "not_found", "no API route " + req.path);
     return done(std::move(r));
   }
-  if (const int wait = ip_limiter_.take(req.client_ip); wait > 0) {
-    metrics_.rate_limited.fetch_add(1);
-    HttpResponse r = json_error(429, "too_many_requests", "too many requests from this address");
-    r.headers.emplace_back("Retry-After", std::to_string(wait));
-    r.route = route->pattern;
-    return done(std::move(r));
+  if (auto limited = limit_address(req)) {
+    limited->route = route->pattern;
+    return done(std::move(*limited));
   }
   // Password checks: a rate per address far below what the hashing pool can do, and that
   // pool's bounded queue; the other routes never wait behind them.
   if (route->checks_password) {
-    if (const int wait = logins_.take(req.client_ip); wait > 0) {
+    if (const int wait = logins_.take(address_key(req.client_ip)); wait > 0) {
       metrics_.rate_limited.fetch_add(1);
       HttpResponse r =
           json_error(429, "too_many_requests", "too many password checks from this address");
@@ -149,11 +146,20 @@ void WebApp::handle_api(HttpRequest req, Reply done) {
   }
 }
 
+std::optional<HttpResponse> WebApp::limit_address(const HttpRequest& req) {
+  const int wait = ip_limiter_.take(address_key(req.client_ip));
+  if (wait == 0) return std::nullopt;
+  metrics_.rate_limited.fetch_add(1);
+  HttpResponse r = json_error(429, "too_many_requests", "too many requests from this address");
+  r.headers.emplace_back("Retry-After", std::to_string(wait));
+  return r;
+}
+
 bool WebApp::origin_allowed(const HttpRequest& req) const {
   const std::string_view origin = req.header("origin");
   if (origin.empty()) return true;
   const std::string own =
-      std::string(req.tls ? "https://" : "http://") + std::string(req.header("host"));
+      std::string(req.secure ? "https://" : "http://") + std::string(req.header("host"));
   if (origin == own) return true;
   return std::find(opt_.allowed_origins.begin(), opt_.allowed_origins.end(), origin) !=
          opt_.allowed_origins.end();
@@ -169,12 +175,7 @@ void WebApp::upgrade(HttpRequest req, Decide decide) {
     return refuse(json_error(404, "not_found", "no WebSocket at " + req.path));
   if (!origin_allowed(req))
     return refuse(json_error(403, "forbidden", "this Origin may not open the WebSocket"));
-  if (const int wait = ip_limiter_.take(req.client_ip); wait > 0) {
-    metrics_.rate_limited.fetch_add(1);
-    HttpResponse r = json_error(429, "too_many_requests", "too many requests from this address");
-    r.headers.emplace_back("Retry-After", std::to_string(wait));
-    return refuse(std::move(r));
-  }
+  if (auto limited = limit_address(req)) return refuse(std::move(*limited));
   auto job = std::make_shared<std::pair<HttpRequest, Decide>>(std::move(req), std::move(decide));
   const bool queued = pool_.post([this, job] {
     const HttpRequest& r = job->first;
@@ -301,70 +302,36 @@ std::string WebApp::system_stats() const {
   return j.take();
 }
 
-HttpResponse WebApp::ready() {
-  // Each dependency: configured or not, and fine or not, with what was seen.
-  struct Check {
-    const char* name;
-    bool configured;
-    bool ok;
-    std::string detail;
-  };
-  std::vector<Check> checks;
-  if (src_.database_url.empty()) {
-    checks.push_back({"database", false, true, "not configured (in memory)"});
-  } else {
-    auto c = pg_connect(src_.database_url);
-    Result<PgResult> q =
-        c ? pg_exec(c->get(), "SELECT 1", "SELECT 1") : Result<PgResult>(c.error());
-    checks.push_back({"database", true, q.has_value(), q ? "connected" : q.error().message});
+void WebApp::ready(const HttpRequest& req, Reply done) {
+  // Without a session there are no details to give, and a fresh answer needs no worker.
+  std::string token = req.cookie("tickstock_session");
+  if (token.empty()) {
+    if (auto c = readiness_.cached()) return done(ready_response(*c, false));
   }
-  if (src_.redis == nullptr) {
-    checks.push_back({"redis", false, true, "not configured"});
-  } else {
-    const RedisSinkStats rs = src_.redis->stats();
-    checks.push_back({"redis", true, rs.connected,
-                      rs.connected ? "connected" : "not connected: " + rs.last_error});
+  // A session to check costs a store lookup: as limited as the API.
+  if (auto limited = token.empty() ? std::nullopt : limit_address(req)) {
+    limited->route = "/ready";
+    return done(std::move(*limited));
   }
-  {
-    const std::uint64_t items = src_.feed->stats().items.load(std::memory_order_relaxed);
-    const auto now = std::chrono::steady_clock::now();
-    std::lock_guard lock(readiness_->mu);
-    if (items != readiness_->last_items) {
-      readiness_->last_items = items;
-      readiness_->last_change = now;
-    }
-    const auto age =
-        std::chrono::duration_cast<std::chrono::seconds>(now - readiness_->last_change);
-    const bool running = src_.feed_running->load();
-    const bool fresh = age <= opt_.ready_feed_max_age;
-    checks.push_back({"feed", true, running && fresh,
-                      !running ? "ended"
-                      : fresh  ? "running, last item " + std::to_string(age.count()) + " s ago"
-                               : "stale: no item for " + std::to_string(age.count()) + " s"});
-  }
-  bool all = true;
-  JsonOut j;
-  j.begin_object();
-  j.key("checks");
-  j.begin_object();
-  for (const Check& c : checks) {
-    all = all && c.ok;
-    j.key(c.name);
-    j.begin_object();
-    j.field("ok", c.ok);
-    j.field("configured", c.configured);
-    j.field("detail", c.detail);
-    j.end_object();
-  }
-  j.end_object();
-  j.field("status", all ? "ready" : "not_ready");
-  j.end_object();
-  HttpResponse r;
-  r.status = all ? 200 : 503;
-  r.body = j.take();
+  // The checks may ask PostgreSQL, and the session the account store: not on the io thread.
+  auto shared = std::make_shared<Reply>(std::move(done));
+  const bool queued = pool_.post([this, shared, token = std::move(token)] {
+    (*shared)(ready_response(readiness_.checks(), is_admin(token)));
+  });
+  if (queued) return;
+  if (auto c = readiness_.cached()) return (*shared)(ready_response(*c, false));
+  HttpResponse r = json_error(503, "unavailable", "the server is busy");
   r.route = "/ready";
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
+  (*shared)(std::move(r));
+}
+
+bool WebApp::is_admin(const std::string& token) {
+  if (token.empty()) return false;
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  auto s = sessions_.resolve(token, now);
+  return s && *s && (*s)->user.role == Role::kAdmin;
 }
 
 std::string WebApp::render_metrics() const {
@@ -436,6 +403,12 @@ std::string WebApp::render_metrics() const {
     p.single("tickstock_http_connections_refused_total", "counter",
              "Connections closed at once: too many open",
              static_cast<double>(h.connections_refused.load()));
+    p.single("tickstock_http_connections_refused_per_ip_total", "counter",
+             "Connections closed at once: too many open from one client address",
+             static_cast<double>(h.connections_refused_per_ip.load()));
+    p.single("tickstock_http_accept_fd_exhausted_total", "counter",
+             "Accepts that failed for want of a file descriptor (accepting paused)",
+             static_cast<double>(h.accept_fd_exhausted.load()));
     p.single("tickstock_http_bad_requests_total", "counter",
              "Requests refused as malformed or over the size limits",
              static_cast<double>(h.bad_requests.load()));
@@ -449,6 +422,12 @@ std::string WebApp::render_metrics() const {
     p.single("tickstock_ws_queued_bytes", "gauge", "Bytes waiting in the WebSocket send queues",
              static_cast<double>(h.ws_queued_bytes.load()));
   }
+  if (hub_ != nullptr)
+    p.single("tickstock_ws_charts", "gauge", "Charts with at least one WebSocket subscriber",
+             static_cast<double>(hub_->chart_keys()));
+  p.single("tickstock_http_rate_limit_overflow_total", "counter",
+           "Requests limited in the shared bucket because the per-address table was full",
+           static_cast<double>(ip_limiter_.overflowed() + user_limiter_.overflowed()));
   p.single("tickstock_web_busy_total", "counter",
            "Requests refused with 503: the workers were busy",
            static_cast<double>(pool_.refused()));

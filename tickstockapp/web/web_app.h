@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@
 #include "web/http_server.h"
 #include "web/login_guard.h"
 #include "web/rate_limiter.h"
+#include "web/readiness.h"
 #include "web/session_cache.h"
 #include "web/web_hub.h"
 #include "web/web_metrics.h"
@@ -40,6 +42,7 @@ struct WebOptions {
   std::vector<std::string> allowed_origins;      // /ws: Origins accepted besides the server's own
   std::chrono::seconds ready_feed_max_age{120};  // /ready: the feed must have produced an item
                                                  // within this long
+  PgTimeouts db_timeouts;                        // the web layer's PostgreSQL calls and /ready's
 };
 
 // What the app reads; each may be null when serve runs without it.
@@ -86,8 +89,12 @@ class WebApp final : public HttpHandler {
   std::string render_metrics() const;
 
  private:
-  struct Readiness;
-  HttpResponse ready();
+  // /ready: cached checks; their details for admins only.
+  void ready(const HttpRequest& req, Reply done);
+  // A 429 when the client's address is over --rate-limit-ip (a token taken otherwise).
+  std::optional<HttpResponse> limit_address(const HttpRequest& req);
+  // Whether session cookie `token` is an admin's (blocks: workers only).
+  bool is_admin(const std::string& token);
   Reply measured(const HttpRequest& req, Reply reply);
   void handle_api(HttpRequest req, Reply done);
   // On a worker: session, role, CSRF and per-user limit as `route` asks, then its handler.
@@ -106,7 +113,7 @@ class WebApp final : public HttpHandler {
   RateLimiter user_limiter_;
   LoginGuard logins_;
   ApiContext api_;
-  std::unique_ptr<Readiness> readiness_;
+  Readiness readiness_;
   std::unique_ptr<class StaticFiles> files_;
 };
 

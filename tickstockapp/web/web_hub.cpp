@@ -13,6 +13,7 @@
 
 #include "web/api.h"
 #include "web/json_out.h"
+#include "web/ws_command.h"
 
 namespace tickstock::app {
 
@@ -29,6 +30,8 @@ class HubClient final : public WsPeer, public std::enable_shared_from_this<HubCl
         greeting_(std::move(greeting)) {}
 
   std::int64_t user_id() const { return user_id_; }
+  // The chart keys this client subscribed to. Guarded by the hub's registry mutex.
+  std::set<std::string>& charts() { return charts_; }
   const std::string& token_hash() const { return token_hash_; }
   void send(const std::shared_ptr<const std::string>& m, std::uint64_t key) {
     if (auto c = conn_.lock()) c->send(m, key);
@@ -54,38 +57,20 @@ class HubClient final : public WsPeer, public std::enable_shared_from_this<HubCl
   }
 
   void on_message(std::string_view text) override {
-    std::string type;
-    simdjson::dom::parser parser;
-    simdjson::dom::object o;
-    std::string_view v;
-    if (parser.parse(text.data(), text.size()).get_object().get(o) != simdjson::SUCCESS ||
-        o["type"].get_string().get(v) != simdjson::SUCCESS) {
-      return reply_error("expected a JSON object with a type");
-    }
-    type = std::string(v);
-    if (type == "ping") return reply("{\"type\":\"pong\"}");
-    if (type == "ack") {
-      auto ids = read_alert_ids(o);
-      if (!ids) return reply_error(ids.error().message);
-      return hub_.ack(shared_from_this(), std::move(*ids));
-    }
-    if (type != "subscribe" && type != "unsubscribe")
-      return reply_error("type must be subscribe, unsubscribe, ack or ping");
-    std::string_view s, t;
-    if (o["symbol"].get_string().get(s) != simdjson::SUCCESS ||
-        o["timeframe"].get_string().get(t) != simdjson::SUCCESS)
-      return reply_error("subscribe needs symbol and timeframe");
-    const auto sym = parse_symbol(s);
-    const auto tf = parse_timeframe(t);
-    if (!sym || !tf) return reply_error("bad symbol or timeframe");
-    const std::string key = *sym + "|" + std::string(timeframe_name(*tf));
-    if (!hub_.chart(this, key, type == "subscribe"))
+    simdjson::dom::parser parser;  // per message: an idle client holds no parser's buffers
+    auto cmd = parse_ws_command(text, parser);
+    if (!cmd) return reply_error(cmd.error().message);
+    if (cmd->type == WsCommand::Type::kPing) return reply("{\"type\":\"pong\"}");
+    if (cmd->type == WsCommand::Type::kAck)
+      return hub_.ack(shared_from_this(), std::move(cmd->alert_ids));
+    const bool subscribe = cmd->type == WsCommand::Type::kSubscribe;
+    if (!hub_.chart(this, cmd->chart_key(), subscribe))
       return reply_error("too many chart subscriptions on this connection");
     JsonOut j;
     j.begin_object();
-    j.field("type", type == "subscribe" ? "subscribed" : "unsubscribed");
-    j.field("symbol", *sym);
-    j.field("timeframe", timeframe_name(*tf));
+    j.field("type", subscribe ? "subscribed" : "unsubscribed");
+    j.field("symbol", cmd->symbol);
+    j.field("timeframe", timeframe_name(cmd->timeframe));
     j.end_object();
     reply(j.take());
   }
@@ -115,6 +100,7 @@ class HubClient final : public WsPeer, public std::enable_shared_from_this<HubCl
   std::string token_hash_;
   Greeting greeting_;
   std::weak_ptr<WsConnection> conn_;
+  std::set<std::string> charts_;
   std::atomic<bool> acking_{false};
 };
 
@@ -307,10 +293,8 @@ void WebHub::leave(HubClient* c, const std::string& reason) {
   metrics_.ws_disconnected(reason);
   std::lock_guard lock(mu_);
   clients_.erase(c);
-  for (auto it = by_chart_.begin(); it != by_chart_.end();) {
-    it->second.erase(c);
-    it = it->second.empty() ? by_chart_.erase(it) : std::next(it);
-  }
+  for (const std::string& key : c->charts()) unchart(c, key);
+  c->charts().clear();
   auto& mine = by_user_[c->user_id()];
   std::erase_if(mine, [&](const std::weak_ptr<HubClient>& w) {
     auto s = w.lock();
@@ -321,18 +305,28 @@ void WebHub::leave(HubClient* c, const std::string& reason) {
 
 bool WebHub::chart(HubClient* c, const std::string& key, bool subscribe) {
   std::lock_guard lock(mu_);
+  std::set<std::string>& mine = c->charts();
   if (!subscribe) {
-    if (auto it = by_chart_.find(key); it != by_chart_.end()) {
-      it->second.erase(c);
-      if (it->second.empty()) by_chart_.erase(it);
-    }
+    if (mine.erase(key) > 0) unchart(c, key);
     return true;
   }
-  std::size_t mine = 0;
-  for (const auto& [k, set] : by_chart_) mine += set.count(c);
-  if (mine >= opt_.max_charts_per_client && !by_chart_[key].count(c)) return false;
+  if (mine.count(key) > 0) return true;
+  if (mine.size() >= opt_.max_charts_per_client) return false;
+  mine.insert(key);
   by_chart_[key].insert(c);
   return true;
+}
+
+void WebHub::unchart(HubClient* c, const std::string& key) {
+  if (auto it = by_chart_.find(key); it != by_chart_.end()) {
+    it->second.erase(c);
+    if (it->second.empty()) by_chart_.erase(it);
+  }
+}
+
+std::size_t WebHub::chart_keys() {
+  std::lock_guard lock(mu_);
+  return by_chart_.size();
 }
 
 void WebHub::reload_subscriptions() {

@@ -82,8 +82,11 @@ class WebHub {
   // For HubClient (any thread).
   void join(const std::shared_ptr<HubClient>& c);
   void leave(HubClient* c, const std::string& reason);
-  // Adds or removes a chart subscription; false when the client has too many.
+  // Adds or removes a chart subscription; false (and nothing changed) when the client has too
+  // many. Costs O(log n) in the client's and the hub's keys, whatever the number of clients.
   bool chart(HubClient* c, const std::string& key, bool subscribe);
+  // Chart keys with at least one subscriber.
+  std::size_t chart_keys();
   // Marks the client's user's alerts `ids` delivered (on a worker); the client is told.
   void ack(const std::shared_ptr<HubClient>& c, std::vector<std::int64_t> ids);
 
@@ -100,6 +103,7 @@ class WebHub {
   void send_charts(std::vector<Outgoing>& out);
   void send_alerts();
   void reload_subscriptions();
+  void unchart(HubClient* c, const std::string& key);  // REQUIRES: mu_ held
   // Every session_check: the sessions of the open sockets are read again (on a worker) and
   // the sockets of those that ended are closed.
   void check_sessions();
@@ -130,7 +134,7 @@ class WebHub {
 
   std::mutex mu_;  // guards the registry below
   std::unordered_map<std::int64_t, std::vector<std::weak_ptr<HubClient>>> by_user_;
-  std::map<std::string, std::set<HubClient*>> by_chart_;
+  std::map<std::string, std::set<HubClient*>> by_chart_;  // no empty sets
   std::unordered_map<HubClient*, std::weak_ptr<HubClient>> clients_;
 };
 

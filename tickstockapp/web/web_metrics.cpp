@@ -1,11 +1,20 @@
 // WebMetrics and the Prometheus text writer.
 #include "web/web_metrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
+#include "web/api.h"
+
 namespace tickstock::app {
 namespace {
+
+// A disconnect reason as a label: lower-case letters and '_' only.
+bool plain_word(std::string_view s) {
+  return !s.empty() && s.size() <= 32 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+}
 
 void append_label_value(std::string& out, std::string_view v) {
   for (const char c : v) {
@@ -65,11 +74,26 @@ void PromText::single(std::string_view name, std::string_view type, std::string_
   sample(name, value);
 }
 
+std::string_view method_label(std::string_view method) {
+  for (std::string_view m : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+    if (method == m) return m;
+  return "other";
+}
+
+std::string_view route_label(std::string_view route) {
+  for (std::string_view r : {"/health", "/ready", "/metrics", "/ws", "static"})
+    if (route == r) return r;
+  for (const Route& r : api_routes())
+    if (route == r.pattern) return r.pattern;
+  return "unmatched";
+}
+
 void WebMetrics::record_request(std::string_view route, std::string_view method, int status,
                                 double seconds) {
-  const std::string r = route.empty() ? "unmatched" : std::string(route);
+  const std::string_view r = route_label(route);
+  if (status < 100 || status > 599) status = 0;
   std::lock_guard lock(mu_);
-  ++requests_[{r, std::string(method)}][status];
+  ++requests_[{r, method_label(method)}][status];
   Latency& l = latency_[r];
   for (std::size_t i = 0; i < kBuckets.size(); ++i)
     if (seconds <= kBuckets[i]) ++l.buckets[i];
@@ -85,6 +109,9 @@ void WebMetrics::ws_connected() {
 void WebMetrics::ws_disconnected(std::string_view reason) {
   ws_clients_.fetch_sub(1);
   std::lock_guard lock(mu_);
+  if (!plain_word(reason) ||
+      (disconnects_.size() >= kMaxReasons && disconnects_.count(std::string(reason)) == 0))
+    reason = "other";
   ++disconnects_[std::string(reason)];
 }
 
@@ -95,7 +122,9 @@ void WebMetrics::render(PromText& out) const {
   for (const auto& [key, by_status] : requests_)
     for (const auto& [status, n] : by_status)
       out.sample("tickstock_http_requests_total",
-                 {{"route", key.first}, {"method", key.second}, {"status", std::to_string(status)}},
+                 {{"route", std::string(key.first)},
+                  {"method", std::string(key.second)},
+                  {"status", std::to_string(status)}},
                  static_cast<double>(n));
   out.header("tickstock_http_request_duration_seconds", "histogram",
              "Time from a request's arrival to its response, by route");
@@ -103,13 +132,14 @@ void WebMetrics::render(PromText& out) const {
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
       char le[32];
       std::snprintf(le, sizeof le, "%g", kBuckets[i]);
-      out.sample("tickstock_http_request_duration_seconds_bucket", {{"route", route}, {"le", le}},
-                 static_cast<double>(l.buckets[i]));
+      out.sample("tickstock_http_request_duration_seconds_bucket",
+                 {{"route", std::string(route)}, {"le", le}}, static_cast<double>(l.buckets[i]));
     }
-    out.sample("tickstock_http_request_duration_seconds_bucket", {{"route", route}, {"le", "+Inf"}},
-               static_cast<double>(l.count));
-    out.sample("tickstock_http_request_duration_seconds_sum", {{"route", route}}, l.sum);
-    out.sample("tickstock_http_request_duration_seconds_count", {{"route", route}},
+    out.sample("tickstock_http_request_duration_seconds_bucket",
+               {{"route", std::string(route)}, {"le", "+Inf"}}, static_cast<double>(l.count));
+    out.sample("tickstock_http_request_duration_seconds_sum", {{"route", std::string(route)}},
+               l.sum);
+    out.sample("tickstock_http_request_duration_seconds_count", {{"route", std::string(route)}},
                static_cast<double>(l.count));
   }
   out.single("tickstock_http_rate_limited_total", "counter", "Requests refused with 429",

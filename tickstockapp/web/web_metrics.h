@@ -31,16 +31,26 @@ class PromText {
   std::string out_;
 };
 
-// Thread-safe.
+// The method label of a request: GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS, else "other".
+std::string_view method_label(std::string_view method);
+// The route label: an API route's pattern, "/health", "/ready", "/metrics", "/ws" or "static",
+// else "unmatched".
+std::string_view route_label(std::string_view route);
+
+// Thread-safe. Every label comes from a closed set (see method_label, route_label; statuses
+// outside 100-599 count as 0; at most kMaxReasons disconnect reasons), so that what clients send
+// cannot grow the metrics.
 class WebMetrics {
  public:
   // Latency buckets, seconds.
   static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                       0.05,   0.1,   0.25,   0.5,   1,    5};
+  // Distinct disconnect reasons kept; further ones count as "other".
+  static constexpr std::size_t kMaxReasons = 16;
   // One answered request: `route` is the route's pattern ("static", "" when none matched).
   void record_request(std::string_view route, std::string_view method, int status, double seconds);
   // WebSocket: a client connected or left (with the reason: "client", "slow_consumer",
-  // "shutdown", "error", ...).
+  // "shutdown", "error", ...: lower-case words of the server's, never a client's text).
   void ws_connected();
   void ws_disconnected(std::string_view reason);
   std::atomic<std::uint64_t> ws_alerts{0};          // pattern alerts sent to connections
@@ -62,8 +72,9 @@ class WebMetrics {
     double sum = 0;
   };
   mutable std::mutex mu_;
-  std::map<std::pair<std::string, std::string>, std::map<int, std::uint64_t>> requests_;
-  std::map<std::string, Latency> latency_;
+  // By (route label, method label); both views point into static strings.
+  std::map<std::pair<std::string_view, std::string_view>, std::map<int, std::uint64_t>> requests_;
+  std::map<std::string_view, Latency> latency_;
   std::map<std::string, std::uint64_t> disconnects_;
   std::atomic<std::int64_t> ws_clients_{0};
   std::atomic<std::uint64_t> ws_connections_{0};

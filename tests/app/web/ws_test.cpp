@@ -1,6 +1,7 @@
 // /ws over real sockets: cookie and Origin checks, chart subscriptions receiving live bars,
 // pattern alerts routed by the users' subscriptions (and kept for users who are away), slow
 // clients conflated and then disconnected without holding up the others, shutdown.
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -221,5 +222,52 @@ TEST_CASE("dashboard: a slow WebSocket client is conflated, then disconnected, a
   CHECK(before > 0);
   CHECK(fast_bars > before);  // still served after the slow one went
   CHECK(!fast.closed());
+  CHECK(serve.stop() == 0);
+}
+
+TEST_CASE("dashboard: refused chart subscriptions leave nothing behind", "[app][web][ws][abuse]") {
+  WebServe serve(api_args({"--rate-limit-user", "0"}));
+  REQUIRE(serve.port() > 0);
+  HttpClient c(serve.port());
+  const Login l = login(c, "admin", kAdminPassword);
+  REQUIRE(l.ok());
+  auto client = std::make_unique<WsClient>(serve.port(), ws_headers(l, serve.port()));
+  WsClient& ws = *client;
+  REQUIRE(ws.ok());
+  REQUIRE(collect(ws, "hello", std::chrono::seconds(5)).size() == 1);
+  auto subscribe = [&](int i) {
+    ws.send("{\"type\":\"subscribe\",\"symbol\":\"S" + std::to_string(i) +
+            "\",\"timeframe\":\"1m\"}");
+  };
+  for (int i = 0; i < 50; ++i) subscribe(i);
+  CHECK(collect(ws, "subscribed", std::chrono::seconds(10), 50).size() == 50);
+  subscribe(7);  // again: still one
+  CHECK(collect(ws, "subscribed", std::chrono::seconds(5)).size() == 1);
+  for (int i = 50; i < 1050; ++i) subscribe(i);
+  const auto refused = collect(ws, "error", std::chrono::seconds(20), 1000);
+  CHECK(refused.size() == 1000);
+  CHECK(json_field(refused.front(), "detail") == "too many chart subscriptions on this connection");
+  CHECK(c.get("/metrics").body.find("tickstock_ws_charts 50\n") != std::string::npos);
+  // Unsubscribing makes room for one more.
+  ws.send("{\"type\":\"unsubscribe\",\"symbol\":\"S0\",\"timeframe\":\"1m\"}");
+  CHECK(collect(ws, "unsubscribed", std::chrono::seconds(5)).size() == 1);
+  subscribe(2000);
+  CHECK(collect(ws, "subscribed", std::chrono::seconds(5)).size() == 1);
+  // A second client on the same charts shares the keys; when both leave, none remain.
+  auto second = std::make_unique<WsClient>(serve.port(), ws_headers(l, serve.port()));
+  WsClient& other = *second;
+  REQUIRE(other.ok());
+  other.send("{\"type\":\"subscribe\",\"symbol\":\"S1\",\"timeframe\":\"1m\"}");
+  CHECK(collect(other, "subscribed", std::chrono::seconds(5)).size() == 1);
+  CHECK(c.get("/metrics").body.find("tickstock_ws_charts 50\n") != std::string::npos);
+  client.reset();  // both disconnect
+  second.reset();
+  std::string metrics;
+  for (int i = 0; i < 100; ++i) {
+    metrics = c.get("/metrics").body;
+    if (metrics.find("tickstock_ws_clients 0\n") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(metrics.find("tickstock_ws_charts 0\n") != std::string::npos);
   CHECK(serve.stop() == 0);
 }
