@@ -20,16 +20,22 @@ std::vector<std::string> data_args() {
                    "--rate-limit-user", "0"});
 }
 
-// Waits until the run's detections reached the API.
+// Waits until the run's detections reached the API: the feed has ended and the newest
+// detections have not changed for a second (the engine and the hub may still be draining
+// what the feed made; under a sanitizer that takes seconds).
 std::string wait_for_patterns(HttpClient& c, const Login& l) {
-  for (int i = 0; i < 200; ++i) {
+  std::string last;
+  int same = 0;
+  for (int i = 0; i < 240; ++i) {
     const HttpReply r = c.get("/api/patterns?limit=500", auth(l));
-    if (r.status == 200 && r.body.find("\"items\":[{") != std::string::npos &&
-        c.get("/metrics").body.find("tickstock_feed_running 0\n") != std::string::npos) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the hub's last batch
-      return c.get("/api/patterns?limit=500", auth(l)).body;
+    const bool ended =
+        c.get("/metrics").body.find("tickstock_feed_running 0\n") != std::string::npos;
+    if (r.status == 200 && ended && r.body.find("\"items\":[{") != std::string::npos) {
+      same = r.body == last ? same + 1 : 0;
+      if (same == 4) return r.body;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    last = r.body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   return "";
 }
