@@ -56,6 +56,7 @@ std::string session_body(const User& u, const SessionRecord& s,
 // Whether `password` is that of `user` (null: no such account). Either way one argon2id
 // verification is spent, so that no answer comes sooner than another.
 bool password_matches(const ApiContext& ctx, const User* user, std::string_view password) {
+  ctx.metrics.password_checks.fetch_add(1);
   if (user == nullptr) {
     verify_dummy_password(password, ctx.auth.hash_cost);
     return false;

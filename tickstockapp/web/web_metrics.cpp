@@ -149,6 +149,9 @@ void WebMetrics::render(PromText& out) const {
   out.single("tickstock_auth_locked_logins_total", "counter",
              "Logins refused because the account was locked",
              static_cast<double>(logins_locked.load()));
+  out.single("tickstock_auth_password_checks_total", "counter",
+             "Password verifications made (one per login or password change, known user or not)",
+             static_cast<double>(password_checks.load()));
   out.single("tickstock_ws_clients", "gauge", "Connected WebSocket clients",
              static_cast<double>(ws_clients_.load()));
   out.single("tickstock_ws_connections_total", "counter", "WebSocket connections accepted",

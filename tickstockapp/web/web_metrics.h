@@ -60,7 +60,8 @@ class WebMetrics {
   std::atomic<std::uint64_t> alerts_waiting{0};         // in the store's queue now
   std::atomic<std::uint64_t> rate_limited{0};           // 429 answers
   std::atomic<std::uint64_t> logins_failed{0};
-  std::atomic<std::uint64_t> logins_locked{0};  // refused because the account was locked
+  std::atomic<std::uint64_t> logins_locked{0};    // refused because the account was locked
+  std::atomic<std::uint64_t> password_checks{0};  // argon2id verifications (real or dummy)
   std::int64_t ws_clients() const { return ws_clients_.load(); }
   // Appends the HTTP and WebSocket metrics.
   void render(PromText& out) const;
