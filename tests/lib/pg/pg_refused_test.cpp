@@ -59,10 +59,12 @@ tickstock::PatternEvent detection(tickstock::Symbol s, const tickstock::Bar& bar
 struct Logged {
   std::mutex mu;
   std::vector<std::string> lines;
-  bool said(const std::string& what) {
+  bool said(const std::string& what) { return count(what) > 0; }
+  std::size_t count(const std::string& what) {
     std::lock_guard lock(mu);
-    return std::any_of(lines.begin(), lines.end(),
-                       [&](const std::string& m) { return m.find(what) != std::string::npos; });
+    return static_cast<std::size_t>(
+        std::count_if(lines.begin(), lines.end(),
+                      [&](const std::string& m) { return m.find(what) != std::string::npos; }));
   }
 };
 
@@ -111,7 +113,9 @@ TEST_CASE("PgSink stores every good row of a batch the database partly refuses",
   CHECK(st.refused_rows == 2);
   CHECK(st.refused_rows_kept == 2);
   CHECK(st.dropped == 0);
-  CHECK(st.failed_batches == 1);
+  // A slow machine can cut the queue in two batches, one refused row each.
+  CHECK(st.failed_batches >= 1);
+  CHECK(st.failed_batches <= 2);
   CHECK(st.backlog == 0);
   CHECK(db.query("SELECT count(*) FROM ohlcv_1min") == "300");
   CHECK(db.query("SELECT count(DISTINCT symbol) FROM ohlcv_1min") == "5");
@@ -132,7 +136,10 @@ TEST_CASE("PgSink stores every good row of a batch the database partly refuses",
   CHECK(det_line.find("\"pattern\":\"CDLHAMMER\"") != std::string::npos);
   CHECK(det_line.find("\"confidence\":1.5") != std::string::npos);
   CHECK(det_line.find("pattern_detections_confidence_check") != std::string::npos);
-  CHECK(logged.said("the database refused 2 rows; the rest of the batch is stored"));
+  if (st.failed_batches == 1)
+    CHECK(logged.said("the database refused 2 rows; the rest of the batch is stored"));
+  else
+    CHECK(logged.count("the database refused 1 rows; the rest of the batch is stored") == 2);
 }
 
 TEST_CASE("PgSink counts refused rows it cannot keep once the refused file is full",
