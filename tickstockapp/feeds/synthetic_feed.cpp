@@ -69,15 +69,17 @@ SyntheticFeed::SyntheticFeed(SyntheticOptions options, SymbolTable& symbols, con
   for (int i = 0; i < opt_.symbols; ++i) {
     char name[16];
     std::snprintf(name, sizeof name, "SYN%02d", i);
+    const auto sym = symbols.try_intern(name);
+    if (!sym) break;  // the table is full (serve refuses such settings up front)
     SymbolPath p;
-    p.symbol = symbols.intern(name);
+    p.symbol = *sym;
     p.last = 20.0 + 10.0 * static_cast<double>(i % 17) + uniform() * 50.0;
     paths_.push_back(std::move(p));
   }
 }
 
 std::string SyntheticFeed::describe() const {
-  return "synthetic: " + std::to_string(opt_.symbols) + " symbols, scenario " +
+  return "synthetic: " + std::to_string(paths_.size()) + " symbols, scenario " +
          std::string(scenario_name(opt_.scenario)) + ", seed " + std::to_string(opt_.seed) +
          (opt_.inject_patterns ? ", with injected candlestick shapes" : "") +
          (opt_.speed > 0 ? fmt::format(", {}x real time", opt_.speed)

@@ -13,6 +13,8 @@
 
 #include <simdjson.h>
 
+#include "tickstock/calendar.h"
+
 namespace tickstock::app {
 
 namespace od = simdjson::ondemand;
@@ -26,7 +28,7 @@ std::optional<Timestamp> polygon_epoch_to_ns(std::int64_t t) {
                             : t >= 100'000'000'000LL       ? 1'000'000   // ms: 12-14 digits
                                                            : kNanosPerSecond;  // seconds
   Timestamp ns = 0;
-  if (__builtin_mul_overflow(t, unit, &ns)) return std::nullopt;
+  if (__builtin_mul_overflow(t, unit, &ns) || ns > kMaxEventTime) return std::nullopt;
   return ns;
 }
 
@@ -257,6 +259,7 @@ class PolygonFrameParser::Impl {
   }
 
   const PolygonParseStats& stats() const { return stats_; }
+  void set_max_future(Timestamp ns) { max_future_ = ns; }
 
  private:
   void ensure_capacity(std::size_t n) {
@@ -556,7 +559,7 @@ class PolygonFrameParser::Impl {
         return;
       case Ev::Minute:
       case Ev::Second:
-        return aggregate(f, ev == Ev::Minute, h, index);
+        return aggregate(f, received, ev == Ev::Minute, h, index);
       case Ev::Status:
         ++stats_.statuses;
         h.on_status(f.status, f.message);
@@ -576,10 +579,12 @@ class PolygonFrameParser::Impl {
       return bad_message(h, index, std::string("T without '") + missing + "'");
     const auto when = polygon_epoch_to_ns(f.t);
     if (!when) return bad_message(h, index, "field 't': " + std::to_string(f.t) + " is no time");
-    ++stats_.trades;
-    stats_.unknown_conditions += static_cast<std::uint64_t>(f.unknown_conditions);
+    if (too_far_ahead(*when, received)) return future_time(h, index, "t", *when, received);
     Tick t;
     t.symbol = intern(f.sym);
+    if (!t.symbol) return refuse_symbol(h, index, f.sym);
+    ++stats_.trades;
+    stats_.unknown_conditions += static_cast<std::uint64_t>(f.unknown_conditions);
     t.ts_event = *when;
     t.ts_recv = received;
     t.price = f.p;
@@ -593,7 +598,8 @@ class PolygonFrameParser::Impl {
     h.on_trade(t, info);
   }
 
-  void aggregate(const Fields& f, bool per_minute, PolygonHandler& h, std::size_t index) {
+  void aggregate(const Fields& f, Timestamp received, bool per_minute, PolygonHandler& h,
+                 std::size_t index) {
     const char* missing = f.sym.empty() ? "sym"
                           : !f.has_o    ? "o"
                           : !f.has_c    ? "c"
@@ -608,9 +614,11 @@ class PolygonFrameParser::Impl {
                           : std::nullopt;
     if (!when)
       return bad_message(h, index, std::string(per_minute ? "AM" : "A") + ": field 's' is no time");
-    ++(per_minute ? stats_.minute_aggregates : stats_.second_aggregates);
+    if (too_far_ahead(*when, received)) return future_time(h, index, "s", *when, received);
     Bar b;
     b.symbol = intern(f.sym);
+    if (!b.symbol) return refuse_symbol(h, index, f.sym);
+    ++(per_minute ? stats_.minute_aggregates : stats_.second_aggregates);
     b.timeframe = Timeframe::M1;
     b.start = *when;
     b.open = f.o;
@@ -622,10 +630,25 @@ class PolygonFrameParser::Impl {
     h.on_aggregate(b, per_minute);
   }
 
+  bool too_far_ahead(Timestamp t, Timestamp received) const {
+    return max_future_ >= 0 && t > received && t - received > max_future_;
+  }
+
+  [[gnu::noinline]] void future_time(PolygonHandler& h, std::size_t index, const char* field,
+                                     Timestamp t, Timestamp received) {
+    ++stats_.future_times;
+    bad_message(h, index,
+                std::string("field '") + field + "': " + format_iso8601(t) + " is " +
+                    std::to_string((t - received) / 1'000'000) +
+                    " ms ahead of the clock (at most " + std::to_string(max_future_ / 1'000'000) +
+                    " ms)");
+  }
+
   // Tickers of up to 7 bytes (nearly all) are found in an open-addressing table keyed by their
   // bytes and length as one integer (never 0, the empty slot); longer ones in a map. `name`
   // lies in a padded buffer (the frame or simdjson's string buffer), so its first 8 bytes are
-  // readable whatever its length.
+  // readable whatever its length. Only symbols the table took are kept: the empty Symbol means
+  // `name` was refused (refusal_ says why), and is checked again when it comes back.
   Symbol intern(std::string_view name) {
     if (name.size() >= 8 || name.empty()) [[unlikely]]
       return intern_long(name);
@@ -638,7 +661,12 @@ class PolygonFrameParser::Impl {
       if (slot.key == key) return slot.symbol;
       if (slot.key == 0) break;
     }
-    const Symbol sym = symbols_.intern(name);
+    return intern_short(key, name);
+  }
+
+  [[gnu::noinline]] Symbol intern_short(std::uint64_t key, std::string_view name) {
+    const Symbol sym = new_symbol(name);
+    if (!sym) return sym;
     if (++short_count_ * 2 > slots_.size()) grow();
     insert(key, sym);
     return sym;
@@ -647,9 +675,36 @@ class PolygonFrameParser::Impl {
   [[gnu::noinline]] Symbol intern_long(std::string_view name) {
     auto it = index_.find(name);
     if (it != index_.end()) return it->second;
-    const Symbol sym = symbols_.intern(name);
-    index_.emplace(sym.name(), sym);  // the table's copy of the name never moves
+    const Symbol sym = new_symbol(name);
+    if (sym) index_.emplace(sym.name(), sym);  // the table's copy of the name never moves
     return sym;
+  }
+
+  // A symbol not seen before by this parser: checked, then made (or found) in the table.
+  Symbol new_symbol(std::string_view name) {
+    if (!is_valid_symbol(name)) {
+      refusal_ = Refusal::Grammar;
+      return {};
+    }
+    const auto sym = symbols_.try_intern(name);
+    if (!sym) {
+      refusal_ = Refusal::Limit;
+      return {};
+    }
+    return *sym;
+  }
+
+  [[gnu::noinline]] void refuse_symbol(PolygonHandler& h, std::size_t index,
+                                       std::string_view name) {
+    if (refusal_ == Refusal::Grammar) {
+      ++stats_.bad_symbols;
+      return bad_message(h, index, check_symbol("sym", name).error().message);
+    }
+    ++stats_.bad_messages;
+    ++stats_.symbols_refused;
+    h.on_symbol_refused(where(index) + "field 'sym': '" + std::string(name) +
+                        "' is a new symbol and the limit of " +
+                        std::to_string(symbols_.capacity()) + " symbols is reached");
   }
 
   std::size_t slot_of(std::uint64_t key) const {
@@ -685,8 +740,11 @@ class PolygonFrameParser::Impl {
 
   void bad_message(PolygonHandler& h, std::size_t index, const std::string& what) {
     ++stats_.bad_messages;
-    h.on_bad_input("frame " + std::to_string(stats_.frames) + ": element " + std::to_string(index) +
-                   ": " + what);
+    h.on_bad_input(where(index) + what);
+  }
+
+  std::string where(std::size_t index) const {
+    return "frame " + std::to_string(stats_.frames) + ": element " + std::to_string(index) + ": ";
   }
 
   SymbolTable& symbols_;
@@ -703,6 +761,9 @@ class PolygonFrameParser::Impl {
   std::size_t mask_ = 4095;
   std::size_t short_count_ = 0;
   std::unordered_map<std::string_view, Symbol, SymbolViewHash, std::equal_to<>> index_;
+  enum class Refusal : std::uint8_t { Grammar, Limit };
+  Refusal refusal_ = Refusal::Grammar;  // why the last new symbol was refused
+  Timestamp max_future_ = -1;           // see set_max_future
   PolygonParseStats stats_;
 };
 
@@ -717,5 +778,6 @@ bool PolygonFrameParser::parse_padded(const char* data, std::size_t size, Timest
   return impl_->parse_padded(data, size, received, h);
 }
 const PolygonParseStats& PolygonFrameParser::stats() const { return impl_->stats(); }
+void PolygonFrameParser::set_max_future(Timestamp ns) { impl_->set_max_future(ns); }
 
 }  // namespace tickstock::app
