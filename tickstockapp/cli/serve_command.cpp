@@ -97,7 +97,8 @@ Result<double> parse_speed(const std::string& v) {
   if (v == "max") return 0.0;
   char* end = nullptr;
   const double d = std::strtod(v.c_str(), &end);
-  if (*end != '\0' || !(d > 0)) return fail("--speed '", v, "': expected max or a number > 0");
+  if (v.empty() || *end != '\0' || !(d >= 0.001 && d <= 1e6))
+    return fail("--speed '", v, "': expected max or a number from 0.001 to 1000000");
   return d;
 }
 
