@@ -55,7 +55,10 @@ class LineSource {
   // Next line without its newline (and without a trailing \r); false at end of input.
   bool next(std::string_view& line) {
     while (true) {
-      const char* nl = static_cast<const char*>(std::memchr(buf_.data() + pos_, '\n', end_ - pos_));
+      // Nothing to search in an empty buffer (whose data() may be null: memchr must not see it).
+      const char* nl =
+          pos_ < end_ ? static_cast<const char*>(std::memchr(buf_.data() + pos_, '\n', end_ - pos_))
+                      : nullptr;
       if (nl != nullptr) {
         const std::size_t len = static_cast<std::size_t>(nl - (buf_.data() + pos_));
         line = std::string_view(buf_.data() + pos_, len);

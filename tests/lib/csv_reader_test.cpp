@@ -180,3 +180,17 @@ TEST_CASE("CSV readers: a new symbol beyond the table's capacity is refused, kno
   CHECK(symbols.size() == 2);
   CHECK(symbols.refused() == 1);
 }
+
+TEST_CASE("CSV readers: empty text is an empty file, a header alone has no records", "[csv]") {
+  SymbolTable symbols;
+  auto empty = TickCsvReader::of_text("", "e.csv", symbols);
+  REQUIRE_FALSE(empty.has_value());
+  CHECK(empty.error().message == "e.csv: empty file (expected a CSV header)");
+  auto bars = BarCsvReader::of_text(std::string_view(), "e.csv", symbols);
+  REQUIRE_FALSE(bars.has_value());
+  auto header = TickCsvReader::of_text("ts_ns,symbol,price,size", "h.csv", symbols);
+  REQUIRE(header.has_value());
+  Tick t;
+  Error e;
+  CHECK((*header)->next(t, e) == ReadStatus::Eof);
+}
