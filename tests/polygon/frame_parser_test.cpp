@@ -475,3 +475,20 @@ TEST_CASE("Polygon frames: huge, negative and odd numbers in every field",
     CHECK(f.rec.trades.size() + f.rec.bad.size() == 1);
   }
 }
+
+TEST_CASE("Polygon frames: numbers of many digits are read exactly, beyond a double refused",
+          "[polygon][parser][numbers]") {
+  Fixture f;
+  // Out of a double's range, however it is written: the validating parser refuses the frame.
+  const std::string huge = "0.000" + std::string(160, '3') + "e343";
+  CHECK_FALSE(f.parse(R"([{"ev":"T","sym":"A","p":)" + huge + R"(,"s":1,"t":1700000000000}])"));
+  CHECK(f.parser.stats().bad_frames == 1);
+  // In range: the value, not an approximation of it.
+  const std::string one = "1." + std::string(40, '0') + "1";
+  const std::string small = "0." + std::string(30, '0') + "25e31";
+  REQUIRE(f.parse(R"([{"ev":"T","sym":"A","p":)" + one + R"(,"s":)" + small +
+                  R"(,"t":1700000000000}])"));
+  REQUIRE(f.rec.trades.size() == 1);
+  CHECK(f.rec.trades[0].price == 1.0);
+  CHECK(f.rec.trades[0].size == 2.5);
+}

@@ -3,6 +3,7 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <optional>
@@ -189,9 +190,23 @@ bool fits_64_bits(std::string_view token) {
   return std::from_chars(first, last, u).ec == std::errc{};
 }
 
+// A long number's token read again exactly: On-Demand (simdjson 3.0) misreads some numbers of
+// more than 19 digits with a large exponent (0.000333...3e343, beyond a double, comes back as
+// 6e207), which the validating parser refuses as out of range. Rare, so it may allocate.
+[[gnu::noinline]] simdjson::error_code exact_double(std::string_view token, double& out) {
+  while (!token.empty() && std::string_view(" \t\n\r").find(token.back()) != token.npos)
+    token.remove_suffix(1);
+  if (token.empty() || !fits_64_bits(token)) return simdjson::NUMBER_ERROR;
+  const std::string text(token);  // strtod wants it terminated
+  const double d = std::strtod(text.c_str(), nullptr);
+  if (std::isinf(d)) return simdjson::NUMBER_ERROR;  // out of range; tiny ones become 0, as there
+  out = d;
+  return simdjson::SUCCESS;
+}
+
 // A number as a double. simdjson's validating parser refuses integers beyond 64 bits, which
 // On-Demand reads as doubles; they are refused here too, so both agree on what a valid frame
-// is.
+// is. Numbers of many characters are read again (exact_double).
 [[gnu::always_inline]] inline simdjson::error_code double_of(od::value& v, double& out) {
   if (v.get_double().get(out)) [[unlikely]] {
     // get_double refuses exponents of many digits (`1e-0000000000000000000001`), which the
@@ -199,11 +214,13 @@ bool fits_64_bits(std::string_view token) {
     od::number n;
     SIMDJSON_TRY(v.get_number().get(n));
     out = n.as_double();
-    return simdjson::SUCCESS;
+    return exact_double(v.raw_json_token(), out);
   }
-  if (std::fabs(out) < 9.2e18) [[likely]]  // below both 64-bit integer limits
+  const std::string_view token = v.raw_json_token();
+  // Below both 64-bit integer limits, and at most 20 characters (with any blanks after it).
+  if (token.size() <= 20 && std::fabs(out) < 9.2e18) [[likely]]
     return simdjson::SUCCESS;
-  return fits_64_bits(v.raw_json_token()) ? simdjson::SUCCESS : simdjson::NUMBER_ERROR;
+  return exact_double(token, out);
 }
 
 // A field's key, unescaped only when it must be.
