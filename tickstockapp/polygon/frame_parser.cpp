@@ -9,12 +9,13 @@
 #include <optional>
 #include <string>
 #include <type_traits>
-#include <unordered_map>
 #include <vector>
 
 #include <simdjson.h>
 
 #include "tickstock/calendar.h"
+
+#include "polygon/ticker_index.h"
 
 namespace tickstock::app {
 
@@ -59,15 +60,6 @@ struct Fields {
   bool has_p = false, has_s = false, has_t = false, has_o = false, has_c = false;
   const char* bad_field = nullptr;  // first field of the wrong type
   const char* expected = nullptr;
-};
-
-struct SymbolViewHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const {  // FNV-1a: tickers are a few bytes
-    std::uint64_t h = 14695981039346656037ull;
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-    return static_cast<std::size_t>(h);
-  }
 };
 
 // The fields the parser reads. Unread: not yet known (escaped, or not one of the fast forms).
@@ -251,7 +243,7 @@ bool fits_64_bits(std::string_view token) {
 class PolygonFrameParser::Impl {
  public:
   Impl(SymbolTable& symbols, const ConditionTable& conditions)
-      : symbols_(symbols), conditions_(conditions) {
+      : conditions_(conditions), tickers_(symbols) {
     // On-Demand's own depth (its debug checks assert on it) runs ahead of ours by the
     // document and the value being entered: room for both.
     if (parser_.allocate(4096, kMaxDepth + 4)) throw std::bad_alloc();
@@ -598,7 +590,7 @@ class PolygonFrameParser::Impl {
     if (!when) return bad_message(h, index, "field 't': " + std::to_string(f.t) + " is no time");
     if (too_far_ahead(*when, received)) return future_time(h, index, "t", *when, received);
     Tick t;
-    t.symbol = intern(f.sym);
+    t.symbol = tickers_.find_or_add(f.sym);
     if (!t.symbol) return refuse_symbol(h, index, f.sym);
     ++stats_.trades;
     stats_.unknown_conditions += static_cast<std::uint64_t>(f.unknown_conditions);
@@ -633,7 +625,7 @@ class PolygonFrameParser::Impl {
       return bad_message(h, index, std::string(per_minute ? "AM" : "A") + ": field 's' is no time");
     if (too_far_ahead(*when, received)) return future_time(h, index, "s", *when, received);
     Bar b;
-    b.symbol = intern(f.sym);
+    b.symbol = tickers_.find_or_add(f.sym);
     if (!b.symbol) return refuse_symbol(h, index, f.sym);
     ++(per_minute ? stats_.minute_aggregates : stats_.second_aggregates);
     b.timeframe = Timeframe::M1;
@@ -661,59 +653,9 @@ class PolygonFrameParser::Impl {
                     " ms)");
   }
 
-  // Tickers of up to 7 bytes (nearly all) are found in an open-addressing table keyed by their
-  // bytes and length as one integer (never 0, the empty slot); longer ones in a map. `name`
-  // lies in a padded buffer (the frame or simdjson's string buffer), so its first 8 bytes are
-  // readable whatever its length. Only symbols the table took are kept: the empty Symbol means
-  // `name` was refused (refusal_ says why), and is checked again when it comes back.
-  Symbol intern(std::string_view name) {
-    if (name.size() >= 8 || name.empty()) [[unlikely]]
-      return intern_long(name);
-    std::uint64_t key;
-    std::memcpy(&key, name.data(), sizeof key);
-    key =
-        (key & ((std::uint64_t{1} << (8 * name.size())) - 1)) | (std::uint64_t{name.size()} << 56);
-    for (std::size_t i = slot_of(key);; i = (i + 1) & mask_) {
-      const Slot& slot = slots_[i];
-      if (slot.key == key) return slot.symbol;
-      if (slot.key == 0) break;
-    }
-    return intern_short(key, name);
-  }
-
-  [[gnu::noinline]] Symbol intern_short(std::uint64_t key, std::string_view name) {
-    const Symbol sym = new_symbol(name);
-    if (!sym) return sym;
-    if (++short_count_ * 2 > slots_.size()) grow();
-    insert(key, sym);
-    return sym;
-  }
-
-  [[gnu::noinline]] Symbol intern_long(std::string_view name) {
-    auto it = index_.find(name);
-    if (it != index_.end()) return it->second;
-    const Symbol sym = new_symbol(name);
-    if (sym) index_.emplace(sym.name(), sym);  // the table's copy of the name never moves
-    return sym;
-  }
-
-  // A symbol not seen before by this parser: checked, then made (or found) in the table.
-  Symbol new_symbol(std::string_view name) {
-    if (!is_valid_symbol(name)) {
-      refusal_ = Refusal::Grammar;
-      return {};
-    }
-    const auto sym = symbols_.try_intern(name);
-    if (!sym) {
-      refusal_ = Refusal::Limit;
-      return {};
-    }
-    return *sym;
-  }
-
   [[gnu::noinline]] void refuse_symbol(PolygonHandler& h, std::size_t index,
                                        std::string_view name) {
-    if (refusal_ == Refusal::Grammar) {
+    if (tickers_.refusal() == TickerIndex::Refusal::Grammar) {
       ++stats_.bad_symbols;
       return bad_message(h, index, check_symbol("sym", name).error().message);
     }
@@ -721,31 +663,7 @@ class PolygonFrameParser::Impl {
     ++stats_.symbols_refused;
     h.on_symbol_refused(where(index) + "field 'sym': '" + std::string(name) +
                         "' is a new symbol and the limit of " +
-                        std::to_string(symbols_.capacity()) + " symbols is reached");
-  }
-
-  std::size_t slot_of(std::uint64_t key) const {
-    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 52) & mask_;
-  }
-
-  struct Slot {
-    std::uint64_t key = 0;  // the ticker's bytes and length; 0 = empty
-    Symbol symbol;
-  };
-
-  void insert(std::uint64_t key, Symbol sym) {
-    std::size_t i = slot_of(key);
-    while (slots_[i].key != 0) i = (i + 1) & mask_;
-    slots_[i] = Slot{key, sym};
-  }
-
-  void grow() {
-    std::vector<Slot> old;
-    old.swap(slots_);
-    slots_.resize(old.size() * 2);
-    mask_ = slots_.size() - 1;
-    for (const Slot& s : old)
-      if (s.key != 0) insert(s.key, s.symbol);
+                        std::to_string(tickers_.symbols().capacity()) + " symbols is reached");
   }
 
   bool bad_frame(PolygonHandler& h, const char* what, simdjson::error_code err) {
@@ -764,7 +682,6 @@ class PolygonFrameParser::Impl {
     return "frame " + std::to_string(stats_.frames) + ": element " + std::to_string(index) + ": ";
   }
 
-  SymbolTable& symbols_;
   const ConditionTable& conditions_;
   // simdjson's limit for a validating parse, which counts only arrays and objects that hold
   // something (the frame's array is at depth 0): deeper frames are refused the same way.
@@ -774,13 +691,8 @@ class PolygonFrameParser::Impl {
   std::size_t pending_count_ = 0;
   std::unique_ptr<char[]> buf_;
   std::size_t capacity_ = 0;
-  std::vector<Slot> slots_ = std::vector<Slot>(4096);  // a power of two
-  std::size_t mask_ = 4095;
-  std::size_t short_count_ = 0;
-  std::unordered_map<std::string_view, Symbol, SymbolViewHash, std::equal_to<>> index_;
-  enum class Refusal : std::uint8_t { Grammar, Limit };
-  Refusal refusal_ = Refusal::Grammar;  // why the last new symbol was refused
-  Timestamp max_future_ = -1;           // see set_max_future
+  TickerIndex tickers_;
+  Timestamp max_future_ = -1;  // see set_max_future
   PolygonParseStats stats_;
 };
 
