@@ -196,18 +196,21 @@ bool fits_64_bits(std::string_view token) {
   return simdjson::SUCCESS;
 }
 
+// A number get_double refused: exponents of many digits (`1e-0000000000000000000001`), which
+// the validating parser reads; get_number does too. Out of line: the hot path stays small.
+[[gnu::noinline]] simdjson::error_code number_of(od::value& v, double& out) {
+  od::number n;
+  SIMDJSON_TRY(v.get_number().get(n));
+  out = n.as_double();
+  return exact_double(v.raw_json_token(), out);
+}
+
 // A number as a double. simdjson's validating parser refuses integers beyond 64 bits, which
 // On-Demand reads as doubles; they are refused here too, so both agree on what a valid frame
 // is. Numbers of many characters are read again (exact_double).
 [[gnu::always_inline]] inline simdjson::error_code double_of(od::value& v, double& out) {
-  if (v.get_double().get(out)) [[unlikely]] {
-    // get_double refuses exponents of many digits (`1e-0000000000000000000001`), which the
-    // validating parser reads; get_number does too.
-    od::number n;
-    SIMDJSON_TRY(v.get_number().get(n));
-    out = n.as_double();
-    return exact_double(v.raw_json_token(), out);
-  }
+  if (v.get_double().get(out)) [[unlikely]]
+    return number_of(v, out);
   const std::string_view token = v.raw_json_token();
   // Below both 64-bit integer limits, and at most 20 characters (with any blanks after it).
   if (token.size() <= 20 && std::fabs(out) < 9.2e18) [[likely]]
