@@ -76,18 +76,23 @@ void parse_figure(const Config& c) {
   auto frames = trade_frames(messages, 100);
   std::size_t bytes = 0;
   for (const auto& f : frames) bytes += f.size();
-  SymbolTable symbols;
+  // Configured as serve configures it: a symbol limit and the check of times ahead of arrival
+  // (the frames arrive a second after their last trade).
+  SymbolTable symbols(20'000);
   const ConditionTable conditions = ConditionTable::builtin();
   PolygonFrameParser parser(symbols, conditions);
+  parser.set_max_future(5 * kNanosPerSecond);
+  const Timestamp received =
+      (1'700'000'000'000 + 3 * static_cast<Timestamp>(messages) + 1000) * 1'000'000;
   CountingHandler h;
   // As the socket reader does: each frame in a buffer with readable bytes after it.
   for (auto& f : frames) f.reserve(f.size() + PolygonFrameParser::kPadding);
-  for (const auto& f : frames) (void)parser.parse(f, 0, h);  // warm up: symbols, buffers
+  for (const auto& f : frames) (void)parser.parse(f, received, h);  // warm up: symbols, buffers
   std::vector<double> secs;
   for (int r = 0; r < c.runs; ++r) {
     h.trades = 0;
     secs.push_back(cpu_time_once([&] {
-      for (const auto& f : frames) (void)parser.parse_padded(f.data(), f.size(), 0, h);
+      for (const auto& f : frames) (void)parser.parse_padded(f.data(), f.size(), received, h);
     }));
     if (h.trades != messages) {
       std::fprintf(stderr, "bench polygon: parsed %llu of %zu trades\n",
@@ -137,7 +142,8 @@ void latency_figure(const Config& c, const char* name, std::chrono::microseconds
   o.ws_url = server.url();
   o.api_key = so.api_key;
   o.symbols = {"*"};
-  app::PolygonFeed feed(o, symbols, conditions, wall, log);
+  app::ErrorReporter errors(log);
+  app::PolygonFeed feed(o, symbols, conditions, wall, errors, log);
   std::atomic<bool> stop_feed{false}, stop_engine{false};
   const auto t0 = std::chrono::steady_clock::now();
   std::thread feed_thread([&] { (void)feed.run(queue, stop_feed); });

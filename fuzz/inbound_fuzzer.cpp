@@ -21,6 +21,8 @@ void check(bool ok) {
 void check_item(const tickstock::app::FeedItem& item) {
   using Kind = tickstock::app::FeedItem::Kind;
   check(item.kind == Kind::Tick || item.kind == Kind::MinuteBar);
+  const tickstock::Symbol sym = item.kind == Kind::Tick ? item.tick.symbol : item.bar.symbol;
+  check(tickstock::is_valid_symbol(sym.name()));
   if (item.kind == Kind::Tick) {
     const tickstock::Tick& t = item.tick;
     check(!tickstock::validate(t).has_value());
@@ -54,6 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto request = jobs.parse(size % 2 == 0 ? "backtest" : "data_load", message, request_id);
   if (request) {
     check(!request->symbols.empty() && request->start <= request->end);
+    for (const auto& s : request->symbols) check(tickstock::is_valid_symbol(s));
     check(request->params == message && request->request_id == request_id);
   } else {
     check(!request.error().message.empty());

@@ -29,13 +29,13 @@ struct CheckingHandler final : tickstock::app::PolygonHandler {
   std::uint64_t delivered = 0;
   std::uint64_t bad = 0;
   void on_trade(const tickstock::Tick& t, const tickstock::app::PolygonTradeInfo&) override {
-    check(t.symbol && !t.symbol.name().empty());
-    check(t.ts_event >= 0 && t.ts_recv == 7);
+    check(tickstock::is_valid_symbol(t.symbol.name()));
+    check(t.ts_event >= 0 && t.ts_event <= tickstock::kMaxEventTime && t.ts_recv == 7);
     ++delivered;
   }
   void on_aggregate(const tickstock::Bar& b, bool) override {
-    check(b.symbol && !b.symbol.name().empty());
-    check(b.start >= 0);
+    check(tickstock::is_valid_symbol(b.symbol.name()));
+    check(b.start >= 0 && b.start <= tickstock::kMaxEventTime);
     ++delivered;
   }
   void on_status(std::string_view, std::string_view) override { ++delivered; }

@@ -38,6 +38,16 @@ class LineSource {
     s->buf_.resize(kChunk);
     return s;
   }
+  // Lines of `text`, as if read from a file called `name`.
+  static std::unique_ptr<LineSource> of_text(std::string_view text, std::string name) {
+    auto s = std::unique_ptr<LineSource>(new LineSource());
+    s->name_ = std::move(name);
+    s->buf_.assign(text.begin(), text.end());
+    s->end_ = s->buf_.size();
+    s->total_ = static_cast<std::int64_t>(s->buf_.size());
+    s->eof_ = true;  // all of it is in the buffer
+    return s;
+  }
   ~LineSource() {
     if (gz_ != nullptr) gzclose(gz_);
   }
@@ -45,7 +55,10 @@ class LineSource {
   // Next line without its newline (and without a trailing \r); false at end of input.
   bool next(std::string_view& line) {
     while (true) {
-      const char* nl = static_cast<const char*>(std::memchr(buf_.data() + pos_, '\n', end_ - pos_));
+      // Nothing to search in an empty buffer (whose data() may be null: memchr must not see it).
+      const char* nl =
+          pos_ < end_ ? static_cast<const char*>(std::memchr(buf_.data() + pos_, '\n', end_ - pos_))
+                      : nullptr;
       if (nl != nullptr) {
         const std::size_t len = static_cast<std::size_t>(nl - (buf_.data() + pos_));
         line = std::string_view(buf_.data() + pos_, len);
@@ -67,7 +80,9 @@ class LineSource {
   }
   const std::string& name() const { return name_; }
   std::int64_t line_no() const { return line_no_; }
-  std::int64_t bytes_read() const { return gz_ != nullptr ? gzoffset(gz_) : 0; }
+  std::int64_t bytes_read() const {
+    return gz_ != nullptr ? gzoffset(gz_) : static_cast<std::int64_t>(pos_);
+  }
   std::int64_t bytes_total() const { return total_; }
   // Error text of a failed read, if any.
   const std::string& read_error() const { return read_error_; }
@@ -145,7 +160,34 @@ int column(const Fields& f, int n, std::string_view name) {
 Error field_error(const detail::LineSource& src, std::string_view field, std::string_view value,
                   std::string_view what) {
   return fail(src.name(), ":", std::to_string(src.line_no()), ": field '", field, "': '",
-              value.substr(0, 64), "' ", what);
+              printable(value), "' ", what);
+}
+
+// The symbol `name` (field `field`) from `symbols`, or false with the error: not a symbol by
+// the grammar, or a new one when the table is full.
+bool symbol_of(const detail::LineSource& src, std::string_view field, std::string_view name,
+               SymbolTable& symbols, Symbol& out, Error& error) {
+  if (auto ok = check_symbol(field, name); !ok) {
+    error = fail(src.name(), ":", std::to_string(src.line_no()), ": ", ok.error().message);
+    return false;
+  }
+  const auto sym = symbols.try_intern(name);
+  if (!sym) {
+    error = field_error(src, field, name,
+                        "is a new symbol and the limit of " + std::to_string(symbols.capacity()) +
+                            " symbols is reached");
+    return false;
+  }
+  out = *sym;
+  return true;
+}
+
+// Refuses a time outside [kMinEventTime, kMaxEventTime].
+bool in_range(const detail::LineSource& src, std::string_view field, std::string_view text,
+              Timestamp ts, Error& error) {
+  if (ts >= kMinEventTime && ts <= kMaxEventTime) return true;
+  error = field_error(src, field, text, "is not a time from 1700 to 2261");
+  return false;
 }
 
 bool parse_double(std::string_view s, double& out) {
@@ -209,8 +251,19 @@ Result<std::unique_ptr<TickCsvReader>> TickCsvReader::open(const std::string& pa
                                                            SymbolTable& symbols) {
   auto src = detail::LineSource::open(path);
   if (!src) return src.error();
+  return start(std::move(*src), symbols);
+}
+
+Result<std::unique_ptr<TickCsvReader>> TickCsvReader::of_text(std::string_view text,
+                                                              std::string name,
+                                                              SymbolTable& symbols) {
+  return start(detail::LineSource::of_text(text, std::move(name)), symbols);
+}
+
+Result<std::unique_ptr<TickCsvReader>> TickCsvReader::start(std::unique_ptr<detail::LineSource> src,
+                                                            SymbolTable& symbols) {
   Fields f;
-  auto n = read_header(**src, f);
+  auto n = read_header(*src, f);
   if (!n) return n.error();
   auto r = std::unique_ptr<TickCsvReader>(new TickCsvReader());
   r->ts_col_ = column(f, *n, "ts_ns");
@@ -221,10 +274,10 @@ Result<std::unique_ptr<TickCsvReader>> TickCsvReader::open(const std::string& pa
   for (auto [col, name] : {std::pair{r->ts_col_, "ts_ns"}, std::pair{r->sym_col_, "symbol"},
                            std::pair{r->price_col_, "price"}, std::pair{r->size_col_, "size"}}) {
     if (col < 0)
-      return fail((*src)->name(), ":1: header has no '", name,
+      return fail(src->name(), ":1: header has no '", name,
                   "' column (expected ts_ns,symbol,price,size)");
   }
-  r->src_ = std::move(*src);
+  r->src_ = std::move(src);
   r->symbols_ = &symbols;
   return r;
 }
@@ -239,15 +292,7 @@ ReadStatus TickCsvReader::next(Tick& tick, Error& error) {
     error = field_error(*src_, "ts_ns", f[ts_col_], "is not an integer (ns since epoch)");
     return ReadStatus::Error;
   }
-  const std::string_view name = f[sym_col_];
-  if (name.empty()) {
-    error = field_error(*src_, "symbol", name, "is empty");
-    return ReadStatus::Error;
-  }
-  if (name != last_name_) {
-    last_symbol_ = symbols_->intern(name);
-    last_name_.assign(name);
-  }
+  if (!in_range(*src_, "ts_ns", f[ts_col_], ts, error)) return ReadStatus::Error;
   double price = 0, size = 0;
   if (!parse_double(f[price_col_], price)) {
     error = field_error(*src_, "price", f[price_col_], "is not a number");
@@ -265,6 +310,15 @@ ReadStatus TickCsvReader::next(Tick& tick, Error& error) {
     error = field_error(*src_, "size", f[size_col_], "must be a finite number >= 0");
     return ReadStatus::Error;
   }
+  // The symbol last: a refused line leaves no symbol behind.
+  const std::string_view name = f[sym_col_];
+  if (name != last_name_ || !last_symbol_) {
+    if (!symbol_of(*src_, "symbol", name, *symbols_, last_symbol_, error)) {
+      last_symbol_ = Symbol();
+      return ReadStatus::Error;
+    }
+    last_name_.assign(name);
+  }
   if (!in_order(*src_, "ts_ns", ts, max_disorder_, latest_, error)) return ReadStatus::Error;
   tick = Tick{last_symbol_, ts, 0, price, size, kTickNormal};
   return ReadStatus::Ok;
@@ -281,8 +335,20 @@ Result<std::unique_ptr<BarCsvReader>> BarCsvReader::open(const std::string& path
                                                          std::string_view default_symbol) {
   auto src = detail::LineSource::open(path);
   if (!src) return src.error();
+  return start(std::move(*src), symbols, default_symbol);
+}
+
+Result<std::unique_ptr<BarCsvReader>> BarCsvReader::of_text(std::string_view text, std::string name,
+                                                            SymbolTable& symbols,
+                                                            std::string_view default_symbol) {
+  return start(detail::LineSource::of_text(text, std::move(name)), symbols, default_symbol);
+}
+
+Result<std::unique_ptr<BarCsvReader>> BarCsvReader::start(std::unique_ptr<detail::LineSource> src,
+                                                          SymbolTable& symbols,
+                                                          std::string_view default_symbol) {
   Fields f;
-  auto n = read_header(**src, f);
+  auto n = read_header(*src, f);
   if (!n) return n.error();
   auto r = std::unique_ptr<BarCsvReader>(new BarCsvReader());
   r->ts_col_ = column(f, *n, "ts");
@@ -299,12 +365,21 @@ Result<std::unique_ptr<BarCsvReader>> BarCsvReader::open(const std::string& path
                            std::pair{r->h_col_, "high"}, std::pair{r->l_col_, "low"},
                            std::pair{r->c_col_, "close"}, std::pair{r->v_col_, "volume"}}) {
     if (col < 0)
-      return fail((*src)->name(), ":1: header has no '", name,
+      return fail(src->name(), ":1: header has no '", name,
                   "' column (expected ts,open,high,low,close,volume)");
   }
-  r->src_ = std::move(*src);
+  if (r->sym_col_ < 0) {  // every row takes the default symbol
+    if (auto ok = check_symbol("symbol", default_symbol); !ok)
+      return fail(src->name(),
+                  ": the symbol for a file without a symbol column: ", ok.error().message);
+    const auto sym = symbols.try_intern(default_symbol);
+    if (!sym)
+      return fail(src->name(), ": the symbol '", default_symbol, "' is new and the limit of ",
+                  std::to_string(symbols.capacity()), " symbols is reached");
+    r->default_symbol_ = *sym;
+  }
+  r->src_ = std::move(src);
   r->symbols_ = &symbols;
-  r->default_symbol_ = symbols.intern(default_symbol);
   return r;
 }
 
@@ -318,18 +393,10 @@ ReadStatus BarCsvReader::next(Bar& bar, Error& error) {
     error = field_error(*src_, "ts", f[ts_col_], "is not a timestamp (ISO-8601, date or epoch)");
     return ReadStatus::Error;
   }
+  if (!in_range(*src_, "ts", f[ts_col_], *ts, error)) return ReadStatus::Error;
   Bar b;
   b.timeframe = Timeframe::M1;
   b.start = *ts;
-  if (sym_col_ >= 0) {
-    if (f[sym_col_].empty()) {
-      error = field_error(*src_, "symbol", f[sym_col_], "is empty");
-      return ReadStatus::Error;
-    }
-    b.symbol = symbols_->intern(f[sym_col_]);
-  } else {
-    b.symbol = default_symbol_;
-  }
   const std::pair<int, double*> cols[] = {{o_col_, &b.open},
                                           {h_col_, &b.high},
                                           {l_col_, &b.low},
@@ -347,6 +414,10 @@ ReadStatus BarCsvReader::next(Bar& bar, Error& error) {
     error = field_error(*src_, "volume", f[v_col_], "must be >= 0");
     return ReadStatus::Error;
   }
+  // The symbol last: a refused line leaves no symbol behind.
+  b.symbol = default_symbol_;
+  if (sym_col_ >= 0 && !symbol_of(*src_, "symbol", f[sym_col_], *symbols_, b.symbol, error))
+    return ReadStatus::Error;
   if (!in_order(*src_, "ts", b.start, max_disorder_, latest_, error)) return ReadStatus::Error;
   b.vwap = b.close;
   last_ts_.assign(f[ts_col_]);

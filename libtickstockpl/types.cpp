@@ -1,6 +1,8 @@
 #include "tickstock/types.h"
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace tickstock {
 
@@ -73,13 +75,59 @@ std::optional<TickReject> validate(const Tick& tick) {
   return std::nullopt;
 }
 
-Symbol SymbolTable::intern(std::string_view name) {
+std::string printable(std::string_view text, std::size_t max_bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  const std::size_t n = std::min(text.size(), max_bytes);
+  out.reserve(n + 8);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  if (n < text.size()) out += "...";
+  return out;
+}
+
+Result<void> check_symbol(std::string_view field, std::string_view text) {
+  if (is_valid_symbol(text)) return {};
+  std::string why;
+  if (text.empty()) {
+    why = "empty";
+  } else if (text.size() > kMaxSymbolBytes) {
+    why = std::to_string(text.size()) + " bytes, at most " + std::to_string(kMaxSymbolBytes);
+  } else {
+    const auto bad = std::find_if_not(text.begin(), text.end(), is_symbol_char);
+    why = "byte " + std::to_string(bad - text.begin() + 1) + " is '" +
+          printable(std::string_view(&*bad, 1)) + "'; allowed: letters, digits and . - : / ^ _";
+  }
+  return fail("field '", field, "': '", printable(text), "' is not a symbol (", why, ")");
+}
+
+std::optional<Symbol> SymbolTable::try_intern(std::string_view name) {
   std::lock_guard lock(mutex_);
   if (auto it = index_.find(name); it != index_.end()) return Symbol(it->second);
+  if (entries_.size() >= capacity_) {
+    ++refused_;
+    return std::nullopt;
+  }
   auto& e = entries_.emplace_back(
       detail::SymbolEntry{static_cast<std::uint32_t>(entries_.size()), std::string(name)});
   index_.emplace(std::string_view(e.name), &e);
   return Symbol(&e);
+}
+
+Symbol SymbolTable::intern(std::string_view name) {
+  if (auto s = try_intern(name)) return *s;
+  throw std::length_error("symbol table full (" + std::to_string(capacity_) +
+                          " symbols): cannot add '" + printable(name) + "'");
 }
 
 std::optional<Symbol> SymbolTable::find(std::string_view name) const {
@@ -91,6 +139,11 @@ std::optional<Symbol> SymbolTable::find(std::string_view name) const {
 std::size_t SymbolTable::size() const {
   std::lock_guard lock(mutex_);
   return entries_.size();
+}
+
+std::uint64_t SymbolTable::refused() const {
+  std::lock_guard lock(mutex_);
+  return refused_;
 }
 
 }  // namespace tickstock

@@ -1,7 +1,9 @@
 // Streaming readers for the CSV formats TickStock reads, plain or gzip-compressed:
 //   ticks: header with ts_ns,symbol,price,size (any order, extra columns ignored)
 //   bars:  header with ts,open,high,low,close,volume and optionally symbol
-// Errors name the file, line, field and value: "t.csv:812: field 'price': 'abc' is not a number".
+// Errors name the file, line, field and value: "t.csv:812: field 'price': 'abc' is not a number"
+// (the value shown by printable()). Symbols must pass check_symbol and fit in the SymbolTable;
+// times must lie within [kMinEventTime, kMaxEventTime].
 #ifndef TICKSTOCK_CSV_READER_H_
 #define TICKSTOCK_CSV_READER_H_
 
@@ -9,6 +11,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "tickstock/result.h"
 #include "tickstock/types.h"
@@ -35,6 +38,9 @@ class TickCsvReader {
   // Opens `path` ("-" = stdin) and reads its header. Fails if the file cannot be opened or the
   // header lacks a required column. Symbols are interned in `symbols` (must outlive the reader).
   static Result<std::unique_ptr<TickCsvReader>> open(const std::string& path, SymbolTable& symbols);
+  // The same for the CSV text `text` (plain, not compressed), named `name` in errors.
+  static Result<std::unique_ptr<TickCsvReader>> of_text(std::string_view text, std::string name,
+                                                        SymbolTable& symbols);
   ~TickCsvReader();
   // Reads the next trade into `tick` (ts_recv = 0, flags = 0), or reports why the line is bad.
   ReadStatus next(Tick& tick, Error& error);
@@ -52,6 +58,8 @@ class TickCsvReader {
 
  private:
   TickCsvReader() = default;
+  static Result<std::unique_ptr<TickCsvReader>> start(std::unique_ptr<detail::LineSource> src,
+                                                      SymbolTable& symbols);
   std::unique_ptr<detail::LineSource> src_;
   SymbolTable* symbols_ = nullptr;
   int ts_col_ = -1, sym_col_ = -1, price_col_ = -1, size_col_ = -1, ncols_ = 0;
@@ -68,6 +76,10 @@ class BarCsvReader {
   // `default_symbol`. Timestamps: ISO-8601, a date, or epoch s/ms/ns (see parse_timestamp).
   static Result<std::unique_ptr<BarCsvReader>> open(const std::string& path, SymbolTable& symbols,
                                                     std::string_view default_symbol = "BARS");
+  // The same for the CSV text `text` (plain, not compressed), named `name` in errors.
+  static Result<std::unique_ptr<BarCsvReader>> of_text(std::string_view text, std::string name,
+                                                       SymbolTable& symbols,
+                                                       std::string_view default_symbol = "BARS");
   ~BarCsvReader();
   // Reads the next bar (timeframe M1, revision 0, vwap = close, trade_count = 0).
   ReadStatus next(Bar& bar, Error& error);
@@ -86,6 +98,9 @@ class BarCsvReader {
 
  private:
   BarCsvReader() = default;
+  static Result<std::unique_ptr<BarCsvReader>> start(std::unique_ptr<detail::LineSource> src,
+                                                     SymbolTable& symbols,
+                                                     std::string_view default_symbol);
   std::unique_ptr<detail::LineSource> src_;
   SymbolTable* symbols_ = nullptr;
   Symbol default_symbol_;

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "tickstock/result.h"
+
 namespace tickstock {
 
 // Nanoseconds since 1970-01-01T00:00:00Z.
@@ -26,6 +28,12 @@ inline constexpr Timestamp kNanosPerSecond = 1'000'000'000;
 inline constexpr Timestamp kNanosPerMinute = 60 * kNanosPerSecond;
 inline constexpr Timestamp kNanosPerHour = 60 * kNanosPerMinute;
 inline constexpr Timestamp kNanosPerDay = 24 * kNanosPerHour;
+
+// The event times a record from outside may carry: 1700-01-01 to 2261-01-01 UTC. Nanoseconds
+// hold 1677-09-21 to 2262-04-11; the margin keeps every bar's end, New York date and daylight
+// saving window computed from a time (which looks at its whole year) within range.
+inline constexpr Timestamp kMinEventTime = -8'520'336'000 * kNanosPerSecond;
+inline constexpr Timestamp kMaxEventTime = 9'183'110'400 * kNanosPerSecond;
 
 // Bar length. Intraday bars are aligned to multiples of their length since the epoch (UTC);
 // daily bars are keyed by New York trading date.
@@ -67,6 +75,34 @@ enum class Session : std::uint8_t {
 // "regular", "pre", "post", "overnight".
 std::string_view session_name(Session s);
 
+// The one symbol grammar, checked wherever a symbol enters (Redis messages, CSV files, Polygon
+// frames, the REST API, symbol files and command lines): 1 to kMaxSymbolBytes bytes, each an
+// ASCII letter, a digit or one of . - : / ^ _ (BRK.B, X:BTCUSD, I:SPX, O:SPY251219C00650000).
+// Case is kept. No control character, blank or quote can reach a log, a file or the database.
+inline constexpr std::size_t kMaxSymbolBytes = 32;
+
+// True when `c` may appear in a symbol.
+constexpr bool is_symbol_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-' || c == ':' || c == '/' || c == '^' || c == '_';
+}
+
+// True when `text` is a symbol by the grammar above.
+constexpr bool is_valid_symbol(std::string_view text) {
+  if (text.empty() || text.size() > kMaxSymbolBytes) return false;
+  for (const char c : text)
+    if (!is_symbol_char(c)) return false;
+  return true;
+}
+
+// Ok when `text` is a symbol; else "field '<field>': '<text>' is not a symbol (<why>)", with
+// `text` shown by printable(). Callers put where in front (file:line, channel, frame).
+Result<void> check_symbol(std::string_view field, std::string_view text);
+
+// `text` for a log line or an error message: printable ASCII as it is, every other byte (and
+// the backslash) escaped as \xNN (\\), at most `max_bytes` of it and then "...".
+std::string printable(std::string_view text, std::size_t max_bytes = 64);
+
 namespace detail {
 struct SymbolEntry {
   std::uint32_t id;  // dense index, 0-based, in interning order
@@ -96,25 +132,39 @@ class Symbol {
   const detail::SymbolEntry* entry_ = nullptr;
 };
 
-// Interns ticker strings into Symbols. Thread-safe: intern() takes a lock, the returned
-// Symbols can be read from any thread without one.
+// Interns ticker strings into Symbols, up to a capacity: everything keyed by symbol downstream
+// (aggregator, scanner, market data) is bounded by it. Thread-safe: interning takes a lock, the
+// returned Symbols can be read from any thread without one.
 class SymbolTable {
  public:
-  SymbolTable() = default;
+  // No limit but memory.
+  static constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
+  // A table that holds at most `capacity` symbols.
+  explicit SymbolTable(std::size_t capacity = kUnlimited) : capacity_(capacity) {}
   SymbolTable(const SymbolTable&) = delete;
   SymbolTable& operator=(const SymbolTable&) = delete;
 
-  // The Symbol for `name`, created on first use. REQUIRES: name is not empty.
+  // The Symbol for `name`, created on first use; nullopt when `name` is new and the table is
+  // full (counted in refused()). Never throws for a full table. REQUIRES: name is not empty.
+  std::optional<Symbol> try_intern(std::string_view name);
+  // As try_intern, for callers whose names fit by construction (a fixed set, tests); throws
+  // std::length_error when `name` is new and the table is full.
   Symbol intern(std::string_view name);
   // The Symbol for `name` if it was interned before.
   std::optional<Symbol> find(std::string_view name) const;
   // Number of symbols interned so far.
   std::size_t size() const;
+  // The most symbols the table holds.
+  std::size_t capacity() const { return capacity_; }
+  // New names refused so far because the table was full.
+  std::uint64_t refused() const;
 
  private:
+  const std::size_t capacity_;
   mutable std::mutex mutex_;
   std::deque<detail::SymbolEntry> entries_;  // deque: entries never move
   std::unordered_map<std::string_view, const detail::SymbolEntry*> index_;
+  std::uint64_t refused_ = 0;  // guarded by mutex_
 };
 
 // Condition flags of a trade, after mapping the feed's condition codes (see docs in README).

@@ -66,6 +66,14 @@ class AppProcess {
     }
     return status_;
   }
+  // False once the process has exited (then wait() returns at once).
+  bool running() {
+    if (status_ >= 0) return false;
+    int st = 0;
+    if (waitpid(pid_, &st, WNOHANG) != pid_) return true;
+    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return false;
+  }
   std::string out() const { return slurp(out_path_); }
   std::string err() const { return slurp(err_path_); }
 

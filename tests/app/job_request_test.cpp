@@ -78,3 +78,37 @@ TEST_CASE("Job requests: refusals name the field", "[redis][jobs]") {
   CHECK_FALSE(p.parse("backtest", R"({"request_id":"r-9","symbols":[]})", id));
   CHECK(id == "r-9");
 }
+
+TEST_CASE("Job requests: symbols follow the symbol grammar, huge dates and numbers are refused",
+          "[redis][jobs][symbol][numbers]") {
+  JobRequestParser p;
+  const std::string tail = R"(,"timeframe":"daily","start":"2023-01-01","end":"2023-12-31"})";
+  std::string id;
+  const auto ok =
+      p.parse("backtest", R"({"symbols":["BRK.B","X:BTCUSD","O:SPY251219C00650000"])" + tail, id);
+  REQUIRE(ok);
+  CHECK(ok->symbols.size() == 3);
+  const std::vector<std::pair<std::string, std::string>> bad{
+      {R"({"symbols":["SPY","SP\u0000Y"])" + tail,
+       "field 'symbols': 'SP\\x00Y' is not a symbol (byte 3 is '\\x00'"},
+      {R"({"symbols":["A\u0007"])" + tail, "'A\\x07' is not a symbol"},
+      {R"({"symbols":["A B"])" + tail, "'A B' is not a symbol"},
+      {R"({"symbols":["A"],"timeframe":"daily","start":"99999999999999999999999","end":"2023-12-31"})",
+       "field 'start'"},
+      {R"({"symbols":["A"],"timeframe":"daily","start":"-9223372036854775808","end":"2023-12-31"})",
+       "field 'start'"},
+      {R"({"symbols":["A"],"timeframe":"daily","start":1e308,"end":"2023-12-31"})",
+       "field 'start'"},
+      {R"({"symbols":["A"],"timeframe":"daily","start":"2023-01-01","end":"9999-12-31T23:59:59Z"})",
+       "field 'end'"},
+      {R"({"symbols":["A"],"timeframe":1e308,"start":"2023-01-01","end":"2023-12-31"})",
+       "field 'timeframe'"},
+      {R"({"request_id":1e308,"symbols":["A"])" + tail, "field 'request_id'"},
+  };
+  for (const auto& [message, why] : bad) {
+    INFO(message);
+    const auto r = p.parse("backtest", message, id);
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message, Catch::Contains(why));
+  }
+}

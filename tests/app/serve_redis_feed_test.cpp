@@ -3,6 +3,7 @@
 #include <chrono>
 #include <csignal>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -217,4 +218,185 @@ TEST_CASE("serve stores job requests from Redis in the jobs table when it has a 
                  std::to_string(dl.integer("job_id"))) == "data_load polygon");
   CHECK(db.query("SELECT params->'symbols'->>1 FROM jobs WHERE kind = 'backtest'") == "QQQ");
   CHECK(app.err().find("jobs: 2 accepted (2 stored), 0 rejected") != std::string::npos);
+}
+
+namespace {
+
+constexpr std::int64_t kBaseMs = 1'704'205'800'000;  // 2024-01-02 14:30 UTC
+
+// A trade of `sym` at `ms` as a producer publishes it.
+std::string trade_at(const std::string& sym, double price, std::int64_t ms) {
+  return R"({"ticker":")" + sym + R"(","price":)" + std::to_string(price) +
+         R"(,"volume":100,"timestamp":)" + std::to_string(ms) + "}";
+}
+
+// Three trades of `sym` in minute `m` after kBaseMs: open 100+m, high +1, low -1, close -1.
+void publish_minute(RedisCommands& redis, const std::string& channel, const std::string& sym,
+                    int m) {
+  const std::int64_t t = kBaseMs + m * 60'000LL;
+  const double p = 100 + m;
+  for (const auto& [dp, dt] : {std::pair{0.0, 1000}, {1.0, 2000}, {-1.0, 3000}})
+    redis.run({"PUBLISH", channel, trade_at(sym, p + dp, t + dt)});
+}
+
+// "open,high,low,close,volume" of minute `m` as publish_minute makes it, by "SYM start".
+std::string expected_minute(int m) {
+  const int p = 100 + m;
+  return std::to_string(p) + "," + std::to_string(p + 1) + "," + std::to_string(p - 1) + "," +
+         std::to_string(p - 1) + ",300";
+}
+
+std::string minute_key(const std::string& sym, int m) {
+  return sym + " " + tickstock::format_iso8601((kBaseMs + m * 60'000LL) * 1'000'000);
+}
+
+// The error reports of `component` among `reports`.
+std::vector<std::string> reports_of(const std::vector<std::string>& reports,
+                                    const std::string& component) {
+  std::vector<std::string> out;
+  for (const auto& r : reports)
+    if (Json(r).str("component") == component) out.push_back(r);
+  return out;
+}
+
+// Waits until a report of `component` whose message contains `text` arrived; false after 20 s.
+bool wait_for_report(tickstock::test::RedisCollector& collector, const std::string& component,
+                     const std::string& text) {
+  for (int i = 0; i < 400; ++i) {
+    for (const auto& m : collector.snapshot()) {
+      const Json j(m.payload);
+      if (j.str("component") == component && j.str("message").find(text) != std::string::npos)
+        return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+// serve --feed redis (no job listener) with `env`, a collector on its tickstock:errors and a
+// command connection for publishing; `listening` once serve has subscribed.
+struct FeedServe {
+  FeedServe(const std::string& tag, const std::vector<std::pair<std::string, std::string>>& env)
+      : prefix(tickstock::test::unique_prefix(tag)),
+        ch(prefix),
+        collector(tickstock::test::redis_host(), tickstock::test::redis_port(), {ch.errors}),
+        app({"serve", "--feed", "redis", "--redis-prefix", prefix, "--redis-no-jobs"}, env),
+        redis(tickstock::test::redis_host(), tickstock::test::redis_port()),
+        listening(wait_for_subscribers(redis, {ch.ticks_raw})) {}
+  // Publishes a marker, waits for its report (so all before it was read), stops serve and
+  // returns its exit code (-1 when the marker was not reported).
+  int finish() {
+    redis.run({"PUBLISH", ch.ticks_raw, "{end of test"});
+    if (!wait_for_report(collector, "redis_feed", "not JSON")) return -1;
+    app.signal(SIGTERM);
+    return app.wait();
+  }
+  // The reports of `component` on tickstock:errors. REQUIRES: finish() was called.
+  std::vector<std::string> reports(const std::string& component) {
+    if (!collected) collected = tickstock::test::by_channel(collector.finish())[ch.errors];
+    return reports_of(*collected, component);
+  }
+  std::string prefix;
+  RedisChannels ch;
+  tickstock::test::RedisCollector collector;
+  AppProcess app;
+  RedisCommands redis;
+  bool listening;
+  std::optional<std::vector<std::string>> collected;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "serve --feed redis: random tickers beyond --max-symbols are refused and reported, the known "
+    "symbols' bars are all made",
+    "[app][serve][redis][symbol]") {
+  TICKSTOCK_SKIP_WITHOUT_REDIS();
+  FeedServe s("maxsym",
+              {{"REDIS_URL", redis_url()}, {"DATABASE_URL", ""}, {"TICKSTOCK_MAX_SYMBOLS", "3"}});
+  REQUIRE(s.listening);
+  publish_minute(s.redis, s.ch.ticks_raw, "SPY", 0);
+  publish_minute(s.redis, s.ch.ticks_raw, "QQQ", 0);
+  // 500 producers' random tickers: the first fills the table, the other 499 are refused.
+  for (int i = 0; i < 500; ++i)
+    s.redis.run(
+        {"PUBLISH", s.ch.ticks_raw, trade_at("RND" + std::to_string(i), 5, kBaseMs + 60'000 + i)});
+  for (int m = 1; m <= 3; ++m) {
+    publish_minute(s.redis, s.ch.ticks_raw, "SPY", m);
+    publish_minute(s.redis, s.ch.ticks_raw, "QQQ", m);
+  }
+  REQUIRE(s.finish() == 0);
+  const std::string err = s.app.err();
+  INFO(err);
+
+  const auto bars = minute_bars_from_serve(s.app.out());
+  for (const std::string sym : {"SPY", "QQQ"}) {
+    for (int m = 0; m <= 3; ++m) {
+      INFO(sym << " minute " << m);
+      REQUIRE(bars.count(minute_key(sym, m)) == 1);
+      CHECK(bars.at(minute_key(sym, m)) == expected_minute(m));
+    }
+  }
+  CHECK(bars.count(minute_key("RND0", 1)) == 1);
+  CHECK(bars.size() == 9);
+  CHECK_THAT(err, Catch::Contains("symbols: 3 of at most 3 (--max-symbols), 499 records with a "
+                                  "new symbol refused beyond it"));
+  CHECK_THAT(err, Catch::Contains("500 bad input records"));
+
+  // Reported on tickstock:errors on their own, thinned: the first 20 of them.
+  const auto limit = s.reports("symbol_limit");
+  REQUIRE(limit.size() == 20);
+  const Json first(limit[0]);
+  CHECK(first.str("severity") == "error");
+  CHECK(first.str("message") == s.ch.ticks_raw +
+                                    ": field 'ticker': 'RND1' is a new symbol and the limit of 3 "
+                                    "symbols is reached");
+  CHECK(std::string_view(first["context"]["channel"]) == s.ch.ticks_raw);
+  CHECK(s.reports("redis_feed").size() == 1);  // the marker
+}
+
+TEST_CASE(
+    "serve --feed redis: a trade stamped in 2261 and a ticker with a NUL are refused, every good "
+    "minute is made and stored",
+    "[app][serve][redis][db][time]") {
+  TICKSTOCK_SKIP_WITHOUT_REDIS();
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  tickstock::test::TestDatabase db;
+  REQUIRE(tickstock::test::run_app("migrate", db.env()).exit_code == 0);
+  FeedServe s("future", {{"REDIS_URL", redis_url()}, {"DATABASE_URL", db.url()}});
+  REQUIRE(s.listening);
+  for (int m = 0; m <= 2; ++m) publish_minute(s.redis, s.ch.ticks_raw, "SPY", m);
+  s.redis.run({"PUBLISH", s.ch.ticks_raw,
+               R"({"ticker":"SPY","price":1,"volume":1,"timestamp":"2261-01-01T00:00:00Z"})"});
+  s.redis.run({"PUBLISH", s.ch.ticks_raw,
+               R"({"ticker":"SP\u0000Y","price":1,"volume":1,"timestamp":)" +
+                   std::to_string(kBaseMs + 3 * 60'000) + "}"});
+  for (int m = 3; m <= 5; ++m) publish_minute(s.redis, s.ch.ticks_raw, "SPY", m);
+  REQUIRE(s.finish() == 0);
+  const std::string err = s.app.err();
+  INFO(err);
+
+  const auto bars = minute_bars_from_serve(s.app.out());
+  for (int m = 0; m <= 5; ++m) {
+    INFO("minute " << m);
+    REQUIRE(bars.count(minute_key("SPY", m)) == 1);
+    CHECK(bars.at(minute_key("SPY", m)) == expected_minute(m));
+  }
+  CHECK(bars.size() == 6);
+  CHECK_THAT(err, Catch::Contains("0 ticks refused"));
+  CHECK_THAT(err, Catch::Contains("3 bad input records"));
+  // Stored: every good minute, nothing of 2261.
+  CHECK(db.query("SELECT count(*) FROM ohlcv_1min WHERE symbol = 'SPY'") == "6");
+  CHECK(db.query("SELECT string_agg(to_char(ts AT TIME ZONE 'UTC', 'HH24:MI') || ' ' || open || "
+                 "' ' || volume, ',' ORDER BY ts) FROM ohlcv_1min") ==
+        "14:30 100 300,14:31 101 300,14:32 102 300,14:33 103 300,14:34 104 300,14:35 105 300");
+  CHECK(db.query("SELECT count(*) FROM symbols") == "1");
+
+  const auto feed = s.reports("redis_feed");
+  REQUIRE(feed.size() == 3);
+  CHECK_THAT(Json(feed[0]).str("message"),
+             Catch::Contains("field 'timestamp': 2261-01-01T00:00:00Z is ") &&
+                 Catch::Contains(" ms ahead of the clock (at most 5000 ms)"));
+  CHECK_THAT(Json(feed[1]).str("message"),
+             Catch::Contains("field 'ticker': 'SP\\x00Y' is not a symbol"));
 }

@@ -105,7 +105,7 @@ TEST_CASE("symbols refuses a bad file with file:line and loads nothing", "[app][
   const std::string ticker = write_temp("x.csv", "symbol\nSPY\nDROP TABLE\n");
   const auto x = run_app("symbols --load " + ticker, db.env());
   CHECK(x.exit_code == 3);
-  CHECK(x.err.find(ticker + ":3: field 'symbol': 'DROP TABLE' is not a ticker") !=
+  CHECK(x.err.find(ticker + ":3: field 'symbol': 'DROP TABLE' is not a symbol") !=
         std::string::npos);
   const std::string quote = write_temp("q.csv", "symbol,name\nSPY,\"unclosed\n");
   CHECK(run_app("symbols --load " + quote, db.env()).err.find(quote + ":2: unclosed quote") !=
@@ -113,4 +113,30 @@ TEST_CASE("symbols refuses a bad file with file:line and loads nothing", "[app][
   CHECK(db.query("SELECT count(*) FROM symbols") == "0");
   CHECK(db.query("SELECT count(*) FROM symbol_groups") == "0");
   for (const auto& f : {kind, mixed, twice, column, ticker, quote}) std::remove(f.c_str());
+}
+
+TEST_CASE("symbols --load and --groups hold symbols to the symbol grammar, values shown escaped",
+          "[app][db][symbols][symbol]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  tickstock::test::TestDatabase db;
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
+  const std::string good = write_temp(
+      "grammar.csv", "symbol,name\nBRK.B,Berkshire B\nX:BTCUSD,Bitcoin\nO:SPY251219C00650000,\n");
+  const auto ok = run_app("symbols --load " + good, db.env());
+  CHECK(ok.exit_code == 0);
+  CHECK(db.query("SELECT string_agg(symbol, ' ' ORDER BY symbol) FROM symbols") ==
+        "BRK.B O:SPY251219C00650000 X:BTCUSD");
+  const std::string ctl = write_temp("ctl.csv", "symbol,name\nSPY,a\nQQ\x1bQ,b\n");
+  const auto a = run_app("symbols --load " + ctl, db.env());
+  CHECK(a.exit_code == 3);
+  CHECK_THAT(a.err, Catch::Contains(ctl + ":3: field 'symbol': 'QQ\\x1bQ' is not a symbol (byte 3 "
+                                          "is '\\x1b'"));
+  const std::string group = write_temp("gctl.csv", "group,kind,symbol\ncore,UNIVERSE,A\x7f\n");
+  const auto g = run_app("symbols --groups " + group, db.env());
+  CHECK(g.exit_code == 3);
+  CHECK_THAT(g.err, Catch::Contains(group + ":2: field 'symbol': 'A\\x7f' is not a symbol"));
+  const std::string kind = write_temp("kctl.csv", "group,kind,symbol\ncore,UNI\x01,SPY\n");
+  CHECK_THAT(run_app("symbols --groups " + kind, db.env()).err,
+             Catch::Contains(kind + ":2: field 'kind': 'UNI\\x01' is not one of"));
+  CHECK(db.query("SELECT count(*) FROM symbols") == "3");  // nothing else was loaded
 }

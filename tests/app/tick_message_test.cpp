@@ -2,13 +2,17 @@
 // be wrong (each refused with the field and the reason).
 #include "feeds/tick_message.h"
 
+#include <cmath>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "tickstock/calendar.h"
+
+#include "support/hostile_numbers.h"
 
 using tickstock::app::FeedItem;
 using tickstock::app::TickMessageParser;
@@ -131,4 +135,136 @@ TEST_CASE("Tick messages: malformed messages are refused with the field and the 
   }
   // The parser is still fine afterwards.
   CHECK(p.parse(R"({"ticker":"AAPL","price":1,"volume":1,"timestamp":1704205800})"));
+}
+
+TEST_CASE("Tick messages: the ticker must follow the symbol grammar, the error shows it escaped",
+          "[redis][feed][symbol]") {
+  tickstock::SymbolTable symbols;
+  TickMessageParser p(symbols);
+  auto trade = [](const std::string& key, const std::string& ticker) {
+    return R"({")" + key + R"(":")" + ticker + R"(","price":1,"volume":1,"timestamp":1704205800})";
+  };
+  for (const std::string ok : {"BRK.B", "X:BTCUSD", "I:SPX", "O:SPY251219C00650000", "ES_F"}) {
+    INFO(ok);
+    const auto item = p.parse(trade("ticker", ok));
+    REQUIRE(item);
+    CHECK(item->tick.symbol.name() == ok);
+  }
+  const std::vector<std::tuple<std::string, std::string, std::string>> bad{
+      {"ticker", R"(SP\u0000Y)", "field 'ticker': 'SP\\x00Y' is not a symbol (byte 3 is '\\x00'"},
+      {"symbol", R"(A\u001b[2J)", "field 'symbol': 'A\\x1b[2J' is not a symbol"},
+      {"ticker", R"(A\tB)", "field 'ticker': 'A\\x09B' is not a symbol"},
+      {"ticker", R"(A\nB)", "'A\\x0aB'"},
+      {"ticker", "A B", "field 'ticker': 'A B' is not a symbol (byte 2 is ' '"},
+      {"ticker", R"(A\"B)", "byte 2 is '\"'"},
+      {"ticker", R"(\u00c9TF)", "'\\xc3\\x89TF' is not a symbol"},
+      {"ticker", std::string(33, 'Q'), "(33 bytes, at most 32)"},
+  };
+  for (const auto& [key, ticker, why] : bad) {
+    INFO(ticker);
+    const auto r = p.parse(trade(key, ticker));
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message, Catch::Contains(why));
+  }
+  // Nothing refused reached the symbol table.
+  CHECK(symbols.size() == 5);
+}
+
+TEST_CASE("Tick messages: event times too far ahead of the clock are refused before interning",
+          "[redis][feed][time]") {
+  tickstock::SymbolTable symbols;
+  TickMessageParser p(symbols);
+  const tickstock::Timestamp now = k1430;
+  const tickstock::Timestamp limit = 5 * tickstock::kNanosPerSecond;
+  auto trade = [](const std::string& sym, tickstock::Timestamp ns) {
+    return R"({"ticker":")" + sym + R"(","price":1,"volume":1,"timestamp":)" + std::to_string(ns) +
+           "}";
+  };
+  CHECK(p.parse(trade("OK", now + 4 * tickstock::kNanosPerSecond), now, limit));
+  CHECK(p.parse(trade("OK", now - 365 * tickstock::kNanosPerDay), now, limit));  // past: fine
+  const auto far = p.parse(
+      R"({"ticker":"FAR","price":1,"volume":1,"timestamp":"2261-01-01T00:00:00Z"})", now, limit);
+  REQUIRE_FALSE(far);
+  CHECK(p.last_refusal() == TickMessageParser::Refusal::FutureTime);
+  CHECK_THAT(far.error().message,
+             Catch::StartsWith("field 'timestamp': 2261-01-01T00:00:00Z is ") &&
+                 Catch::EndsWith(" ms ahead of the clock (at most 5000 ms)"));
+  const auto near = p.parse(trade("NEAR", now + 6 * tickstock::kNanosPerSecond), now, limit);
+  REQUIRE_FALSE(near);
+  CHECK_THAT(near.error().message, Catch::Contains("is 6000 ms ahead of the clock"));
+  // A bar counts from its end: the minute in progress is not over yet.
+  const auto bar = p.parse(
+      R"({"symbol":"BAR","timestamp":1704205800,"open":1,"high":1,"low":1,"close":1,"volume":1})",
+      now + 30 * tickstock::kNanosPerSecond, limit);
+  REQUIRE_FALSE(bar);
+  CHECK(p.last_refusal() == TickMessageParser::Refusal::FutureTime);
+  // Without a limit (the default) anything up to kMaxEventTime (2261) passes, as before.
+  CHECK(p.parse(trade("FAR", now + 100 * tickstock::kNanosPerDay)));
+  CHECK(symbols.size() == 2);  // OK and FAR: the refused ones were never interned
+}
+
+TEST_CASE("Tick messages: a new symbol beyond the table's capacity is refused, known ones flow",
+          "[redis][feed][symbol]") {
+  tickstock::SymbolTable symbols(2);
+  TickMessageParser p(symbols);
+  auto trade = [](const std::string& sym) {
+    return R"({"ticker":")" + sym + R"(","price":1,"volume":1,"timestamp":1704205800})";
+  };
+  CHECK(p.parse(trade("A")));
+  // A bad message with a new symbol takes no room.
+  CHECK_FALSE(p.parse(R"({"ticker":"X","price":-1,"volume":1,"timestamp":1704205800})"));
+  CHECK(p.last_refusal() == TickMessageParser::Refusal::Malformed);
+  CHECK(p.parse(trade("B")));
+  const auto c = p.parse(trade("C"));
+  REQUIRE_FALSE(c);
+  CHECK(p.last_refusal() == TickMessageParser::Refusal::SymbolLimit);
+  CHECK(c.error().message ==
+        "field 'ticker': 'C' is a new symbol and the limit of 2 symbols is "
+        "reached");
+  CHECK(p.parse(trade("A")));
+  CHECK(p.parse(trade("B")));
+  CHECK(symbols.size() == 2);
+  CHECK(symbols.refused() == 1);
+}
+
+TEST_CASE("Tick messages: huge, tiny, negative, NaN and infinite numbers in every field",
+          "[redis][feed][numbers]") {
+  tickstock::SymbolTable symbols;
+  TickMessageParser p(symbols);
+  std::vector<std::string> numbers = tickstock::test::hostile_json_numbers();
+  for (const auto& n : tickstock::test::hostile_json_strings()) numbers.push_back(n);
+  const tickstock::Timestamp now = k1430;
+  for (const std::string& n : numbers) {
+    INFO(n);
+    for (const std::string& message :
+         {R"({"ticker":"N","price":)" + n + R"(,"volume":1,"timestamp":1704205800})",
+          R"({"ticker":"N","price":1,"volume":)" + n + R"(,"timestamp":1704205800})",
+          R"({"ticker":"N","price":1,"volume":1,"timestamp":)" + n + "}",
+          R"({"symbol":"N","timestamp":)" + n +
+              R"(,"open":1,"high":1,"low":1,"close":1,"volume":1})",
+          R"({"symbol":"N","timestamp":1704205800,"open":)" + n + R"(,"high":)" + n + R"(,"low":)" +
+              n + R"(,"close":)" + n + R"(,"volume":)" + n + "}"}) {
+      INFO(message);
+      for (const tickstock::Timestamp limit :
+           {tickstock::Timestamp{-1}, 5 * tickstock::kNanosPerSecond}) {
+        const auto item = p.parse(message, now, limit);
+        if (!item) {
+          CHECK_FALSE(item.error().message.empty());
+          continue;
+        }
+        // Whatever is taken is what the engine can take.
+        if (item->kind == FeedItem::Kind::Tick) {
+          CHECK_FALSE(tickstock::validate(item->tick));
+          CHECK(item->tick.ts_event >= 0);
+          CHECK(item->tick.ts_event <= tickstock::kMaxEventTime);
+        } else {
+          CHECK(std::isfinite(item->bar.high));
+          CHECK(item->bar.volume >= 0);
+          CHECK(item->bar.start >= 0);
+          CHECK(item->now <= tickstock::kMaxEventTime);
+        }
+        if (limit >= 0) CHECK(item->now <= now + limit);
+      }
+    }
+  }
 }

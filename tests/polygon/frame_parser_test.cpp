@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/alloc_counter.h"
+#include "support/hostile_numbers.h"
 
 using namespace tickstock;
 using namespace tickstock::app;
@@ -135,6 +136,10 @@ TEST_CASE("Polygon timestamps: the unit is read from the number of digits", "[po
   CHECK_FALSE(polygon_epoch_to_ns(99'999'999'999'999));      // ms past 2262
   CHECK_FALSE(polygon_epoch_to_ns(99'999'999'999'999'999));  // µs past 2262
   CHECK(polygon_epoch_to_ns(9'000'000'000'000'000'000) == 9'000'000'000'000'000'000);
+  // Nor past kMaxEventTime (2261-01-01), where calendar arithmetic would leave int64.
+  CHECK(polygon_epoch_to_ns(9'183'110'400'000) == kMaxEventTime);
+  CHECK_FALSE(polygon_epoch_to_ns(9'183'110'400'001));
+  CHECK_FALSE(polygon_epoch_to_ns(9'200'000'000'000'000'000));
   Fixture f;
   REQUIRE(f.parse(R"([{"ev":"T","sym":"X","p":1,"s":1,"t":1700000000123456}])"));
   CHECK(f.rec.trades.at(0).ts_event == 1'700'000'000'123'456'000LL);
@@ -248,16 +253,17 @@ TEST_CASE("Polygon frames: escaped keys and strings are read unescaped", "[polyg
   Fixture f;
   REQUIRE(f.parse(R"([{"\u0065v":"T","sym":"S\u0050Y","p":1,"s":2,"t":1700000000000,)"
                   R"("i":"a\"b"},{"ev":"T","sym":"A","p":1,"s":1,"t":1700000000000},)"
-                  R"({"ev":"T","sym":"A\u0000","p":1,"s":1,"t":1700000000000},)"
+                  R"({"ev":"T","sym":"A\u002e","p":1,"s":1,"t":1700000000000},)"
                   R"({"ev":"T","sym":"ABCDEFG","p":1,"s":1,"t":1700000000000},)"
                   R"({"ev":"T","sym":"ABCDEFGH","p":1,"s":1,"t":1700000000000},)"
                   R"({"ev":"T","sym":"ABCDEFGHIJKL","p":1,"s":1,"t":1700000000000}])"));
   REQUIRE(f.rec.trades.size() == 6);
   CHECK(f.rec.trades[0].symbol.name() == "SPY");
   CHECK(f.rec.ids[0] == "a\"b");
-  // Tickers of every length are told apart, a NUL byte included.
+  // Tickers of every length are told apart, an escaped one included (a NUL byte is no symbol:
+  // see "a sym outside the symbol grammar").
   CHECK(f.rec.trades[1].symbol.name() == "A");
-  CHECK(f.rec.trades[2].symbol.name() == std::string_view("A\0", 2));
+  CHECK(f.rec.trades[2].symbol.name() == "A.");
   CHECK(f.rec.trades[3].symbol.name() == "ABCDEFG");
   CHECK(f.rec.trades[4].symbol.name() == "ABCDEFGH");
   CHECK(f.rec.trades[5].symbol.name() == "ABCDEFGHIJKL");
@@ -333,4 +339,156 @@ TEST_CASE("Polygon conditions reference: Polygon's update rules replace the buil
         "true or false");
   CHECK_FALSE(parse_condition_reference("nope").has_value());
   CHECK_FALSE(parse_condition_reference(R"({"status":"OK"})").has_value());
+}
+
+TEST_CASE("Polygon frames: a sym outside the symbol grammar is refused every time, escaped",
+          "[polygon][parser][symbol]") {
+  Fixture f;
+  for (int round = 0; round < 2; ++round) {  // the second time it is not taken from a cache
+    f.rec.bad.clear();
+    f.rec.trades.clear();
+    CHECK(f.parse(R"([{"ev":"T","sym":"SP\u0000Y","p":1,"s":1,"t":1700000000000},)"
+                  R"({"ev":"T","sym":"A\u001b[2J","p":1,"s":1,"t":1700000000000},)"
+                  R"({"ev":"T","sym":"LONG\u0001NAME.X","p":1,"s":1,"t":1700000000000},)"
+                  R"({"ev":"AM","sym":"B C","o":1,"h":1,"l":1,"c":1,"v":1,"s":1700000000000},)"
+                  R"({"ev":"T","sym":"BRK.B","p":2,"s":1,"t":1700000000000},)"
+                  R"({"ev":"T","sym":"O:SPY251219C00650000","p":2,"s":1,"t":1700000000000},)"
+                  R"({"ev":"T","sym":"X:BTCUSD","p":2,"s":1,"t":1700000000000}])"));
+    REQUIRE(f.rec.trades.size() == 3);
+    CHECK(f.rec.trades[0].symbol.name() == "BRK.B");
+    CHECK(f.rec.trades[1].symbol.name() == "O:SPY251219C00650000");
+    CHECK(f.rec.trades[2].symbol.name() == "X:BTCUSD");
+    REQUIRE(f.rec.bad.size() == 4);
+    CHECK_THAT(f.rec.bad[0],
+               Catch::EndsWith("element 0: field 'sym': 'SP\\x00Y' is not a symbol (byte 3 is "
+                               "'\\x00'; allowed: letters, digits and . - : / ^ _)"));
+    CHECK_THAT(f.rec.bad[1], Catch::Contains("element 1: field 'sym': 'A\\x1b[2J'"));
+    CHECK_THAT(f.rec.bad[2], Catch::Contains("element 2: field 'sym': 'LONG\\x01NAME.X'"));
+    CHECK_THAT(f.rec.bad[3], Catch::Contains("element 3: field 'sym': 'B C' is not a symbol"));
+  }
+  CHECK(f.parser.stats().bad_symbols == 8);
+  CHECK(f.symbols.size() == 3);
+}
+
+namespace {
+
+struct LimitRecorder final : PolygonHandler {
+  std::vector<std::string> trades, bad, refused;
+  void on_trade(const Tick& t, const PolygonTradeInfo&) override {
+    trades.emplace_back(t.symbol.name());
+  }
+  void on_aggregate(const Bar&, bool) override {}
+  void on_status(std::string_view, std::string_view) override {}
+  void on_bad_input(std::string_view what) override { bad.emplace_back(what); }
+  void on_symbol_refused(std::string_view what) override { refused.emplace_back(what); }
+};
+
+}  // namespace
+
+TEST_CASE("Polygon frames: new symbols beyond the table's capacity are refused, known ones flow",
+          "[polygon][parser][symbol]") {
+  SymbolTable symbols(3);
+  const ConditionTable conditions = ConditionTable::builtin();
+  PolygonFrameParser parser(symbols, conditions);
+  LimitRecorder rec;
+  auto trade = [](const std::string& sym) {
+    return R"({"ev":"T","sym":")" + sym + R"(","p":1,"s":1,"t":1700000000000})";
+  };
+  std::string frame = "[" + trade("SPY") + "," + trade("A_LONG_TICKER_1") + "," + trade("QQQ");
+  for (int i = 0; i < 50; ++i) frame += "," + trade("R" + std::to_string(i));
+  for (int i = 0; i < 50; ++i) frame += "," + trade("RANDOM_LONG_" + std::to_string(i));
+  frame += "," + trade("SPY") + "," + trade("A_LONG_TICKER_1") + "," + trade("QQQ") + "]";
+  for (int round = 0; round < 3; ++round) {
+    rec = LimitRecorder();
+    REQUIRE(parser.parse(frame, 77, rec));
+    CHECK(rec.trades == std::vector<std::string>{"SPY", "A_LONG_TICKER_1", "QQQ", "SPY",
+                                                 "A_LONG_TICKER_1", "QQQ"});
+    CHECK(rec.bad.empty());
+    REQUIRE(rec.refused.size() == 100);
+    CHECK(rec.refused[0] == "frame " + std::to_string(round + 1) +
+                                ": element 3: field 'sym': 'R0' is a new symbol and the limit of "
+                                "3 symbols is reached");
+  }
+  CHECK(parser.stats().symbols_refused == 300);
+  CHECK(parser.stats().bad_messages == 300);
+  CHECK(parser.stats().trades == 18);
+  CHECK(symbols.size() == 3);
+  CHECK(symbols.refused() == 300);
+}
+
+TEST_CASE("Polygon frames: times too far after the frame's arrival are refused when asked",
+          "[polygon][parser][time]") {
+  Fixture f;
+  const Timestamp received = 1'700'000'000'000 * 1'000'000LL;
+  const std::string frame =
+      R"([{"ev":"T","sym":"A","p":1,"s":1,"t":1700000004000},)"
+      R"({"ev":"T","sym":"FAR","p":1,"s":1,"t":9183110400000},)"
+      R"({"ev":"T","sym":"B","p":1,"s":1,"t":1700000006000},)"
+      R"({"ev":"AM","sym":"C","o":1,"h":1,"l":1,"c":1,"v":1,"s":1700000060000},)"
+      R"({"ev":"T","sym":"D","p":1,"s":1,"t":1600000000000}])";
+  // Off by default: every time up to kMaxEventTime (2261-01-01) passes.
+  REQUIRE(f.parser.parse(frame, received, f.rec));
+  CHECK(f.rec.trades.size() == 4);
+  f.rec = Recorder();
+  f.parser.set_max_future(5 * kNanosPerSecond);
+  REQUIRE(f.parser.parse(frame, received, f.rec));
+  REQUIRE(f.rec.trades.size() == 2);
+  CHECK(f.rec.trades[0].symbol.name() == "A");
+  CHECK(f.rec.trades[1].symbol.name() == "D");
+  CHECK(f.rec.minute.empty());
+  REQUIRE(f.rec.bad.size() == 3);
+  CHECK(f.rec.bad[0] == "frame 2: element 1: field 't': 2261-01-01T00:00:00Z is " +
+                            std::to_string((9183110400000 - 1700000000000) / 1) +
+                            " ms ahead of the clock (at most 5000 ms)");
+  CHECK_THAT(f.rec.bad[1], Catch::EndsWith("element 2: field 't': 2023-11-14T22:13:26Z is 6000 ms "
+                                           "ahead of the clock (at most 5000 ms)"));
+  CHECK_THAT(f.rec.bad[2], Catch::Contains("element 3: field 's': "));
+  CHECK(f.parser.stats().future_times == 3);
+}
+
+TEST_CASE("Polygon frames: huge, negative and odd numbers in every field",
+          "[polygon][parser][numbers]") {
+  Fixture f;
+  for (const std::string& n : tickstock::test::hostile_json_numbers()) {
+    INFO(n);
+    for (const std::string key : {"p", "s", "t", "x", "z", "q", "e"}) {
+      std::string trade = R"({"ev":"T","sym":"N","p":1,"s":1,"t":1700000000000,"x":4,"z":1)";
+      trade += ",\"" + std::string(key) + "\":" + n + "}";
+      f.rec = Recorder();
+      // A frame is refused whole only for a number JSON cannot hold (1e400).
+      CHECK(f.parse("[" + trade + "]") == (n != "1e400"));
+      CHECK(f.rec.trades.size() + f.rec.bad.size() == 1);
+      for (const Tick& t : f.rec.trades) CHECK(t.ts_event >= 0);
+    }
+    for (const std::string key : {"o", "h", "l", "c", "v", "vw", "s", "e", "z"}) {
+      std::string am =
+          R"({"ev":"AM","sym":"N","o":1,"h":1,"l":1,"c":1,"v":1,"vw":1,"s":1700000000000)";
+      am += ",\"" + std::string(key) + "\":" + n + "}";
+      f.rec = Recorder();
+      CHECK(f.parse("[" + am + "]") == (n != "1e400"));
+      CHECK(f.rec.minute.size() + f.rec.bad.size() == 1);
+      for (const Bar& b : f.rec.minute) CHECK(b.start >= 0);
+    }
+    f.rec = Recorder();
+    CHECK(f.parse(R"([{"ev":"T","sym":"N","p":1,"s":1,"t":1700000000000,"c":[)" + n + "]}]") ==
+          (n != "1e400"));
+    CHECK(f.rec.trades.size() + f.rec.bad.size() == 1);
+  }
+}
+
+TEST_CASE("Polygon frames: numbers of many digits are read exactly, beyond a double refused",
+          "[polygon][parser][numbers]") {
+  Fixture f;
+  // Out of a double's range, however it is written: the validating parser refuses the frame.
+  const std::string huge = "0.000" + std::string(160, '3') + "e343";
+  CHECK_FALSE(f.parse(R"([{"ev":"T","sym":"A","p":)" + huge + R"(,"s":1,"t":1700000000000}])"));
+  CHECK(f.parser.stats().bad_frames == 1);
+  // In range: the value, not an approximation of it.
+  const std::string one = "1." + std::string(40, '0') + "1";
+  const std::string small = "0." + std::string(30, '0') + "25e31";
+  REQUIRE(f.parse(R"([{"ev":"T","sym":"A","p":)" + one + R"(,"s":)" + small +
+                  R"(,"t":1700000000000}])"));
+  REQUIRE(f.rec.trades.size() == 1);
+  CHECK(f.rec.trades[0].price == 1.0);
+  CHECK(f.rec.trades[0].size == 2.5);
 }

@@ -110,11 +110,14 @@ class FeedPipeline {
     return o;
   }
 
-  explicit FeedPipeline(app::PolygonFeedOptions o, std::size_t queue_batches = 4096)
-      : queue(queue_batches),
+  // `max_symbols`: the capacity of the symbol table (serve's --max-symbols).
+  explicit FeedPipeline(app::PolygonFeedOptions o, std::size_t queue_batches = 4096,
+                        std::size_t max_symbols = SymbolTable::kUnlimited)
+      : symbols(max_symbols),
+        queue(queue_batches),
         agg({}, engine_clock, sink),
         engine(queue, engine_clock, agg),
-        feed(std::move(o), symbols, conditions, wall, log) {}
+        feed(std::move(o), symbols, conditions, wall, errors, log) {}
   ~FeedPipeline() { finish(); }
 
   void start(bool with_engine = true) {
@@ -143,6 +146,7 @@ class FeedPipeline {
   app::ConditionTable conditions = app::ConditionTable::builtin();
   SystemClock wall;
   app::Log log;
+  app::ErrorReporter errors{log};
   app::FeedQueue queue;
   ManualClock engine_clock{0};
   BarCollector sink;

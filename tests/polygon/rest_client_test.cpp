@@ -108,7 +108,7 @@ TEST_CASE("Polygon REST: daily bars start at New York midnight of their date", "
   CHECK(format_iso8601((*bars)[0].start) == "2024-01-02T05:00:00Z");
 }
 
-TEST_CASE("Polygon REST: 429 waits as Retry-After says; server errors are retried with backoff",
+TEST_CASE("Polygon REST: 429 waits as Retry-After says, server errors are retried with backoff",
           "[polygon][rest][faults]") {
   FakePolygonOptions so;
   so.rest_bars["SPY"] = minute_bars(10);
@@ -224,4 +224,66 @@ TEST_CASE("backfill: REST minute bars into ohlcv_1min, every page, again changes
   r = run_app("backfill --symbols SPY --from 2024-13-02", env);
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("expected YYYY-MM-DD dates") != std::string::npos);
+}
+
+TEST_CASE("Polygon REST: huge, negative and odd numbers in aggregates are refused before any cast",
+          "[polygon][rest][numbers]") {
+  FakePolygonOptions so;
+  const std::string good =
+      R"({"v":10,"vw":1.5,"o":1.5,"c":1.5,"h":2,"l":1,"t":1704205800000,"n":3})";
+  std::string results = good;
+  for (const std::string bad :
+       {R"({"v":10,"o":1,"c":1,"h":1,"l":1,"t":9223372036854775807,"n":1})",
+        R"({"v":10,"o":1,"c":1,"h":1,"l":1,"t":-1,"n":1})",
+        R"({"v":10,"o":1,"c":1,"h":1,"l":1,"t":9183110400001,"n":1})",
+        R"({"v":10,"o":1,"c":1,"h":1,"l":1,"t":1e300,"n":1})",
+        R"({"v":10,"o":1,"c":1,"h":1,"l":1,"t":1704205860000,"n":1e300})",
+        R"({"v":10,"o":1,"c":1,"h":1,"l":1,"t":1704205860000,"n":-5})",
+        R"({"v":10,"o":1,"c":1,"h":1,"l":1,"t":1704205860000,"n":4294967296})",
+        R"({"v":10,"o":1,"c":1,"h":1,"l":1,"t":1704205860000,"n":18446744073709551615})",
+        R"({"v":-1,"o":1,"c":1,"h":1,"l":1,"t":1704205860000})",
+        R"({"v":10,"o":1,"c":1,"h":1,"l":0,"t":1704205860000})",
+        R"({"v":10,"o":1,"c":1,"h":1,"l":-1e308,"t":1704205860000})"})
+    results += std::string(",") + bad;
+  // Taken: the largest numbers a double holds are no cast's problem; n at its limit.
+  results += R"(,{"v":1.7976931348623157e308,"vw":-3,"o":1e308,"c":1e308,"h":1.7e308,"l":1e-308,)"
+             R"("t":1704205920000,"n":4294967295})";
+  so.rest_raw["ODD"] = R"({"status":"OK","results":[)" + results + "]}";
+  FakePolygonServer server(so);
+  app::Log log;
+  FakeTiming ft;
+  PolygonRest rest(options(server), log, ft.timing());
+  SymbolTable symbols;
+  for (const Timeframe tf : {Timeframe::M1, Timeframe::D1}) {
+    auto bars = rest.aggregates(symbols, "ODD", tf, 0, kDay0 * 2'000'000);
+    REQUIRE(bars.has_value());
+    REQUIRE(bars->size() == 2);
+    CHECK((*bars)[0].trade_count == 3);
+    CHECK((*bars)[1].trade_count == 4294967295u);
+    CHECK((*bars)[1].vwap == (*bars)[1].close);  // a vwap that is no price: the close
+  }
+  CHECK(rest.stats().bad_results == 22);
+}
+
+TEST_CASE("Polygon REST: a huge Retry-After is waited as an hour at most, never overflowed",
+          "[polygon][rest][numbers]") {
+  for (const auto& [header, wait] :
+       {std::pair<std::string, std::chrono::milliseconds>{"9223372036854776", 3'600'000ms},
+        {"99999999999999999999999", 20ms},  // not a number a long holds: the backoff
+        {"-5", 20ms},
+        {"1e9", 20ms}}) {
+    INFO(header);
+    FakePolygonOptions so;
+    so.rest_bars["SPY"] = minute_bars(2);
+    so.rest_429_first = 1;
+    so.rest_retry_after = header;
+    FakePolygonServer server(so);
+    app::Log log;
+    FakeTiming ft;
+    PolygonRest rest(options(server), log, ft.timing());
+    SymbolTable symbols;
+    REQUIRE(rest.aggregates(symbols, "SPY", Timeframe::M1, 0, kDay0 * 2'000'000).has_value());
+    REQUIRE(ft.sleeps.size() == 1);
+    CHECK(ft.sleeps[0] == wait);
+  }
 }

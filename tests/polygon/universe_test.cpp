@@ -17,7 +17,7 @@ using app::load_symbol_group;
 using app::parse_symbol_list;
 using app::read_symbols_file;
 
-TEST_CASE("Universe: lists are trimmed, upper-cased, de-duplicated; * means all",
+TEST_CASE("Universe: lists are trimmed, upper-cased, de-duplicated, * means all",
           "[polygon][universe]") {
   CHECK(*parse_symbol_list(" spy, AAPL ,,spy,brk.a ") ==
         std::vector<std::string>{"SPY", "AAPL", "BRK.A"});
@@ -25,17 +25,39 @@ TEST_CASE("Universe: lists are trimmed, upper-cased, de-duplicated; * means all"
   CHECK(parse_symbol_list("").value().empty());
   auto bad = parse_symbol_list("SPY,A B");
   REQUIRE_FALSE(bad.has_value());
-  CHECK(bad.error().message == "--symbols: 'A B' is not a ticker (letters, digits, . - : / ^)");
+  CHECK(bad.error().message ==
+        "--symbols: field 'symbol': 'A B' is not a symbol (byte 2 is ' '; allowed: letters, "
+        "digits and . - : / ^ _)");
 }
 
-TEST_CASE("Universe: a file of symbols, with comments; errors name file:line",
+TEST_CASE("Universe: lists and files follow the symbol grammar, control characters are escaped",
+          "[polygon][universe][symbol]") {
+  CHECK(*parse_symbol_list("x:btcusd,I:SPX,o:spy251219c00650000,brk_b,^vix,c:eur/usd") ==
+        std::vector<std::string>{"X:BTCUSD", "I:SPX", "O:SPY251219C00650000", "BRK_B", "^VIX",
+                                 "C:EUR/USD"});
+  auto bell = parse_symbol_list(std::string("SPY,A") + '\x07' + "B");
+  REQUIRE_FALSE(bell.has_value());
+  CHECK(bell.error().message ==
+        "--symbols: field 'symbol': 'A\\x07B' is not a symbol (byte 2 is '\\x07'; allowed: "
+        "letters, digits and . - : / ^ _)");
+  CHECK_FALSE(parse_symbol_list(std::string(33, 'A')).has_value());
+  const auto file = write_temp("universe-ctl.txt", "SPY\nQQ\x1bQ\n");
+  auto r = read_symbols_file(file);
+  REQUIRE_FALSE(r.has_value());
+  CHECK_THAT(r.error().message,
+             Catch::StartsWith(file + ":2: field 'symbol': 'QQ\\x1bQ' is not a symbol"));
+}
+
+TEST_CASE("Universe: a file of symbols, with comments, errors name file:line",
           "[polygon][universe]") {
   const auto good = write_temp("universe.txt", "# core\nSPY, QQQ\n\niwm  # small caps\nSPY\n");
   CHECK(*read_symbols_file(good) == std::vector<std::string>{"SPY", "QQQ", "IWM"});
   const auto bad = write_temp("universe-bad.txt", "SPY\nQQQ\nnot$valid\n");
   auto r = read_symbols_file(bad);
   REQUIRE_FALSE(r.has_value());
-  CHECK(r.error().message == bad + ":3: 'NOT$VALID' is not a ticker (letters, digits, . - : / ^)");
+  CHECK(r.error().message == bad +
+                                 ":3: field 'symbol': 'NOT$VALID' is not a symbol (byte 4 is '$'; "
+                                 "allowed: letters, digits and . - : / ^ _)");
   CHECK_FALSE(read_symbols_file("/nonexistent/x").has_value());
   CHECK_FALSE(read_symbols_file(write_temp("universe-empty.txt", "# nothing\n")).has_value());
 }
@@ -97,7 +119,7 @@ TEST_CASE("Universe: set_symbols changes the subscriptions on the open connectio
   CHECK(bar_differences(final_bars(p.sink.bars), direct_bars(expected)).empty());
 }
 
-TEST_CASE("serve --feed polygon: --symbols-file and --universe are read; one at a time",
+TEST_CASE("serve --feed polygon: --symbols-file and --universe are read, one at a time",
           "[polygon][serve][universe]") {
   const std::string env =
       "env -u DATABASE_URL -u TICKSTOCK_SYMBOLS -u TICKSTOCK_UNIVERSE -u TICKSTOCK_SYMBOLS_FILE "
@@ -109,7 +131,8 @@ TEST_CASE("serve --feed polygon: --symbols-file and --universe are read; one at 
       "serve --feed polygon --symbols-file " + write_temp("universe-cli.txt", "SPY\nbad symbol\n"),
       env);
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("universe-cli.txt:2: 'BAD SYMBOL' is not a ticker") != std::string::npos);
+  CHECK(r.err.find("universe-cli.txt:2: field 'symbol': 'BAD SYMBOL' is not a symbol") !=
+        std::string::npos);
   r = run_app("serve --feed polygon --universe core", env);
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--universe 'core': needs the database") != std::string::npos);

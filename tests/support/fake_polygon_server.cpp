@@ -327,6 +327,7 @@ struct FakePolygonServer::Impl {
     // "", v2, aggs, ticker, SYM, range, 1, SPAN, FROM, TO
     if (parts.size() < 10) return R"({"status":"ERROR","error":"bad path"})";
     const std::string& sym = parts[4];
+    if (auto raw = opt.rest_raw.find(sym); raw != opt.rest_raw.end()) return raw->second;
     const std::int64_t from = std::stoll(parts[8]), to = std::stoll(parts[9]);
     std::size_t page_from = 0;
     const auto c = target.find("cursor=");

@@ -55,6 +55,8 @@ struct FakePolygonOptions {
   // {from}/{to} pages of `rest_page` bars with next_url, and /v3/reference/conditions.
   std::map<std::string, std::vector<FakeBar>> rest_bars;
   std::size_t rest_page = 50000;
+  // Aggregates answers sent as they are, by symbol (instead of rest_bars'), for bad answers.
+  std::map<std::string, std::string> rest_raw;
   int rest_429_first = 0;  // the first N REST requests get 429 with Retry-After
   std::string rest_retry_after = "1";
   int rest_500_first = 0;  // then the next N get 500

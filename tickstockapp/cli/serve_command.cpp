@@ -66,6 +66,12 @@ void declare(Settings& s) {
   declare_universe_settings(s);
   declare_aggregator_settings(s);
   s.add("--queue-batches", "TICKSTOCK_QUEUE_BATCHES", "1024", "feed -> engine queue capacity");
+  s.add("--max-symbols", "TICKSTOCK_MAX_SYMBOLS", "20000",
+        "most distinct symbols this run takes (the whole US market fits); records with a new "
+        "symbol beyond it are refused, counted and reported, known symbols flow on");
+  s.add("--max-future-ms", "TICKSTOCK_MAX_FUTURE_MS", "5000",
+        "redis, polygon: refuse records whose event time is more than this far ahead of the "
+        "wall clock (they would move the engine clock forward for good)");
   s.add("--patterns", "TICKSTOCK_PATTERNS", "all",
         "patterns to run: all or TA-Lib names, e.g. CDLDOJI,CDLENGULFING");
   // Listed for --help only: take_sets() removes every --set before Settings sees it.
@@ -91,7 +97,8 @@ Result<double> parse_speed(const std::string& v) {
   if (v == "max") return 0.0;
   char* end = nullptr;
   const double d = std::strtod(v.c_str(), &end);
-  if (*end != '\0' || !(d > 0)) return fail("--speed '", v, "': expected max or a number > 0");
+  if (v.empty() || *end != '\0' || !(d >= 0.001 && d <= 1e6))
+    return fail("--speed '", v, "': expected max or a number from 0.001 to 1000000");
   return d;
 }
 
@@ -173,6 +180,19 @@ std::string reject_detail(const AggregatorStats& st) {
   return out.empty() ? out : out + ")";
 }
 
+// How many symbols the run took, and how many records it refused for --max-symbols.
+void log_symbols(const SymbolTable& symbols, Log& log) {
+  const std::string line = "symbols: " + std::to_string(symbols.size()) + " of at most " +
+                           std::to_string(symbols.capacity()) + " (--max-symbols), " +
+                           std::to_string(symbols.refused()) +
+                           " records with a new symbol refused beyond it";
+  if (symbols.refused() > 0) {
+    log.warn(line);
+  } else {
+    log.info(line);
+  }
+}
+
 // Polygon's trade condition rules replace the built-in ones when the reference can be read.
 void load_condition_reference(const RestOptions& ro, ConditionTable& conditions, Log& log) {
   PolygonRest rest(ro, log);
@@ -216,6 +236,7 @@ struct FeedContext {
   long long minutes;
   Scenario scenario;
   Timestamp lateness;
+  Timestamp max_future;  // live feeds: how far ahead of the wall clock event time may be
   const std::optional<RedisSettings>& redis;
   ConditionTable& conditions;  // Polygon's trade conditions (from its reference when asked)
   bool& gap_fill;              // read when the feed starts: whether to backfill missed minutes
@@ -229,6 +250,9 @@ Result<std::unique_ptr<Feed>> make_feed(const Settings& s, const FeedContext& c,
                                         std::atomic<std::uint64_t>& connection_errors) {
   const std::string& spec = s.get("--feed");
   if (spec == "synthetic") {
+    if (static_cast<std::size_t>(c.symbols) > symbols.capacity())
+      return fail("--synthetic-symbols ", std::to_string(c.symbols), " is more than --max-symbols ",
+                  std::to_string(symbols.capacity()));
     SyntheticOptions o;
     o.seed = static_cast<std::uint64_t>(c.seed);
     o.symbols = static_cast<int>(c.symbols);
@@ -252,8 +276,8 @@ Result<std::unique_ptr<Feed>> make_feed(const Settings& s, const FeedContext& c,
     o.name = "redis feed";
     o.subscriber = subscriber_options(c.redis->address);
     o.subscriber.channels = {channels.ticks_raw, channels.ticks_legacy};
-    return std::unique_ptr<Feed>(
-        std::make_unique<RedisFeed>(o, symbols, wall, errors, log, connection_errors));
+    return std::unique_ptr<Feed>(std::make_unique<RedisFeed>(o, symbols, wall, c.max_future, errors,
+                                                             log, connection_errors));
   }
   if (spec == "polygon") {
     auto po = polygon_feed_options(s);
@@ -287,7 +311,9 @@ Result<std::unique_ptr<Feed>> make_feed(const Settings& s, const FeedContext& c,
                            stop, log);
       };
     }
-    auto pf = std::make_unique<PolygonFeed>(std::move(*po), symbols, c.conditions, wall, log);
+    po->max_future = c.max_future;
+    auto pf =
+        std::make_unique<PolygonFeed>(std::move(*po), symbols, c.conditions, wall, errors, log);
     c.polygon = pf.get();
     return std::unique_ptr<Feed>(std::move(pf));
   }
@@ -340,18 +366,22 @@ int run_serve(int argc, char** argv, Log& log) {
   auto speed = parse_speed(s.get("--speed"));
   auto nsym = s.get_int("--synthetic-symbols", 1, 100000);
   auto seed = s.get_int("--seed", 0, INT64_MAX);
-  auto minutes = s.get_int("--synthetic-minutes", 0, INT64_MAX);
+  auto minutes = s.get_int("--synthetic-minutes", 0, 100'000'000);
   auto aopt = aggregator_options(s);
   auto qb = s.get_int("--queue-batches", 1, 1'000'000);
+  auto max_symbols = s.get_int("--max-symbols", 1, 100'000'000);
+  auto max_future = s.get_int("--max-future-ms", 0, 366LL * 24 * 3'600'000);
   auto scenario = parse_scenario(s.get("--scenario"));
   auto sopt = scanner_options(s, *sets);
   auto rcfg = redis_settings(s);
   auto wcfg = web_settings(s);
-  for (const Error* e : {wcfg ? nullptr : &wcfg.error(), speed ? nullptr : &speed.error(),
-                         nsym ? nullptr : &nsym.error(), seed ? nullptr : &seed.error(),
-                         minutes ? nullptr : &minutes.error(), aopt ? nullptr : &aopt.error(),
-                         qb ? nullptr : &qb.error(), sopt ? nullptr : &sopt.error(),
-                         rcfg ? nullptr : &rcfg.error()}) {
+  for (const Error* e :
+       {wcfg ? nullptr : &wcfg.error(), speed ? nullptr : &speed.error(),
+        nsym ? nullptr : &nsym.error(), seed ? nullptr : &seed.error(),
+        minutes ? nullptr : &minutes.error(), aopt ? nullptr : &aopt.error(),
+        qb ? nullptr : &qb.error(), sopt ? nullptr : &sopt.error(),
+        max_symbols ? nullptr : &max_symbols.error(), max_future ? nullptr : &max_future.error(),
+        rcfg ? nullptr : &rcfg.error()}) {
     if (e != nullptr) {
       log.error(e->message);
       return 2;
@@ -363,15 +393,24 @@ int run_serve(int argc, char** argv, Log& log) {
     return 2;
   }
 
-  SymbolTable symbols;
+  SymbolTable symbols(static_cast<std::size_t>(*max_symbols));
   SystemClock wall;
   std::atomic<std::uint64_t> inbound_connection_errors{0};  // redis feed and job listener
   ErrorReporter errors(log);  // to the log, and to Redis once the sink exists
   ConditionTable conditions = ConditionTable::builtin();
   bool gap_fill = false;           // set once it is known that this run stores into the database
   PolygonFeed* polygon = nullptr;  // the feed, when it is Polygon's
-  FeedContext fc{*speed, *nsym,      *seed,    *minutes, *scenario, aopt->allowed_lateness,
-                 *rcfg,  conditions, gap_fill, polygon};
+  FeedContext fc{*speed,
+                 *nsym,
+                 *seed,
+                 *minutes,
+                 *scenario,
+                 aopt->allowed_lateness,
+                 *max_future * 1'000'000,
+                 *rcfg,
+                 conditions,
+                 gap_fill,
+                 polygon};
   auto made = make_feed(s, fc, symbols, wall, errors, log, inbound_connection_errors);
   if (!made) {
     log.error(made.error().message);
@@ -558,6 +597,7 @@ int run_serve(int argc, char** argv, Log& log) {
            std::to_string(refused) + " ticks refused" + reject_detail(st) + ", " +
            std::to_string(feed->stats().bad_records.load()) + " bad input records, " +
            std::to_string(queue.dropped_items()) + " items dropped at the queue");
+  log_symbols(symbols, log);
   if (st.resumes_dropped > 0)
     log.info("warm start: " + std::to_string(st.resumes_dropped) +
              " symbols were replayed from before their stored bars; their open bars were rebuilt "

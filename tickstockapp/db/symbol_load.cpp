@@ -9,6 +9,8 @@
 #include <map>
 #include <vector>
 
+#include "tickstock/types.h"
+
 #include "db/pg_util.h"
 
 namespace tickstock::app {
@@ -99,7 +101,14 @@ Result<CsvTable> read_csv(const std::string& path, const std::vector<std::string
 
 std::string where(const std::string& path, int line, const std::string& field,
                   const std::string& value) {
-  return path + ":" + std::to_string(line) + ": field '" + field + "': '" + value + "' ";
+  return path + ":" + std::to_string(line) + ": field '" + field + "': '" + printable(value) + "' ";
+}
+
+// Ok when `s` is a symbol (check_symbol); else the error, with file:line.
+Result<void> symbol_at(const std::string& path, int line, const std::string& s) {
+  if (auto ok = check_symbol("symbol", s); !ok)
+    return fail(path, ":", std::to_string(line), ": ", ok.error().message);
+  return {};
 }
 
 // Runs `sql` with text parameters (null: NULL); returns the rows it affected.
@@ -128,15 +137,6 @@ std::string array_with_nulls(const std::vector<std::string>& items, bool empty_i
 }
 
 }  // namespace
-
-// A symbol as tickers are written: letters, digits and . - / ^ = (e.g. BRK.B, BF/B, ^VIX).
-bool valid_symbol(const std::string& s) {
-  if (s.empty() || s.size() > 32) return false;
-  return std::all_of(s.begin(), s.end(), [](unsigned char ch) {
-    return std::isalnum(ch) || ch == '.' || ch == '-' || ch == '/' || ch == '^' || ch == '=' ||
-           ch == ':';
-  });
-}
 
 // A statement and its text parameters.
 struct Statement {
@@ -172,7 +172,7 @@ Result<SymbolLoadReport> load_symbols(const std::string& url, const std::string&
       return i < 0 ? std::string() : f[static_cast<std::size_t>(i)];
     };
     const std::string s = get("symbol");
-    if (!valid_symbol(s)) return fail(where(path, line, "symbol", s), "is not a ticker");
+    if (auto ok = symbol_at(path, line, s); !ok) return ok.error();
     if (auto [it, fresh] = seen.emplace(s, line); !fresh)
       return fail(where(path, line, "symbol", s), "is listed twice (also on line ",
                   std::to_string(it->second), ")");
@@ -243,7 +243,7 @@ Result<SymbolLoadReport> load_groups(const std::string& url, const std::string& 
       return fail(where(path, line, "kind", get("kind")),
                   "is not one of ETF, SECTOR, THEME, UNIVERSE");
     const std::string s = get("symbol");
-    if (!valid_symbol(s)) return fail(where(path, line, "symbol", s), "is not a ticker");
+    if (auto ok = symbol_at(path, line, s); !ok) return ok.error();
     const std::string w = get("weight");
     if (!w.empty()) {
       char* end = nullptr;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -32,11 +33,14 @@ std::string columns(Timeframe tf) {
          ", b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades, b.revision";
 }
 
-// A bar from row `r` of a query selecting symbol and then columns().
-Bar bar_of(const PGresult* r, Timeframe tf, SymbolTable& symbols) {
+// A bar from row `r` of a query selecting symbol and then columns(); nullopt when its symbol is
+// new and the table is full (--max-symbols: counted in SymbolTable::refused()).
+std::optional<Bar> bar_of(const PGresult* r, Timeframe tf, SymbolTable& symbols) {
   auto num = [&](int col) { return std::strtod(PQgetvalue(r, 0, col), nullptr); };
+  const auto symbol = symbols.try_intern(PQgetvalue(r, 0, 0));
+  if (!symbol) return std::nullopt;
   Bar b;
-  b.symbol = symbols.intern(PQgetvalue(r, 0, 0));
+  b.symbol = *symbol;
   b.timeframe = tf;
   b.start = std::strtoll(PQgetvalue(r, 0, 1), nullptr, 10) * 1000;
   b.session = session_of(PQgetvalue(r, 0, 2));
@@ -75,7 +79,9 @@ Result<WarmStartReport> warm_start(const WarmStartOptions& o, SymbolTable& symbo
     auto r = pg_stream(
         c, sql, {o.bars_per_series < 0 ? nullptr : limit.c_str()},
         [&](const PGresult* row) {
-          const Bar b = bar_of(row, tf, symbols);
+          const auto bar = bar_of(row, tf, symbols);
+          if (!bar) return;
+          const Bar& b = *bar;
           scanner.prime(b);
           ++report.bars;
           if (!(b.symbol == last)) {
@@ -126,7 +132,9 @@ Result<WarmStartReport> warm_start(const WarmStartOptions& o, SymbolTable& symbo
   auto r = pg_stream(
       c, sql, {names_param.c_str(), since_param.c_str()},
       [&](const PGresult* row) {
-        const Bar b = bar_of(row, Timeframe::M1, symbols);
+        const auto bar = bar_of(row, Timeframe::M1, symbols);
+        if (!bar) return;
+        const Bar& b = *bar;
         if (!minutes.empty() && !(minutes.back().symbol == b.symbol)) resume();
         minutes.push_back(b);
       },

@@ -2,6 +2,7 @@
 #ifndef TICKSTOCKAPP_FEEDS_FEED_H_
 #define TICKSTOCKAPP_FEEDS_FEED_H_
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 
@@ -16,6 +17,14 @@ struct FeedStats {
   std::atomic<std::uint64_t> items{0};        // ticks or bars produced
   std::atomic<std::uint64_t> bad_records{0};  // input records refused with an error message
 };
+
+// `ns` as whole nanoseconds, saturated to what a Timestamp holds (NaN: 0): times scaled by a
+// speed (replay, synthetic) are cast through it, so that no speed or span can overflow.
+inline Timestamp saturated_ns(double ns) {
+  constexpr double kLimit = 9.2e18;  // just below 2^63
+  if (!(ns == ns)) return 0;
+  return static_cast<Timestamp>(std::clamp(ns, -kLimit, kLimit));
+}
 
 class Feed {
  public:

@@ -162,7 +162,13 @@ class PolygonFeed::Session final : public PolygonHandler {
 
   void on_bad_input(std::string_view what) override {
     feed_.stats_.bad_records.fetch_add(1, std::memory_order_relaxed);
-    feed_.log_.limited("polygon-bad-input", "polygon: " + std::string(what));
+    feed_.errors_.report(Severity::Warning, "polygon_feed", std::string(what));
+  }
+
+  // Reported on their own, so that a flood of new tickers hides no other problem.
+  void on_symbol_refused(std::string_view what) override {
+    feed_.stats_.bad_records.fetch_add(1, std::memory_order_relaxed);
+    feed_.errors_.report(Severity::Error, "symbol_limit", "polygon: " + std::string(what));
   }
 
   // Brings the open session's subscriptions to the desired set.
@@ -234,11 +240,13 @@ class PolygonFeed::Session final : public PolygonHandler {
 };
 
 PolygonFeed::PolygonFeed(PolygonFeedOptions options, SymbolTable& symbols,
-                         const ConditionTable& conditions, const Clock& wall, Log& log)
+                         const ConditionTable& conditions, const Clock& wall, ErrorReporter& errors,
+                         Log& log)
     : opt_(std::move(options)),
       symbols_(symbols),
       conditions_(conditions),
       wall_(wall),
+      errors_(errors),
       log_(log),
       shared_(std::make_unique<Shared>()) {
   shared_->desired = opt_.symbols;
@@ -285,6 +293,7 @@ Result<void> PolygonFeed::run(FeedQueue& out, const std::atomic<bool>& stop) {
     return fail("--polygon-ca-file: ", r.error().message);
 
   PolygonFrameParser parser(symbols_, conditions_);
+  parser.set_max_future(opt_.max_future);
   EventClock clock;
   Result<void> result;
   net::io_context& ioc = shared_->ioc;

@@ -24,6 +24,7 @@
 #include "tickstock/clock.h"
 #include "tickstock/types.h"
 
+#include "error_reporter.h"
 #include "feeds/feed.h"
 #include "log.h"
 #include "polygon/conditions.h"
@@ -44,6 +45,9 @@ struct PolygonFeedOptions {
   std::chrono::milliseconds connect_timeout{10'000};  // TCP + TLS + WebSocket handshake
   std::chrono::milliseconds clock_interval{1'000};    // idle clock items (bars close when quiet)
   std::size_t max_frame_bytes = 16u << 20;            // larger frames: reconnect, counted
+  // Trades and aggregates stamped more than this after their frame arrived are refused (they
+  // would move the engine clock forward for good); negative: no check.
+  Timestamp max_future = 5 * kNanosPerSecond;
   // Runs on the feed's thread before the first connection (serve: the gap backfill).
   std::function<void(FeedQueue&, const std::atomic<bool>&)> before_live;
 };
@@ -68,10 +72,12 @@ struct PolygonFeedStats {
 
 class PolygonFeed final : public Feed {
  public:
-  // REQUIRES: symbols, conditions, wall and log outlive the feed. `wall` stamps frame arrival
-  // (Tick::ts_recv) and drives the idle clock.
+  // REQUIRES: symbols, conditions, wall, errors and log outlive the feed. `wall` stamps frame
+  // arrival (Tick::ts_recv) and drives the idle clock. Bad input is counted and reported to
+  // `errors` (component "polygon_feed"; new symbols beyond the table's capacity as
+  // "symbol_limit").
   PolygonFeed(PolygonFeedOptions options, SymbolTable& symbols, const ConditionTable& conditions,
-              const Clock& wall, Log& log);
+              const Clock& wall, ErrorReporter& errors, Log& log);
   ~PolygonFeed() override;
   // Connects and streams until `stop`; an error only for what retrying cannot fix
   // (authentication failed, a bad URL or CA file).
@@ -93,6 +99,7 @@ class PolygonFeed final : public Feed {
   SymbolTable& symbols_;
   const ConditionTable& conditions_;
   const Clock& wall_;
+  ErrorReporter& errors_;
   Log& log_;
   PolygonFeedStats pstats_;
   struct Shared;  // state shared with the I/O thread, under its mutex

@@ -14,15 +14,24 @@ constexpr std::size_t kShownBytes = 200;        // of a bad message, in its erro
 // Batches decoded messages for the engine; a batch goes as soon as the socket has no more.
 class FeedHandler final : public SubscriptionHandler {
  public:
-  FeedHandler(FeedQueue& out, SymbolTable& symbols, const Clock& wall, ErrorReporter& errors,
-              FeedStats& stats)
-      : out_(out), parser_(symbols), wall_(wall), errors_(errors), stats_(stats) {}
+  FeedHandler(FeedQueue& out, SymbolTable& symbols, const Clock& wall, Timestamp max_future,
+              ErrorReporter& errors, FeedStats& stats)
+      : out_(out),
+        parser_(symbols),
+        wall_(wall),
+        max_future_(max_future),
+        errors_(errors),
+        stats_(stats) {}
 
   void on_message(const RedisMessage& m) override {
-    auto item = parser_.parse(m.payload);
+    auto item = parser_.parse(m.payload, wall_.now(), max_future_);
     if (!item) {
       stats_.bad_records.fetch_add(1, std::memory_order_relaxed);
-      errors_.report(Severity::Warning, "redis_feed", m.channel + ": " + item.error().message,
+      // Symbols beyond the limit are reported (and thinned) on their own, so that a flood of
+      // new tickers hides no other problem.
+      const bool limit = parser_.last_refusal() == TickMessageParser::Refusal::SymbolLimit;
+      errors_.report(limit ? Severity::Error : Severity::Warning,
+                     limit ? "symbol_limit" : "redis_feed", m.channel + ": " + item.error().message,
                      {{"channel", m.channel}, {"message", m.payload.substr(0, kShownBytes)}});
       return;
     }
@@ -65,6 +74,7 @@ class FeedHandler final : public SubscriptionHandler {
   FeedQueue& out_;
   TickMessageParser parser_;
   const Clock& wall_;
+  Timestamp max_future_;
   ErrorReporter& errors_;
   FeedStats& stats_;
   FeedBatch batch_;
@@ -83,7 +93,7 @@ std::string RedisFeed::describe() const {
 }
 
 Result<void> RedisFeed::run(FeedQueue& out, const std::atomic<bool>& stop) {
-  FeedHandler handler(out, symbols_, wall_, errors_, stats_);
+  FeedHandler handler(out, symbols_, wall_, max_future_, errors_, stats_);
   run_subscription(options_, handler, stop, log_, connection_errors_);
   handler.send();
   return {};

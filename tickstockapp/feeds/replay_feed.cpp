@@ -27,18 +27,18 @@ class Pacer {
       ts0_ = ts;
       return 0;
     }
-    const auto due = wall0_ + std::chrono::nanoseconds(static_cast<std::int64_t>(
-                                  static_cast<double>(ts - ts0_) / speed_));
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(due - wall).count();
+    const auto since_start = std::chrono::duration_cast<std::chrono::nanoseconds>(wall - wall0_);
+    // In doubles: times from a file may lie centuries apart (no integer overflow).
+    const double due_ns = (static_cast<double>(ts) - static_cast<double>(ts0_)) / speed_;
+    return saturated_ns(due_ns - static_cast<double>(since_start.count()));
   }
   // Event time corresponding to now on the wall clock.
   Timestamp now_event() const {
     if (!started_) return 0;
     const auto el = std::chrono::steady_clock::now() - wall0_;
-    return ts0_ + static_cast<Timestamp>(
-                      static_cast<double>(
-                          std::chrono::duration_cast<std::chrono::nanoseconds>(el).count()) *
-                      speed_);
+    const double ns =
+        static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(el).count());
+    return saturated_ns(static_cast<double>(ts0_) + ns * speed_);
   }
 
  private:

@@ -69,15 +69,17 @@ SyntheticFeed::SyntheticFeed(SyntheticOptions options, SymbolTable& symbols, con
   for (int i = 0; i < opt_.symbols; ++i) {
     char name[16];
     std::snprintf(name, sizeof name, "SYN%02d", i);
+    const auto sym = symbols.try_intern(name);
+    if (!sym) break;  // the table is full (serve refuses such settings up front)
     SymbolPath p;
-    p.symbol = symbols.intern(name);
+    p.symbol = *sym;
     p.last = 20.0 + 10.0 * static_cast<double>(i % 17) + uniform() * 50.0;
     paths_.push_back(std::move(p));
   }
 }
 
 std::string SyntheticFeed::describe() const {
-  return "synthetic: " + std::to_string(opt_.symbols) + " symbols, scenario " +
+  return "synthetic: " + std::to_string(paths_.size()) + " symbols, scenario " +
          std::string(scenario_name(opt_.scenario)) + ", seed " + std::to_string(opt_.seed) +
          (opt_.inject_patterns ? ", with injected candlestick shapes" : "") +
          (opt_.speed > 0 ? fmt::format(", {}x real time", opt_.speed)
@@ -180,8 +182,10 @@ Result<void> SyntheticFeed::run(FeedQueue& out, const std::atomic<bool>& stop) {
   Timestamp t0 = opt_.start;
   const Timestamp wall0 = clock_.now();
   if (realtime) t0 = wall0 / kNanosPerMinute * kNanosPerMinute;
+  // Simulated time ends at kMaxEventTime (2261), however long the run was asked to be.
+  const std::int64_t last_minute = (kMaxEventTime - kNanosPerMinute - t0) / kNanosPerMinute;
   for (std::int64_t minute = 0; opt_.minutes == 0 || minute < opt_.minutes; ++minute) {
-    if (stop.load(std::memory_order_relaxed)) break;
+    if (stop.load(std::memory_order_relaxed) || minute > last_minute) break;
     const Timestamp start = t0 + minute * kNanosPerMinute;
     FeedBatch batch;
     batch.reserve(paths_.size() * static_cast<std::size_t>(opt_.ticks_per_minute));
@@ -200,7 +204,7 @@ Result<void> SyntheticFeed::run(FeedQueue& out, const std::atomic<bool>& stop) {
       // Simulated time runs `speed` times as fast as the wall clock from the moment we started
       // (measuring from t0, the start of that minute, would jump ahead by up to 60 s x speed).
       const Timestamp sim =
-          wall0 + static_cast<Timestamp>(static_cast<double>(wall - wall0) * opt_.speed);
+          saturated_ns(static_cast<double>(wall0) + static_cast<double>(wall - wall0) * opt_.speed);
       FeedBatch ready;
       while (i < batch.size() && batch[i].now <= sim) {
         // Re-stamp with the simulated time so that bars close on the same clock.
@@ -214,8 +218,7 @@ Result<void> SyntheticFeed::run(FeedQueue& out, const std::atomic<bool>& stop) {
       // try_push never blocks a live feed; when the engine is behind, the queue counts the drop.
       (void)out.try_push(std::move(ready));
       if (i < batch.size()) {
-        const auto wait_ns =
-            static_cast<std::int64_t>(static_cast<double>(batch[i].now - sim) / opt_.speed);
+        const auto wait_ns = saturated_ns(static_cast<double>(batch[i].now - sim) / opt_.speed);
         std::this_thread::sleep_for(
             std::chrono::nanoseconds(std::clamp<std::int64_t>(wait_ns, 0, 50'000'000)));
       }

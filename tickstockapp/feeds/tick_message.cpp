@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <limits>
 
 #include "tickstock/calendar.h"
 
@@ -12,8 +11,6 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
-
-constexpr std::size_t kMaxSymbolBytes = 32;
 
 // The whole of `text` as a finite double.
 std::optional<double> parse_double(std::string_view text) {
@@ -116,29 +113,8 @@ Result<double> volume(object o, std::initializer_list<std::string_view> names) {
       o, "volume", names, [](double v) { return v >= 0; }, ">= 0");
 }
 
-}  // namespace
-
-Result<FeedItem> TickMessageParser::parse(std::string_view message) {
-  auto read = reader_.read(message);
-  if (!read) return read.error();
-  const object o = *read;
-  const auto sym = field(o, {"ticker", "symbol"});
-  if (!sym) return fail("missing field 'ticker' (or 'symbol')");
-  std::string_view name;
-  if (sym->get_string().get(name) != simdjson::SUCCESS || name.empty() ||
-      name.size() > kMaxSymbolBytes) {
-    return fail("field 'ticker': ", shown(*sym), " is not a symbol (1 to ",
-                std::to_string(kMaxSymbolBytes), " characters)");
-  }
-  const auto ts_field = field(o, {"timestamp"});
-  if (!ts_field) return fail("missing field 'timestamp'");
-  const auto ts = timestamp(*ts_field);
-  if (!ts) return ts.error();
-  // Market data lies after 1970; the margin keeps a bar's end within range.
-  if (*ts < 0 || *ts > std::numeric_limits<Timestamp>::max() - kNanosPerDay) {
-    return fail("field 'timestamp': ", shown(*ts_field), " is not between 1970 and 2262");
-  }
-
+// The item of object `o` at event time `ts`, without its symbol.
+Result<FeedItem> item_of(object o, Timestamp ts) {
   FeedItem item;
   if (field(o, {"open", "high", "low", "close"})) {  // a minute bar
     const auto open = positive(o, "open"), high = positive(o, "high"), low = positive(o, "low"),
@@ -154,9 +130,8 @@ Result<FeedItem> TickMessageParser::parse(std::string_view message) {
     }
     item.kind = FeedItem::Kind::MinuteBar;
     Bar& b = item.bar;
-    b.symbol = symbols_.intern(name);
     b.timeframe = Timeframe::M1;
-    b.start = *ts - *ts % kNanosPerMinute;
+    b.start = ts - ts % kNanosPerMinute;
     b.open = *open;
     b.high = *high;
     b.low = *low;
@@ -174,8 +149,51 @@ Result<FeedItem> TickMessageParser::parse(std::string_view message) {
   const auto size = volume(o, {"volume", "size"});
   if (!size) return size.error();
   item.kind = FeedItem::Kind::Tick;
-  item.tick = Tick{symbols_.intern(name), *ts, 0, *price, *size, kTickNormal};
-  item.now = *ts;
+  item.tick = Tick{Symbol(), ts, 0, *price, *size, kTickNormal};
+  item.now = ts;
+  return item;
+}
+
+}  // namespace
+
+Result<FeedItem> TickMessageParser::parse(std::string_view message, Timestamp now,
+                                          Timestamp max_future) {
+  refusal_ = Refusal::Malformed;
+  auto read = reader_.read(message);
+  if (!read) return read.error();
+  const object o = *read;
+  const auto sym = field(o, {"ticker", "symbol"});
+  if (!sym) return fail("missing field 'ticker' (or 'symbol')");
+  const std::string_view key = o.at_key("ticker").error() ? "symbol" : "ticker";
+  std::string_view name;
+  if (sym->get_string().get(name) != simdjson::SUCCESS)
+    return fail("field '", key, "': ", shown(*sym), " is not a string");
+  if (auto ok = check_symbol(key, name); !ok) return ok.error();
+  const auto ts_field = field(o, {"timestamp"});
+  if (!ts_field) return fail("missing field 'timestamp'");
+  const auto ts = timestamp(*ts_field);
+  if (!ts) return ts.error();
+  // Market data lies after 1970; kMaxEventTime keeps a bar's end within range.
+  if (*ts < 0 || *ts > kMaxEventTime) {
+    return fail("field 'timestamp': ", shown(*ts_field), " is not a time from 1970 to 2261");
+  }
+
+  auto item = item_of(o, *ts);
+  if (!item) return item.error();
+  // Checked before the symbol is made: a refused message leaves nothing behind.
+  if (max_future >= 0 && item->now > now && item->now - now > max_future) {
+    refusal_ = Refusal::FutureTime;
+    return fail("field 'timestamp': ", format_iso8601(*ts), " is ",
+                std::to_string((item->now - now) / 1'000'000), " ms ahead of the clock (at most ",
+                std::to_string(max_future / 1'000'000), " ms)");
+  }
+  const auto symbol = symbols_.try_intern(name);
+  if (!symbol) {
+    refusal_ = Refusal::SymbolLimit;
+    return fail("field '", key, "': '", name, "' is a new symbol and the limit of ",
+                std::to_string(symbols_.capacity()), " symbols is reached");
+  }
+  (item->kind == FeedItem::Kind::Tick ? item->tick.symbol : item->bar.symbol) = *symbol;
   return item;
 }
 

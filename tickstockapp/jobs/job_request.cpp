@@ -11,7 +11,6 @@ using simdjson::dom::element;
 using simdjson::dom::object;
 
 constexpr std::size_t kMaxSymbols = 10'000;
-constexpr std::size_t kMaxSymbolBytes = 32;
 constexpr std::size_t kMaxRequestIdBytes = 128;
 
 Result<std::string_view> text(object o, std::string_view key, std::size_t max_bytes) {
@@ -27,7 +26,8 @@ Result<Timestamp> time_field(object o, std::string_view key) {
   auto s = text(o, key, 40);
   if (!s) return s.error();
   const auto t = parse_timestamp(*s);
-  if (!t) return fail("field '", key, "': '", *s, "' is not a date or ISO-8601 time");
+  if (!t || *t < kMinEventTime || *t > kMaxEventTime)
+    return fail("field '", key, "': '", printable(*s), "' is not a date or ISO-8601 time");
   return *t;
 }
 
@@ -41,9 +41,9 @@ Result<std::vector<std::string>> symbol_list(object o) {
   std::vector<std::string> out;
   for (element e : a) {
     std::string_view s;
-    if (e.get_string().get(s) != simdjson::SUCCESS || s.empty() || s.size() > kMaxSymbolBytes) {
+    if (e.get_string().get(s) != simdjson::SUCCESS)
       return fail("field 'symbols': ", shown(e), " is not a symbol");
-    }
+    if (auto ok = check_symbol("symbols", s); !ok) return ok.error();
     out.emplace_back(s);
   }
   return out;

@@ -3,15 +3,19 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <optional>
 #include <string>
 #include <type_traits>
-#include <unordered_map>
 #include <vector>
 
 #include <simdjson.h>
+
+#include "tickstock/calendar.h"
+
+#include "polygon/ticker_index.h"
 
 namespace tickstock::app {
 
@@ -26,7 +30,7 @@ std::optional<Timestamp> polygon_epoch_to_ns(std::int64_t t) {
                             : t >= 100'000'000'000LL       ? 1'000'000   // ms: 12-14 digits
                                                            : kNanosPerSecond;  // seconds
   Timestamp ns = 0;
-  if (__builtin_mul_overflow(t, unit, &ns)) return std::nullopt;
+  if (__builtin_mul_overflow(t, unit, &ns) || ns > kMaxEventTime) return std::nullopt;
   return ns;
 }
 
@@ -56,15 +60,6 @@ struct Fields {
   bool has_p = false, has_s = false, has_t = false, has_o = false, has_c = false;
   const char* bad_field = nullptr;  // first field of the wrong type
   const char* expected = nullptr;
-};
-
-struct SymbolViewHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const {  // FNV-1a: tickers are a few bytes
-    std::uint64_t h = 14695981039346656037ull;
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-    return static_cast<std::size_t>(h);
-  }
 };
 
 // The fields the parser reads. Unread: not yet known (escaped, or not one of the fast forms).
@@ -187,21 +182,40 @@ bool fits_64_bits(std::string_view token) {
   return std::from_chars(first, last, u).ec == std::errc{};
 }
 
+// A long number's token read again exactly: On-Demand (simdjson 3.0) misreads some numbers of
+// more than 19 digits with a large exponent (0.000333...3e343, beyond a double, comes back as
+// 6e207), which the validating parser refuses as out of range. Rare, so it may allocate.
+[[gnu::noinline]] simdjson::error_code exact_double(std::string_view token, double& out) {
+  while (!token.empty() && std::string_view(" \t\n\r").find(token.back()) != token.npos)
+    token.remove_suffix(1);
+  if (token.empty() || !fits_64_bits(token)) return simdjson::NUMBER_ERROR;
+  const std::string text(token);  // strtod wants it terminated
+  const double d = std::strtod(text.c_str(), nullptr);
+  if (std::isinf(d)) return simdjson::NUMBER_ERROR;  // out of range; tiny ones become 0, as there
+  out = d;
+  return simdjson::SUCCESS;
+}
+
+// A number get_double refused: exponents of many digits (`1e-0000000000000000000001`), which
+// the validating parser reads; get_number does too. Out of line: the hot path stays small.
+[[gnu::noinline]] simdjson::error_code number_of(od::value& v, double& out) {
+  od::number n;
+  SIMDJSON_TRY(v.get_number().get(n));
+  out = n.as_double();
+  return exact_double(v.raw_json_token(), out);
+}
+
 // A number as a double. simdjson's validating parser refuses integers beyond 64 bits, which
 // On-Demand reads as doubles; they are refused here too, so both agree on what a valid frame
-// is.
+// is. Numbers of many characters are read again (exact_double).
 [[gnu::always_inline]] inline simdjson::error_code double_of(od::value& v, double& out) {
-  if (v.get_double().get(out)) [[unlikely]] {
-    // get_double refuses exponents of many digits (`1e-0000000000000000000001`), which the
-    // validating parser reads; get_number does too.
-    od::number n;
-    SIMDJSON_TRY(v.get_number().get(n));
-    out = n.as_double();
+  if (v.get_double().get(out)) [[unlikely]]
+    return number_of(v, out);
+  const std::string_view token = v.raw_json_token();
+  // Below both 64-bit integer limits, and at most 20 characters (with any blanks after it).
+  if (token.size() <= 20 && std::fabs(out) < 9.2e18) [[likely]]
     return simdjson::SUCCESS;
-  }
-  if (std::fabs(out) < 9.2e18) [[likely]]  // below both 64-bit integer limits
-    return simdjson::SUCCESS;
-  return fits_64_bits(v.raw_json_token()) ? simdjson::SUCCESS : simdjson::NUMBER_ERROR;
+  return exact_double(token, out);
 }
 
 // A field's key, unescaped only when it must be.
@@ -232,7 +246,7 @@ bool fits_64_bits(std::string_view token) {
 class PolygonFrameParser::Impl {
  public:
   Impl(SymbolTable& symbols, const ConditionTable& conditions)
-      : symbols_(symbols), conditions_(conditions) {
+      : conditions_(conditions), tickers_(symbols) {
     // On-Demand's own depth (its debug checks assert on it) runs ahead of ours by the
     // document and the value being entered: room for both.
     if (parser_.allocate(4096, kMaxDepth + 4)) throw std::bad_alloc();
@@ -257,6 +271,7 @@ class PolygonFrameParser::Impl {
   }
 
   const PolygonParseStats& stats() const { return stats_; }
+  void set_max_future(Timestamp ns) { max_future_ = ns; }
 
  private:
   void ensure_capacity(std::size_t n) {
@@ -556,7 +571,7 @@ class PolygonFrameParser::Impl {
         return;
       case Ev::Minute:
       case Ev::Second:
-        return aggregate(f, ev == Ev::Minute, h, index);
+        return aggregate(f, received, ev == Ev::Minute, h, index);
       case Ev::Status:
         ++stats_.statuses;
         h.on_status(f.status, f.message);
@@ -576,10 +591,12 @@ class PolygonFrameParser::Impl {
       return bad_message(h, index, std::string("T without '") + missing + "'");
     const auto when = polygon_epoch_to_ns(f.t);
     if (!when) return bad_message(h, index, "field 't': " + std::to_string(f.t) + " is no time");
+    if (too_far_ahead(*when, received)) return future_time(h, index, "t", *when, received);
+    Tick t;
+    t.symbol = tickers_.find_or_add(f.sym);
+    if (!t.symbol) return refuse_symbol(h, index, f.sym);
     ++stats_.trades;
     stats_.unknown_conditions += static_cast<std::uint64_t>(f.unknown_conditions);
-    Tick t;
-    t.symbol = intern(f.sym);
     t.ts_event = *when;
     t.ts_recv = received;
     t.price = f.p;
@@ -593,7 +610,8 @@ class PolygonFrameParser::Impl {
     h.on_trade(t, info);
   }
 
-  void aggregate(const Fields& f, bool per_minute, PolygonHandler& h, std::size_t index) {
+  void aggregate(const Fields& f, Timestamp received, bool per_minute, PolygonHandler& h,
+                 std::size_t index) {
     const char* missing = f.sym.empty() ? "sym"
                           : !f.has_o    ? "o"
                           : !f.has_c    ? "c"
@@ -608,9 +626,11 @@ class PolygonFrameParser::Impl {
                           : std::nullopt;
     if (!when)
       return bad_message(h, index, std::string(per_minute ? "AM" : "A") + ": field 's' is no time");
-    ++(per_minute ? stats_.minute_aggregates : stats_.second_aggregates);
+    if (too_far_ahead(*when, received)) return future_time(h, index, "s", *when, received);
     Bar b;
-    b.symbol = intern(f.sym);
+    b.symbol = tickers_.find_or_add(f.sym);
+    if (!b.symbol) return refuse_symbol(h, index, f.sym);
+    ++(per_minute ? stats_.minute_aggregates : stats_.second_aggregates);
     b.timeframe = Timeframe::M1;
     b.start = *when;
     b.open = f.o;
@@ -622,58 +642,31 @@ class PolygonFrameParser::Impl {
     h.on_aggregate(b, per_minute);
   }
 
-  // Tickers of up to 7 bytes (nearly all) are found in an open-addressing table keyed by their
-  // bytes and length as one integer (never 0, the empty slot); longer ones in a map. `name`
-  // lies in a padded buffer (the frame or simdjson's string buffer), so its first 8 bytes are
-  // readable whatever its length.
-  Symbol intern(std::string_view name) {
-    if (name.size() >= 8 || name.empty()) [[unlikely]]
-      return intern_long(name);
-    std::uint64_t key;
-    std::memcpy(&key, name.data(), sizeof key);
-    key =
-        (key & ((std::uint64_t{1} << (8 * name.size())) - 1)) | (std::uint64_t{name.size()} << 56);
-    for (std::size_t i = slot_of(key);; i = (i + 1) & mask_) {
-      const Slot& slot = slots_[i];
-      if (slot.key == key) return slot.symbol;
-      if (slot.key == 0) break;
+  bool too_far_ahead(Timestamp t, Timestamp received) const {
+    return max_future_ >= 0 && t > received && t - received > max_future_;
+  }
+
+  [[gnu::noinline]] void future_time(PolygonHandler& h, std::size_t index, const char* field,
+                                     Timestamp t, Timestamp received) {
+    ++stats_.future_times;
+    bad_message(h, index,
+                std::string("field '") + field + "': " + format_iso8601(t) + " is " +
+                    std::to_string((t - received) / 1'000'000) +
+                    " ms ahead of the clock (at most " + std::to_string(max_future_ / 1'000'000) +
+                    " ms)");
+  }
+
+  [[gnu::noinline]] void refuse_symbol(PolygonHandler& h, std::size_t index,
+                                       std::string_view name) {
+    if (tickers_.refusal() == TickerIndex::Refusal::Grammar) {
+      ++stats_.bad_symbols;
+      return bad_message(h, index, check_symbol("sym", name).error().message);
     }
-    const Symbol sym = symbols_.intern(name);
-    if (++short_count_ * 2 > slots_.size()) grow();
-    insert(key, sym);
-    return sym;
-  }
-
-  [[gnu::noinline]] Symbol intern_long(std::string_view name) {
-    auto it = index_.find(name);
-    if (it != index_.end()) return it->second;
-    const Symbol sym = symbols_.intern(name);
-    index_.emplace(sym.name(), sym);  // the table's copy of the name never moves
-    return sym;
-  }
-
-  std::size_t slot_of(std::uint64_t key) const {
-    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 52) & mask_;
-  }
-
-  struct Slot {
-    std::uint64_t key = 0;  // the ticker's bytes and length; 0 = empty
-    Symbol symbol;
-  };
-
-  void insert(std::uint64_t key, Symbol sym) {
-    std::size_t i = slot_of(key);
-    while (slots_[i].key != 0) i = (i + 1) & mask_;
-    slots_[i] = Slot{key, sym};
-  }
-
-  void grow() {
-    std::vector<Slot> old;
-    old.swap(slots_);
-    slots_.resize(old.size() * 2);
-    mask_ = slots_.size() - 1;
-    for (const Slot& s : old)
-      if (s.key != 0) insert(s.key, s.symbol);
+    ++stats_.bad_messages;
+    ++stats_.symbols_refused;
+    h.on_symbol_refused(where(index) + "field 'sym': '" + std::string(name) +
+                        "' is a new symbol and the limit of " +
+                        std::to_string(tickers_.symbols().capacity()) + " symbols is reached");
   }
 
   bool bad_frame(PolygonHandler& h, const char* what, simdjson::error_code err) {
@@ -685,11 +678,13 @@ class PolygonFrameParser::Impl {
 
   void bad_message(PolygonHandler& h, std::size_t index, const std::string& what) {
     ++stats_.bad_messages;
-    h.on_bad_input("frame " + std::to_string(stats_.frames) + ": element " + std::to_string(index) +
-                   ": " + what);
+    h.on_bad_input(where(index) + what);
   }
 
-  SymbolTable& symbols_;
+  std::string where(std::size_t index) const {
+    return "frame " + std::to_string(stats_.frames) + ": element " + std::to_string(index) + ": ";
+  }
+
   const ConditionTable& conditions_;
   // simdjson's limit for a validating parse, which counts only arrays and objects that hold
   // something (the frame's array is at depth 0): deeper frames are refused the same way.
@@ -699,10 +694,8 @@ class PolygonFrameParser::Impl {
   std::size_t pending_count_ = 0;
   std::unique_ptr<char[]> buf_;
   std::size_t capacity_ = 0;
-  std::vector<Slot> slots_ = std::vector<Slot>(4096);  // a power of two
-  std::size_t mask_ = 4095;
-  std::size_t short_count_ = 0;
-  std::unordered_map<std::string_view, Symbol, SymbolViewHash, std::equal_to<>> index_;
+  TickerIndex tickers_;
+  Timestamp max_future_ = -1;  // see set_max_future
   PolygonParseStats stats_;
 };
 
@@ -717,5 +710,6 @@ bool PolygonFrameParser::parse_padded(const char* data, std::size_t size, Timest
   return impl_->parse_padded(data, size, received, h);
 }
 const PolygonParseStats& PolygonFrameParser::stats() const { return impl_->stats(); }
+void PolygonFrameParser::set_max_future(Timestamp ns) { impl_->set_max_future(ns); }
 
 }  // namespace tickstock::app

@@ -3,9 +3,10 @@
 // aggregates become Bars, status messages are passed on, quotes (Q) and unknown `ev`s are
 // counted. Parsing does not allocate per message: one simdjson On-Demand parser (its SIMD
 // indexing chosen for the CPU at run time) and one padded buffer are reused, and symbols are
-// interned once and then found in a local index. Every value of a frame is checked, read or
-// not, and the whole frame before any of it is delivered: a frame is refused exactly when
-// simdjson's validating (DOM) parser would refuse it, which the fuzz target checks.
+// checked (is_valid_symbol) and interned once, then found in a local index that holds only
+// what the SymbolTable took (so it is bounded by the table's capacity). Every value of a frame is
+// checked, read or not, and the whole frame before any of it is delivered: a frame is refused
+// exactly when simdjson's validating (DOM) parser would refuse it, which the fuzz target checks.
 #ifndef TICKSTOCKAPP_POLYGON_FRAME_PARSER_H_
 #define TICKSTOCKAPP_POLYGON_FRAME_PARSER_H_
 
@@ -41,6 +42,8 @@ class PolygonHandler {
   // A frame or element that could not be used, with what and where ("frame 3: element 2:
   // field 'p': expected a number").
   virtual void on_bad_input(std::string_view what) = 0;
+  // An element refused only because its symbol is new and the symbol table is full.
+  virtual void on_symbol_refused(std::string_view what) { on_bad_input(what); }
 };
 
 // Counts kept by a parser; plain numbers, read on the parsing thread.
@@ -53,7 +56,10 @@ struct PolygonParseStats {
   std::uint64_t minute_aggregates = 0;   // AM
   std::uint64_t statuses = 0;            // status
   std::uint64_t unknown_events = 0;      // any other ev (or none)
-  std::uint64_t bad_messages = 0;        // elements refused: wrong type, missing field
+  std::uint64_t bad_messages = 0;        // elements refused: wrong type, missing field, ...
+  std::uint64_t bad_symbols = 0;         // of which: `sym` is not a symbol (check_symbol)
+  std::uint64_t future_times = 0;        // of which: time too far after the frame's arrival
+  std::uint64_t symbols_refused = 0;     // of which: a new symbol when the table was full
   std::uint64_t unknown_conditions = 0;  // condition codes the table does not know
 };
 
@@ -62,6 +68,9 @@ class PolygonFrameParser {
  public:
   // REQUIRES: symbols and conditions outlive the parser.
   PolygonFrameParser(SymbolTable& symbols, const ConditionTable& conditions);
+  // Refuse trades and aggregates whose time lies more than `ns` after the frame's arrival
+  // (`received`); negative (the default): no such check.
+  void set_max_future(Timestamp ns);
   ~PolygonFrameParser();
   PolygonFrameParser(const PolygonFrameParser&) = delete;
   PolygonFrameParser& operator=(const PolygonFrameParser&) = delete;
@@ -84,7 +93,7 @@ class PolygonFrameParser {
 
 // Polygon's `t`, `s` and `e` are Unix milliseconds; other streams use seconds, micro- or
 // nanoseconds. Reads the unit from the number of digits and returns nanoseconds; nothing for a
-// negative time or one past what nanoseconds can hold (the year 2262).
+// negative time or one past kMaxEventTime (2261-01-01).
 std::optional<Timestamp> polygon_epoch_to_ns(std::int64_t t);
 
 }  // namespace tickstock::app

@@ -1,6 +1,7 @@
 #include "polygon/rest_client.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <optional>
 #include <thread>
 
@@ -122,6 +123,41 @@ std::string polygon_message(const std::string& body) {
 
 std::string ms(Timestamp ns) { return std::to_string(ns / 1'000'000); }
 
+// A Retry-After longer than this is waited as this (a broken or hostile answer must not stall
+// the client for years, nor overflow the wait).
+constexpr long kMaxRetryAfterS = 3600;
+
+// One result of an aggregates answer as a Bar, or why it cannot be one. Numbers are checked
+// before any cast: `t` a time in range, `n` a count a uint32 holds; low > 0, high >= low,
+// volume >= 0.
+Result<Bar> bar_of(simdjson::dom::element r, Symbol sym, Timeframe tf) {
+  Bar b;
+  b.symbol = sym;
+  b.timeframe = tf;
+  std::int64_t t = 0;
+  if (r["t"].get_int64().get(t) || t < 0 || t > kMaxEventTime / 1'000'000)
+    return fail("no 't' or one out of range");
+  if (r["o"].get_double().get(b.open) || r["h"].get_double().get(b.high) ||
+      r["l"].get_double().get(b.low) || r["c"].get_double().get(b.close) ||
+      r["v"].get_double().get(b.volume))
+    return fail("a missing field (o, h, l, c, v)");
+  if (!(b.low > 0) || b.high < b.low || !(b.volume >= 0))
+    return fail("inconsistent OHLC or negative volume");
+  if (r["vw"].get_double().get(b.vwap) || !(b.vwap > 0)) b.vwap = b.close;
+  double n = 0;
+  if (!r["n"].get_double().get(n)) {
+    if (!(n >= 0 && n <= 4294967295.0)) return fail("'n' is not a trade count");
+    b.trade_count = static_cast<std::uint32_t>(n);
+  }
+  b.start = t * 1'000'000;
+  if (tf == Timeframe::D1) {
+    b.start = new_york_midnight(new_york_date(b.start));
+  } else {
+    b.session = new_york_session(b.start);
+  }
+  return b;
+}
+
 }  // namespace
 
 void RestTiming::sleep_for(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
@@ -169,9 +205,10 @@ Result<std::string> PolygonRest::get(const std::string& target) {
         return fail("Polygon REST: still rate limited (429) after ", std::to_string(limited - 1),
                     " waits");
       char* end = nullptr;
+      errno = 0;
       const long secs = std::strtol(r->retry_after.c_str(), &end, 10);
-      wait = (!r->retry_after.empty() && *end == '\0' && secs >= 0)
-                 ? std::chrono::milliseconds(secs * 1000)
+      wait = (!r->retry_after.empty() && *end == '\0' && secs >= 0 && errno == 0)
+                 ? std::chrono::milliseconds(std::min<long>(secs, kMaxRetryAfterS) * 1000)
                  : std::min<std::chrono::milliseconds>(
                        opt_.retry_max, opt_.retry_min * (1LL << std::min(limited, 16)));
       log_.warn("polygon REST: rate limited (429); waiting " + std::to_string(wait->count()) +
@@ -198,7 +235,12 @@ Result<std::vector<Bar>> PolygonRest::aggregates(SymbolTable& symbols, const std
                                                  Timeframe tf, Timestamp from, Timestamp to) {
   if (tf != Timeframe::M1 && tf != Timeframe::D1)
     return fail("Polygon REST aggregates: timeframe must be 1m or 1d");
-  const Symbol sym = symbols.intern(symbol);
+  if (auto ok = check_symbol("symbol", symbol); !ok)
+    return fail("Polygon REST aggregates: ", ok.error().message);
+  const auto sym = symbols.try_intern(symbol);
+  if (!sym)
+    return fail(symbol, ": a new symbol and the limit of ", std::to_string(symbols.capacity()),
+                " symbols is reached");
   std::string target = "/v2/aggs/ticker/" + symbol + "/range/1/" +
                        (tf == Timeframe::M1 ? "minute" : "day") + "/" + ms(from) + "/" + ms(to) +
                        "?adjusted=true&sort=asc&limit=50000";
@@ -218,32 +260,16 @@ Result<std::vector<Bar>> PolygonRest::aggregates(SymbolTable& symbols, const std
     if (!doc["results"].get_array().get(results)) {  // absent when there is no bar
       std::size_t i = 0;
       for (simdjson::dom::element r : results) {
-        Bar b;
-        b.symbol = sym;
-        b.timeframe = tf;
-        std::int64_t t = 0;
-        double n = 0;
-        const bool ok = !r["t"].get_int64().get(t) && !r["o"].get_double().get(b.open) &&
-                        !r["h"].get_double().get(b.high) && !r["l"].get_double().get(b.low) &&
-                        !r["c"].get_double().get(b.close) && !r["v"].get_double().get(b.volume);
-        if (r["vw"].get_double().get(b.vwap)) b.vwap = b.close;
-        if (!r["n"].get_double().get(n)) b.trade_count = static_cast<std::uint32_t>(n);
-        if (!ok || !(b.low > 0) || b.high < b.low) {
+        auto b = bar_of(r, *sym, tf);
+        if (!b) {
           ++stats_.bad_results;
           log_.limited("polygon-rest-bad", "polygon REST: " + symbol + " results[" +
-                                               std::to_string(i) +
-                                               "]: missing field or inconsistent OHLC; skipped");
-          ++i;
-          continue;
+                                               std::to_string(i) + "]: " + b.error().message +
+                                               "; skipped");
+        } else {
+          bars.push_back(*b);
         }
         ++i;
-        b.start = t * 1'000'000;
-        if (tf == Timeframe::D1) {
-          b.start = new_york_midnight(new_york_date(b.start));
-        } else {
-          b.session = new_york_session(b.start);
-        }
-        bars.push_back(b);
       }
     }
     std::string_view next;

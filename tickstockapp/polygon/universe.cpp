@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "tickstock/types.h"
+
 #include "db/pg_util.h"
 
 namespace tickstock::app {
@@ -21,14 +23,6 @@ std::string trim_upper(std::string_view s) {
   return out;
 }
 
-// Polygon tickers: letters, digits and . - : / ^ (BRK.A, X:BTCUSD), at most 32 characters.
-bool is_ticker(const std::string& s) {
-  if (s.empty() || s.size() > 32) return false;
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalnum(c) != 0 || c == '.' || c == '-' || c == ':' || c == '/' || c == '^';
-  });
-}
-
 // Adds the comma-separated items of `line` to `out` (keeping `seen` unique).
 Result<void> add_items(std::string_view line, const std::string& where,
                        std::vector<std::string>& out, std::set<std::string>& seen) {
@@ -38,8 +32,10 @@ Result<void> add_items(std::string_view line, const std::string& where,
     const auto item =
         trim_upper(line.substr(from, comma == std::string_view::npos ? line.npos : comma - from));
     if (!item.empty()) {
-      if (item != "*" && !is_ticker(item))
-        return fail(where, ": '", item, "' is not a ticker (letters, digits, . - : / ^)");
+      if (item != "*") {
+        if (auto ok = check_symbol("symbol", item); !ok)
+          return fail(where, ": ", ok.error().message);
+      }
       if (seen.insert(item).second) out.push_back(item);
     }
     if (comma == std::string_view::npos) break;
@@ -99,6 +95,10 @@ Result<std::vector<std::string>> load_symbol_group(const std::string& database_u
                 "': no such symbol group in the database (load groups with `tickstockapp "
                 "symbols --groups FILE`)");
   if (out.empty()) return fail("--universe '", group, "': the group has no members");
+  for (const std::string& symbol : out) {  // stored before the grammar was enforced, perhaps
+    if (auto ok = check_symbol("symbol", symbol); !ok)
+      return fail("--universe '", group, "': a member in the database: ", ok.error().message);
+  }
   return out;
 }
 

@@ -91,7 +91,7 @@ std::optional<HttpResponse> parse_json_body(const ApiCall& call, simdjson::dom::
                                             simdjson::dom::object& out);
 // A 500 for a store or database failure (the message is logged by the caller, not sent).
 HttpResponse internal_error(const Error& e);
-// A ticker: 1 to 16 of A-Z 0-9 . - (upper-cased); nullopt when invalid.
+// A ticker by the symbol grammar (is_valid_symbol), upper-cased; nullopt when invalid.
 std::optional<std::string> parse_symbol(std::string_view text);
 // Appends a user as JSON (id, username, role, enabled, created_at, last_login_at).
 void write_user(class JsonOut& j, const User& u);

@@ -102,14 +102,10 @@ HttpResponse internal_error(const Error& e) {
 }
 
 std::optional<std::string> parse_symbol(std::string_view text) {
-  if (text.empty() || text.size() > 16) return std::nullopt;
-  std::string out;
-  for (const char c : text) {
-    const char u = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-    if (!((u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '.' || u == '-'))
-      return std::nullopt;
-    out += u;
-  }
+  if (!is_valid_symbol(text)) return std::nullopt;
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   return out;
 }
 

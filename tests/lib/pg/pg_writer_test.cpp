@@ -118,7 +118,7 @@ TEST_CASE("PgWriter is idempotent and a revision replaces the bar", "[pg]") {
                    "'2024-03-01 14:31:00+00'") == "103 1");
 }
 
-TEST_CASE("PgWriter upserts and retracts detections; a bad row stores nothing", "[pg]") {
+TEST_CASE("PgWriter upserts and retracts detections, a bad row stores nothing", "[pg]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
   Fixture f;
   DetectionRow d;

@@ -49,7 +49,7 @@ TEST_CASE("JSON strings replace bytes that are not UTF-8 with U+FFFD", "[redis][
   CHECK(quoted("\xf4\x90\x80\x80") == "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // past U+10FFFF
 }
 
-TEST_CASE("JSON numbers are the shortest round-trip text; non-finite values are null",
+TEST_CASE("JSON numbers are the shortest round-trip text, non-finite values are null",
           "[redis][json]") {
   CHECK(number(0.1) == "0.1");
   CHECK(number(101) == "101");
