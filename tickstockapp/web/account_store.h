@@ -55,7 +55,7 @@ struct Subscription {
 };
 
 // An alert kept for a user: the JSON sent to the browser, and when it was delivered (0: not
-// yet: no connection was open when it came, and no client has acknowledged it since).
+// yet: pending until a client acknowledges it, whether it was sent live or not).
 struct StoredAlert {
   std::int64_t id = 0;
   std::int64_t user_id = 0;
@@ -75,6 +75,8 @@ struct RefusedAlert {
 struct AlertWrite {
   std::size_t stored = 0;
   std::vector<RefusedAlert> refused;
+  // Per alert given, in order: the id it was stored under; 0 when it was not stored.
+  std::vector<std::int64_t> ids;
 };
 
 // One page of a list, newest first; `next` is the cursor for the following page (0: none).
@@ -129,9 +131,10 @@ class AccountStore {
   virtual Result<bool> update_subscription(const Subscription& s) = 0;
   virtual Result<bool> delete_subscription(std::int64_t user_id, std::int64_t id) = 0;
 
-  // Keeps alerts (delivered_at as given in each); beyond the store's cap per user the oldest
-  // go. An alert the database refuses (e.g. a payload jsonb cannot hold) is left out and
-  // reported, and the rest of the batch is kept. Errors: the store failed as a whole.
+  // Keeps alerts (delivered_at as given in each) under ids it assigns, growing in the order
+  // given; beyond the store's cap per user the oldest go. An alert the database refuses (e.g.
+  // a payload jsonb cannot hold) is left out and reported, and the rest of the batch is kept.
+  // Errors: the store failed as a whole.
   virtual Result<AlertWrite> add_alerts(const std::vector<StoredAlert>& alerts) = 0;
   // The user's alerts with id < before (0: from the newest), newest first, at most `limit`;
   // with `pending_only`, only the undelivered ones.

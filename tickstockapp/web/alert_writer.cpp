@@ -1,16 +1,21 @@
-// AlertWriter: a vector of alerts under a mutex, swapped out and stored in batches.
+// AlertWriter: a vector of alerts under a mutex, taken out and stored in batches.
 #include "web/alert_writer.h"
+
+#include <algorithm>
 
 namespace tickstock::app {
 namespace {
 
 constexpr std::size_t kBatch = 5000;
 constexpr int kAttempts = 3;
+// A store slower than this makes the hub send live alerts itself until the store is prompt.
+constexpr auto kSlowStore = std::chrono::seconds(1);
 
 }  // namespace
 
-AlertWriter::AlertWriter(AccountStore& store, std::size_t capacity, WebMetrics& metrics, Log& log)
-    : store_(store), capacity_(capacity), metrics_(metrics), log_(log) {}
+AlertWriter::AlertWriter(AccountStore& store, std::size_t capacity, WebMetrics& metrics, Log& log,
+                         Deliver deliver)
+    : store_(store), capacity_(capacity), metrics_(metrics), log_(log), deliver_(std::move(deliver)) {}
 
 AlertWriter::~AlertWriter() { stop(); }
 
@@ -18,22 +23,22 @@ void AlertWriter::start() {
   thread_ = std::thread([this] { run(); });
 }
 
-void AlertWriter::add(std::vector<StoredAlert> alerts) {
-  if (alerts.empty()) return;
+bool AlertWriter::add(const std::vector<StoredAlert>& alerts, bool deliver) {
+  if (alerts.empty()) return true;
   {
     std::lock_guard lock(mu_);
     if (queue_.size() + alerts.size() <= capacity_ && !stop_) {
-      queue_.insert(queue_.end(), std::make_move_iterator(alerts.begin()),
-                    std::make_move_iterator(alerts.end()));
+      for (const StoredAlert& a : alerts) queue_.push_back({a, deliver});
       metrics_.alerts_waiting.store(queue_.size());
       wake_.notify_one();
-      return;
+      return true;
     }
   }
   metrics_.alerts_queue_overflow.fetch_add(alerts.size());
   metrics_.alerts_not_stored.fetch_add(alerts.size());
   log_.limited("web_alerts", "http: the alert store's queue is full: " +
                                  std::to_string(alerts.size()) + " alerts not stored");
+  return false;
 }
 
 void AlertWriter::stop() {
@@ -57,29 +62,34 @@ bool AlertWriter::pause(std::chrono::milliseconds d) {
 
 void AlertWriter::run() {
   std::vector<StoredAlert> batch;
+  std::vector<char> deliver;
   for (;;) {
     {
       std::unique_lock lock(mu_);
       wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopped and drained
-      if (queue_.size() <= kBatch) {
-        batch.swap(queue_);
-      } else {
-        batch.assign(std::make_move_iterator(queue_.begin()),
-                     std::make_move_iterator(queue_.begin() + kBatch));
-        queue_.erase(queue_.begin(), queue_.begin() + kBatch);
+      const std::size_t n = std::min(queue_.size(), kBatch);
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_[i].alert));
+        deliver.push_back(queue_[i].deliver ? 1 : 0);
       }
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
       metrics_.alerts_waiting.store(queue_.size());
     }
-    store(batch);
+    store(batch, deliver);
     batch.clear();
+    deliver.clear();
   }
 }
 
-void AlertWriter::store(const std::vector<StoredAlert>& batch) {
+void AlertWriter::store(std::vector<StoredAlert>& batch, std::vector<char>& deliver) {
   for (int attempt = 1;; ++attempt) {
+    const auto started = std::chrono::steady_clock::now();
     auto r = store_.add_alerts(batch);
     if (r) {
+      healthy_ = std::chrono::steady_clock::now() - started < kSlowStore;
+      for (std::size_t i = 0; i < batch.size() && i < r->ids.size(); ++i) batch[i].id = r->ids[i];
+      hand_over(batch, deliver);
       for (const RefusedAlert& x : r->refused)
         log_.limited("web_alerts_refused",
                      "http: an alert for user " + std::to_string(batch[x.index].user_id) +
@@ -88,6 +98,9 @@ void AlertWriter::store(const std::vector<StoredAlert>& batch) {
       metrics_.alerts_not_stored.fetch_add(r->refused.size());
       return;
     }
+    // The open connections get the alerts now, without ids; the store is tried again.
+    healthy_ = false;
+    hand_over(batch, deliver);
     log_.limited("web_alerts", "http: storing alerts (attempt " + std::to_string(attempt) +
                                    "): " + r.error().message);
     if (attempt == kAttempts || !pause(std::chrono::seconds(1))) {
@@ -95,6 +108,17 @@ void AlertWriter::store(const std::vector<StoredAlert>& batch) {
       return;
     }
   }
+}
+
+void AlertWriter::hand_over(const std::vector<StoredAlert>& batch, std::vector<char>& deliver) {
+  if (!deliver_) return;
+  std::vector<StoredAlert> due;
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    if (deliver[i] != 0) {
+      due.push_back(batch[i]);
+      deliver[i] = 0;  // once
+    }
+  if (!due.empty()) deliver_(due);
 }
 
 }  // namespace tickstock::app

@@ -3,10 +3,15 @@
 // never holds up the hub. A batch the store fails is tried again (three times, a second
 // apart) before its alerts are counted as not stored; alerts the database refuses one by one
 // (bad payloads) are counted and logged with the reason, and the rest of their batch is kept.
+// Alerts queued for delivery are handed to the deliver callback once stored, with the ids the
+// store gave them (a client acknowledges an alert by its id), or without ids at once when a
+// store attempt fails: the live send waits for the store, never for its failure.
 #ifndef TICKSTOCKAPP_WEB_ALERT_WRITER_H_
 #define TICKSTOCKAPP_WEB_ALERT_WRITER_H_
 
+#include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -20,25 +25,39 @@ namespace tickstock::app {
 // Thread-safe.
 class AlertWriter {
  public:
+  // Sends alerts to their users' open connections (called on the writer's thread).
+  using Deliver = std::function<void(const std::vector<StoredAlert>&)>;
+
   // `capacity`: alerts waiting at most. REQUIRES: everything referenced outlives the writer.
-  AlertWriter(AccountStore& store, std::size_t capacity, WebMetrics& metrics, Log& log);
+  AlertWriter(AccountStore& store, std::size_t capacity, WebMetrics& metrics, Log& log,
+              Deliver deliver = {});
   // Stops (see stop()).
   ~AlertWriter();
   AlertWriter(const AlertWriter&) = delete;
   AlertWriter& operator=(const AlertWriter&) = delete;
 
   void start();
-  // Queues `alerts`; when they do not all fit, none is queued and they are counted (queue
-  // overflow, and not stored).
-  void add(std::vector<StoredAlert> alerts);
+  // Queues `alerts`; with `deliver`, they go to the deliver callback once stored (ids set) or
+  // once a store attempt failed (ids 0). False when they do not all fit: none is queued (nor
+  // delivered) and they are counted (queue overflow, and not stored).
+  bool add(const std::vector<StoredAlert>& alerts, bool deliver = false);
   // Stores what is queued (one attempt each), then joins. Idempotent.
   void stop();
   // Alerts waiting now.
   std::size_t depth();
+  // False from a failed store attempt, or one slower than a second, until a prompt success:
+  // meanwhile the hub sends its alerts itself (without ids) rather than wait for the store.
+  bool healthy() const { return healthy_.load(std::memory_order_relaxed); }
 
  private:
+  struct Queued {
+    StoredAlert alert;
+    bool deliver = false;
+  };
   void run();
-  void store(const std::vector<StoredAlert>& batch);
+  // Stores `batch`; hands those of `deliver` (same indices) to the callback.
+  void store(std::vector<StoredAlert>& batch, std::vector<char>& deliver);
+  void hand_over(const std::vector<StoredAlert>& batch, std::vector<char>& deliver);
   // Waits up to `d` unless stopping; false when stopping.
   bool pause(std::chrono::milliseconds d);
 
@@ -46,9 +65,11 @@ class AlertWriter {
   std::size_t capacity_;
   WebMetrics& metrics_;
   Log& log_;
+  Deliver deliver_;
+  std::atomic<bool> healthy_{true};
   std::mutex mu_;
   std::condition_variable wake_;
-  std::vector<StoredAlert> queue_;
+  std::vector<Queued> queue_;
   bool stop_ = false;
   std::thread thread_;
 };

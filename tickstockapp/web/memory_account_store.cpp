@@ -182,13 +182,16 @@ Result<bool> MemoryAccountStore::delete_subscription(std::int64_t user_id, std::
 
 Result<AlertWrite> MemoryAccountStore::add_alerts(const std::vector<StoredAlert>& alerts) {
   std::lock_guard lock(mu_);
+  AlertWrite out{alerts.size(), {}, {}};
+  out.ids.reserve(alerts.size());
   for (const StoredAlert& in : alerts) {
     auto& mine = alerts_[in.user_id];
     mine.push_back(in);
     mine.back().id = next_id_++;
+    out.ids.push_back(mine.back().id);
     while (mine.size() > max_alerts_) mine.pop_front();
   }
-  return AlertWrite{alerts.size(), {}};
+  return out;
 }
 
 Result<Page<StoredAlert>> MemoryAccountStore::alert_history(std::int64_t user_id,

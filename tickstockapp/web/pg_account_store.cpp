@@ -261,6 +261,7 @@ Result<bool> PgAccountStore::delete_subscription(std::int64_t user_id, std::int6
 
 Result<AlertWrite> PgAccountStore::add_alerts(const std::vector<StoredAlert>& alerts) {
   AlertWrite out;
+  out.ids.assign(alerts.size(), 0);
   if (alerts.empty()) return out;
   if (auto r = insert_alerts(alerts, 0, alerts.size(), out); !r) return r.error();
   std::vector<std::string> users;
@@ -283,17 +284,27 @@ Result<void> PgAccountStore::insert_alerts(const std::vector<StoredAlert>& alert
     created.push_back(str(a.created_at));
     delivered.push_back(str(a.delivered_at));
   }
+  // The ids are drawn first, in the order given (nextval runs as the ordered rows come), so
+  // that the caller learns each alert's id; the alerts of unknown users get none.
   std::string state;
   auto r = pool_.query(
-      "INSERT INTO pending_alerts (user_id, payload, created_at, delivered_at) SELECT u, "
-      "p::jsonb, to_timestamp(c), CASE WHEN d = 0 THEN NULL ELSE to_timestamp(d) END FROM "
-      "unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY AS t(u, p, "
-      "c, d, n) WHERE EXISTS (SELECT 1 FROM users WHERE id = u) ORDER BY n",
+      "WITH t AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence('pending_alerts', 'id')) "
+      "AS id, u, p, c, d, n FROM (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], "
+      "$4::bigint[]) WITH ORDINALITY AS x(u, p, c, d, n) WHERE EXISTS (SELECT 1 FROM users "
+      "WHERE users.id = x.u) ORDER BY n) o), ins AS (INSERT INTO pending_alerts (id, user_id, "
+      "payload, created_at, delivered_at) SELECT id, u, p::jsonb, to_timestamp(c), CASE WHEN d = "
+      "0 THEN NULL ELSE to_timestamp(d) END FROM t) SELECT n, id FROM t",
       {pg_text_array(users), pg_text_array(payloads), pg_text_array(created),
        pg_text_array(delivered)},
       "storing alerts", &state);
   if (r) {
-    out.stored += static_cast<std::size_t>(std::strtoull(PQcmdTuples(r->get()), nullptr, 10));
+    const int rows = PQntuples(r->get());
+    for (int i = 0; i < rows; ++i) {
+      const std::int64_t n = int_at(r->get(), i, 0);  // 1-based within [from, to)
+      if (n >= 1 && static_cast<std::size_t>(n) <= to - from)
+        out.ids[from + static_cast<std::size_t>(n) - 1] = int_at(r->get(), i, 1);
+    }
+    out.stored += static_cast<std::size_t>(rows);
     return {};
   }
   // Class 22 is "data exception" (jsonb refusing \u0000, bad UTF-8, ...): a row's fault, not

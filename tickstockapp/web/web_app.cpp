@@ -190,19 +190,8 @@ void WebApp::upgrade(HttpRequest req, Decide decide) {
     } else if (!*s) {
       d.refusal = json_error(401, "unauthorized", "log in first");
     } else {
-      // The greeting has the first page of the alerts that wait (they stay pending until the
-      // client acknowledges them).
-      Greeting greeting;
-      auto page = api_.accounts.alert_history((*s)->user.id, 0, kPendingFirstPage, true);
-      auto count = api_.accounts.count_pending_alerts((*s)->user.id);
-      if (page && count) {
-        greeting.pending = std::move(page->items);
-        greeting.pending_count = *count;
-      } else {
-        log_.limited("http_api", "http: /ws: reading pending alerts: " +
-                                     (page ? count.error().message : page.error().message));
-      }
-      d.peer = hub_->connect((*s)->user, (*s)->session.token_hash, std::move(greeting));
+      // The greeting (the alerts that wait) is read once the socket has joined the hub.
+      d.peer = hub_->connect((*s)->user, (*s)->session.token_hash);
     }
     metrics_.record_request(
         "/ws", r.method, d.refusal ? d.refusal->status : 101,

@@ -21,13 +21,11 @@ namespace tickstock::app {
 // are commands it sends.
 class HubClient final : public WsPeer, public std::enable_shared_from_this<HubClient> {
  public:
-  HubClient(WebHub& hub, std::int64_t user_id, std::string username, std::string token_hash,
-            Greeting greeting)
+  HubClient(WebHub& hub, std::int64_t user_id, std::string username, std::string token_hash)
       : hub_(hub),
         user_id_(user_id),
         username_(std::move(username)),
-        token_hash_(std::move(token_hash)),
-        greeting_(std::move(greeting)) {}
+        token_hash_(std::move(token_hash)) {}
 
   std::int64_t user_id() const { return user_id_; }
   // The chart keys this client subscribed to. Guarded by the hub's registry mutex.
@@ -44,16 +42,20 @@ class HubClient final : public WsPeer, public std::enable_shared_from_this<HubCl
   void on_open(std::shared_ptr<WsConnection> connection) override {
     conn_ = connection;
     hub_.join(shared_from_this());
+    hub_.greet(shared_from_this());
+  }
+
+  // The first page of the alerts that wait (newest first) and how many wait.
+  void greet(const std::vector<StoredAlert>& pending, std::int64_t pending_count) {
     JsonOut j;
     j.begin_object();
     j.field("type", "hello");
     j.field("user", username_);
-    j.field("pending_count", greeting_.pending_count);
+    j.field("pending_count", pending_count);
     j.key("pending");
-    write_alert_items(j, greeting_.pending);
+    write_alert_items(j, pending);
     j.end_object();
-    connection->send(std::make_shared<const std::string>(j.take()), 0);
-    greeting_ = {};
+    reply(j.take());
   }
 
   void on_message(std::string_view text) override {
@@ -98,7 +100,6 @@ class HubClient final : public WsPeer, public std::enable_shared_from_this<HubCl
   std::int64_t user_id_;
   std::string username_;
   std::string token_hash_;
-  Greeting greeting_;
   std::weak_ptr<WsConnection> conn_;
   std::set<std::string> charts_;
   std::atomic<bool> acking_{false};
@@ -167,7 +168,8 @@ WebHub::WebHub(WebHubOptions options, WebEventSink& events, MemoryMarketData* me
       pool_(pool),
       metrics_(metrics),
       log_(log),
-      writer_(accounts, options.alert_queue, metrics, log) {}
+      writer_(accounts, options.alert_queue, metrics, log,
+              [this](const std::vector<StoredAlert>& alerts) { deliver(alerts); }) {}
 
 WebHub::~WebHub() { stop(); }
 
@@ -182,10 +184,25 @@ void WebHub::stop() {
   writer_.stop();
 }
 
-std::shared_ptr<WsPeer> WebHub::connect(const User& user, std::string token_hash,
-                                        Greeting greeting) {
-  return std::make_shared<HubClient>(*this, user.id, user.username, std::move(token_hash),
-                                     std::move(greeting));
+std::shared_ptr<WsPeer> WebHub::connect(const User& user, std::string token_hash) {
+  return std::make_shared<HubClient>(*this, user.id, user.username, std::move(token_hash));
+}
+
+void WebHub::greet(const std::shared_ptr<HubClient>& c) {
+  std::weak_ptr<HubClient> weak = c;
+  const bool queued = pool_.post([this, weak, user = c->user_id()] {
+    if (weak.expired()) return;
+    auto page = accounts_.alert_history(user, 0, kPendingFirstPage, true);
+    auto count = accounts_.count_pending_alerts(user);
+    auto client = weak.lock();
+    if (!client) return;
+    if (page && count) return client->greet(page->items, *count);
+    log_.limited("web_hub", "http: /ws: reading pending alerts: " +
+                                (page ? count.error().message : page.error().message));
+    client->greet({}, 0);
+  });
+  // The workers are busy: greeted without the alerts that wait (the page lists them).
+  if (!queued) c->greet({}, 0);
 }
 
 void WebHub::close_sessions(std::int64_t user_id, const std::string& token_hash,
@@ -463,55 +480,84 @@ void WebHub::route_alert(const WebEvent& e, const std::string& symbol, double pr
 
 void WebHub::send_alerts() {
   if (round_.empty()) return;
-  // Per open connection, the alerts of this round it receives, in order.
+  // Every alert is stored pending, one per user it goes to; a client acknowledges it by the id
+  // the store gives it, so the live send follows the store (on the writer's thread).
+  std::vector<StoredAlert> alerts;
+  const std::int64_t now = wall_s();
+  for (const RoundAlert& a : round_)
+    for (std::int64_t user : a.users) alerts.push_back({0, user, a.message, now, 0});
+  round_.clear();
+  // While the store fails or is slow, and when its queue is full, the open connections get the
+  // alerts from here at once, without ids (as unstored ones).
+  const bool by_writer = writer_.healthy();
+  if (!writer_.add(alerts, by_writer) || !by_writer) deliver(alerts);
+}
+
+namespace {
+
+constexpr std::string_view kAlertPrefix = "{\"type\":\"pattern_alert\",";
+
+// The alert as sent live: its payload with the stored id after the type (none: as it is).
+void append_live(std::string& out, const StoredAlert& a) {
+  const std::string& p = *a.payload;
+  if (a.id == 0 || !p.starts_with(kAlertPrefix)) {
+    out += p;
+    return;
+  }
+  out += kAlertPrefix;
+  out += "\"id\":";
+  out += std::to_string(a.id);
+  out += ',';
+  out.append(p, kAlertPrefix.size());
+}
+
+}  // namespace
+
+void WebHub::deliver(const std::vector<StoredAlert>& alerts) {
+  // Per open connection, the alerts it receives, in order.
   struct Recipient {
     std::shared_ptr<HubClient> client;
     std::vector<std::uint32_t> alerts;
   };
   std::unordered_map<HubClient*, Recipient> recipients;
-  std::vector<StoredAlert> stored;
-  const std::int64_t now = wall_s();
   std::size_t sent = 0;
   {
     std::lock_guard lock(mu_);
-    for (std::uint32_t i = 0; i < round_.size(); ++i) {
-      for (std::int64_t user : round_[i].users) {
-        bool online = false;
-        if (auto it = by_user_.find(user); it != by_user_.end())
-          for (const auto& w : it->second)
-            if (auto c = w.lock()) {
-              Recipient& r = recipients[c.get()];
-              if (!r.client) r.client = std::move(c);
-              r.alerts.push_back(i);
-              online = true;
-              ++sent;
-            }
-        stored.push_back({0, user, round_[i].message, now, online ? now : 0});
-      }
+    for (std::uint32_t i = 0; i < alerts.size(); ++i) {
+      auto it = by_user_.find(alerts[i].user_id);
+      if (it == by_user_.end()) continue;
+      for (const auto& w : it->second)
+        if (auto c = w.lock()) {
+          Recipient& r = recipients[c.get()];
+          if (!r.client) r.client = std::move(c);
+          r.alerts.push_back(i);
+          ++sent;
+        }
     }
   }
-  // Connections that receive the same alerts (the common case: many users watching the same
-  // patterns) share one frame, built once.
-  std::map<std::vector<std::uint32_t>, std::shared_ptr<const std::string>> frames;
+  // Connections due the same messages share one frame, built once: a user's connections, and
+  // (alerts without ids are the same for everyone) all users due the same unstored alerts.
+  using Key = std::vector<std::pair<const std::string*, std::int64_t>>;
+  std::map<Key, std::shared_ptr<const std::string>> frames;
+  Key key;
   for (auto& [raw, r] : recipients) {
-    auto& frame = frames[r.alerts];
+    key.clear();
+    for (std::uint32_t i : r.alerts) key.emplace_back(alerts[i].payload.get(), alerts[i].id);
+    auto& frame = frames[key];
     if (!frame) {
       std::size_t size = 0;
-      for (std::uint32_t i : r.alerts) size += round_[i].message->size() + 1;
+      for (std::uint32_t i : r.alerts) size += alerts[i].payload->size() + 24;
       std::string text;
       text.reserve(size);
       for (std::uint32_t i : r.alerts) {
         if (!text.empty()) text += '\n';
-        text += *round_[i].message;
+        append_live(text, alerts[i]);
       }
       frame = std::make_shared<const std::string>(std::move(text));
     }
     r.client->send(frame, 0);
   }
   metrics_.ws_alerts.fetch_add(sent);
-  round_.clear();
-  // The alert history is written off this thread, never by the (maybe busy) web workers.
-  writer_.add(std::move(stored));
 }
 
 void WebHub::send_charts(std::vector<Outgoing>& out) {

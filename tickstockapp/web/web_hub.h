@@ -5,15 +5,19 @@
 //   clients whose chart subscribed to it; within a batch only the latest update of each bar
 //   and kind is sent;
 // - a pattern goes, as a pattern_alert, to every user one of whose enabled subscriptions
-//   matches it (pattern, symbols, timeframes, min confidence): to their open connections, and
-//   into their alert history (by the AlertWriter: pending when no connection was open, until a
-//   client acknowledges it).
+//   matches it (pattern, symbols, timeframes, min confidence): into their alert history,
+//   pending until a client acknowledges it, and to their open connections with the id it was
+//   stored under. The AlertWriter does both, storing first (its thread: the hub never waits for
+//   the database); while the store fails or is slow the hub sends the alerts itself, without
+//   ids.
 // It also closes the WebSockets of sessions that ended: at once for those ended through this
 // server (close_sessions), and by re-checking every open socket's session every
 // `session_check` for the rest (another server, the `user` command, expiry).
 // Each message is serialised once and shared by all its recipients; the pattern alerts of one
 // round go to a connection as one frame of newline-separated messages (a burst of alerts at a
-// bar close costs each client one write), and connections due the same alerts share that frame.
+// bar close costs each client one write), and connections due the same messages share that
+// frame: a user's connections (each user's copy of an alert has its own id), or every user's
+// when the alerts could not be stored.
 #ifndef TICKSTOCKAPP_WEB_WEB_HUB_H_
 #define TICKSTOCKAPP_WEB_WEB_HUB_H_
 
@@ -48,13 +52,6 @@ struct WebHubOptions {
   std::size_t alert_queue = 100000;       // alerts waiting for the store at most
 };
 
-// What a new WebSocket is greeted with besides the user: the first page of the alerts that
-// wait for it (newest first) and how many wait.
-struct Greeting {
-  std::vector<StoredAlert> pending;
-  std::int64_t pending_count = 0;
-};
-
 class HubClient;
 
 class WebHub {
@@ -71,8 +68,11 @@ class WebHub {
   void start();
   // Handles what is left, then joins (the alerts routed by then are stored). Idempotent.
   void stop();
-  // A WebSocket peer for `user` in session `token_hash`; greeted once it opens.
-  std::shared_ptr<WsPeer> connect(const User& user, std::string token_hash, Greeting greeting);
+  // A WebSocket peer for `user` in session `token_hash`. Once it opens it joins the hub, then
+  // is greeted (on a worker) with the first page of the alerts that wait for the user and how
+  // many wait: an alert stored after that read reaches it live, one stored before is in the
+  // page or the count (or both: the client tells them apart by id).
+  std::shared_ptr<WsPeer> connect(const User& user, std::string token_hash);
   // Closes the user's open WebSockets of the sessions `which` says (relative to `token_hash`),
   // with a policy close (1008); `reason` is the disconnect metric's.
   void close_sessions(std::int64_t user_id, const std::string& token_hash, EndedSessions which);
@@ -87,6 +87,8 @@ class WebHub {
   bool chart(HubClient* c, const std::string& key, bool subscribe);
   // Chart keys with at least one subscriber.
   std::size_t chart_keys();
+  // Reads the greeting of a client that joined (on a worker) and sends it.
+  void greet(const std::shared_ptr<HubClient>& c);
   // Marks the client's user's alerts `ids` delivered (on a worker); the client is told.
   void ack(const std::shared_ptr<HubClient>& c, std::vector<std::int64_t> ids);
 
@@ -101,7 +103,10 @@ class WebHub {
               std::map<std::uint64_t, std::size_t>& latest);
   void route_alert(const WebEvent& e, const std::string& symbol, double price);
   void send_charts(std::vector<Outgoing>& out);
+  // Hands the round's alerts to the writer (or sends them, see above).
   void send_alerts();
+  // Sends `alerts` to their users' open connections (any thread).
+  void deliver(const std::vector<StoredAlert>& alerts);
   void reload_subscriptions();
   void unchart(HubClient* c, const std::string& key);  // REQUIRES: mu_ held
   // Every session_check: the sessions of the open sockets are read again (on a worker) and

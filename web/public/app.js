@@ -23,32 +23,43 @@ async function catalogue() {
   return state.catalogue;
 }
 
-// ---- alerts: live ones (no id yet), stored ones (an id; pending until acknowledged) ------
+// ---- alerts: every one has the id it was stored under and is pending until acknowledged --
+// (a live one too; one the server could not store comes without an id and needs no ack).
 const MAX_ALERTS = 1000;
-let liveSeq = 2 ** 52;  // live alerts sort above every stored id (they are newer)
+let liveSeq = 2 ** 52;  // id-less live alerts sort above every stored id (they are newer)
 const alertKey = (a) => [a.symbol, a.timeframe, a.time, a.pattern, a.revision].join('|');
 
 function changed() { window.dispatchEvent(new Event('alerts-changed')); }
 
-// Adds a live alert, or stored items ({id, delivered_at, alert}) of the login, the greeting or
-// the history; one alert is shown once.
-function addAlert(a) { merge([{ id: null, alert: a, pending: false }]); }
-function addItems(items) {
-  merge((items || []).map((i) => ({ id: i.id, alert: i.alert, pending: i.delivered_at === null })));
+// Adds a live alert ({type: 'pattern_alert', id?, ...}), or stored items ({id, delivered_at,
+// alert}) of the login, the greeting or the history. One alert is shown once: the same id (an
+// alert both received live and listed in a page) or, when one of the two has no id, the same
+// alert. Only what waited for this login or this socket is marked new (fresh), once.
+function addAlert(a) {
+  const { id, ...alert } = a;
+  if (merge([{ id: id ?? null, alert, pending: id != null }]) && id != null) state.pending += 1;
 }
-function merge(entries) {
+function addItems(items) {
+  merge((items || []).map((i) => ({ id: i.id, alert: i.alert, pending: i.delivered_at === null })), true);
+}
+// Returns how many entries were new to the feed.
+function merge(entries, listed = false) {
+  let added = 0;
   for (const e of entries) {
     const key = alertKey(e.alert);
-    const had = state.alerts.find((x) => x.key === key);
+    const had = state.alerts.find((x) => (e.id !== null && x.id === e.id) ||
+      (x.key === key && (x.id === null || e.id === null)));
     if (had) {
-      if (e.id !== null && had.id === null) Object.assign(had, { id: e.id, order: e.id });
+      if (e.id !== null && had.id === null) Object.assign(had, { id: e.id, pending: e.pending });
       continue;
     }
-    state.alerts.push({ ...e, key, order: e.id ?? liveSeq++, fresh: e.pending });
+    state.alerts.push({ ...e, key, order: e.id ?? liveSeq++, fresh: listed && e.pending });
+    added += 1;
   }
   state.alerts.sort((x, y) => y.order - x.order);
   state.alerts.length = Math.min(state.alerts.length, MAX_ALERTS);
   changed();
+  return added;
 }
 
 // Acknowledges the pending alerts the page shows: they stop waiting for the next login.
@@ -75,10 +86,10 @@ async function loadHistory() {
   addItems(r.items);
 }
 
-function alertItem(a, pending) {
+function alertItem(a, pending, id = null) {
   const dir = a.direction === 'bullish' ? 'up' : a.direction === 'bearish' ? 'down' : 'muted';
   const link = `/chart${query({ symbol: a.symbol, timeframe: a.timeframe })}`;
-  return h('li', { class: pending ? 'alert new' : 'alert' }, pending ? h('span', { class: 'badge new' }, 'new') : null, pending ? ' ' : null,
+  return h('li', { class: pending ? 'alert new' : 'alert', 'data-id': id ?? undefined }, pending ? h('span', { class: 'badge new' }, 'new') : null, pending ? ' ' : null,
     h('a', { href: link, 'data-link': '' }, `${a.symbol} ${a.timeframe}`), ' ',
     h('span', { class: dir }, a.name || a.pattern), ' ',
     h('span', { class: 'badge' }, `conf ${fmt(a.confidence)}`), ' ',
@@ -178,7 +189,7 @@ async function dashboard(root) {
   if (!state.history.loaded) await loadHistory();
   const drawFeed = () => {
     fill(feed, state.alerts.length
-      ? state.alerts.map((e) => alertItem(e.alert, e.fresh))
+      ? state.alerts.map((e) => alertItem(e.alert, e.fresh, e.id))
       : h('li', { class: 'muted' }, 'No alerts yet: subscribe to patterns on the Subscriptions page.'));
     const shownPending = state.alerts.filter((e) => e.pending).length;
     fill(waiting, state.pending > shownPending ? `(${state.pending - shownPending} more waiting below)` : '');

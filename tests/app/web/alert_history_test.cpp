@@ -15,24 +15,6 @@ using namespace tickstock::test;
 
 namespace {
 
-// The ids of the user's alerts, paging through GET /api/alerts (`pending`: only those).
-// The ids of the user's alerts (pending only, or all), read `limit` a page.
-std::set<std::string> alert_ids(HttpClient& c, const Login& who, bool pending, int limit = 37) {
-  std::set<std::string> ids;
-  std::string cursor;
-  for (int pages = 0; pages < 1000; ++pages) {
-    const HttpReply r =
-        c.get("/api/alerts?limit=" + std::to_string(limit) + (pending ? "&pending=true" : "") +
-                  (cursor.empty() ? "" : "&cursor=" + cursor),
-              auth(who));
-    REQUIRE(r.status == 200);
-    for (const auto& id : ids_of(r.body)) CHECK(ids.insert(id).second);  // no page overlaps
-    cursor = json_field(r.body, "next");
-    if (cursor == "null") break;
-  }
-  return ids;
-}
-
 // Waits until the user has at least `n` pending alerts (the feed makes them).
 std::size_t wait_for_pending(HttpClient& c, const Login& who, std::size_t n) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);

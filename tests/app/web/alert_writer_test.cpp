@@ -1,9 +1,11 @@
 // The alert writer: its own thread and bounded queue; what the store refuses one by one is
 // counted and logged with the reason while the rest of the batch is kept; a full queue and a
-// store that stays down are counted, never waited for.
+// store that stays down are counted, never waited for. Alerts queued for delivery are handed
+// over once stored, with their ids, or at the first failed attempt, without.
 #include "web/alert_writer.h"
 
 #include <chrono>
+#include <mutex>
 #include <cstdio>
 #include <fcntl.h>
 #include <fstream>
@@ -64,6 +66,24 @@ class StderrCapture {
 StoredAlert alert(std::int64_t user, const std::string& payload) {
   return {0, user, std::make_shared<const std::string>(payload), 1000, 0};
 }
+
+// What the writer handed over for delivery, and when.
+struct Delivered {
+  std::mutex mu;
+  std::vector<StoredAlert> alerts;
+  std::chrono::steady_clock::time_point first{};
+  AlertWriter::Deliver callback() {
+    return [this](const std::vector<StoredAlert>& a) {
+      std::lock_guard lock(mu);
+      if (alerts.empty()) first = std::chrono::steady_clock::now();
+      alerts.insert(alerts.end(), a.begin(), a.end());
+    };
+  }
+  std::size_t size() {
+    std::lock_guard lock(mu);
+    return alerts.size();
+  }
+};
 
 }  // namespace
 
@@ -133,4 +153,53 @@ TEST_CASE("alert writer: a store that stays down is tried three times, then coun
   const std::string logged = err.text();
   CHECK(logged.find("storing alerts (attempt 3): ") != std::string::npos);
   CHECK(logged.find("cannot connect to PostgreSQL") != std::string::npos);
+}
+
+TEST_CASE("alert writer: alerts queued for delivery are handed over with their stored ids",
+          "[web][alerts]") {
+  MemoryAccountStore store;
+  WebMetrics metrics;
+  Log log;
+  Delivered out;
+  AlertWriter w(store, 100, metrics, log, out.callback());
+  w.start();
+  CHECK(w.add({alert(1, "{\"n\":1}"), alert(2, "{\"n\":2}")}, true));
+  CHECK(w.add({alert(1, "{\"n\":3}")}, false));  // stored only (the hub sent it)
+  w.stop();
+  REQUIRE(out.alerts.size() == 2);
+  const auto one = store.alert_history(1, 0, 10, true)->items;  // newest first
+  const auto two = store.alert_history(2, 0, 10, true)->items;
+  REQUIRE(one.size() == 2);
+  REQUIRE(two.size() == 1);
+  CHECK(out.alerts[0].id == one[1].id);
+  CHECK(*out.alerts[0].payload == "{\"n\":1}");
+  CHECK(out.alerts[1].id == two[0].id);
+  CHECK(out.alerts[1].user_id == 2);
+  CHECK(w.healthy());
+}
+
+TEST_CASE("alert writer: a store that is down hands alerts over at once, without ids",
+          "[web][alerts]") {
+  PgPool down("postgresql://nobody@127.0.0.1:1/none");
+  PgAccountStore store(down);
+  WebMetrics metrics;
+  Log log;
+  StderrCapture err;
+  Delivered out;
+  AlertWriter w(store, 100, metrics, log, out.callback());
+  CHECK(w.healthy());
+  w.start();
+  const auto queued = std::chrono::steady_clock::now();
+  CHECK(w.add({alert(1, "{}"), alert(1, "{}")}, true));
+  const auto deadline = queued + std::chrono::seconds(10);
+  while (metrics.alerts_not_stored.load() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  w.stop();
+  // Handed over once, after the first attempt (not after the retries, a second apart).
+  REQUIRE(out.alerts.size() == 2);
+  CHECK(out.alerts[0].id == 0);
+  CHECK(out.alerts[1].id == 0);
+  CHECK(out.first - queued < std::chrono::milliseconds(900));
+  CHECK(metrics.alerts_not_stored.load() == 2);
+  CHECK(!w.healthy());  // the hub sends by itself until the store answers again
 }

@@ -2,9 +2,13 @@
 #ifndef TICKSTOCK_TESTS_APP_WEB_API_SUPPORT_H_
 #define TICKSTOCK_TESTS_APP_WEB_API_SUPPORT_H_
 
+#include <chrono>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "app/app_support.h"
 #include "app/web/web_serve.h"
@@ -64,6 +68,47 @@ inline std::set<std::string> ids_of(const std::string& body) {
        p = body.find("{\"id\":", p + 1))
     ids.insert(json_field(body.substr(p), "id"));
   return ids;
+}
+
+
+// The ids of the user's alerts (pending only, or all), paging through GET /api/alerts `limit`
+// a page; no page may overlap another.
+inline std::set<std::string> alert_ids(HttpClient& c, const Login& who, bool pending,
+                                       int limit = 37) {
+  std::set<std::string> ids;
+  std::string cursor;
+  for (int pages = 0; pages < 1000; ++pages) {
+    const HttpReply r =
+        c.get("/api/alerts?limit=" + std::to_string(limit) + (pending ? "&pending=true" : "") +
+                  (cursor.empty() ? "" : "&cursor=" + cursor),
+              auth(who));
+    REQUIRE(r.status == 200);
+    for (const auto& id : ids_of(r.body)) CHECK(ids.insert(id).second);
+    cursor = json_field(r.body, "next");
+    if (cursor == "null") break;
+  }
+  return ids;
+}
+
+// A /ws client's headers: the session cookie and the server's own Origin.
+inline Headers ws_headers(const Login& l, int port) {
+  return {{"Cookie", l.cookie}, {"Origin", "http://127.0.0.1:" + std::to_string(port)}};
+}
+
+// Messages of `type` received within `wait` (stops early after `enough`).
+inline std::vector<std::string> ws_collect(WsClient& ws, const std::string& type,
+                                           std::chrono::milliseconds wait,
+                                           std::size_t enough = 1) {
+  std::vector<std::string> got;
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (got.size() < enough && std::chrono::steady_clock::now() < deadline) {
+    // A frame may hold several messages, one a line.
+    std::istringstream frame(ws.receive(std::chrono::milliseconds(200)));
+    for (std::string m; std::getline(frame, m);)
+      if (json_field(m, "type") == type) got.push_back(m);
+    if (ws.closed()) break;
+  }
+  return got;
 }
 
 }  // namespace tickstock::test

@@ -3,38 +3,16 @@
 // and Redis's error text to admins only), and a database host that goes silent (accepts, never
 // answers): requests, /ready and new /ws connections answer with an error within seconds, not
 // TCP's minutes, and what does not need the database goes on.
-#include <filesystem>
-#include <stdexcept>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "app/web/api_support.h"
-#include "support/pg_test_db.h"
-#include "support/tcp_proxy.h"
+#include "app/web/proxied_database.h"
 
 using namespace tickstock::test;
 
 namespace {
-
-// A migrated test database, a proxy in front of it, and serve's environment pointing through the
-// proxy (with a spill directory of its own).
-struct ProxiedDatabase {
-  explicit ProxiedDatabase(const std::string& name)
-      : proxy(url_port(db.url())),
-        spill("/tmp/tickstock-test-" + std::to_string(getpid()) + "-" + name + "-spill") {
-    if (run_app("migrate", db.env()).exit_code != 0) throw std::runtime_error("migrate failed");
-    env = memory_env();
-    env[0].second = url_via(db.url(), proxy.port());
-  }
-  ~ProxiedDatabase() { std::filesystem::remove_all(spill); }
-  TestDatabase db;
-  TcpProxy proxy;
-  std::string spill;
-  std::vector<std::pair<std::string, std::string>> env;
-};
 
 double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -15,10 +15,6 @@ using namespace tickstock::test;
 
 namespace {
 
-Headers ws_headers(const Login& l, int port) {
-  return {{"Cookie", l.cookie}, {"Origin", "http://127.0.0.1:" + std::to_string(port)}};
-}
-
 // Seconds until the server closed `ws` (reading what comes meanwhile); -1 when it stayed open
 // for `wait`.
 double closed_within(WsClient& ws, std::chrono::milliseconds wait) {
