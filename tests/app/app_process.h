@@ -56,6 +56,7 @@ class AppProcess {
   AppProcess& operator=(const AppProcess&) = delete;
 
   void signal(int sig) { kill(pid_, sig); }
+  pid_t pid() const { return pid_; }
   // Waits for the exit and returns the exit code (128 + signal when killed).
   int wait() {
     if (status_ < 0) {
