@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <string>
 
+#include "tickstock/types.h"
+
 #include "cli/commands.h"
 #include "cli/settings.h"
 #include "db/bar_import.h"
@@ -51,6 +53,10 @@ int run_import(int argc, char** argv, Log& log) {
   }
   if (o.path.empty()) {
     log.error("import: --bars FILE is required (see --help)");
+    return 2;
+  }
+  if (auto ok = check_symbol("--symbol", o.symbol); !o.symbol.empty() && !ok) {
+    log.error("import: " + ok.error().message);
     return 2;
   }
   if (o.url.empty()) {

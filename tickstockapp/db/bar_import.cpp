@@ -125,7 +125,8 @@ Result<ImportReport> import_pass(
     const std::function<void(std::int64_t, std::int64_t, std::uint64_t)>& progress) {
   conflict = false;
   SymbolTable symbols;
-  auto reader = BarCsvReader::open(o.path, symbols, o.symbol);
+  // Without --symbol the reader gets a stand-in that check_symbol_source refuses to use.
+  auto reader = BarCsvReader::open(o.path, symbols, o.symbol.empty() ? "BARS" : o.symbol);
   if (!reader) return reader.error();
   if (auto r = check_symbol_source(o, (*reader)->has_symbol_column()); !r) return r.error();
   SpacingCheck spacing(o);
