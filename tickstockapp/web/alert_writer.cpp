@@ -15,7 +15,11 @@ constexpr auto kSlowStore = std::chrono::seconds(1);
 
 AlertWriter::AlertWriter(AccountStore& store, std::size_t capacity, WebMetrics& metrics, Log& log,
                          Deliver deliver)
-    : store_(store), capacity_(capacity), metrics_(metrics), log_(log), deliver_(std::move(deliver)) {}
+    : store_(store),
+      capacity_(capacity),
+      metrics_(metrics),
+      log_(log),
+      deliver_(std::move(deliver)) {}
 
 AlertWriter::~AlertWriter() { stop(); }
 

@@ -5,10 +5,10 @@
 #include "web/alert_writer.h"
 
 #include <chrono>
-#include <mutex>
 #include <cstdio>
 #include <fcntl.h>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>

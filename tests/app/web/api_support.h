@@ -70,7 +70,6 @@ inline std::set<std::string> ids_of(const std::string& body) {
   return ids;
 }
 
-
 // The ids of the user's alerts (pending only, or all), paging through GET /api/alerts `limit`
 // a page; no page may overlap another.
 inline std::set<std::string> alert_ids(HttpClient& c, const Login& who, bool pending,
@@ -97,8 +96,7 @@ inline Headers ws_headers(const Login& l, int port) {
 
 // Messages of `type` received within `wait` (stops early after `enough`).
 inline std::vector<std::string> ws_collect(WsClient& ws, const std::string& type,
-                                           std::chrono::milliseconds wait,
-                                           std::size_t enough = 1) {
+                                           std::chrono::milliseconds wait, std::size_t enough = 1) {
   std::vector<std::string> got;
   const auto deadline = std::chrono::steady_clock::now() + wait;
   while (got.size() < enough && std::chrono::steady_clock::now() < deadline) {

@@ -24,8 +24,8 @@ namespace {
 constexpr const char* kSyn00 = R"({"pattern":"*","symbols":["SYN00"],"timeframes":["1m"]})";
 
 std::vector<std::string> serve_args(const std::vector<std::string>& extra) {
-  std::vector<std::string> a{"--speed",        "3000", "--synthetic-symbols", "3",
-                             "--ws-batch-ms",  "100",  "--rate-limit-user",   "0",
+  std::vector<std::string> a{"--speed",         "3000", "--synthetic-symbols", "3",
+                             "--ws-batch-ms",   "100",  "--rate-limit-user",   "0",
                              "--rate-limit-ip", "0"};
   a.insert(a.end(), extra.begin(), extra.end());
   return api_args(a);

@@ -3,11 +3,10 @@
 #ifndef TICKSTOCK_TESTS_APP_WEB_PROXIED_DATABASE_H_
 #define TICKSTOCK_TESTS_APP_WEB_PROXIED_DATABASE_H_
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
