@@ -146,7 +146,7 @@ TEST_CASE("import refuses a file without a symbol column unless --symbol names i
   // --symbol follows the symbol grammar like every other entry.
   const auto bad = run_app("import --bars " + csv + " --symbol 'I B'", db.env());
   CHECK(bad.exit_code == 2);
-  CHECK_THAT(bad.err, Catch::Contains("field '--symbol': 'I B' is not a symbol"));
+  CHECK_THAT(bad.err, Catch::Contains("--symbol: field 'symbol': 'I B' is not a symbol"));
   std::remove(csv.c_str());
   std::remove(with_column.c_str());
 }

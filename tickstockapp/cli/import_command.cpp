@@ -55,8 +55,8 @@ int run_import(int argc, char** argv, Log& log) {
     log.error("import: --bars FILE is required (see --help)");
     return 2;
   }
-  if (auto ok = check_symbol("--symbol", o.symbol); !o.symbol.empty() && !ok) {
-    log.error("import: " + ok.error().message);
+  if (auto ok = check_symbol("symbol", o.symbol); !o.symbol.empty() && !ok) {
+    log.error("import: --symbol: " + ok.error().message);
     return 2;
   }
   if (o.url.empty()) {
