@@ -59,6 +59,10 @@ http::response<http::string_body> to_beast(HttpResponse&& r, unsigned version, b
   return res;
 }
 
+// How long, and for how many bytes at most, a connection is drained after a refusal.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::size_t kLingerBytes = 8u << 20;
+
 // One HTTP connection. Derived supplies stream() and close().
 template <class Derived>
 class HttpSession : public SessionBase {
@@ -154,6 +158,7 @@ class HttpSession : public SessionBase {
 
   void reply_and_close(HttpResponse r) {
     keep_alive_ = false;
+    refused_ = true;
     version_ = 11;
     busy_ = true;
     write(std::move(r));
@@ -171,8 +176,33 @@ class HttpSession : public SessionBase {
   void on_write(bool keep, beast::error_code ec, std::size_t) {
     busy_ = false;
     response_.reset();
+    if (!ec && refused_) return linger();
     if (ec || !keep) return derived().close();
     read_request();
+  }
+
+  // After refusing a request whose rest may still be coming (a body over the limit), that rest
+  // is read and dropped for a moment: closing on unread bytes sends a reset, which can destroy
+  // the refusal before the client reads it. TLS sessions say close_notify instead.
+  void linger() {
+    if constexpr (Derived::kTls) {
+      derived().close();
+    } else {
+      beast::error_code ec;
+      derived().stream().socket().shutdown(tcp::socket::shutdown_send, ec);
+      derived().stream().expires_after(kLingerTime);
+      buffer_.clear();
+      drain();
+    }
+  }
+  void drain() {
+    derived().stream().async_read_some(
+        buffer_.prepare(16 * 1024),
+        [self = derived().shared_from_this()](beast::error_code ec, std::size_t n) {
+          self->lingered_ += n;
+          if (ec || self->lingered_ > kLingerBytes) return self->derived().close();
+          self->drain();
+        });
   }
 
   std::string ip_;
@@ -184,6 +214,8 @@ class HttpSession : public SessionBase {
   bool secure_ = false;   // the request being answered came over HTTPS (here or at the proxy)
   bool busy_ = false;     // a request is being handled or its response written
   bool closing_ = false;  // stop() asked: close once idle
+  bool refused_ = false;  // a refusal closes the connection: linger() after it is sent
+  std::size_t lingered_ = 0;
 
  protected:
   HttpServer::Impl& server_;
