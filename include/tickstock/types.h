@@ -167,7 +167,7 @@ class SymbolTable {
   std::uint64_t refused_ = 0;  // guarded by mutex_
 };
 
-// Condition flags of a trade, after mapping the feed's condition codes (see docs in README).
+// Condition flags of a trade, after mapping the feed's condition codes (docs/bar-rules.md).
 enum TickFlags : std::uint32_t {
   kTickNormal = 0,
   kTickNoHighLow = 1u << 0,    // must not set the bar's high or low

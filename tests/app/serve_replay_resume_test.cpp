@@ -92,7 +92,7 @@ TEST_CASE("serve replaying one symbol leaves the others' resumed bars alone and 
     run.published = collector.finish();
     return run;
   };
-  // Both symbols stored as the README does it: their minutes imported, the day rolled up.
+  // Both symbols stored as docs/database.md does it: their minutes imported, the day rolled up.
   // (Their 5-minute to 4-hour bars are not stored: the warm start rebuilds the open ones.)
   REQUIRE(run_app("import --bars " + both, env).exit_code == 0);
   REQUIRE(run_app("rollup --daily --all-sessions --from 2024-03-05", env).exit_code == 0);

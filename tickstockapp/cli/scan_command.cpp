@@ -43,7 +43,7 @@ int run_scan(int argc, char** argv, Log& log) {
         "  --set NAME.param=value   repeatable; e.g. SMA.optInTimePeriod=20, "
         "MACD.optInFastPeriod=5,\n"
         "                           BBANDS.optInNbDevUp=1.5, CDLMATHOLD.optInPenetration=0.4,\n"
-        "                           CANDLE.BodyDoji.factor=0.05 (see README)\n%s",
+        "                           CANDLE.BodyDoji.factor=0.05 (see docs/commands.md)\n%s",
         s.help().c_str());
     return 0;
   }

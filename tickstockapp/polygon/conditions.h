@@ -3,7 +3,7 @@
 // Polygon builds its bars with the SIP's "consolidated" update rules: each condition says
 // whether a trade carrying it may set the high/low, the open/close (last price) and the volume.
 // A trade with several conditions updates only what all of them allow. The built-in table is the
-// documented one (README, *Polygon feed*); `parse_condition_reference` reads the same rules from
+// documented one (docs/polygon.md); `parse_condition_reference` reads the same rules from
 // Polygon's conditions reference (GET /v3/reference/conditions?asset_class=stocks&data_type=trade)
 // so that the table follows Polygon's own.
 #ifndef TICKSTOCKAPP_POLYGON_CONDITIONS_H_
@@ -29,7 +29,7 @@ struct ConditionRule {
 class ConditionTable {
  public:
   static constexpr int kCodes = 256;
-  // The documented table (see README): volume only for 2, 7, 13, 20, 21, 37, 52, 53; high/low
+  // The documented table (docs/polygon.md): volume only for 2, 7, 13, 20, 21, 37, 52, 53; high/low
   // and volume but no open/close for 5, 10, 22, 29, 33; nothing for 15, 16; everything for the
   // rest, including 12 (Form T): Polygon lets extended-hours trades set minute bars' OHLC, and
   // daily bars count only the regular session by default.
