@@ -59,7 +59,9 @@ for target in "/api/patterns?limit=50" "/api/patterns?symbol=SYN03&min_confidenc
 done
 stop_serve
 
+# 1,000 users register, log in and connect from one address: no per-address limits here.
 DATABASE_URL="" start_serve --database-url "" --registration --password-hash-cost minimum --ws-batch-ms 0 \
+  --login-rate-ip 0 --http-hash-workers 2 --http-max-connections-per-ip 4000 \
   --speed 60 --synthetic-symbols 10
 "$bench" ws --port "$port" --clients 1000 --users 1000 --seconds 30 --pid "$serve_pid"
 grep -o 'tickstock_ws_disconnects_total{reason="[a-z_]*"} [0-9]*' <(curl -s "http://127.0.0.1:$port/metrics") || true
