@@ -93,6 +93,10 @@ class AccountStore {
  public:
   virtual ~AccountStore() = default;
 
+  // True when a write returns at once (memory): the hub's AlertWriter then stores on the hub's
+  // thread instead of its own (one thread hop less for live alerts).
+  virtual bool writes_at_once() const { return false; }
+
   // Adds a user; nullopt when the username is taken (case-insensitively).
   virtual Result<std::optional<User>> create_user(const std::string& username,
                                                   const std::string& password_hash, Role role,

@@ -6,7 +6,10 @@
 namespace tickstock::app {
 namespace {
 
-constexpr std::size_t kBatch = 5000;
+constexpr std::size_t kBatch = 5000;   // alerts per store call
+constexpr std::size_t kDrain = 50000;  // alerts taken at once: stored by kBatch, sent as one
+                                       // frame per user (a frame per store call costs a write
+                                       // per socket each)
 constexpr int kAttempts = 3;
 // A store slower than this makes the hub send live alerts itself until the store is prompt.
 constexpr auto kSlowStore = std::chrono::seconds(1);
@@ -14,12 +17,13 @@ constexpr auto kSlowStore = std::chrono::seconds(1);
 }  // namespace
 
 AlertWriter::AlertWriter(AccountStore& store, std::size_t capacity, WebMetrics& metrics, Log& log,
-                         Deliver deliver)
+                         Deliver deliver, bool at_once)
     : store_(store),
       capacity_(capacity),
       metrics_(metrics),
       log_(log),
-      deliver_(std::move(deliver)) {}
+      deliver_(std::move(deliver)),
+      at_once_(at_once) {}
 
 AlertWriter::~AlertWriter() { stop(); }
 
@@ -29,6 +33,13 @@ void AlertWriter::start() {
 
 bool AlertWriter::add(const std::vector<StoredAlert>& alerts, bool deliver) {
   if (alerts.empty()) return true;
+  if (at_once_) {  // nothing to wait for: stored and handed over here
+    std::vector<StoredAlert> batch(alerts);
+    std::vector<char> due(batch.size(), deliver ? 1 : 0);
+    store(batch, due, 0, batch.size());
+    hand_over(batch, due);
+    return true;
+  }
   {
     std::lock_guard lock(mu_);
     if (queue_.size() + alerts.size() <= capacity_ && !stop_) {
@@ -72,7 +83,7 @@ void AlertWriter::run() {
       std::unique_lock lock(mu_);
       wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopped and drained
-      const std::size_t n = std::min(queue_.size(), kBatch);
+      const std::size_t n = std::min(queue_.size(), kDrain);
       for (std::size_t i = 0; i < n; ++i) {
         batch.push_back(std::move(queue_[i].alert));
         deliver.push_back(queue_[i].deliver ? 1 : 0);
@@ -80,35 +91,43 @@ void AlertWriter::run() {
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
       metrics_.alerts_waiting.store(queue_.size());
     }
-    store(batch, deliver);
+    for (std::size_t at = 0; at < batch.size(); at += kBatch)
+      store(batch, deliver, at, std::min(at + kBatch, batch.size()));
+    hand_over(batch, deliver);
     batch.clear();
     deliver.clear();
   }
 }
 
-void AlertWriter::store(std::vector<StoredAlert>& batch, std::vector<char>& deliver) {
+void AlertWriter::store(std::vector<StoredAlert>& batch, std::vector<char>& deliver,
+                        std::size_t from, std::size_t to) {
+  std::vector<StoredAlert> part;
+  if (from != 0 || to != batch.size())
+    part.assign(batch.begin() + static_cast<std::ptrdiff_t>(from),
+                batch.begin() + static_cast<std::ptrdiff_t>(to));
+  const std::vector<StoredAlert>& chunk = part.empty() ? batch : part;
   for (int attempt = 1;; ++attempt) {
     const auto started = std::chrono::steady_clock::now();
-    auto r = store_.add_alerts(batch);
+    auto r = store_.add_alerts(chunk);
     if (r) {
       healthy_ = std::chrono::steady_clock::now() - started < kSlowStore;
-      for (std::size_t i = 0; i < batch.size() && i < r->ids.size(); ++i) batch[i].id = r->ids[i];
-      hand_over(batch, deliver);
+      for (std::size_t i = 0; i < chunk.size() && i < r->ids.size(); ++i)
+        batch[from + i].id = r->ids[i];
       for (const RefusedAlert& x : r->refused)
         log_.limited("web_alerts_refused",
-                     "http: an alert for user " + std::to_string(batch[x.index].user_id) +
+                     "http: an alert for user " + std::to_string(chunk[x.index].user_id) +
                          " was refused by the store and dropped: " + x.reason);
       metrics_.alerts_refused.fetch_add(r->refused.size());
       metrics_.alerts_not_stored.fetch_add(r->refused.size());
       return;
     }
-    // The open connections get the alerts now, without ids; the store is tried again.
+    // The open connections get what was taken now (this part without ids); it is tried again.
     healthy_ = false;
     hand_over(batch, deliver);
     log_.limited("web_alerts", "http: storing alerts (attempt " + std::to_string(attempt) +
                                    "): " + r.error().message);
     if (attempt == kAttempts || !pause(std::chrono::seconds(1))) {
-      metrics_.alerts_not_stored.fetch_add(batch.size());
+      metrics_.alerts_not_stored.fetch_add(chunk.size());
       return;
     }
   }

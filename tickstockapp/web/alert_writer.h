@@ -29,15 +29,17 @@ class AlertWriter {
   using Deliver = std::function<void(const std::vector<StoredAlert>&)>;
 
   // `capacity`: alerts waiting at most. REQUIRES: everything referenced outlives the writer.
+  // `at_once`: the store writes at once (memory), so add() stores on the caller's thread.
   AlertWriter(AccountStore& store, std::size_t capacity, WebMetrics& metrics, Log& log,
-              Deliver deliver = {});
+              Deliver deliver = {}, bool at_once = false);
   // Stops (see stop()).
   ~AlertWriter();
   AlertWriter(const AlertWriter&) = delete;
   AlertWriter& operator=(const AlertWriter&) = delete;
 
   void start();
-  // Queues `alerts`; with `deliver`, they go to the deliver callback once stored (ids set) or
+  // Queues `alerts` (or, `at_once`, stores and hands them over on this thread);
+  // with `deliver`, they go to the deliver callback once stored (ids set) or
   // once a store attempt failed (ids 0). False when they do not all fit: none is queued (nor
   // delivered) and they are counted (queue overflow, and not stored).
   bool add(const std::vector<StoredAlert>& alerts, bool deliver = false);
@@ -55,8 +57,10 @@ class AlertWriter {
     bool deliver = false;
   };
   void run();
-  // Stores `batch`; hands those of `deliver` (same indices) to the callback.
-  void store(std::vector<StoredAlert>& batch, std::vector<char>& deliver);
+  // Stores batch[from, to) and sets their ids; when the store fails, hands what is due in
+  // `batch` (same indices as `deliver`) to the callback at once.
+  void store(std::vector<StoredAlert>& batch, std::vector<char>& deliver, std::size_t from,
+             std::size_t to);
   void hand_over(const std::vector<StoredAlert>& batch, std::vector<char>& deliver);
   // Waits up to `d` unless stopping; false when stopping.
   bool pause(std::chrono::milliseconds d);
@@ -66,6 +70,7 @@ class AlertWriter {
   WebMetrics& metrics_;
   Log& log_;
   Deliver deliver_;
+  bool at_once_;
   std::atomic<bool> healthy_{true};
   std::mutex mu_;
   std::condition_variable wake_;

@@ -18,6 +18,8 @@ class MemoryAccountStore final : public AccountStore {
   explicit MemoryAccountStore(std::size_t max_alerts_per_user = kDefaultAlertHistory)
       : max_alerts_(max_alerts_per_user) {}
 
+  bool writes_at_once() const override { return true; }
+
   Result<std::optional<User>> create_user(const std::string& username,
                                           const std::string& password_hash, Role role,
                                           std::int64_t now) override;

@@ -168,8 +168,10 @@ WebHub::WebHub(WebHubOptions options, WebEventSink& events, MemoryMarketData* me
       pool_(pool),
       metrics_(metrics),
       log_(log),
-      writer_(accounts, options.alert_queue, metrics, log,
-              [this](const std::vector<StoredAlert>& alerts) { deliver(alerts); }) {}
+      writer_(
+          accounts, options.alert_queue, metrics, log,
+          [this](const std::vector<StoredAlert>& alerts) { deliver(alerts); },
+          accounts.writes_at_once()) {}
 
 WebHub::~WebHub() { stop(); }
 
@@ -511,51 +513,62 @@ void append_live(std::string& out, const StoredAlert& a) {
   out.append(p, kAlertPrefix.size());
 }
 
+// The alerts `which` of `alerts` as one frame, one message a line.
+std::shared_ptr<const std::string> alert_frame(const std::vector<StoredAlert>& alerts,
+                                               const std::vector<std::uint32_t>& which) {
+  std::size_t size = 0;
+  for (std::uint32_t i : which) size += alerts[i].payload->size() + 24;
+  std::string text;
+  text.reserve(size);
+  for (std::uint32_t i : which) {
+    if (!text.empty()) text += '\n';
+    append_live(text, alerts[i]);
+  }
+  return std::make_shared<const std::string>(std::move(text));
+}
+
 }  // namespace
 
 void WebHub::deliver(const std::vector<StoredAlert>& alerts) {
-  // Per open connection, the alerts it receives, in order.
-  struct Recipient {
-    std::shared_ptr<HubClient> client;
-    std::vector<std::uint32_t> alerts;
+  // Per user, the alerts due, in order: a user's sockets share one frame (the ids are theirs).
+  std::unordered_map<std::int64_t, std::vector<std::uint32_t>> per_user;
+  for (std::uint32_t i = 0; i < alerts.size(); ++i) per_user[alerts[i].user_id].push_back(i);
+  struct Due {
+    std::vector<std::shared_ptr<HubClient>> clients;
+    const std::vector<std::uint32_t>* which = nullptr;
   };
-  std::unordered_map<HubClient*, Recipient> recipients;
-  std::size_t sent = 0;
+  std::vector<Due> due;
   {
     std::lock_guard lock(mu_);
-    for (std::uint32_t i = 0; i < alerts.size(); ++i) {
-      auto it = by_user_.find(alerts[i].user_id);
+    for (const auto& [user, which] : per_user) {
+      auto it = by_user_.find(user);
       if (it == by_user_.end()) continue;
+      Due d;
       for (const auto& w : it->second)
-        if (auto c = w.lock()) {
-          Recipient& r = recipients[c.get()];
-          if (!r.client) r.client = std::move(c);
-          r.alerts.push_back(i);
-          ++sent;
-        }
+        if (auto c = w.lock()) d.clients.push_back(std::move(c));
+      d.which = &which;
+      if (!d.clients.empty()) due.push_back(std::move(d));
     }
   }
-  // Connections due the same messages share one frame, built once: a user's connections, and
-  // (alerts without ids are the same for everyone) all users due the same unstored alerts.
-  using Key = std::vector<std::pair<const std::string*, std::int64_t>>;
-  std::map<Key, std::shared_ptr<const std::string>> frames;
-  Key key;
-  for (auto& [raw, r] : recipients) {
-    key.clear();
-    for (std::uint32_t i : r.alerts) key.emplace_back(alerts[i].payload.get(), alerts[i].id);
-    auto& frame = frames[key];
-    if (!frame) {
-      std::size_t size = 0;
-      for (std::uint32_t i : r.alerts) size += alerts[i].payload->size() + 24;
-      std::string text;
-      text.reserve(size);
-      for (std::uint32_t i : r.alerts) {
-        if (!text.empty()) text += '\n';
-        append_live(text, alerts[i]);
-      }
-      frame = std::make_shared<const std::string>(std::move(text));
+  // Alerts without ids read the same for everyone: users due the same ones share a frame.
+  std::map<std::vector<const std::string*>, std::shared_ptr<const std::string>> unstored;
+  std::vector<const std::string*> key;
+  std::size_t sent = 0;
+  for (const Due& d : due) {
+    const bool with_ids = std::any_of(d.which->begin(), d.which->end(),
+                                      [&](std::uint32_t i) { return alerts[i].id != 0; });
+    std::shared_ptr<const std::string> frame;
+    if (with_ids) {
+      frame = alert_frame(alerts, *d.which);
+    } else {
+      key.clear();
+      for (std::uint32_t i : *d.which) key.push_back(alerts[i].payload.get());
+      auto& shared = unstored[key];
+      if (!shared) shared = alert_frame(alerts, *d.which);
+      frame = shared;
     }
-    r.client->send(frame, 0);
+    for (const auto& c : d.clients) c->send(frame, 0);
+    sent += d.clients.size() * d.which->size();
   }
   metrics_.ws_alerts.fetch_add(sent);
 }

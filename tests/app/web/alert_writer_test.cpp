@@ -178,6 +178,25 @@ TEST_CASE("alert writer: alerts queued for delivery are handed over with their s
   CHECK(w.healthy());
 }
 
+TEST_CASE("alert writer: a store that writes at once is written and handed over in add()",
+          "[web][alerts]") {
+  MemoryAccountStore store;
+  REQUIRE(store.writes_at_once());
+  WebMetrics metrics;
+  Log log;
+  Delivered out;
+  AlertWriter w(store, 1, metrics, log, out.callback(), store.writes_at_once());
+  // Not started, and more than the queue holds: nothing waits for the writer's thread.
+  CHECK(w.add({alert(1, "{\"n\":1}"), alert(1, "{\"n\":2}")}, true));
+  REQUIRE(out.size() == 2);
+  CHECK(w.depth() == 0);
+  const auto one = store.alert_history(1, 0, 10, true)->items;  // newest first
+  REQUIRE(one.size() == 2);
+  CHECK(out.alerts[0].id == one[1].id);
+  CHECK(out.alerts[1].id == one[0].id);
+  CHECK(metrics.alerts_queue_overflow.load() == 0);
+}
+
 TEST_CASE("alert writer: a store that is down hands alerts over at once, without ids",
           "[web][alerts]") {
   PgPool down("postgresql://nobody@127.0.0.1:1/none");
