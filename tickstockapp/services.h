@@ -7,18 +7,10 @@
 
 #include "tickstock/result.h"
 
+#include "redact.h"
+
 namespace tickstock::app {
 
-// `text` with every secret replaced by "***", safe to log: the password of a URL
-// (scheme://user:PASSWORD@host, postgresql:// and redis(s):// alike, '@' in the password
-// included), secret query parameters (?password=..., &sslpassword=...), conninfo pairs
-// (password=... or password='a b c') and the word libpq echoes from a conninfo it cannot
-// parse. For a URL, a conninfo string or an error message that may contain either.
-std::string redact_url(std::string_view text);
-// The database URL as libpq must be given it: libpq ends the password at its first '@', so an
-// '@' in the user name or password (before the last '@' ahead of the host) is percent-encoded.
-// Anything else (a conninfo string) as it is.
-std::string libpq_url(std::string_view url);
 // Pings PostgreSQL at a libpq conninfo/URL; the error says why it is not usable.
 Result<void> check_postgres(const std::string& url);
 // Where a Redis server is and how to log in.
