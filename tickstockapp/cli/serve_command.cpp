@@ -418,6 +418,7 @@ int run_serve(int argc, char** argv, Log& log) {
   }
   std::unique_ptr<Feed> feed = std::move(*made);
   log.info("feed: " + feed->describe());
+  warn_unread_universe(s, log);
   const bool store = report_services(s, log);
   gap_fill = store;
 
