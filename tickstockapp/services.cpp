@@ -179,6 +179,26 @@ std::string libpq_url(std::string_view url) {
   return out;
 }
 
+namespace {
+
+// Why libpq could not reach the server ("connection to server at ... failed: Connection
+// refused"): PQping() only says that it could not. One more attempt, bounded by the URL's
+// connect_timeout or 5 s; the first line of libpq's message, URLs and secrets redacted.
+std::string unreachable_reason(const std::string& url) {
+  const std::string conninfo = libpq_url(url);
+  // Later keywords win, so the URL's own connect_timeout (if any) overrides ours.
+  const char* keys[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {"5", conninfo.c_str(), nullptr};
+  PGconn* c = PQconnectdbParams(keys, values, 1);
+  std::string why = c == nullptr ? std::string() : std::string(PQerrorMessage(c));
+  PQfinish(c);
+  why = why.substr(0, why.find('\n'));
+  if (why.empty()) return "no response from the server";
+  return redact_url(why);
+}
+
+}  // namespace
+
 Result<void> check_postgres(const std::string& url) {
   switch (PQping(libpq_url(url).c_str())) {
     case PQPING_OK:
@@ -186,7 +206,7 @@ Result<void> check_postgres(const std::string& url) {
     case PQPING_REJECT:
       return fail("server is up but refuses connections");
     case PQPING_NO_RESPONSE:
-      return fail("no response from the server");
+      return fail(unreachable_reason(url));
     default:
       return fail("invalid connection string");
   }
