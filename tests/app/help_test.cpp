@@ -32,6 +32,12 @@ std::vector<std::string> commands() {
   return out;
 }
 
+// True when a fresh ScannerOptions takes `assignment` ("NAME.param=value").
+bool takes(const std::string& assignment) {
+  tickstock::ScannerOptions o;
+  return static_cast<bool>(o.set(assignment));
+}
+
 std::size_t count(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
   for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
@@ -40,7 +46,7 @@ std::size_t count(const std::string& text, const std::string& needle) {
 
 }  // namespace
 
-TEST_CASE("--help of every command: each setting's env variable or 'flag only', one default",
+TEST_CASE("every command's --help: each setting's env variable or 'flag only', one default",
           "[app][help]") {
   const auto all = commands();
   for (const char* c :
@@ -79,21 +85,18 @@ TEST_CASE("scan and serve --help list what --set takes, and the scanner takes al
     CHECK(h->find("ALERT.macd_cross, ALERT.bollinger_break = true|false") != std::string::npos);
   }
   for (const char* range : {"RealBody", "HighLow", "Shadows"}) {
-    tickstock::ScannerOptions o;
-    CHECK(o.set(std::string("CANDLE.BodyDoji.range=") + range));
+    CHECK(takes(std::string("CANDLE.BodyDoji.range=") + range));
   }
   for (const char* name :
        {"BodyLong", "BodyVeryLong", "BodyShort", "BodyDoji", "ShadowLong", "ShadowVeryLong",
         "ShadowShort", "ShadowVeryShort", "Near", "Far", "Equal"}) {
     INFO(name);
-    CHECK(std::regex_search(scan.out, std::regex(std::string(R"([ <])") + name + R"([ ;,])")));
-    tickstock::ScannerOptions o;
-    CHECK(o.set(std::string("CANDLE.") + name + ".avg_period=7"));
+    CHECK(std::regex_search(scan.out, std::regex(std::string(R"([\s<])") + name + R"([\s;,])")));
+    CHECK(takes(std::string("CANDLE.") + name + ".avg_period=7"));
   }
   for (const char* alert : {"ALERT.macd_cross", "ALERT.bollinger_break"}) {
     for (const char* v : {"true", "false", "on", "off", "1", "0"}) {
-      tickstock::ScannerOptions o;
-      CHECK(o.set(std::string(alert) + "=" + v));
+      CHECK(takes(std::string(alert) + "=" + v));
     }
   }
   // Every NAME.param=value example in the text is a valid assignment.
@@ -104,14 +107,13 @@ TEST_CASE("scan and serve --help list what --set takes, and the scanner takes al
     if (a.back() == '.') a.pop_back();
     if (a.rfind("NAME.", 0) == 0) continue;  // the placeholder of the usage line
     INFO(a);
-    tickstock::ScannerOptions o;
-    CHECK(o.set(a));
+    CHECK(takes(a));
     ++examples;
   }
   CHECK(examples >= 8);
 }
 
-TEST_CASE("--symbols, --symbols-file and --universe: Polygon and backfill only, said and warned",
+TEST_CASE("serve's --symbols, --symbols-file, --universe: Polygon-only, said and warned",
           "[app][help][serve]") {
   const auto h = run_app("serve --help");
   std::istringstream in(h.out);

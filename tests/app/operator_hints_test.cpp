@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
 #include <filesystem>
@@ -127,10 +128,14 @@ TEST_CASE("serve --http in memory without an admin says how to get one", "[app][
 }
 
 TEST_CASE("serve reports libpq's reason when PostgreSQL cannot be reached", "[app][serve]") {
-  const auto r = run_app(
-      "serve --feed synthetic --speed max --synthetic-minutes 1 --exit-on-eof --no-bar-events "
-      "--database-url postgresql://u:secret@127.0.0.1:1/x",
-      "env -u REDIS_URL -u REDIS_HOST");
+  // No trades: nothing waits for the database at exit.
+  const std::string empty =
+      tickstock::test::write_temp("no-ticks.csv", "ts_ns,symbol,price,size\n");
+  const auto r = run_app("serve --feed replay:" + empty +
+                             " --speed max --exit-on-eof --spill-dir '' "
+                             "--database-url postgresql://u:secret@127.0.0.1:1/x",
+                         "env -u REDIS_URL -u REDIS_HOST");
+  std::remove(empty.c_str());
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.err.find("PostgreSQL postgresql://u:***@127.0.0.1:1/x: NOT reachable (connection to "
