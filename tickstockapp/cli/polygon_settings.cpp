@@ -94,10 +94,11 @@ Result<PolygonFeedOptions> polygon_feed_options(const Settings& s) {
     out = std::chrono::milliseconds(*v);
     return {};
   };
-  for (auto r : {ms("--polygon-reconnect-min-ms", 1, 3'600'000, o.reconnect_min),
-                 ms("--polygon-reconnect-max-ms", 1, 3'600'000, o.reconnect_max),
-                 ms("--polygon-max-connections-wait-ms", 1, 86'400'000, o.max_connections_wait),
-                 ms("--polygon-idle-timeout-ms", 100, 3'600'000, o.idle_timeout)}) {
+  for (const auto& r :
+       {ms("--polygon-reconnect-min-ms", 1, 3'600'000, o.reconnect_min),
+        ms("--polygon-reconnect-max-ms", 1, 3'600'000, o.reconnect_max),
+        ms("--polygon-max-connections-wait-ms", 1, 86'400'000, o.max_connections_wait),
+        ms("--polygon-idle-timeout-ms", 100, 3'600'000, o.idle_timeout)}) {
     if (!r) return r.error();
   }
   auto mb = s.get_int("--polygon-max-frame-mb", 1, 1024);
