@@ -72,6 +72,7 @@ class BenchDatabase {
   std::string admin_, name_, url_;
 };
 
+// NOLINTNEXTLINE(cert-err58-cpp): parses a literal; it cannot fail at run time.
 const Timestamp kDay = *parse_timestamp("2024-03-04T14:30:00Z");
 
 // `minutes` minutes of 1-minute bars for `syms`, minute by minute as an engine emits them.

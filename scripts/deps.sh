@@ -6,6 +6,7 @@ pkgs=(build-essential cmake ninja-build pkg-config ccache
       libhiredis-dev libsodium-dev zlib1g-dev libbenchmark-dev
       postgresql-15 postgresql-client-15 redis-server
       clang libclang-rt-14-dev   # clang: the libFuzzer target
+      clang-tidy                 # scripts/tidy.sh
       chromium fonts-dejavu-core)  # the dashboard's browser tests (headless)
 # Node and npm for the dashboard's charting library and browser tests: Debian's, unless this
 # machine has them already (e.g. from another source).

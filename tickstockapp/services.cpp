@@ -16,7 +16,7 @@ Result<void> check_postgres(const std::string& url) {
     case PQPING_REJECT:
       return fail("server is up but refuses connections");
     case PQPING_NO_RESPONSE:
-      return fail("no response from the server");
+      return fail(unreachable_reason(url));
     default:
       return fail("invalid connection string");
   }

@@ -360,7 +360,7 @@ Result<void> PgWriter::attempt(bool copy, bool& conflict) {
   Work& w = *work_;
   conflict = false;
   sqlstate_.clear();
-  auto rollback = [&](std::string error) -> Result<void> {
+  auto rollback = [&](const std::string& error) -> Result<void> {
     if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn_);
     PQclear(PQexec(conn_, "ROLLBACK"));
     return fail(error);

@@ -19,7 +19,8 @@ void declare(Settings& s) {
   declare_universe_settings(s);
   s.add("--timeframe", "", "1m", "1m (ohlcv_1min) or 1d (ohlcv_daily)");
   s.add("--from", "", "", "first New York date, YYYY-MM-DD (required)");
-  s.add("--to", "", "", "last New York date, YYYY-MM-DD (default: --from)");
+  s.add("--to", "", "", "last New York date, YYYY-MM-DD");
+  s.show_default("--to", "--from");
   s.add("--database-url", "DATABASE_URL", "", "PostgreSQL URL or conninfo");
   declare_polygon_rest_settings(s);
 }

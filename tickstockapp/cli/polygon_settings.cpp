@@ -52,11 +52,25 @@ Result<RestOptions> polygon_rest_options(const Settings& s) {
 }
 
 void declare_universe_settings(Settings& s) {
-  s.add("--symbols", "TICKSTOCK_SYMBOLS", "", "symbols, comma-separated; * = all");
+  s.add("--symbols", "TICKSTOCK_SYMBOLS", "",
+        "Polygon feed and backfill only: symbols, comma-separated; * = all");
   s.add("--symbols-file", "TICKSTOCK_SYMBOLS_FILE", "",
-        "file of symbols: one per line or comma-separated, # comments");
+        "Polygon feed and backfill only: file of symbols, one per line or comma-separated, "
+        "# comments");
   s.add("--universe", "TICKSTOCK_UNIVERSE", "",
-        "a symbol group in the database (symbol_groups, see `symbols --groups`)");
+        "Polygon feed and backfill only: a symbol group in the database (symbol_groups, see "
+        "`symbols --groups`)");
+}
+
+void warn_unread_universe(const Settings& s, Log& log) {
+  const std::string& feed = s.get("--feed");
+  if (feed == "polygon") return;
+  // A symbol list that silently does nothing looks like a filter that works.
+  for (const char* flag : {"--symbols", "--symbols-file", "--universe"}) {
+    if (s.given(flag))
+      log.warn(std::string(flag) + " is read by --feed polygon and backfill only: --feed " + feed +
+               " takes every symbol it is given");
+  }
 }
 
 Result<PolygonFeedOptions> polygon_feed_options(const Settings& s) {
@@ -80,10 +94,11 @@ Result<PolygonFeedOptions> polygon_feed_options(const Settings& s) {
     out = std::chrono::milliseconds(*v);
     return {};
   };
-  for (auto r : {ms("--polygon-reconnect-min-ms", 1, 3'600'000, o.reconnect_min),
-                 ms("--polygon-reconnect-max-ms", 1, 3'600'000, o.reconnect_max),
-                 ms("--polygon-max-connections-wait-ms", 1, 86'400'000, o.max_connections_wait),
-                 ms("--polygon-idle-timeout-ms", 100, 3'600'000, o.idle_timeout)}) {
+  for (const auto& r :
+       {ms("--polygon-reconnect-min-ms", 1, 3'600'000, o.reconnect_min),
+        ms("--polygon-reconnect-max-ms", 1, 3'600'000, o.reconnect_max),
+        ms("--polygon-max-connections-wait-ms", 1, 86'400'000, o.max_connections_wait),
+        ms("--polygon-idle-timeout-ms", 100, 3'600'000, o.idle_timeout)}) {
     if (!r) return r.error();
   }
   auto mb = s.get_int("--polygon-max-frame-mb", 1, 1024);

@@ -28,6 +28,9 @@ void declare_polygon_rest_settings(Settings& s);
 Result<RestOptions> polygon_rest_options(const Settings& s);
 // Declares --symbols, --symbols-file and --universe (the symbols to subscribe or backfill).
 void declare_universe_settings(Settings& s);
+// Warns about each of those settings given (flag or environment) to a serve whose --feed is not
+// polygon: no other feed reads them.
+void warn_unread_universe(const Settings& s, Log& log);
 // The feed's options from those settings (symbols resolved by the caller). Errors name the flag.
 Result<PolygonFeedOptions> polygon_feed_options(const Settings& s);
 // The "polygon: ..." summary line at exit.

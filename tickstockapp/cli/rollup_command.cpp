@@ -12,9 +12,12 @@ int run_rollup(int argc, char** argv, Log& log) {
   Settings s;
   s.add_switch("--daily", "", "derive daily bars from the stored 1-minute bars");
   s.add("--from", "", "", "first New York trading date (YYYY-MM-DD)");
-  s.add("--to", "", "", "last New York trading date, inclusive (default: --from)");
-  s.add_switch("--all-sessions", "", "include pre/post-market minutes (default: regular only)");
-  s.add("--symbol", "", "", "only this symbol (default: every symbol)");
+  s.add("--to", "", "", "last New York trading date, inclusive");
+  s.show_default("--to", "--from");
+  s.add_switch("--all-sessions", "", "include pre/post-market minutes");
+  s.show_default("--all-sessions", "off: the regular session only");
+  s.add("--symbol", "", "", "only this symbol");
+  s.show_default("--symbol", "every symbol");
   s.add("--database-url", "DATABASE_URL", "", "PostgreSQL URL or conninfo");
   if (auto r = s.parse(argc, argv); !r) {
     log.error("rollup: " + r.error().message);

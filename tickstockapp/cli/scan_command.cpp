@@ -39,12 +39,8 @@ int run_scan(int argc, char** argv, Log& log) {
         "BBANDS_UPPER\nBBANDS_MIDDLE BBANDS_LOWER ATR STOCH_SLOWK STOCH_SLOWD ADX OBV WILLR CCI "
         "MFI "
         "with the\nnames, parameters and rules of TA-Lib (empty cell = no value yet). A symbol "
-        "column gives\neach symbol its own state.\n\n"
-        "  --set NAME.param=value   repeatable; e.g. SMA.optInTimePeriod=20, "
-        "MACD.optInFastPeriod=5,\n"
-        "                           BBANDS.optInNbDevUp=1.5, CDLMATHOLD.optInPenetration=0.4,\n"
-        "                           CANDLE.BodyDoji.factor=0.05 (see docs/commands.md)\n%s",
-        s.help().c_str());
+        "column gives\neach symbol its own state.\n\n%s\n%s",
+        s.help().c_str(), kSetHelp);
     return 0;
   }
   if (s.get("--bars").empty()) {

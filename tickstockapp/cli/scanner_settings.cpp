@@ -4,6 +4,20 @@
 
 namespace tickstock::app {
 
+const char* const kSetHelp =
+    "--set NAME.param=value (repeatable, flag only) tunes the scanner with TA-Lib's names\n"
+    "(ScannerOptions::set in tickstock/scanner.h; docs/commands.md#scan):\n"
+    "  indicator periods and deviations: SMA.optInTimePeriod=20, MACD.optInFastPeriod=5,\n"
+    "    BBANDS.optInNbDevUp=1.5, STOCH.optInSlowK_Period=4, RVOL.optInTimePeriod=20\n"
+    "  pattern penetrations: CDLMATHOLD.optInPenetration=0.4\n"
+    "  candle settings: CANDLE.<setting>.<avg_period|factor|range>, <setting> one of BodyLong\n"
+    "    BodyVeryLong BodyShort BodyDoji ShadowLong ShadowVeryLong ShadowShort ShadowVeryShort\n"
+    "    Near Far Equal; range is RealBody, HighLow or Shadows (e.g. CANDLE.BodyDoji.factor=0.05,\n"
+    "    CANDLE.Near.range=HighLow)\n"
+    "  alert levels: ALERT.rsi_overbought=80, ALERT.rsi_oversold=20 (0 <= oversold < overbought\n"
+    "    <= 100); alerts on or off: ALERT.macd_cross, ALERT.bollinger_break = true|false,\n"
+    "    on|off or 1|0 (both on by default)\n";
+
 Result<std::vector<std::string>> take_sets(int& argc, char** argv) {
   std::vector<std::string> sets;
   int out = 0;

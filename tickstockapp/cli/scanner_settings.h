@@ -18,6 +18,9 @@ namespace tickstock::app {
 Result<std::vector<std::string>> take_sets(int& argc, char** argv);
 // Applies each "NAME.param=value" to `options`; the error names the assignment.
 Result<void> apply_sets(const std::vector<std::string>& sets, ScannerOptions& options);
+// What `--set` takes, for the --help of `scan` and `serve`: every name family with an example,
+// the values of CANDLE.*.range and the on/off alerts. A test sets each value it lists.
+extern const char* const kSetHelp;
 // "all", or comma-separated TA-Lib names ("CDLDOJI,CDLENGULFING"; spaces around names are
 // ignored). The error names the first unknown name.
 Result<std::bitset<kPatternCount>> parse_pattern_list(const std::string& list);

@@ -75,7 +75,7 @@ void declare(Settings& s) {
   s.add("--patterns", "TICKSTOCK_PATTERNS", "all",
         "patterns to run: all or TA-Lib names, e.g. CDLDOJI,CDLENGULFING");
   // Listed for --help only: take_sets() removes every --set before Settings sees it.
-  s.add("--set", "", "", "NAME.param=value, repeatable, as in `scan` (e.g. RSI.optInTimePeriod=9)");
+  s.add("--set", "", "", "NAME.param=value, repeatable: the names are listed below");
   s.add_switch("--indicator-events", "TICKSTOCK_INDICATOR_EVENTS",
                "also print an indicators line for every scanned bar");
   s.add_switch("--no-bar-events", "TICKSTOCK_NO_BAR_EVENTS",
@@ -359,8 +359,8 @@ int run_serve(int argc, char** argv, Log& log) {
         "also publishes them there (docs/redis-events.md).\n"
         "--feed polygon streams Polygon.io (Massive) trades; its API key is read from the\n"
         "environment variable POLYGON_API_KEY only and never logged.\n"
-        "Settings: flag, then environment, then default.\n\n%s",
-        s.help().c_str());
+        "Settings: flag, then environment, then default.\n\n%s\n%s",
+        s.help().c_str(), kSetHelp);
     return 0;
   }
   auto speed = parse_speed(s.get("--speed"));
@@ -418,6 +418,7 @@ int run_serve(int argc, char** argv, Log& log) {
   }
   std::unique_ptr<Feed> feed = std::move(*made);
   log.info("feed: " + feed->describe());
+  warn_unread_universe(s, log);
   const bool store = report_services(s, log);
   gap_fill = store;
 

@@ -20,6 +20,12 @@ void Settings::add_list(std::string flag, std::string env, std::string help) {
   items_.push_back(std::move(i));
 }
 
+void Settings::show_default(const std::string& flag, std::string text) {
+  Item* i = find(flag);
+  if (i == nullptr) throw std::logic_error("undeclared setting " + flag);
+  i->def = std::move(text);
+}
+
 Settings::Item* Settings::find(const std::string& flag) {
   for (auto& i : items_)
     if (i.flag == flag) return &i;
@@ -101,7 +107,9 @@ std::string Settings::help() const {
     std::string left = "  " + i.flag + (i.is_switch ? "" : " VALUE");
     if (left.size() < 26) left.resize(26, ' ');
     out += left + " " + i.help;
-    if (!i.env.empty()) out += " [env " + i.env + "]";
+    // Every line says where the value may come from, so a reader never has to guess whether
+    // an environment variable exists for it.
+    out += i.env.empty() ? std::string(" [flag only]") : " [env " + i.env + "]";
     out += " (default: " + (i.def.empty() ? std::string("none") : i.def) + ")\n";
   }
   return out;

@@ -19,6 +19,9 @@ class Settings {
   // Declares a setting that may be repeated: its value is the given values joined by commas
   // (the environment variable's value is one such list; flags given replace it).
   void add_list(std::string flag, std::string env, std::string help);
+  // What --help says the default is, where the value itself does not say it ("--from" for an
+  // empty --to). REQUIRES: the flag was declared.
+  void show_default(const std::string& flag, std::string text);
   // Parses argv (after the command name). Unknown flags and missing values are errors.
   Result<void> parse(int argc, char** argv);
   // The value of a setting, after precedence. REQUIRES: the flag was declared.
@@ -30,7 +33,8 @@ class Settings {
   bool given(const std::string& flag) const;
   // Positional arguments.
   const std::vector<std::string>& args() const { return args_; }
-  // "  --flag VALUE   ENV   help (default: x)" lines.
+  // "  --flag VALUE   help [env ENV] (default: x)" lines; a setting without an environment
+  // variable says "[flag only]".
   std::string help() const;
   bool help_requested() const { return help_; }
 

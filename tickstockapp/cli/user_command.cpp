@@ -1,8 +1,11 @@
 // tickstockapp user add NAME [--role user|admin] [--if-no-admin] | user list
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <string>
+#include <termios.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/settings.h"
@@ -19,6 +22,51 @@ std::string read_password() {
   std::getline(std::cin, line);
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
+}
+
+// The terminal's settings while echo is off, for the signal handler: a Ctrl-C at the prompt
+// must not leave the user's shell without echo.
+termios g_saved_tty{};
+volatile std::sig_atomic_t g_echo_off = 0;
+
+extern "C" void restore_echo_and_die(int sig) {
+  if (g_echo_off != 0) tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved_tty);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+// `prompt` on stderr, then one line read from the terminal on stdin with echo off.
+std::string read_hidden(const char* prompt) {
+  termios quiet{};
+  const bool tty = tcgetattr(STDIN_FILENO, &g_saved_tty) == 0;
+  if (tty) {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) std::signal(sig, restore_echo_and_die);
+    quiet = g_saved_tty;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    g_echo_off = 1;
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  // Only now: what is typed after the prompt must find echo off already.
+  std::fputs(prompt, stderr);
+  std::fflush(stderr);
+  std::string line = read_password();
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &g_saved_tty);  // keeps what was typed ahead
+    g_echo_off = 0;
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) std::signal(sig, SIG_DFL);
+  }
+  std::fputc('\n', stderr);  // the Enter typed was not echoed either
+  return line;
+}
+
+// The password of the new user: typed twice at a prompt when stdin is a terminal, else the
+// first line of stdin (scripts). Error: the two typed differ.
+Result<std::string> new_password(const std::string& name) {
+  if (isatty(STDIN_FILENO) == 0) return read_password();
+  const std::string first = read_hidden(("Password for " + name + ": ").c_str());
+  const std::string again = read_hidden("The same password again: ");
+  if (first != again) return fail("the two passwords typed differ");
+  return first;
 }
 
 int add_user(const Settings& s, PgAccountStore& store, Log& log) {
@@ -43,12 +91,16 @@ int add_user(const Settings& s, PgAccountStore& store, Log& log) {
       return 0;
     }
   }
-  const std::string password = read_password();
-  if (auto ok = check_password(password); !ok) {
-    log.error("user add: the password read from stdin: " + ok.error().message);
+  const auto password = new_password(name);
+  if (!password) {
+    log.error("user add: " + password.error().message);
     return 2;
   }
-  auto hash = hash_password(password);
+  if (auto ok = check_password(*password); !ok) {
+    log.error("user add: the password: " + ok.error().message);
+    return 2;
+  }
+  auto hash = hash_password(*password);
   if (!hash) {
     log.error("user add: " + hash.error().message);
     return 1;
@@ -93,10 +145,11 @@ int run_user(int argc, char** argv, Log& log) {
   }
   if (s.help_requested()) {
     std::printf(
-        "usage: tickstockapp user add NAME [--role user|admin] [--if-no-admin] < password\n"
+        "usage: tickstockapp user add NAME [--role user|admin] [--if-no-admin] [< password]\n"
         "       tickstockapp user list\n\n"
-        "Adds a dashboard account (the password is the first line of stdin, 8 to 1024 bytes;\n"
-        "stored as an argon2id hash) or lists the accounts. Exit 3: the name is taken.\n\n%s",
+        "Adds a dashboard account or lists the accounts. The password (8 to 1024 bytes, stored\n"
+        "as an argon2id hash) is typed twice at a prompt without echo when stdin is a terminal,\n"
+        "else it is the first line of stdin. Exit 3: the name is taken.\n\n%s",
         s.help().c_str());
     return 0;
   }

@@ -36,7 +36,8 @@ void declare_web_settings(Settings& s) {
         "a quarter of the open-file limit, which serve raises to its hard limit)");
   s.add_list("--trusted-proxy", "TICKSTOCK_TRUSTED_PROXY",
              "CIDR of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed "
-             "(repeatable or comma-separated; default: none, the headers are ignored)");
+             "(repeatable or comma-separated)");
+  s.show_default("--trusted-proxy", "none: the headers are ignored");
   s.add_switch("--cookie-secure", "TICKSTOCK_COOKIE_SECURE",
                "mark cookies Secure even without --http-tls-cert (TLS ends at a proxy in front)");
   s.add("--http-db-timeout-s", "TICKSTOCK_HTTP_DB_TIMEOUT_S", "10",

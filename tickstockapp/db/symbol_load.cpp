@@ -166,7 +166,8 @@ Result<SymbolLoadReport> load_symbols(const std::string& url, const std::string&
   if (!t) return t.error();
   std::vector<std::string> cols[5];  // symbol, name, type, exchange, active
   std::map<std::string, int> seen;
-  for (const auto& [line, f] : t->rows) {
+  for (const auto& [line, fields] : t->rows) {
+    const auto& f = fields;  // captured below: clang 14 (clang-tidy) cannot capture a binding
     auto get = [&](const char* col) {
       const int i = t->column(col);
       return i < 0 ? std::string() : f[static_cast<std::size_t>(i)];
@@ -229,7 +230,8 @@ Result<SymbolLoadReport> load_groups(const std::string& url, const std::string& 
   std::vector<std::string> group, symbol, weight;
   std::map<std::string, std::pair<std::string, std::string>> groups;  // kind, description
   std::map<std::pair<std::string, std::string>, int> seen;
-  for (const auto& [line, f] : t->rows) {
+  for (const auto& [line, fields] : t->rows) {
+    const auto& f = fields;  // captured below: clang 14 (clang-tidy) cannot capture a binding
     auto get = [&](const char* col) {
       const int i = t->column(col);
       return i < 0 ? std::string() : f[static_cast<std::size_t>(i)];

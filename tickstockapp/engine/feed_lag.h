@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 
 #include "tickstock/types.h"
@@ -39,7 +40,7 @@ class FeedLag final : public LagRecorder {
   std::uint64_t quantile_us(double q) const {
     const std::uint64_t n = count();
     if (n == 0) return 0;
-    const auto want = static_cast<std::uint64_t>(q * static_cast<double>(n) + 0.5);
+    const auto want = static_cast<std::uint64_t>(std::llround(q * static_cast<double>(n)));
     std::uint64_t seen = 0;
     for (std::size_t b = 0; b < kBuckets; ++b) {
       seen += buckets_[b].load(std::memory_order_relaxed);

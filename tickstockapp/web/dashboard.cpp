@@ -35,7 +35,17 @@ Dashboard::~Dashboard() { stop(); }
 
 Result<void> Dashboard::bootstrap_admin() {
   const std::string& file = settings_.admin_password_file;
-  if (file.empty()) return {};
+  if (file.empty()) {
+    // In memory no account exists at start and `user add` cannot reach one: without this
+    // line the login page is a wall nobody is told how to pass.
+    if (!pool_)
+      log_.warn(
+          "http: accounts are in memory and there is no admin: give --admin-password-file FILE "
+          "(TICKSTOCK_ADMIN_PASSWORD_FILE; first line = password, --admin-user names it) to "
+          "create one at start, or a --database-url and `tickstockapp user add NAME --role "
+          "admin`");
+    return {};
+  }
   std::ifstream in(file);
   std::string password;
   if (!in || !std::getline(in, password))
