@@ -9,6 +9,26 @@
 
 namespace tickstock::app {
 
+namespace {
+
+// Why libpq could not reach the server ("connection to server at ... failed: Connection
+// refused"): PQping() only says that it could not. One more attempt, bounded by the URL's
+// connect_timeout or 5 s; the first line of libpq's message, URLs and secrets redacted.
+std::string unreachable_reason(const std::string& url) {
+  const std::string conninfo = libpq_url(url);
+  // Later keywords win, so the URL's own connect_timeout (if any) overrides ours.
+  const char* keys[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {"5", conninfo.c_str(), nullptr};
+  PGconn* c = PQconnectdbParams(keys, values, 1);
+  std::string why = c == nullptr ? std::string() : std::string(PQerrorMessage(c));
+  PQfinish(c);
+  why = why.substr(0, why.find('\n'));
+  if (why.empty()) return "no response from the server";
+  return redact_url(why);
+}
+
+}  // namespace
+
 Result<void> check_postgres(const std::string& url) {
   switch (PQping(libpq_url(url).c_str())) {
     case PQPING_OK:
