@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -56,6 +58,26 @@ std::size_t series(const std::string& metrics) {
     at = end + 1;
   }
   return n;
+}
+
+// The series lines of a /metrics text with a label no closed set holds: a method outside
+// GET/HEAD/POST/PUT/PATCH/DELETE/OPTIONS/other, or a path the attacks invented.
+std::vector<std::string> open_labels(const std::string& metrics) {
+  static const std::set<std::string> kMethods = {"GET",   "HEAD",   "POST",    "PUT",
+                                                 "PATCH", "DELETE", "OPTIONS", "other"};
+  std::vector<std::string> out;
+  std::istringstream in(metrics);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto m = line.find("method=\"");
+    const bool bad_method =
+        m != std::string::npos &&
+        kMethods.count(line.substr(m + 8, line.find('"', m + 8) - (m + 8))) == 0;
+    if (bad_method || line.find("passwd") != std::string::npos ||
+        line.find('%') != std::string::npos || line.size() > 300)
+      out.push_back(line);
+  }
+  return out;
 }
 
 // Prints how long the suite has run, for a phase's name.
@@ -177,7 +199,11 @@ TEST_CASE("serve withstands an attacker and a broken producer", "[abuse]") {
   CHECK(after.rss_kb - before.rss_kb < kRssBoundKb);
   CHECK(after.peak_kb < kPeakBoundKb);
   CHECK(invented_again.server_errors() == 0);
-  CHECK(series(metrics_after_again) == series(metrics_after_invented));
+  // Labels come from closed sets, but the second flood may still meet a (method, route,
+  // status) combination the first did not, and the trader's requests run alongside: a few new
+  // series are legitimate. An open label would add one per invented name (3000 of them).
+  CHECK(series(metrics_after_again) < series(metrics_after_invented) + 64);
+  CHECK(open_labels(metrics_after_again) == std::vector<std::string>{});
   CHECK(metrics_after_invented.size() < metrics_before.size() + 16 * 1024);
   CHECK(invented.server_errors() == 0);
   CHECK(limits.count(0) + limits.server_errors() == 0);
