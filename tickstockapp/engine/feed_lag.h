@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <string>
 
 #include "tickstock/types.h"
 
@@ -47,6 +48,12 @@ class FeedLag final : public LagRecorder {
       if (seen >= want) return b == 0 ? 1 : (std::uint64_t{1} << b);
     }
     return std::uint64_t{1} << (kBuckets - 1);
+  }
+  // serve's exit summary line.
+  std::string summary() const {
+    return "feed lag (frame received -> bars updated): p50 <= " + std::to_string(quantile_us(0.5)) +
+           " us, p99 <= " + std::to_string(quantile_us(0.99)) + " us, max " +
+           std::to_string(max_ns() / 1000) + " us over " + std::to_string(count()) + " frames";
   }
 
  private:

@@ -376,7 +376,7 @@ Result<void> PolygonFeed::run(FeedQueue& out, const std::atomic<bool>& stop) {
     }
   };
 
-  if (opt_.before_live) opt_.before_live(out, stop);
+  if (opt_.before_live && gap_fill_.load()) opt_.before_live(out, stop);
   if (stop.load()) return result;
   log_.info("polygon: connecting to " + opt_.ws_url);
   net::co_spawn(ioc, main_loop(), net::detached);

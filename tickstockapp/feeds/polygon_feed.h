@@ -26,6 +26,7 @@
 
 #include "error_reporter.h"
 #include "feeds/feed.h"
+#include "feeds/feed_control.h"
 #include "log.h"
 #include "polygon/conditions.h"
 
@@ -48,7 +49,8 @@ struct PolygonFeedOptions {
   // Trades and aggregates stamped more than this after their frame arrived are refused (they
   // would move the engine clock forward for good); negative: no check.
   Timestamp max_future = 5 * kNanosPerSecond;
-  // Runs on the feed's thread before the first connection (serve: the gap backfill).
+  // Runs on the feed's thread before the first connection when gap fill is on (serve: the gap
+  // backfill; see set_gap_fill()).
   std::function<void(FeedQueue&, const std::atomic<bool>&)> before_live;
 };
 
@@ -70,7 +72,7 @@ struct PolygonFeedStats {
   std::atomic<std::uint64_t> subscription_changes{0};  // set_symbols() applied on a session
 };
 
-class PolygonFeed final : public Feed {
+class PolygonFeed final : public Feed, public FeedControl {
  public:
   // REQUIRES: symbols, conditions, wall, errors and log outlive the feed. `wall` stamps frame
   // arrival (Tick::ts_recv) and drives the idle clock. Bad input is counted and reported to
@@ -86,9 +88,11 @@ class PolygonFeed final : public Feed {
   bool event_time_clock() const override { return true; }
   // Replaces the universe at run time without reconnecting: unsubscribes what left, subscribes
   // what is new on the open session (or subscribes the new set on the next one). Thread-safe.
-  void set_symbols(std::vector<std::string> symbols);
+  void set_symbols(std::vector<std::string> symbols) override;
   // The symbols subscribed now ({"*"} for all); empty while not authenticated. Thread-safe.
-  std::vector<std::string> subscribed() const;
+  std::vector<std::string> subscribed() const override;
+  // Whether run() calls options.before_live first (off until set). Thread-safe.
+  void set_gap_fill(bool on) override { gap_fill_ = on; }
   const PolygonFeedStats& polygon_stats() const { return pstats_; }
   // Why the last session ended ("" while none has). Thread-safe.
   std::string last_disconnect() const;
@@ -102,6 +106,7 @@ class PolygonFeed final : public Feed {
   ErrorReporter& errors_;
   Log& log_;
   PolygonFeedStats pstats_;
+  std::atomic<bool> gap_fill_{false};
   struct Shared;  // state shared with the I/O thread, under its mutex
   std::unique_ptr<Shared> shared_;
 };

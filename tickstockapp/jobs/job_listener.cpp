@@ -82,4 +82,10 @@ void JobListener::run() {
   run_subscription(options_.subscription, handler, stop_, log_, connection_errors_);
 }
 
+std::string JobListenerStats::summary() const {
+  return "jobs: " + std::to_string(accepted.load()) + " accepted (" +
+         std::to_string(stored.load()) + " stored), " + std::to_string(rejected.load()) +
+         " rejected";
+}
+
 }  // namespace tickstock::app

@@ -28,6 +28,8 @@ struct JobListenerStats {
   std::atomic<std::uint64_t> accepted{0};
   std::atomic<std::uint64_t> stored{0};
   std::atomic<std::uint64_t> rejected{0};
+  // serve's exit summary line.
+  std::string summary() const;
 };
 
 class JobListener {

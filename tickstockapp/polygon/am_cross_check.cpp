@@ -39,4 +39,9 @@ void AmCrossCheck::add(const Bar& bar, bool vendor) {
   while (!series.empty() && series.begin()->first < bar.start - kKeep) series.erase(series.begin());
 }
 
+std::string AmCrossCheck::summary() const {
+  return "AM cross-check: " + std::to_string(compared_) +
+         " minutes compared with Polygon's AM bars, " + std::to_string(disagreed_) + " disagreed";
+}
+
 }  // namespace tickstock::app

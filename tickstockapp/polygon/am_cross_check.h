@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <unordered_map>
 
 #include "tickstock/sink.h"
@@ -24,6 +25,8 @@ class AmCrossCheck {
   BarSink& vendor() { return vendor_; }
   std::uint64_t compared() const { return compared_; }
   std::uint64_t disagreed() const { return disagreed_; }
+  // serve's exit summary line.
+  std::string summary() const;
 
  private:
   class Side final : public BarSink {

@@ -17,6 +17,7 @@
 
 #include "tickstock/types.h"
 
+#include "feeds/feed_control.h"
 #include "web/account_store.h"
 #include "web/http_types.h"
 #include "web/login_guard.h"
@@ -53,9 +54,8 @@ struct ApiContext {
   // Sessions ended here (logout, password change, user disabled): their open WebSockets close.
   std::function<void(std::int64_t user_id, const std::string& token_hash, EndedSessions which)>
       sessions_ended;
-  // The live feed's symbol subscriptions; both empty when the feed has none to change.
-  std::function<std::vector<std::string>()> feed_symbols;
-  std::function<void(std::vector<std::string>)> set_feed_symbols;
+  // The live feed's symbol subscriptions; null when the feed has none to change.
+  FeedControl* feed_control = nullptr;
 };
 
 struct ApiCall {

@@ -112,12 +112,12 @@ HttpResponse no_feed_symbols() {
 }  // namespace
 
 HttpResponse api_admin_feed_symbols(ApiContext& ctx, ApiCall&) {
-  if (!ctx.feed_symbols) return no_feed_symbols();
-  return feed_symbols_reply(ctx.feed_symbols());
+  if (ctx.feed_control == nullptr) return no_feed_symbols();
+  return feed_symbols_reply(ctx.feed_control->subscribed());
 }
 
 HttpResponse api_admin_set_feed_symbols(ApiContext& ctx, ApiCall& call) {
-  if (!ctx.set_feed_symbols) return no_feed_symbols();
+  if (ctx.feed_control == nullptr) return no_feed_symbols();
   simdjson::dom::parser parser;
   simdjson::dom::object body;
   if (auto bad = parse_json_body(call, parser, body)) return *bad;
@@ -142,7 +142,7 @@ HttpResponse api_admin_set_feed_symbols(ApiContext& ctx, ApiCall& call) {
   if (symbols.empty()) return json_error(400, "bad_request", "give at least one symbol");
   if (symbols.size() > 1 && std::find(symbols.begin(), symbols.end(), "*") != symbols.end())
     return json_error(400, "bad_request", "\"*\" (all symbols) stands alone");
-  ctx.set_feed_symbols(symbols);
+  ctx.feed_control->set_symbols(symbols);
   return feed_symbols_reply(symbols);
 }
 

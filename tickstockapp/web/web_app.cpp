@@ -35,8 +35,7 @@ WebApp::WebApp(WebOptions options, WebSources sources, WebServices services, Wor
            [hub = services.hub](std::int64_t user, const std::string& token, EndedSessions which) {
              if (hub != nullptr) hub->close_sessions(user, token, which);
            },
-           src_.feed_symbols,
-           src_.set_feed_symbols},
+           src_.feed_control},
       readiness_({src_.database_url, src_.redis, src_.feed, src_.feed_running,
                   opt_.ready_feed_max_age, opt_.db_timeouts}),
       files_(std::make_unique<StaticFiles>(opt_.web_root)) {

@@ -54,10 +54,9 @@ struct WebSources {
   const PgSink* pg = nullptr;
   std::string database_url;               // "" = no database
   const HttpServerStats* http = nullptr;  // the transport's counters (set after it exists)
-  // A live feed whose symbols can change at run time (Polygon's): what it subscribes now, and
-  // a new set ({"*"}: all). Unset for feeds without subscriptions.
-  std::function<std::vector<std::string>()> feed_symbols;
-  std::function<void(std::vector<std::string>)> set_feed_symbols;
+  // A live feed whose symbols can change at run time (Polygon's); null for feeds without
+  // subscriptions.
+  FeedControl* feed_control = nullptr;
 };
 
 // The parts the app works with. REQUIRES: all outlive the app.
