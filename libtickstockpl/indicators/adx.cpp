@@ -6,15 +6,14 @@
 
 #include "indicators/indicator_util.h"
 
-namespace tickstock {
+namespace tickstock::detail {
 
-Adx::Adx(int period) : period_(detail::clamp_period(period, 2)) {}
+AdxStream::AdxStream(int period) : period_(clamp_period(period, 2)) {}
 
-Result<void> Adx::validate(int period) { return detail::check_period("ADX", period, 2); }
+Result<void> AdxStream::validate(int period) { return check_period("ADX", period, 2); }
 
-void Adx::update(double high, double low, double close) {
-  any_ = true;
-  saved_ = s_;
+void AdxStream::update(BarStep s, double high, double low, double close) {
+  save_or_restore(s.fresh, s_, saved_);
   if (s_.count == 0) {
     s_.prev_high = high;
     s_.prev_low = low;
@@ -55,11 +54,11 @@ void Adx::update(double high, double low, double close) {
 
   bool have_dx = false;
   double dx = 0;
-  if (!detail::ta_is_zero(s_.tr)) {
+  if (!ta_is_zero(s_.tr)) {
     s_.minus_di = 100.0 * (s_.minus_dm / s_.tr);
     s_.plus_di = 100.0 * (s_.plus_dm / s_.tr);
     const double sum = s_.minus_di + s_.plus_di;
-    if (!detail::ta_is_zero(sum)) {
+    if (!ta_is_zero(sum)) {
       dx = 100.0 * (std::fabs(s_.minus_di - s_.plus_di) / sum);
       have_dx = true;
     }
@@ -76,18 +75,9 @@ void Adx::update(double high, double low, double close) {
   }
 }
 
-AdxValue Adx::value() const {
-  return {ready() ? s_.adx : std::numeric_limits<double>::quiet_NaN(), s_.plus_di, s_.minus_di};
+AdxValue AdxStream::value() const {
+  const bool ready = s_.count >= 2 * period_;  // past lookback()
+  return {ready ? s_.adx : std::numeric_limits<double>::quiet_NaN(), s_.plus_di, s_.minus_di};
 }
 
-void Adx::revise(double high, double low, double close) {
-  if (any_) s_ = saved_;
-  update(high, low, close);
-}
-
-void Adx::reset() {
-  any_ = false;
-  s_ = saved_ = State{};
-}
-
-}  // namespace tickstock
+}  // namespace tickstock::detail

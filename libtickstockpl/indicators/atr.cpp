@@ -5,15 +5,14 @@
 
 #include "indicators/indicator_util.h"
 
-namespace tickstock {
+namespace tickstock::detail {
 
-Atr::Atr(int period) : period_(detail::clamp_period(period, 1)) {}
+AtrStream::AtrStream(int period) : period_(clamp_period(period, 1)) {}
 
-Result<void> Atr::validate(int period) { return detail::check_period("ATR", period, 1); }
+Result<void> AtrStream::validate(int period) { return check_period("ATR", period, 1); }
 
-void Atr::update(double high, double low, double close) {
-  any_ = true;
-  saved_ = s_;
+void AtrStream::update(BarStep s, double high, double low, double close) {
+  save_or_restore(s.fresh, s_, saved_);
   if (s_.count == 0) {
     s_.prev_close = close;
     s_.count = 1;
@@ -39,14 +38,4 @@ void Atr::update(double high, double low, double close) {
   }
 }
 
-void Atr::revise(double high, double low, double close) {
-  if (any_) s_ = saved_;
-  update(high, low, close);
-}
-
-void Atr::reset() {
-  any_ = false;
-  s_ = saved_ = State{};
-}
-
-}  // namespace tickstock
+}  // namespace tickstock::detail

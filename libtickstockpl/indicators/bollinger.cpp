@@ -5,8 +5,7 @@
 
 #include "indicators/indicator_util.h"
 
-namespace tickstock {
-namespace detail {
+namespace tickstock::detail {
 
 void BollingerCore::update(std::int64_t i, bool fresh, const SeriesView& x) {
   save_or_restore(fresh, s_, saved_);
@@ -33,32 +32,25 @@ void BollingerCore::bands(double& upper, double& middle, double& lower) const {
   lower = s_.middle - s_.sd * dn_;
 }
 
-}  // namespace detail
+BollingerStream::BollingerStream(int period, double nb_dev_up, double nb_dev_dn)
+    : period_(clamp_period(period, 2)), x_(period_), core_(period_, nb_dev_up, nb_dev_dn) {}
 
-Bollinger::Bollinger(int period, double nb_dev_up, double nb_dev_dn)
-    : period_(detail::clamp_period(period, 2)), x_(period_), core_(period_, nb_dev_up, nb_dev_dn) {}
+Result<void> BollingerStream::validate(int period) { return check_period("BBANDS", period, 2); }
 
-Result<void> Bollinger::validate(int period) { return detail::check_period("BBANDS", period, 2); }
-
-void Bollinger::update(double x) { apply(detail::next_step(n_, false), x); }
-
-void Bollinger::apply(detail::BarStep s, double x) {
+void BollingerStream::update(BarStep s, double x) {
   x_.set(s.i, x);
   core_.update(s.i, s.fresh, x_.view());
 }
 
-BollingerValue Bollinger::value() const {
+BollingerValue BollingerStream::value() const {
   BollingerValue b;
   core_.bands(b.upper, b.middle, b.lower);
   return b;
 }
 
-void Bollinger::revise(double x) { apply(detail::next_step(n_, true), x); }
-
-void Bollinger::reset() {
-  n_ = 0;
+void BollingerStream::reset() {
   x_.clear();
   core_.reset();
 }
 
-}  // namespace tickstock
+}  // namespace tickstock::detail

@@ -5,8 +5,7 @@
 
 #include "indicators/indicator_util.h"
 
-namespace tickstock {
-namespace detail {
+namespace tickstock::detail {
 
 void CciCore::update(std::int64_t i, bool /*fresh*/, const SeriesView& high, const SeriesView& low,
                      const SeriesView& close) {
@@ -45,38 +44,27 @@ void CciCore::update(std::int64_t i, bool /*fresh*/, const SeriesView& high, con
   value_ = (num != 0.0 && dev != 0.0) ? num / (0.015 * (dev / period_)) : 0.0;
 }
 
-}  // namespace detail
-
-Cci::Cci(int period)
-    : period_(detail::clamp_period(period, 2)),
+CciStream::CciStream(int period)
+    : period_(clamp_period(period, 2)),
       high_(period_),
       low_(period_),
       close_(period_),
       core_(period_) {}
 
-Result<void> Cci::validate(int period) { return detail::check_period("CCI", period, 2); }
+Result<void> CciStream::validate(int period) { return check_period("CCI", period, 2); }
 
-void Cci::update(double high, double low, double close) {
-  apply(detail::next_step(n_, false), high, low, close);
-}
-
-void Cci::apply(detail::BarStep s, double high, double low, double close) {
+void CciStream::update(BarStep s, double high, double low, double close) {
   high_.set(s.i, high);
   low_.set(s.i, low);
   close_.set(s.i, close);
   core_.update(s.i, s.fresh, high_.view(), low_.view(), close_.view());
 }
 
-void Cci::revise(double high, double low, double close) {
-  apply(detail::next_step(n_, true), high, low, close);
-}
-
-void Cci::reset() {
-  n_ = 0;
+void CciStream::reset() {
   high_.clear();
   low_.clear();
   close_.clear();
   core_.reset();
 }
 
-}  // namespace tickstock
+}  // namespace tickstock::detail

@@ -3,17 +3,16 @@
 
 #include "indicators/indicator_util.h"
 
-namespace tickstock {
+namespace tickstock::detail {
 
-Ema::Ema(int period)
-    : period_(detail::clamp_period(period, 2)),
+EmaStream::EmaStream(int period)
+    : period_(clamp_period(period, 2)),
       k_(2.0 / static_cast<double>(period_ + 1)) {}  // TA-Lib's PER_TO_K
 
-Result<void> Ema::validate(int period) { return detail::check_period("EMA", period, 2); }
+Result<void> EmaStream::validate(int period) { return check_period("EMA", period, 2); }
 
-void Ema::update(double x) {
-  any_ = true;
-  saved_ = s_;
+void EmaStream::update(BarStep s, double x) {
+  save_or_restore(s.fresh, s_, saved_);
   if (s_.count < period_) {
     s_.sum += x;
     if (++s_.count == period_) s_.ema = s_.sum / period_;
@@ -22,14 +21,4 @@ void Ema::update(double x) {
   }
 }
 
-void Ema::revise(double x) {
-  if (any_) s_ = saved_;
-  update(x);
-}
-
-void Ema::reset() {
-  any_ = false;
-  s_ = saved_ = State{};
-}
-
-}  // namespace tickstock
+}  // namespace tickstock::detail

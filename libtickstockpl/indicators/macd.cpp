@@ -5,16 +5,16 @@
 
 #include "indicators/indicator_util.h"
 
-namespace tickstock {
+namespace tickstock::detail {
 
 namespace {
 double per_to_k(int period) { return 2.0 / static_cast<double>(period + 1); }
 }  // namespace
 
-Macd::Macd(int fast, int slow, int signal)
-    : fast_(detail::clamp_period(fast, 2)),
-      slow_(detail::clamp_period(slow, 2)),
-      signal_(detail::clamp_period(signal, 2)),
+MacdStream::MacdStream(int fast, int slow, int signal)
+    : fast_(clamp_period(fast, 2)),
+      slow_(clamp_period(slow, 2)),
+      signal_(clamp_period(signal, 2)),
       k_fast_(0),
       k_slow_(0),
       k_signal_(0) {
@@ -24,16 +24,15 @@ Macd::Macd(int fast, int slow, int signal)
   k_signal_ = per_to_k(signal_);
 }
 
-Result<void> Macd::validate(int fast, int slow, int signal) {
-  if (auto r = detail::check_period("MACD fast", fast, 2); !r) return r;
-  if (auto r = detail::check_period("MACD slow", slow, 2); !r) return r;
+Result<void> MacdStream::validate(int fast, int slow, int signal) {
+  if (auto r = check_period("MACD fast", fast, 2); !r) return r;
+  if (auto r = check_period("MACD slow", slow, 2); !r) return r;
   // 1 would be TA-Lib's range, but TA-Lib 0.6 returns garbage for it (see the header).
-  return detail::check_period("MACD signal", signal, 2);
+  return check_period("MACD signal", signal, 2);
 }
 
-void Macd::update(double x) {
-  any_ = true;
-  saved_ = s_;
+void MacdStream::update(BarStep s, double x) {
+  save_or_restore(s.fresh, s_, saved_);
   if (s_.count < slow_) {
     // Seeds: the slow EMA averages bars 0..slow−1, the fast one only bars slow−fast..slow−1.
     s_.slow_sum += x;
@@ -55,14 +54,4 @@ void Macd::update(double x) {
   }
 }
 
-void Macd::revise(double x) {
-  if (any_) s_ = saved_;
-  update(x);
-}
-
-void Macd::reset() {
-  any_ = false;
-  s_ = saved_ = State{};
-}
-
-}  // namespace tickstock
+}  // namespace tickstock::detail

@@ -3,8 +3,7 @@
 
 #include "indicators/indicator_util.h"
 
-namespace tickstock {
-namespace detail {
+namespace tickstock::detail {
 namespace {
 
 // The money flow of bar j (j >= 1): tp·volume, positive when tp rose from bar j-1, negative
@@ -47,23 +46,17 @@ void MfiCore::update(std::int64_t i, bool fresh, const SeriesView& high, const S
   s_.value = total < 1.0 ? 0.0 : 100.0 * (s_.pos_sum / total);
 }
 
-}  // namespace detail
-
-Mfi::Mfi(int period)
-    : period_(detail::clamp_period(period, 2)),
+MfiStream::MfiStream(int period)
+    : period_(clamp_period(period, 2)),
       high_(period_ + 2),
       low_(period_ + 2),
       close_(period_ + 2),
       volume_(period_ + 2),
       core_(period_) {}
 
-Result<void> Mfi::validate(int period) { return detail::check_period("MFI", period, 2); }
+Result<void> MfiStream::validate(int period) { return check_period("MFI", period, 2); }
 
-void Mfi::update(double high, double low, double close, double volume) {
-  apply(detail::next_step(n_, false), high, low, close, volume);
-}
-
-void Mfi::apply(detail::BarStep s, double high, double low, double close, double volume) {
+void MfiStream::update(BarStep s, double high, double low, double close, double volume) {
   high_.set(s.i, high);
   low_.set(s.i, low);
   close_.set(s.i, close);
@@ -71,12 +64,7 @@ void Mfi::apply(detail::BarStep s, double high, double low, double close, double
   core_.update(s.i, s.fresh, high_.view(), low_.view(), close_.view(), volume_.view());
 }
 
-void Mfi::revise(double high, double low, double close, double volume) {
-  apply(detail::next_step(n_, true), high, low, close, volume);
-}
-
-void Mfi::reset() {
-  n_ = 0;
+void MfiStream::reset() {
   high_.clear();
   low_.clear();
   close_.clear();
@@ -84,4 +72,4 @@ void Mfi::reset() {
   core_.reset();
 }
 
-}  // namespace tickstock
+}  // namespace tickstock::detail

@@ -1,11 +1,12 @@
 // Obv: TA_OBV.
 #include "tickstock/indicators.h"
 
-namespace tickstock {
+#include "indicators/indicator_util.h"
 
-void Obv::update(double close, double volume) {
-  any_ = true;
-  saved_ = s_;
+namespace tickstock::detail {
+
+void ObvStream::update(BarStep s, double close, double volume) {
+  save_or_restore(s.fresh, s_, saved_);
   if (!s_.started) {
     s_.started = true;
     s_.obv = volume;  // TA-Lib starts at the first bar's volume
@@ -17,14 +18,4 @@ void Obv::update(double close, double volume) {
   s_.prev_close = close;
 }
 
-void Obv::revise(double close, double volume) {
-  if (any_) s_ = saved_;
-  update(close, volume);
-}
-
-void Obv::reset() {
-  any_ = false;
-  s_ = saved_ = State{};
-}
-
-}  // namespace tickstock
+}  // namespace tickstock::detail

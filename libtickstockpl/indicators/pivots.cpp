@@ -1,7 +1,9 @@
 // Pivots: standard and Fibonacci pivot points from the prior New York trading day.
 #include "tickstock/indicators.h"
 
-namespace tickstock {
+#include "indicators/indicator_util.h"
+
+namespace tickstock::detail {
 
 namespace {
 
@@ -29,9 +31,8 @@ PivotValue compute(PivotKind kind, double h, double l, double c) {
 
 }  // namespace
 
-void Pivots::update(const Bar& bar) {
-  any_ = true;
-  saved_ = s_;
+void PivotsStream::update(BarStep s, const Bar& bar) {
+  save_or_restore(s.fresh, s_, saved_);
   const Timestamp day = days_.day_start(bar.start);
   if (s_.started && day == s_.day_start) {
     if (bar.high > s_.high) s_.high = bar.high;
@@ -53,18 +54,8 @@ void Pivots::update(const Bar& bar) {
   s_.close = bar.close;
 }
 
-PivotValue Pivots::levels(PivotKind kind) const {
+PivotValue PivotsStream::levels(PivotKind kind) const {
   return compute(kind, s_.prior_high, s_.prior_low, s_.prior_close);
 }
 
-void Pivots::revise(const Bar& bar) {
-  if (any_) s_ = saved_;
-  update(bar);
-}
-
-void Pivots::reset() {
-  any_ = false;
-  s_ = saved_ = State{};
-}
-
-}  // namespace tickstock
+}  // namespace tickstock::detail

@@ -3,30 +3,27 @@
 
 #include "indicators/indicator_util.h"
 
-namespace tickstock {
+namespace tickstock::detail {
 
-RelativeVolume::RelativeVolume(int period)
-    : period_(detail::clamp_period(period, 1)), x_(period_), sma_(period_) {}
+RelativeVolumeStream::RelativeVolumeStream(int period)
+    : x_(clamp_period(period, 1)), sma_(clamp_period(period, 1)) {}
 
-Result<void> RelativeVolume::validate(int period) {
-  return detail::check_period("relative volume", period, 1);
+Result<void> RelativeVolumeStream::validate(int period) {
+  return check_period("relative volume", period, 1);
 }
 
-void RelativeVolume::update(double volume) { apply(detail::next_step(n_, false), volume); }
-
-void RelativeVolume::apply(detail::BarStep s, double volume) {
+void RelativeVolumeStream::update(BarStep s, double volume) {
   x_.set(s.i, volume);
   sma_.update(s.i, s.fresh, x_.view());
+  newest_ = s.i;
 }
 
-double RelativeVolume::value() const { return detail::relative_volume(x_[n_ - 1], sma_.value()); }
+double RelativeVolumeStream::value() const { return relative_volume(x_[newest_], sma_.value()); }
 
-void RelativeVolume::revise(double volume) { apply(detail::next_step(n_, true), volume); }
-
-void RelativeVolume::reset() {
-  n_ = 0;
+void RelativeVolumeStream::reset() {
   x_.clear();
   sma_.reset();
+  newest_ = 0;
 }
 
-}  // namespace tickstock
+}  // namespace tickstock::detail

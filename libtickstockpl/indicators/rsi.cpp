@@ -3,7 +3,7 @@
 
 #include "indicators/indicator_util.h"
 
-namespace tickstock {
+namespace tickstock::detail {
 namespace {
 
 // Adds one close-to-close move to the gain or the loss total (TA-Lib's order: loss -= diff).
@@ -16,13 +16,12 @@ void add_move_to(double diff, double& gain, double& loss) {
 
 }  // namespace
 
-Rsi::Rsi(int period) : period_(detail::clamp_period(period, 2)) {}
+RsiStream::RsiStream(int period) : period_(clamp_period(period, 2)) {}
 
-Result<void> Rsi::validate(int period) { return detail::check_period("RSI", period, 2); }
+Result<void> RsiStream::validate(int period) { return check_period("RSI", period, 2); }
 
-void Rsi::update(double x) {
-  any_ = true;
-  saved_ = s_;
+void RsiStream::update(BarStep s, double x) {
+  save_or_restore(s.fresh, s_, saved_);
   if (s_.count == 0) {
     s_.prev = x;
     s_.count = 1;
@@ -51,17 +50,7 @@ void Rsi::update(double x) {
     s_.gain /= period_;
   }
   const double total = s_.gain + s_.loss;
-  s_.value = detail::ta_is_zero(total) ? 0.0 : 100.0 * (s_.gain / total);
+  s_.value = ta_is_zero(total) ? 0.0 : 100.0 * (s_.gain / total);
 }
 
-void Rsi::revise(double x) {
-  if (any_) s_ = saved_;
-  update(x);
-}
-
-void Rsi::reset() {
-  any_ = false;
-  s_ = saved_ = State{};
-}
-
-}  // namespace tickstock
+}  // namespace tickstock::detail

@@ -3,25 +3,20 @@
 
 #include "indicators/indicator_util.h"
 
-namespace tickstock {
+namespace tickstock::detail {
 
-Sma::Sma(int period) : period_(detail::clamp_period(period, 2)), x_(period_), sma_(period_) {}
+SmaStream::SmaStream(int period) : x_(clamp_period(period, 2)), sma_(clamp_period(period, 2)) {}
 
-Result<void> Sma::validate(int period) { return detail::check_period("SMA", period, 2); }
+Result<void> SmaStream::validate(int period) { return check_period("SMA", period, 2); }
 
-void Sma::update(double x) { apply(detail::next_step(n_, false), x); }
-
-void Sma::apply(detail::BarStep s, double x) {
+void SmaStream::update(BarStep s, double x) {
   x_.set(s.i, x);
   sma_.update(s.i, s.fresh, x_.view());
 }
 
-void Sma::revise(double x) { apply(detail::next_step(n_, true), x); }
-
-void Sma::reset() {
-  n_ = 0;
+void SmaStream::reset() {
   x_.clear();
   sma_.reset();
 }
 
-}  // namespace tickstock
+}  // namespace tickstock::detail

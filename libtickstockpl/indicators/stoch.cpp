@@ -3,8 +3,7 @@
 
 #include "indicators/indicator_util.h"
 
-namespace tickstock {
-namespace detail {
+namespace tickstock::detail {
 
 StochCore::StochCore(int fast_k, int slow_k, int slow_d)
     : extremes_(fast_k),
@@ -38,39 +37,27 @@ void StochCore::reset() {
   slow_k_values_.clear();
 }
 
-}  // namespace detail
+StochStream::StochStream(int fast_k, int slow_k, int slow_d)
+    : high_(clamp_period(fast_k, 1)),
+      low_(clamp_period(fast_k, 1)),
+      core_(clamp_period(fast_k, 1), clamp_period(slow_k, 1), clamp_period(slow_d, 1)) {}
 
-Stoch::Stoch(int fast_k, int slow_k, int slow_d)
-    : fast_k_(detail::clamp_period(fast_k, 1)),
-      high_(fast_k_),
-      low_(fast_k_),
-      core_(fast_k_, detail::clamp_period(slow_k, 1), detail::clamp_period(slow_d, 1)) {}
-
-Result<void> Stoch::validate(int fast_k, int slow_k, int slow_d) {
-  if (auto r = detail::check_period("STOCH fastK", fast_k, 1); !r) return r;
-  if (auto r = detail::check_period("STOCH slowK", slow_k, 1); !r) return r;
-  return detail::check_period("STOCH slowD", slow_d, 1);
+Result<void> StochStream::validate(int fast_k, int slow_k, int slow_d) {
+  if (auto r = check_period("STOCH fastK", fast_k, 1); !r) return r;
+  if (auto r = check_period("STOCH slowK", slow_k, 1); !r) return r;
+  return check_period("STOCH slowD", slow_d, 1);
 }
 
-void Stoch::update(double high, double low, double close) {
-  apply(detail::next_step(n_, false), high, low, close);
-}
-
-void Stoch::apply(detail::BarStep s, double high, double low, double close) {
+void StochStream::update(BarStep s, double high, double low, double close) {
   high_.set(s.i, high);
   low_.set(s.i, low);
   core_.update(s.i, s.fresh, high_.view(), low_.view(), close);
 }
 
-void Stoch::revise(double high, double low, double close) {
-  apply(detail::next_step(n_, true), high, low, close);
-}
-
-void Stoch::reset() {
-  n_ = 0;
+void StochStream::reset() {
   high_.clear();
   low_.clear();
   core_.reset();
 }
 
-}  // namespace tickstock
+}  // namespace tickstock::detail

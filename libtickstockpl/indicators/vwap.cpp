@@ -3,11 +3,12 @@
 
 #include "tickstock/indicators.h"
 
-namespace tickstock {
+#include "indicators/indicator_util.h"
 
-void Vwap::update(const Bar& bar) {
-  any_ = true;
-  saved_ = s_;
+namespace tickstock::detail {
+
+void VwapStream::update(BarStep s, const Bar& bar) {
+  save_or_restore(s.fresh, s_, saved_);
   const Timestamp day = days_.day_start(bar.start);
   if (!s_.started || day != s_.day_start) {
     s_ = State{};
@@ -21,21 +22,11 @@ void Vwap::update(const Bar& bar) {
   s_.sum_vpp += vp * tp;
 }
 
-VwapValue Vwap::value() const {
+VwapValue VwapStream::value() const {
   const double vwap = s_.sum_vp / s_.sum_v;
   const double var = s_.sum_vpp / s_.sum_v - vwap * vwap;
   const double sd = var > 0 ? std::sqrt(var) : 0.0;  // rounding can push a flat day below 0
   return {vwap, vwap + sd, vwap - sd, vwap + 2.0 * sd, vwap - 2.0 * sd};
 }
 
-void Vwap::revise(const Bar& bar) {
-  if (any_) s_ = saved_;
-  update(bar);
-}
-
-void Vwap::reset() {
-  any_ = false;
-  s_ = saved_ = State{};
-}
-
-}  // namespace tickstock
+}  // namespace tickstock::detail
