@@ -200,6 +200,7 @@ TEST_CASE("serve checks the PostgreSQL and Redis servers it is pointed at",
   const auto down = run_app(
       "serve --feed synthetic --speed max --synthetic-minutes 1 "
       "--exit-on-eof --redis-url redis://:secret@127.0.0.1:1/0 --redis-flush-timeout-ms 100 "
+      "--pg-flush-timeout-ms 300 "
       "--database-url postgresql://u:secret@127.0.0.1:1/x");
   CHECK(down.exit_code == 0);
   CHECK(down.err.find("NOT reachable") != std::string::npos);

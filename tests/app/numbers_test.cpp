@@ -4,6 +4,7 @@
 // that none reaches undefined behaviour: each is refused with an error naming it, or used.
 #include <chrono>
 #include <csignal>
+#include <memory>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -52,44 +53,67 @@ std::vector<std::string> numeric_flags(const std::string& command) {
   return flags;
 }
 
-// Runs tickstockapp with `args` and `env` until it exits; a live feed (polygon) that took the
-// value and started runs until stopped, so it gets SIGTERM, as an operator would stop it.
-// Returns the exit code and stderr.
-std::pair<int, std::string> run_bounded(const std::vector<std::string>& args, const Env& env) {
-  AppProcess app(args, env);
-  const bool live = args.size() > 2 && args[2] == "polygon";
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (app.running() && std::chrono::steady_clock::now() < until) {
-    if (live && app.err().find("feed: ") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (app.running()) app.signal(SIGTERM);
-  const int code = app.wait();
-  return {code, app.err()};
+// One run of tickstockapp with a hostile value, started and then watched from this thread
+// alone (so no fork happens beside another thread).
+struct BoundedRun {
+  std::string flag, value;
+  std::unique_ptr<AppProcess> app;
+  std::chrono::steady_clock::time_point until;
+  bool live = false;
+};
+
+// True when `r` is done: exited, or a live feed (polygon) took the value and started (it runs
+// until stopped, so it gets SIGTERM, as an operator would stop it), or it ran for 20 s (a value
+// such as --speed 1e-300 is taken and runs on).
+bool finished(BoundedRun& r) {
+  if (!r.app->running()) return true;
+  if (r.live && r.app->err().find("feed: ") != std::string::npos) return true;
+  return std::chrono::steady_clock::now() >= r.until;
 }
 
 // Every value of kHostile for every flag of `flags` matching `only`: refused with exit 2 and
-// an error naming the flag, or taken (exit 0). Never a crash or a sanitizer's report.
+// an error naming the flag, or taken (exit 0). Never a crash or a sanitizer's report. Up to
+// `at_once` runs go on side by side (1 when they share something, such as a spill file).
 void try_flags(const std::string& command, const std::vector<std::string>& base, const Env& env,
-               const std::vector<std::string>& flags, const std::regex& only) {
-  int tried = 0;
-  for (const std::string& flag : flags) {
-    if (!std::regex_search(flag, only)) continue;
-    for (const std::string& value : kHostile) {
-      INFO(command << " " << flag << " " << value);
+               const std::vector<std::string>& flags, const std::regex& only,
+               std::size_t at_once = 4) {
+  std::vector<std::pair<std::string, std::string>> todo;
+  for (const std::string& flag : flags)
+    if (std::regex_search(flag, only))
+      for (const std::string& value : kHostile) todo.emplace_back(flag, value);
+  const bool live = base.size() > 1 && base[1] == "polygon";
+  std::vector<BoundedRun> running;
+  std::size_t next = 0, tried = 0;
+  while (next < todo.size() || !running.empty()) {
+    while (running.size() < at_once && next < todo.size()) {
+      const auto& [flag, value] = todo[next++];
       std::vector<std::string> args{command};
       args.insert(args.end(), base.begin(), base.end());
       args.push_back(flag);
       args.push_back(value);
-      const auto [code, err] = run_bounded(args, env);
+      running.push_back({flag, value, std::make_unique<AppProcess>(args, env),
+                         std::chrono::steady_clock::now() + std::chrono::seconds(20), live});
+    }
+    for (auto it = running.begin(); it != running.end();) {
+      if (!finished(*it)) {
+        ++it;
+        continue;
+      }
+      if (it->app->running()) it->app->signal(SIGTERM);
+      const int code = it->app->wait();
+      const std::string err = it->app->err();
+      INFO(command << " " << it->flag << " " << it->value);
       INFO(err);
       CHECK(err.find("runtime error") == std::string::npos);
       CHECK(err.find("Sanitizer") == std::string::npos);
       CHECK((code == 0 || code == 2));
-      if (code == 2) CHECK_THAT(err, Catch::Contains(flag));
+      if (code == 2) CHECK_THAT(err, Catch::Contains(it->flag));
       ++tried;
+      it = running.erase(it);
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  CHECK(tried == todo.size());
   CHECK(tried > 0);
 }
 
@@ -112,37 +136,41 @@ Env memory_env() {
 
 }  // namespace
 
-TEST_CASE("serve: every numeric flag refuses or takes hostile numbers without undefined behaviour",
+TEST_CASE("serve: every numeric flag refuses or takes hostile numbers (a replay)",
           "[app][numbers]") {
-  const auto flags = numeric_flags("serve");
-  REQUIRE(flags.size() > 20);
-  SECTION("a replay") {
-    try_flags("serve", {"--feed", "replay:" + ticks_file(), "--exit-on-eof", "--speed", "max"},
-              memory_env(), flags, std::regex("^--(?!polygon|pg-|spill-|warm-|synthetic-|seed)"));
-  }
-  SECTION("the synthetic feed") {
-    try_flags(
-        "serve",
-        {"--synthetic-minutes", "3", "--synthetic-symbols", "2", "--exit-on-eof", "--speed", "max"},
-        memory_env(), flags, std::regex("^--(synthetic-|seed|speed)"));
-  }
-  SECTION("the Polygon feed") {
-    Env env = memory_env();
-    env.emplace_back("POLYGON_API_KEY", "k");
-    try_flags("serve",
-              {"--feed", "polygon", "--symbols", "SPY", "--polygon-ws-url", "ws://127.0.0.1:9/x",
-               "--polygon-rest-url", "http://127.0.0.1:9", "--polygon-conditions", "builtin"},
-              env, flags, std::regex("^--(polygon|gap-backfill)"));
-  }
-  SECTION("a database") {
-    if (!tickstock::test::have_database()) return;
-    tickstock::test::TestDatabase db;
-    REQUIRE(run_app("migrate", db.env()).exit_code == 0);
-    Env env = memory_env();
-    env.emplace_back("DATABASE_URL", db.url());
-    try_flags("serve", {"--feed", "replay:" + ticks_file(), "--exit-on-eof", "--speed", "max"}, env,
-              flags, std::regex("^--(pg-|spill-|warm-)"));
-  }
+  try_flags("serve", {"--feed", "replay:" + ticks_file(), "--exit-on-eof", "--speed", "max"},
+            memory_env(), numeric_flags("serve"),
+            std::regex("^--(?!polygon|pg-|spill-|warm-|synthetic-|seed)"));
+}
+
+TEST_CASE("serve: every numeric flag refuses or takes hostile numbers (the synthetic feed)",
+          "[app][numbers]") {
+  try_flags(
+      "serve",
+      {"--synthetic-minutes", "3", "--synthetic-symbols", "2", "--exit-on-eof", "--speed", "max"},
+      memory_env(), numeric_flags("serve"), std::regex("^--(synthetic-|seed|speed)"));
+}
+
+TEST_CASE("serve: every numeric flag refuses or takes hostile numbers (the Polygon feed)",
+          "[app][numbers]") {
+  Env env = memory_env();
+  env.emplace_back("POLYGON_API_KEY", "k");
+  try_flags("serve",
+            {"--feed", "polygon", "--symbols", "SPY", "--polygon-ws-url", "ws://127.0.0.1:9/x",
+             "--polygon-rest-url", "http://127.0.0.1:9", "--polygon-conditions", "builtin"},
+            env, numeric_flags("serve"), std::regex("^--(polygon|gap-backfill)"));
+}
+
+TEST_CASE("serve: every numeric flag refuses or takes hostile numbers (a database)",
+          "[app][numbers][db]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  tickstock::test::TestDatabase db;
+  REQUIRE(run_app("migrate", db.env()).exit_code == 0);
+  Env env = memory_env();
+  env.emplace_back("DATABASE_URL", db.url());
+  // One at a time: the runs share the database's spill file, which one process holds.
+  try_flags("serve", {"--feed", "replay:" + ticks_file(), "--exit-on-eof", "--speed", "max"}, env,
+            numeric_flags("serve"), std::regex("^--(pg-|spill-|warm-)"), 1);
 }
 
 TEST_CASE("aggregate: every numeric flag refuses or takes hostile numbers", "[app][numbers]") {

@@ -34,6 +34,9 @@ void declare_pg_settings(Settings& s) {
         "MiB the spill file may hold; beyond it events are refused and counted");
   s.add("--pg-connections", "TICKSTOCK_PG_CONNECTIONS", "2",
         "connections writing to PostgreSQL in parallel (a symbol keeps to one)");
+  s.add("--pg-flush-timeout-ms", "TICKSTOCK_PG_FLUSH_TIMEOUT_MS", "10000",
+        "at the end of the feed and at exit, how long to wait for events not yet stored (what "
+        "is left stays in the spill file)");
   s.add_switch("--no-store-indicators", "TICKSTOCK_NO_STORE_INDICATORS",
                "do not store indicator values (bars and detections only)");
   s.add("--warm-bars", "TICKSTOCK_WARM_BARS", "1000",
@@ -49,6 +52,8 @@ Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url,
   if (!limit) return limit.error();
   auto connections = s.get_int("--pg-connections", 1, 16);
   if (!connections) return connections.error();
+  auto flush = s.get_int("--pg-flush-timeout-ms", 0, 3'600'000);
+  if (!flush) return flush.error();
   if (s.get("--warm-bars") != "all")
     if (auto w = s.get_int("--warm-bars", 0, INT64_MAX); !w)
       return fail(w.error().message, " (or all)");
@@ -58,7 +63,7 @@ Result<PgSinkOptions> pg_sink_options(const Settings& s, const std::string& url,
   o.spill_limit = static_cast<std::uint64_t>(*limit) << 20;
   o.connections = static_cast<int>(*connections);
   o.store_indicators = !s.on("--no-store-indicators");
-  o.flush_timeout = std::chrono::seconds(10);
+  o.flush_timeout = std::chrono::milliseconds(*flush);
   if (const std::string& dir = s.get("--spill-dir"); !dir.empty()) {
     // FNV-1a of the URL as logged: the same database always finds its own file.
     std::uint64_t h = 1469598103934665603ull;
