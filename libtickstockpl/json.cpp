@@ -1,9 +1,10 @@
-#include "redis/json_writer.h"
+// The JSON writer of tickstock/json.h.
+#include "tickstock/json.h"
 
 #include <charconv>
 #include <cmath>
 
-namespace tickstock::detail {
+namespace tickstock {
 namespace {
 
 // Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one.
@@ -91,4 +92,4 @@ void JsonWriter::append_integer(Int v) {
   need_comma_ = true;
 }
 
-}  // namespace tickstock::detail
+}  // namespace tickstock
