@@ -16,8 +16,8 @@
 #include "tickstock/pg_sink.h"
 
 #include "db/bar_import.h"
-#include "db/migrations.h"
 #include "db/pg_util.h"
+#include "db/schema.h"
 #endif
 
 namespace tickstock::bench {

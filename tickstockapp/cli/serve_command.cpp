@@ -20,7 +20,7 @@
 #include "cli/scanner_settings.h"
 #include "cli/settings.h"
 #include "cli/web_settings.h"
-#include "db/migrations.h"
+#include "db/schema.h"
 #include "engine/engine_runner.h"
 #include "engine/monitor.h"
 #include "error_reporter.h"
