@@ -28,7 +28,7 @@ void bench_pg(const Config&) { std::fprintf(stderr, "pg: built without the app; 
 namespace {
 
 using app::pg_connect;
-using app::pg_exec;
+using tickstock::pg_exec;
 
 // A database of its own for the figures, with the current schema; dropped at the end.
 class BenchDatabase {

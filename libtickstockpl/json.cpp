@@ -84,6 +84,14 @@ void JsonWriter::uinteger(std::string_view k, std::uint64_t v) {
   append_integer(v);
 }
 
+void JsonWriter::string_object(std::string_view k,
+                               const std::vector<std::pair<std::string, std::string>>& fields) {
+  key(k);
+  begin_object();
+  for (const auto& [name, value] : fields) str(name, value);
+  end_object();
+}
+
 template <class Int>
 void JsonWriter::append_integer(Int v) {
   char buf[24];

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace tickstock {
 
@@ -58,6 +60,9 @@ class JsonWriter {
     out_ += v ? "true" : "false";
     need_comma_ = true;
   }
+  // `"k":{"name":"value",...}`: named strings as an object, in order.
+  void string_object(std::string_view k,
+                     const std::vector<std::pair<std::string, std::string>>& fields);
   // A value whose JSON text the caller made (e.g. a timestamp written in place).
   std::string& raw_value(std::string_view k) {
     key(k);

@@ -1,8 +1,8 @@
 // The Redis event schema, version 1: the channel names TickStock publishes on and listens to,
-// and the error report (the program's other reports, health, metrics, backtests and job
-// acknowledgements, are the app's: RedisSink::publish(RedisReport)). Every payload is one JSON
-// object that starts with "schema_version", "event_type", "source", "timestamp" (ISO-8601 UTC with
-// microseconds) and "seq"; docs/redis-events.md lists every channel with an example payload.
+// and the error report (a program's other reports, e.g. the app's health, metrics, backtests
+// and job answers, go through RedisSink::publish(RedisReport)). Every payload is one JSON
+// object that starts with "schema_version", "event_type", "source", "timestamp" (ISO-8601 UTC
+// with microseconds) and "seq"; docs/redis-events.md lists every channel with an example.
 #ifndef TICKSTOCK_REDIS_EVENTS_H_
 #define TICKSTOCK_REDIS_EVENTS_H_
 

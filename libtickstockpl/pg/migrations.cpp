@@ -5,14 +5,11 @@
 
 #include <libpq-fe.h>
 
+#include "tickstock/pg_query.h"
 #include "tickstock/pg_schema.h"
-
-#include "pg/pg_query.h"
 
 namespace tickstock {
 namespace {
-
-using detail::pg_exec;
 
 // Any number that other programs on the database are unlikely to use for their own lock.
 constexpr const char* kLockKey = "7294061173";

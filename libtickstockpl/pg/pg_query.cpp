@@ -1,7 +1,9 @@
 // pg_message(), pg_exec(), pg_stream(), pg_text_array().
-#include "pg/pg_query.h"
+#include "tickstock/pg_query.h"
 
-namespace tickstock::detail {
+#include <libpq-fe.h>
+
+namespace tickstock {
 
 std::string pg_message(PGconn* c) {
   std::string m = PQerrorMessage(c);
@@ -12,7 +14,8 @@ std::string pg_message(PGconn* c) {
 Result<PgResultPtr> pg_exec(PGconn* c, const std::string& sql, const std::string& what) {
   PgResultPtr r(PQexec(c, sql.c_str()), &PQclear);
   const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return fail(what, ": ", pg_message(c));
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_COPY_IN)
+    return fail(what, ": ", pg_message(c));
   return r;
 }
 
@@ -50,4 +53,4 @@ std::string pg_text_array(const std::vector<std::string>& items) {
   return out + "}";
 }
 
-}  // namespace tickstock::detail
+}  // namespace tickstock

@@ -13,10 +13,10 @@
 #include <libpq-fe.h>
 
 #include "tickstock/calendar.h"
+#include "tickstock/pg_query.h"
 #include "tickstock/pg_sink.h"
 
 #include "pg/pg_binary.h"
-#include "pg/pg_query.h"
 
 namespace tickstock::detail {
 namespace {

@@ -8,15 +8,11 @@
 
 #include <libpq-fe.h>
 
+#include "tickstock/pg_query.h"
 #include "tickstock/pg_schema.h"
-
-#include "pg/pg_query.h"
 
 namespace tickstock {
 namespace {
-
-using detail::pg_stream;
-using detail::pg_text_array;
 
 Session session_of(std::string_view s) {
   if (s == "pre") return Session::PreMarket;

@@ -31,13 +31,6 @@ void bar_key(JsonWriter& w, Symbol symbol, Timeframe tf, Timestamp start, std::u
   w.integer("revision", revision);
 }
 
-void text_object(JsonWriter& w, std::string_view key, const TextFields& fields) {
-  w.key(key);
-  w.begin_object();
-  for (const auto& [k, v] : fields) w.str(k, v);
-  w.end_object();
-}
-
 }  // namespace
 
 std::string_view payload_timeframe(Timeframe tf) {
@@ -143,7 +136,7 @@ void write_payload(std::string& out, const Envelope& env, const ErrorReport& r) 
   w.str("severity", severity_name(r.severity));
   w.str("component", r.component);
   w.str("message", r.message);
-  text_object(w, "context", r.context);
+  w.string_object("context", r.context);
   w.end_object();
 }
 

@@ -49,8 +49,8 @@ struct NewDrops {
 
 class SinkBuffer {
  public:
-  static constexpr std::size_t kReportCapacity = 4096;  // reports are few: a longer backlog is
-                                                        // stale
+  // Reports held at most: they are few, and a longer backlog is stale.
+  static constexpr std::size_t kReportCapacity = 4096;
   explicit SinkBuffer(std::size_t capacity);
   ~SinkBuffer();
   SinkBuffer(const SinkBuffer&) = delete;

@@ -4,23 +4,13 @@
 #include "tickstock/json.h"
 
 namespace tickstock::app {
-namespace {
-
-void text_object(JsonWriter& w, std::string_view key, const TextFields& fields) {
-  w.key(key);
-  w.begin_object();
-  for (const auto& [k, v] : fields) w.str(k, v);
-  w.end_object();
-}
-
-}  // namespace
 
 RedisReport redis_report(const RedisChannels& c, const HealthReport& r) {
   RedisReport out{c.health, "health_status", {}};
   JsonWriter w(out.members);
   w.str("status", r.status);
   w.num("uptime_s", r.uptime_s);
-  text_object(w, "components", r.components);
+  w.string_object("components", r.components);
   return out;
 }
 
