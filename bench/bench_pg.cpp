@@ -16,8 +16,8 @@
 #include "tickstock/pg_sink.h"
 
 #include "db/bar_import.h"
-#include "db/migrations.h"
 #include "db/pg_util.h"
+#include "db/schema.h"
 #endif
 
 namespace tickstock::bench {
@@ -28,7 +28,7 @@ void bench_pg(const Config&) { std::fprintf(stderr, "pg: built without the app; 
 namespace {
 
 using app::pg_connect;
-using app::pg_exec;
+using tickstock::pg_exec;
 
 // A database of its own for the figures, with the current schema; dropped at the end.
 class BenchDatabase {
@@ -110,7 +110,7 @@ void bars_through_sink(const Config& c, const BenchDatabase& db) {
   auto bars = minute_bars(syms, c.smoke ? 10 : 400);
   std::vector<double> fresh, revised;
   for (int r = 0; r < std::max(1, c.runs / 2); ++r) {
-    db.query("TRUNCATE ohlcv_1min");
+    db.query(std::string("TRUNCATE ") + bar_table(Timeframe::M1));
     PgSinkOptions o;
     o.url = db.url();
     o.memory_limit = bars.size() * 128;
@@ -128,7 +128,8 @@ void bars_through_sink(const Config& c, const BenchDatabase& db) {
       (pass == 0 ? fresh : revised).push_back(s);
     }
   }
-  if (db.query("SELECT count(*) FROM ohlcv_1min WHERE revision = 1") != std::to_string(bars.size()))
+  if (db.query(std::string("SELECT count(*) FROM ") + bar_table(Timeframe::M1) +
+               " WHERE revision = 1") != std::to_string(bars.size()))
     BenchDatabase::die("the revisions were not all stored");
   report("pg_sink_bars_new", bars.size(), fresh);
   report("pg_sink_bars_revised", bars.size(), revised);
@@ -149,10 +150,10 @@ void close_to_visible(const Config& c, const BenchDatabase& db) {
   auto poller = pg_connect(db.url());
   if (!poller) BenchDatabase::die(poller.error().message);
   {
-    PGresult* r = PQprepare(poller->get(), "row",
-                            "SELECT 1 FROM ohlcv_1min WHERE symbol = $1 AND ts = timestamptz "
-                            "'epoch' + $2::bigint * interval '1 microsecond'",
-                            2, nullptr);
+    const std::string sql = std::string("SELECT 1 FROM ") + bar_table(Timeframe::M1) +
+                            " WHERE symbol = $1 AND ts = timestamptz 'epoch' + $2::bigint * "
+                            "interval '1 microsecond'";
+    PGresult* r = PQprepare(poller->get(), "row", sql.c_str(), 2, nullptr);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) BenchDatabase::die(PQerrorMessage(poller->get()));
     PQclear(r);
   }
@@ -232,7 +233,7 @@ void import_rows(const Config& c, const BenchDatabase& db) {
   std::fclose(f);
   std::vector<double> secs;
   for (int r = 0; r < std::max(1, c.runs / 2); ++r) {
-    db.query("TRUNCATE ohlcv_1min");
+    db.query(std::string("TRUNCATE ") + bar_table(Timeframe::M1));
     app::ImportOptions o;
     o.url = db.url();
     o.path = path;

@@ -25,10 +25,15 @@
 
 #include "tickstock/calendar.h"
 #include "tickstock/redis_sink.h"
-#include "tickstock/redis_subscriber.h"
+
+#include "redis/redis_subscriber.h"
 
 namespace tickstock::bench {
 namespace {
+
+using app::RedisMessage;
+using app::RedisSubscriber;
+using app::RedisSubscriberOptions;
 
 using Clock = std::chrono::steady_clock;
 

@@ -1,5 +1,5 @@
 // PgSink: stores bars, pattern detections and indicator values in PostgreSQL (the schema of
-// `tickstockapp migrate`) from its own thread and connection, so the engine never waits on the
+// tickstock/pg_schema.h) from its own thread and connection, so the engine never waits on the
 // database.
 #ifndef TICKSTOCK_PG_SINK_H_
 #define TICKSTOCK_PG_SINK_H_
@@ -11,15 +11,12 @@
 #include <memory>
 #include <string>
 
+#include "tickstock/pg_schema.h"  // IWYU pragma: export (bar_table)
 #include "tickstock/result.h"
 #include "tickstock/scanner.h"
 #include "tickstock/sink.h"
 
 namespace tickstock {
-
-// The table of the schema (sql/) that holds bars of `tf`: ohlcv_1min, ohlcv_5min, ohlcv_15min,
-// ohlcv_30min, ohlcv_hourly, ohlcv_4hour, ohlcv_daily.
-const char* bar_table(Timeframe tf);
 
 // How a PgSink connects, queues, spills and backs off.
 struct PgSinkOptions {

@@ -1,8 +1,8 @@
 // The Redis event schema, version 1: the channel names TickStock publishes on and listens to,
-// and the reports that parts of a program other than the scanner publish (health, metrics,
-// errors, backtests, job acknowledgements). Every payload is one JSON object that starts with
-// "schema_version", "event_type", "source", "timestamp" (ISO-8601 UTC with microseconds) and
-// "seq"; docs/redis-events.md lists every channel with an example payload.
+// and the error report (a program's other reports, e.g. the app's health, metrics, backtests
+// and job answers, go through RedisSink::publish(RedisReport)). Every payload is one JSON
+// object that starts with "schema_version", "event_type", "source", "timestamp" (ISO-8601 UTC
+// with microseconds) and "seq"; docs/redis-events.md lists every channel with an example.
 #ifndef TICKSTOCK_REDIS_EVENTS_H_
 #define TICKSTOCK_REDIS_EVENTS_H_
 
@@ -53,58 +53,12 @@ std::string_view severity_name(Severity s);
 // Named text values, published as a JSON object of strings.
 using TextFields = std::vector<std::pair<std::string, std::string>>;
 
-// tickstock.health.status: the state of the process and its parts.
-struct HealthReport {
-  std::string status = "healthy";  // healthy | starting | degraded | stopping
-  TextFields components;           // e.g. {"redis", "connected"}, {"postgres", "off"}
-  double uptime_s = 0;             // since the process started
-};
-
-// tickstock:monitoring: counters of the running process.
-struct MetricsReport {
-  double uptime_s = 0;                  // since the process started
-  double ticks_per_s = 0;               // feed items per second over the last interval
-  std::uint64_t ticks = 0;              // feed items so far
-  std::uint64_t bars = 0;               // bars closed or revised so far
-  std::uint64_t events_received = 0;    // feed items received
-  std::uint64_t events_processed = 0;   // feed items the engine processed
-  std::uint64_t events_forwarded = 0;   // events published to Redis
-  std::uint64_t events_dropped = 0;     // items and events dropped anywhere (queues full)
-  std::uint64_t connection_errors = 0;  // failed or broken connections to services
-  std::vector<std::pair<std::string, std::uint64_t>> queue_depths;  // name -> items waiting
-};
-
 // tickstock:errors (and tickstock:alerts:critical when critical): something went wrong.
 struct ErrorReport {
   Severity severity = Severity::Error;
   std::string component;  // e.g. "redis_feed", "jobs", "postgres"
   std::string message;    // what and where
   TextFields context;     // e.g. {"channel", "tickstock.data.raw"}, {"input", "..."}
-};
-
-// tickstock.events.backtesting.progress.
-struct BacktestProgress {
-  std::int64_t job_id = 0;
-  double progress = 0;  // [0, 1]
-  std::string message;  // e.g. "2023-05-01: 120 of 250 days"
-};
-
-// tickstock.events.backtesting.results.
-struct BacktestResult {
-  std::int64_t job_id = 0;
-  std::string status = "done";                          // done | failed | cancelled
-  std::vector<std::pair<std::string, double>> metrics;  // e.g. {"win_rate", 0.56}
-  std::string error;                                    // why it failed ("" otherwise)
-};
-
-// tickstock.jobs.ack: the answer to a job request.
-struct JobAck {
-  std::string request_id;   // the request's own id, echoed ("" when it had none)
-  std::string job_type;     // backtest | data_load
-  bool accepted = false;    // false: see error
-  std::int64_t job_id = 0;  // the job's id (jobs.id when stored), 0 when rejected
-  bool stored = false;      // written to the jobs table
-  std::string error;        // why it was rejected (names the field)
 };
 
 }  // namespace tickstock

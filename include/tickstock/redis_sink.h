@@ -52,6 +52,15 @@ struct RedisSinkOptions {
   std::chrono::milliseconds drop_notice_interval{60000};
 };
 
+// A report of the program's own (its health, metrics, job answers...): one payload on `channel`,
+// the common envelope (schema_version, event_type, source, timestamp, seq) then `members`.
+struct RedisReport {
+  std::string channel;     // e.g. RedisChannels::health
+  std::string event_type;  // the payload's "event_type"
+  std::string members;     // JSON members after the envelope's, without braces (written with
+                           // tickstock/json.h's JsonWriter); "" for none
+};
+
 // What a RedisSink did so far. accepted = published + dropped + failed + backlog.
 struct RedisSinkStats {
   std::uint64_t accepted = 0;              // events and reports given to the sink
@@ -106,12 +115,8 @@ class RedisSink final : public BarSink, public ScanSink {
   bool flush_for(std::chrono::milliseconds timeout);
 
   // Reports, from any thread; each is one event in the counters.
-  void publish(const HealthReport& report);      // <prefix>.health.status
-  void publish(const MetricsReport& report);     // <prefix>:monitoring
-  void publish(const ErrorReport& report);       // <prefix>:errors (+ :alerts:critical)
-  void publish(const BacktestProgress& report);  // <prefix>.events.backtesting.progress
-  void publish(const BacktestResult& report);    // <prefix>.events.backtesting.results
-  void publish(const JobAck& report);            // <prefix>.jobs.ack
+  void publish(const ErrorReport& report);  // <prefix>:errors (+ :alerts:critical)
+  void publish(RedisReport report);         // report.channel
 
   // Counters so far.
   RedisSinkStats stats() const;

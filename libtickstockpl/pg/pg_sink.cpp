@@ -22,26 +22,6 @@
 
 namespace tickstock {
 
-const char* bar_table(Timeframe tf) {
-  switch (tf) {
-    case Timeframe::M1:
-      return "ohlcv_1min";
-    case Timeframe::M5:
-      return "ohlcv_5min";
-    case Timeframe::M15:
-      return "ohlcv_15min";
-    case Timeframe::M30:
-      return "ohlcv_30min";
-    case Timeframe::H1:
-      return "ohlcv_hourly";
-    case Timeframe::H4:
-      return "ohlcv_4hour";
-    case Timeframe::D1:
-      return "ohlcv_daily";
-  }
-  return "ohlcv_1min";
-}
-
 namespace {
 
 constexpr std::size_t kBlockBytes = 64 << 10;

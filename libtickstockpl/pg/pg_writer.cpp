@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 
 #include "tickstock/calendar.h"
+#include "tickstock/pg_query.h"
 #include "tickstock/pg_sink.h"
 
 #include "pg/pg_binary.h"
@@ -23,12 +24,6 @@ namespace {
 // After a COPY met a row that was already stored (a replay), this many batches go through
 // the upserts only, before COPY is tried again.
 constexpr int kSlowBatchesAfterConflict = 64;
-
-std::string pg_message(PGconn* c) {
-  std::string m = PQerrorMessage(c);
-  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-  return m;
-}
 
 // "<label>: <message> (<detail>)" of a failed result.
 std::string result_error(PGconn* c, PGresult* r, const std::string& label) {

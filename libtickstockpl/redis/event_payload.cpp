@@ -4,9 +4,8 @@
 #include <cstdio>
 
 #include "tickstock/calendar.h"
+#include "tickstock/json.h"
 #include "tickstock/patterns.h"
-
-#include "redis/json_writer.h"
 
 namespace tickstock::detail {
 namespace {
@@ -30,13 +29,6 @@ void bar_key(JsonWriter& w, Symbol symbol, Timeframe tf, Timestamp start, std::u
   w.str("timeframe", payload_timeframe(tf));
   append_timestamp_us(w.raw_value("bar_start"), start);
   w.integer("revision", revision);
-}
-
-void text_object(JsonWriter& w, std::string_view key, const TextFields& fields) {
-  w.key(key);
-  w.begin_object();
-  for (const auto& [k, v] : fields) w.str(k, v);
-  w.end_object();
 }
 
 }  // namespace
@@ -139,69 +131,22 @@ void write_payload(std::string& out, const Envelope& env, const Bar& b) {
   w.end_object();
 }
 
-void write_payload(std::string& out, const Envelope& env, const HealthReport& r) {
-  JsonWriter w = begin(out, "health_status", env);
-  w.str("status", r.status);
-  w.num("uptime_s", r.uptime_s);
-  text_object(w, "components", r.components);
-  w.end_object();
-}
-
-void write_payload(std::string& out, const Envelope& env, const MetricsReport& r) {
-  JsonWriter w = begin(out, "metrics", env);
-  w.num("uptime_s", r.uptime_s);
-  w.num("ticks_per_s", r.ticks_per_s);
-  w.uinteger("ticks", r.ticks);
-  w.uinteger("bars", r.bars);
-  w.uinteger("events_received", r.events_received);
-  w.uinteger("events_processed", r.events_processed);
-  w.uinteger("events_forwarded", r.events_forwarded);
-  w.uinteger("events_dropped", r.events_dropped);
-  w.uinteger("connection_errors", r.connection_errors);
-  w.key("queue_depths");
-  w.begin_object();
-  for (const auto& [name, depth] : r.queue_depths) w.uinteger(name, depth);
-  w.end_object();
-  w.end_object();
-}
-
 void write_payload(std::string& out, const Envelope& env, const ErrorReport& r) {
   JsonWriter w = begin(out, "error", env);
   w.str("severity", severity_name(r.severity));
   w.str("component", r.component);
   w.str("message", r.message);
-  text_object(w, "context", r.context);
+  w.string_object("context", r.context);
   w.end_object();
 }
 
-void write_payload(std::string& out, const Envelope& env, const BacktestProgress& r) {
-  JsonWriter w = begin(out, "backtest_progress", env);
-  w.integer("job_id", r.job_id);
-  w.num("progress", r.progress);
-  w.str("message", r.message);
-  w.end_object();
-}
-
-void write_payload(std::string& out, const Envelope& env, const BacktestResult& r) {
-  JsonWriter w = begin(out, "backtest_result", env);
-  w.integer("job_id", r.job_id);
-  w.str("status", r.status);
-  w.key("metrics");
-  w.begin_object();
-  for (const auto& [name, value] : r.metrics) w.num(name, value);
-  w.end_object();
-  w.str("error", r.error);
-  w.end_object();
-}
-
-void write_payload(std::string& out, const Envelope& env, const JobAck& r) {
-  JsonWriter w = begin(out, r.accepted ? "job_accepted" : "job_rejected", env);
-  w.str("request_id", r.request_id);
-  w.str("job_type", r.job_type);
-  w.boolean("accepted", r.accepted);
-  w.integer("job_id", r.job_id);
-  w.boolean("stored", r.stored);
-  w.str("error", r.error);
+void write_payload(std::string& out, const Envelope& env, std::string_view event_type,
+                   std::string_view members) {
+  JsonWriter w = begin(out, event_type, env);
+  if (!members.empty()) {
+    out += ',';
+    out += members;
+  }
   w.end_object();
 }
 

@@ -54,12 +54,10 @@ void write_payload(std::string& out, const Envelope& env, const PatternItem& ite
 void write_payload(std::string& out, const Envelope& env, const AlertItem& item);
 void write_payload(std::string& out, const Envelope& env, const IndicatorsItem& item);
 void write_payload(std::string& out, const Envelope& env, const Bar& bar);
-void write_payload(std::string& out, const Envelope& env, const HealthReport& r);
-void write_payload(std::string& out, const Envelope& env, const MetricsReport& r);
 void write_payload(std::string& out, const Envelope& env, const ErrorReport& r);
-void write_payload(std::string& out, const Envelope& env, const BacktestProgress& r);
-void write_payload(std::string& out, const Envelope& env, const BacktestResult& r);
-void write_payload(std::string& out, const Envelope& env, const JobAck& r);
+// The envelope with `event_type`, then `members` (JSON object members, "" for none).
+void write_payload(std::string& out, const Envelope& env, std::string_view event_type,
+                   std::string_view members);
 
 }  // namespace tickstock::detail
 

@@ -18,6 +18,7 @@
 
 #include "app/app_process.h"
 #include "app/app_support.h"
+#include "redis/reports.h"
 #include "support/json_test.h"
 #include "support/redis_collector.h"
 #include "support/redis_test.h"
@@ -193,8 +194,9 @@ TEST_CASE("serve's Redis payloads and inputs match docs/redis-events.md", "[app]
     a.value = 17.9;
     a.level = 30;
     sink.on_alert(a);
-    sink.publish(tickstock::BacktestProgress{17, 0.25, "2023-04-03: 63 of 250 days"});
-    sink.publish(tickstock::BacktestResult{17, "done", {{"trades", 412}, {"win_rate", 0.56}}, ""});
+    publish_report(sink, tickstock::app::BacktestProgress{17, 0.25, "2023-04-03: 63 of 250 days"});
+    publish_report(sink, tickstock::app::BacktestResult{
+                             17, "done", {{"trades", 412}, {"win_rate", 0.56}}, ""});
     REQUIRE(sink.flush_for(std::chrono::seconds(10)));
   }
   const auto got = tickstock::test::by_channel(collector.finish());

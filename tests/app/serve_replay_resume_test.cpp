@@ -64,7 +64,7 @@ std::string stored_rows(const TestDatabase& db, const std::string& symbol) {
 
 struct Run {
   RunResult result;
-  std::vector<tickstock::RedisMessage> published;
+  std::vector<tickstock::app::RedisMessage> published;
 };
 
 }  // namespace

@@ -94,6 +94,21 @@ TEST_CASE("Polygon feed: auth_failed stops the feed with a clear error and no re
   CHECK(server.connections() == 1);
 }
 
+TEST_CASE("Polygon feed: control characters in the auth message are escaped, not dropped",
+          "[polygon][feed][faults]") {
+  FakePolygonServer server(FakePolygonOptions{});
+  auto o = FeedPipeline::options_for(server, {"SPY"});
+  o.api_key = std::string("key\x01") + "\t2";
+  FeedPipeline p(o);
+  p.start();
+  REQUIRE(FakePolygonServer::wait_for([&] { return p.feed_done.load(); }, 10s));
+  p.finish();
+  REQUIRE_FALSE(p.result.has_value());  // the server knows another key
+  const auto received = server.received();
+  REQUIRE(!received.empty());
+  CHECK(received[0].find(R"("params":"key\u0001\u00092")") != std::string::npos);
+}
+
 TEST_CASE("Polygon feed: max_connections waits long before the next attempt",
           "[polygon][feed][faults]") {
   const auto trades = synthetic_trades(3, 3000);

@@ -13,9 +13,14 @@
 #include <vector>
 
 #include "tickstock/redis_events.h"
-#include "tickstock/redis_subscriber.h"
+
+#include "redis/redis_subscriber.h"
 
 namespace tickstock::test {
+
+using app::RedisMessage;
+using app::RedisSubscriber;
+using app::RedisSubscriberOptions;
 
 // Every channel a sink with these names publishes on.
 inline std::vector<std::string> published_channels(const RedisChannels& c) {

@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/settings.h"
-#include "db/migrations.h"
+#include "db/schema.h"
 #include "services.h"
 
 namespace tickstock::app {

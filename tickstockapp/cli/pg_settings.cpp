@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "db/warm_start.h"
+#include "db/schema.h"
 #include "services.h"
 
 namespace tickstock::app {
@@ -114,7 +114,7 @@ void log_pg_summary(const PgSinkStats& st, const std::string& refused_path, Erro
 void warm_start_from(const Settings& s, PgSink& sink, SymbolTable& symbols, Scanner& scanner,
                      BarAggregator& aggregator, Log& log) {
   WarmStartOptions o;
-  o.url = s.get("--database-url");
+  const std::string& url = s.get("--database-url");
   const std::string& bars = s.get("--warm-bars");
   if (bars == "all") {
     o.bars_per_series = -1;
@@ -129,7 +129,7 @@ void warm_start_from(const Settings& s, PgSink& sink, SymbolTable& symbols, Scan
   }
   // Without the database now there is nothing to start from; the run goes on cold (and the
   // sink stores once it can).
-  if (auto ok = check_postgres(o.url); !ok) {
+  if (auto ok = check_postgres(url); !ok) {
     log.warn("warm start skipped: " + ok.error().message);
     return;
   }
@@ -141,7 +141,7 @@ void warm_start_from(const Settings& s, PgSink& sink, SymbolTable& symbols, Scan
       return;
     }
   }
-  const auto r = warm_start(o, symbols, scanner, aggregator);
+  const auto r = warm_start(url, o, symbols, scanner, aggregator);
   if (!r) {
     log.warn("warm start skipped: " + r.error().message);
     return;

@@ -27,7 +27,7 @@ void log_pg_summary(const PgSinkStats& st, const std::string& refused_path, Erro
                     Log& log);
 // Warm start from the database unless --warm-bars is 0: first writes what `sink` kept from an
 // earlier run (so the database holds everything), then primes `scanner` and resumes
-// `aggregator` (see db/warm_start.h). Failures are logged; the run goes on cold.
+// `aggregator` (see tickstock/pg_schema.h). Failures are logged; the run goes on cold.
 void warm_start_from(const Settings& s, PgSink& sink, SymbolTable& symbols, Scanner& scanner,
                      BarAggregator& aggregator, Log& log);
 

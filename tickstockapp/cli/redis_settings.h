@@ -7,9 +7,9 @@
 #include <optional>
 
 #include "tickstock/redis_sink.h"
-#include "tickstock/redis_subscriber.h"
 
 #include "cli/settings.h"
+#include "redis/redis_subscriber.h"
 #include "services.h"
 
 namespace tickstock::app {

@@ -9,6 +9,7 @@
 
 #include "tickstock/calendar.h"
 #include "tickstock/csv_reader.h"
+#include "tickstock/pg_schema.h"
 
 #include "db/pg_util.h"
 
@@ -92,8 +93,9 @@ class SpacingCheck {
       return "";
     return o_.path + ": the closest two bars of a symbol are " +
            std::to_string(smallest_gap_ / kNanosPerMinute) + " minutes apart (line " +
-           std::to_string(smallest_at_) +
-           "): these look like longer bars, and ohlcv_1min holds 1-minute bars; import 1-minute "
+           std::to_string(smallest_at_) + "): these look like longer bars, and " +
+           std::string(bar_table(Timeframe::M1)) +
+           " holds 1-minute bars; import 1-minute "
            "bars, or pass --sparse-minutes if they are 1-minute bars with gaps";
   }
 
@@ -137,10 +139,12 @@ Result<ImportReport> import_pass(
   if (auto r = exec(c, "BEGIN", "starting the import"); !r) return r.error();
   std::string copy;
   if (direct) {
-    copy = daily ? "COPY ohlcv_daily (symbol, trading_date, ts, open, high, low, close, volume) "
-                   "FROM STDIN"
-                 : "COPY ohlcv_1min (symbol, ts, session, open, high, low, close, volume) FROM "
-                   "STDIN";
+    copy = daily ? "COPY " + std::string(bar_table(Timeframe::D1)) +
+                       " (symbol, trading_date, ts, open, high, low, close, volume) "
+                       "FROM STDIN"
+                 : "COPY " + std::string(bar_table(Timeframe::M1)) +
+                       " (symbol, ts, session, open, high, low, close, volume) FROM "
+                       "STDIN";
   } else {
     if (auto r = exec(c,
                       "CREATE TEMP TABLE import_bars (line bigint, symbol text, ts_us bigint, "
@@ -267,15 +271,17 @@ Result<ImportReport> import_pass(
         "EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume)";
     // A later line of the same key in one file wins.
     const std::string sql =
-        daily ? "INSERT INTO ohlcv_daily AS o (symbol, trading_date, ts, open, high, low, close, "
-                "volume) SELECT DISTINCT ON (symbol, trading_date) symbol, trading_date, " +
+        daily ? "INSERT INTO " + std::string(bar_table(Timeframe::D1)) +
+                    " AS o (symbol, trading_date, ts, open, high, low, close, "
+                    "volume) SELECT DISTINCT ON (symbol, trading_date) symbol, trading_date, " +
                     epoch +
                     ", open, high, low, close, volume FROM import_bars ORDER BY symbol, "
                     "trading_date, line DESC ON CONFLICT (symbol, trading_date) DO UPDATE SET "
                     "ts = EXCLUDED.ts, " +
                     set
-              : "INSERT INTO ohlcv_1min AS o (symbol, ts, session, open, high, low, close, "
-                "volume) SELECT DISTINCT ON (symbol, ts_us) symbol, " +
+              : "INSERT INTO " + std::string(bar_table(Timeframe::M1)) +
+                    " AS o (symbol, ts, session, open, high, low, close, "
+                    "volume) SELECT DISTINCT ON (symbol, ts_us) symbol, " +
                     epoch + ", session" +
                     ", open, high, low, close, volume FROM import_bars ORDER BY symbol, ts_us, "
                     "line DESC ON CONFLICT (symbol, ts) DO UPDATE SET " +

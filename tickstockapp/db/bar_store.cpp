@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "tickstock/calendar.h"
+#include "tickstock/pg_schema.h"
 
 #include "db/pg_util.h"
 
@@ -68,14 +69,17 @@ Result<std::uint64_t> store_bars(PGconn* c, Timeframe tf, const std::vector<Bar>
       "EXCLUDED.volume, EXCLUDED.trades)";
   const std::string upsert =
       tf == Timeframe::D1
-          ? "INSERT INTO ohlcv_daily AS o (symbol, trading_date, ts, open, high, low, close, "
-            "volume, vwap, trades) SELECT DISTINCT ON (symbol, trading_date) symbol, "
-            "trading_date, trading_date::timestamp AT TIME ZONE 'America/New_York', open, high, "
-            "low, close, volume, vwap, trades FROM vendor_bars ORDER BY symbol, "
-            "trading_date ON CONFLICT (symbol, trading_date) DO UPDATE SET ts = EXCLUDED.ts, " +
+          ? "INSERT INTO " + std::string(bar_table(Timeframe::D1)) +
+                " AS o (symbol, trading_date, ts, open, high, low, close, "
+                "volume, vwap, trades) SELECT DISTINCT ON (symbol, trading_date) symbol, "
+                "trading_date, trading_date::timestamp AT TIME ZONE 'America/New_York', open, "
+                "high, "
+                "low, close, volume, vwap, trades FROM vendor_bars ORDER BY symbol, "
+                "trading_date ON CONFLICT (symbol, trading_date) DO UPDATE SET ts = EXCLUDED.ts, " +
                 set
-          : "INSERT INTO ohlcv_1min AS o (symbol, ts, session, open, high, low, close, volume, "
-            "vwap, trades) SELECT DISTINCT ON (symbol, ts_us) symbol, " +
+          : "INSERT INTO " + std::string(bar_table(Timeframe::M1)) +
+                " AS o (symbol, ts, session, open, high, low, close, volume, "
+                "vwap, trades) SELECT DISTINCT ON (symbol, ts_us) symbol, " +
                 epoch +
                 ", session, open, high, low, close, volume, vwap, trades FROM vendor_bars ORDER "
                 "BY symbol, ts_us ON CONFLICT (symbol, ts) DO UPDATE SET " +
@@ -100,8 +104,8 @@ Result<std::map<std::string, Timestamp>> newest_minutes(PGconn* c,
   std::map<std::string, Timestamp> out;
   auto r = pg_stream(
       c,
-      std::string("SELECT symbol, (extract(epoch FROM max(ts)) * 1000000)::bigint FROM "
-                  "ohlcv_1min WHERE ") +
+      std::string("SELECT symbol, (extract(epoch FROM max(ts)) * 1000000)::bigint FROM " +
+                  std::string(bar_table(Timeframe::M1)) + " WHERE ") +
           (all ? "symbol IN (SELECT symbol FROM symbols WHERE active) AND $1::text[] IS NOT NULL"
                : "symbol = ANY($1::text[])") +
           " GROUP BY symbol",

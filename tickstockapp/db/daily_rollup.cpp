@@ -3,6 +3,8 @@
 
 #include <memory>
 
+#include "tickstock/pg_schema.h"
+
 #include "db/pg_util.h"
 
 namespace tickstock::app {
@@ -15,14 +17,17 @@ Result<std::uint64_t> rollup_daily(const RollupOptions& o) {
   // primary key's index serves it; the date of each bar is its New York date, and its ts the
   // New York midnight that starts that date (as for every writer of ohlcv_daily, sql/005).
   const std::string sql =
-      "INSERT INTO ohlcv_daily AS o (symbol, trading_date, ts, open, high, low, close, volume, "
+      "INSERT INTO " + std::string(bar_table(Timeframe::D1)) +
+      " AS o (symbol, trading_date, ts, open, high, low, close, volume, "
       "vwap, trades, revision) "
       "SELECT symbol, (ts AT TIME ZONE 'America/New_York')::date, "
       "(ts AT TIME ZONE 'America/New_York')::date::timestamp AT TIME ZONE 'America/New_York', "
       "(array_agg(open ORDER BY ts))[1], max(high), min(low), "
       "(array_agg(close ORDER BY ts DESC))[1], sum(volume), "
       "CASE WHEN sum(volume) > 0 THEN sum(vwap * volume) / sum(volume) END, sum(trades), 0 "
-      "FROM ohlcv_1min WHERE ts >= ($1::date::timestamp AT TIME ZONE 'America/New_York') "
+      "FROM " +
+      std::string(bar_table(Timeframe::M1)) +
+      " WHERE ts >= ($1::date::timestamp AT TIME ZONE 'America/New_York') "
       "AND ts < (($2::date + 1)::timestamp AT TIME ZONE 'America/New_York') "
       "AND ($3 OR session = 'regular') AND ($4 = '' OR symbol = $4) "
       "GROUP BY symbol, (ts AT TIME ZONE 'America/New_York')::date "

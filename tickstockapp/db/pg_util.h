@@ -10,6 +10,7 @@
 
 #include <libpq-fe.h>
 
+#include "tickstock/pg_query.h"  // IWYU pragma: export
 #include "tickstock/result.h"
 
 namespace tickstock::app {
@@ -17,25 +18,17 @@ namespace tickstock::app {
 using PgConn = std::unique_ptr<PGconn, decltype(&PQfinish)>;
 using PgResult = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
-// libpq's last error on `c`, without its trailing newline.
-std::string pg_error(PGconn* c);
+// libpq's last error on `c`, without its trailing newline (pg_exec, pg_stream and
+// pg_text_array: tickstock/pg_query.h).
+inline std::string pg_error(PGconn* c) { return pg_message(c); }
 // A connection to `url`; the error starts "cannot connect to PostgreSQL: ".
 Result<PgConn> pg_connect(const std::string& url);
-// Runs `sql` (one or more statements, or the start of a COPY FROM STDIN); the error is
-// "<what>: <PostgreSQL's message>".
-Result<PgResult> pg_exec(PGconn* c, const std::string& sql, const std::string& what);
 // Runs one statement with text parameters (null: SQL NULL); the error is "<what>: <message>".
 Result<PgResult> pg_exec_params(PGconn* c, const std::string& sql,
                                 const std::vector<const char*>& params, const std::string& what);
-// Runs one query with text parameters (null: SQL NULL) and calls `row` for each result row as
-// it arrives (the rows are not all held at once); the error is "<what>: <message>".
-Result<void> pg_stream(PGconn* c, const std::string& sql, const std::vector<const char*>& params,
-                       const std::function<void(const PGresult*)>& row, const std::string& what);
 // Appends `value` as one field of a COPY text row: backslash, tab, newline and carriage return
 // escaped, so that no value can end its field or row early.
 void append_copy_text(std::string& out, std::string_view value);
-// A text[] literal for `items`: {"a","b"} with quotes and backslashes escaped.
-std::string pg_text_array(const std::vector<std::string>& items);
 
 }  // namespace tickstock::app
 

@@ -9,7 +9,7 @@ Monitor::Monitor(MonitorSources sources, RedisSink* redis, Log& log,
 Monitor::~Monitor() { stop(); }
 
 void Monitor::start() {
-  redis_->publish(health());
+  publish_report(*redis_, health());
   thread_ = std::thread([this] { run(); });
 }
 
@@ -21,7 +21,7 @@ void Monitor::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  if (redis_ != nullptr) redis_->publish(health("stopping"));
+  if (redis_ != nullptr) publish_report(*redis_, health("stopping"));
 }
 
 void Monitor::run() {
@@ -29,8 +29,8 @@ void Monitor::run() {
   while (!wake_.wait_for(lock, interval_, [&] { return stop_; })) {
     lock.unlock();
     log_connection_change(redis_->stats());
-    redis_->publish(metrics());
-    redis_->publish(health());
+    publish_report(*redis_, metrics());
+    publish_report(*redis_, health());
     lock.lock();
   }
 }

@@ -19,6 +19,7 @@
 #include "engine/feed_queue.h"
 #include "feeds/feed.h"
 #include "log.h"
+#include "redis/reports.h"
 
 namespace tickstock::app {
 

@@ -7,6 +7,8 @@
 #include <random>
 #include <set>
 
+#include "tickstock/json.h"
+
 #include "polygon/frame_parser.h"
 #include "polygon/ws_connection.h"
 
@@ -25,14 +27,11 @@ struct EventClock {
   bool started() const { return newest != std::numeric_limits<Timestamp>::min(); }
 };
 
-// A JSON string literal for `s` (quotes and backslashes escaped).
+// A JSON string literal for `s` (tickstock/json.h: control characters escaped, not dropped).
 std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) >= 0x20) out += c;
-  }
-  return out + "\"";
+  std::string out;
+  append_json_string(out, s);
+  return out;
 }
 
 // {"action":"<action>","params":"T.A,AM.A,..."} messages for `symbols`, each at most ~4000

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "tickstock/redis_subscriber.h"
+#include "redis/redis_subscriber.h"
 
 #include "log.h"
 

@@ -32,7 +32,7 @@ class JobHandler final : public SubscriptionHandler {
     }
     ack.accepted = true;
     stats_.accepted.fetch_add(1, std::memory_order_relaxed);
-    acks_.publish(ack);
+    publish_report(acks_, ack);
   }
 
  private:
@@ -41,7 +41,7 @@ class JobHandler final : public SubscriptionHandler {
     stats_.rejected.fetch_add(1, std::memory_order_relaxed);
     errors_.report(severity, "jobs", m.channel + ": " + why,
                    {{"channel", m.channel}, {"request_id", ack.request_id}});
-    acks_.publish(ack);
+    publish_report(acks_, ack);
   }
 
   const RedisChannels& channels_;

@@ -14,6 +14,7 @@
 #include "error_reporter.h"
 #include "feeds/subscription_loop.h"
 #include "log.h"
+#include "redis/reports.h"
 
 namespace tickstock::app {
 

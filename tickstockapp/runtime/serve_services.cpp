@@ -5,7 +5,7 @@
 
 #include "cli/pg_settings.h"
 #include "cli/redis_settings.h"
-#include "db/migrations.h"
+#include "db/schema.h"
 #include "redact.h"
 #include "runtime/serve_runtime.h"
 #include "runtime/serve_summary.h"

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "tickstock/calendar.h"
+#include "tickstock/json.h"
 
 namespace tickstock::app {
 
@@ -13,22 +14,12 @@ std::string bar_time_text(Timeframe tf, Timestamp start) {
   return format_iso8601(start);
 }
 
-// Symbols come from input files, so they may hold anything.
+// Symbols come from input files, so they may hold anything: the project's one escaper, without
+// its quotes (the formats below hold them).
 std::string json_escape(std::string_view s) {
   std::string out;
-  out.reserve(s.size());
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      out += fmt::format("\\u{:04x}", c);
-    } else {
-      out += ch;
-    }
-  }
-  return out;
+  append_json_string(out, s);
+  return out.substr(1, out.size() - 2);
 }
 
 void JsonLinesBarSink::on_bar(const Bar& b) {

@@ -1,7 +1,7 @@
-// JsonOut: escaping and numbers come from the library's JSON writer.
+// JsonOut: escaping and numbers come from the JSON writer (tickstock/json.h).
 #include "web/json_out.h"
 
-#include "redis/json_writer.h"
+#include "tickstock/json.h"
 
 namespace tickstock::app {
 
@@ -22,20 +22,20 @@ void JsonOut::close(char c) {
 
 void JsonOut::key(std::string_view k) {
   separate();
-  detail::append_json_string(out_, k);
+  append_json_string(out_, k);
   out_ += ':';
   need_comma_ = false;
 }
 
 void JsonOut::value(std::string_view s) {
   separate();
-  detail::append_json_string(out_, s);
+  append_json_string(out_, s);
   need_comma_ = true;
 }
 
 void JsonOut::value(double v) {
   separate();
-  detail::append_json_number(out_, v);
+  append_json_number(out_, v);
   need_comma_ = true;
 }
 

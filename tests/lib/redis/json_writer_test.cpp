@@ -1,6 +1,4 @@
 // The JSON text of payloads: escaping, UTF-8, numbers, timestamps, and the ring they wait in.
-#include "redis/json_writer.h"
-
 #include <cmath>
 #include <limits>
 #include <string>
@@ -8,13 +6,14 @@
 #include <catch2/catch.hpp>
 
 #include "tickstock/calendar.h"
+#include "tickstock/json.h"
 
 #include "redis/event_payload.h"
 #include "redis/event_ring.h"
 
-using tickstock::detail::append_json_number;
-using tickstock::detail::append_json_string;
-using tickstock::detail::JsonWriter;
+using tickstock::append_json_number;
+using tickstock::append_json_string;
+using tickstock::JsonWriter;
 
 namespace {
 

@@ -13,8 +13,9 @@
 #include <catch2/catch.hpp>
 
 #include "tickstock/calendar.h"
-#include "tickstock/redis_subscriber.h"
 
+#include "redis/redis_subscriber.h"
+#include "redis/reports.h"
 #include "support/json_test.h"
 #include "support/redis_collector.h"
 #include "support/redis_test.h"
@@ -22,13 +23,13 @@
 using tickstock::Bar;
 using tickstock::ManualClock;
 using tickstock::RedisChannels;
-using tickstock::RedisMessage;
 using tickstock::RedisSink;
 using tickstock::RedisSinkOptions;
-using tickstock::RedisSubscriber;
-using tickstock::RedisSubscriberOptions;
 using tickstock::SymbolTable;
 using tickstock::Timeframe;
+using tickstock::app::RedisMessage;
+using tickstock::app::RedisSubscriber;
+using tickstock::app::RedisSubscriberOptions;
 using tickstock::test::by_channel;
 using tickstock::test::Json;
 
@@ -259,14 +260,14 @@ TEST_CASE("RedisSink publishes reports from any thread on their channels", "[red
   const RedisChannels& ch = live.ch;
   RedisSink sink(live.options, live.clock);
   std::thread other([&] {
-    tickstock::HealthReport h;
+    tickstock::app::HealthReport h;
     h.components = {{"redis", "connected"}, {"postgres", "off"}};
     h.uptime_s = 12.5;
-    sink.publish(h);
-    tickstock::MetricsReport m;
+    publish_report(sink, h);
+    tickstock::app::MetricsReport m;
     m.ticks = 1000;
     m.queue_depths = {{"feed", 3}, {"redis", 0}};
-    sink.publish(m);
+    publish_report(sink, m);
   });
   other.join();
   tickstock::ErrorReport e;
@@ -275,9 +276,9 @@ TEST_CASE("RedisSink publishes reports from any thread on their channels", "[red
   e.message = "bad \"tick\"\n";
   e.context = {{"channel", "tickstock.data.raw"}};
   sink.publish(e);
-  sink.publish(tickstock::BacktestProgress{7, 0.25, "day 1 of 4"});
-  sink.publish(tickstock::BacktestResult{7, "done", {{"win_rate", 0.5}}, ""});
-  sink.publish(tickstock::JobAck{"r-1", "backtest", true, 9, true, ""});
+  publish_report(sink, tickstock::app::BacktestProgress{7, 0.25, "day 1 of 4"});
+  publish_report(sink, tickstock::app::BacktestResult{7, "done", {{"win_rate", 0.5}}, ""});
+  publish_report(sink, tickstock::app::JobAck{"r-1", "backtest", true, 9, true, ""});
   REQUIRE(sink.flush_for(std::chrono::seconds(10)));
   const auto got = by_channel(receive(live.sub, 7));
 
@@ -422,7 +423,7 @@ TEST_CASE("RedisSink without a server buffers up to its capacity, dropping the o
   o.flush_timeout = std::chrono::milliseconds(100);
   RedisSink sink(o, clock);
   for (int i = 0; i < 25; ++i) sink.on_pattern(pattern(spy, 0.5));
-  sink.publish(tickstock::HealthReport{});
+  publish_report(sink, tickstock::app::HealthReport{});
   CHECK_FALSE(sink.flush_for(std::chrono::milliseconds(300)));
   const auto st = sink.stats();
 

@@ -1,18 +1,17 @@
 // warm_start(): one streamed query per bar table to prime the scanner, one for the minutes of
 // the open bars.
-#include "db/warm_start.h"
-
 #include <chrono>
 #include <cstdlib>
 #include <optional>
 #include <unordered_map>
 #include <vector>
 
-#include "tickstock/pg_sink.h"
+#include <libpq-fe.h>
 
-#include "db/pg_util.h"
+#include "tickstock/pg_query.h"
+#include "tickstock/pg_schema.h"
 
-namespace tickstock::app {
+namespace tickstock {
 namespace {
 
 Session session_of(std::string_view s) {
@@ -57,12 +56,9 @@ std::optional<Bar> bar_of(const PGresult* r, Timeframe tf, SymbolTable& symbols)
 
 }  // namespace
 
-Result<WarmStartReport> warm_start(const WarmStartOptions& o, SymbolTable& symbols,
+Result<WarmStartReport> warm_start(PGconn* c, const WarmStartOptions& o, SymbolTable& symbols,
                                    Scanner& scanner, BarAggregator& aggregator) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto conn = pg_connect(o.url);
-  if (!conn) return conn.error();
-  PGconn* c = conn->get();
   WarmStartReport report;
   // The newest stored bar of each (symbol, timeframe), by symbol id.
   std::unordered_map<std::uint32_t, std::vector<Bar>> newest;
@@ -119,7 +115,9 @@ Result<WarmStartReport> warm_start(const WarmStartOptions& o, SymbolTable& symbo
   const std::string sql =
       "SELECT q.symbol, " + columns(Timeframe::M1) +
       " FROM unnest($1::text[], $2::bigint[]) AS q(symbol, since_us) CROSS JOIN LATERAL (SELECT "
-      "* FROM ohlcv_1min x WHERE x.symbol = q.symbol AND x.ts >= timestamptz 'epoch' + "
+      "* FROM " +
+      std::string(bar_table(Timeframe::M1)) +
+      " x WHERE x.symbol = q.symbol AND x.ts >= timestamptz 'epoch' + "
       "q.since_us * interval '1 microsecond' ORDER BY x.ts) b ORDER BY q.symbol, b.ts";
   std::vector<Bar> minutes;
   auto resume = [&] {
@@ -145,4 +143,4 @@ Result<WarmStartReport> warm_start(const WarmStartOptions& o, SymbolTable& symbo
   return report;
 }
 
-}  // namespace tickstock::app
+}  // namespace tickstock

@@ -1,6 +1,6 @@
 // RedisSubscriber on hiredis's blocking context: connect and subscribe with a socket timeout,
 // then poll() the socket so that next() can give up after its own timeout.
-#include "tickstock/redis_subscriber.h"
+#include "redis/redis_subscriber.h"
 
 #include <cerrno>
 #include <cstring>
@@ -10,7 +10,7 @@
 
 #include <hiredis/hiredis.h>
 
-namespace tickstock {
+namespace tickstock::app {
 namespace {
 
 struct ContextFree {
@@ -154,4 +154,4 @@ Result<bool> RedisSubscriber::next(RedisMessage& out, std::chrono::milliseconds 
 }
 bool RedisSubscriber::connected() const { return impl_->ctx != nullptr; }
 
-}  // namespace tickstock
+}  // namespace tickstock::app

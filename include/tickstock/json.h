@@ -1,16 +1,20 @@
-// Appends JSON objects to a string: keys and values in order, strings escaped to valid UTF-8
-// JSON, reals as the shortest text that reads back to the same double (non-finite as null).
-// It does not check nesting: the caller opens and closes what it writes.
-#ifndef TICKSTOCK_REDIS_JSON_WRITER_H_
-#define TICKSTOCK_REDIS_JSON_WRITER_H_
+// The project's one JSON writer: strings escaped to valid UTF-8 JSON (quote, backslash and every
+// control character escaped), reals as the shortest text that reads back to the same double
+// (non-finite as null). JsonWriter appends objects to a string, keys and values in order; it
+// does not check nesting: the caller opens and closes what it writes.
+#ifndef TICKSTOCK_JSON_H_
+#define TICKSTOCK_JSON_H_
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
-namespace tickstock::detail {
+namespace tickstock {
 
-// Appends `s` as a JSON string (with quotes); bytes that are not valid UTF-8 become U+FFFD.
+// Appends `s` as a JSON string (with quotes): `"` and `\` escaped, control characters as
+// \u00XX, bytes that are not valid UTF-8 as \ufffd.
 void append_json_string(std::string& out, std::string_view s);
 // Appends `v` as a JSON number, shortest round-trip; NaN and infinities as null.
 void append_json_number(std::string& out, double v);
@@ -20,11 +24,13 @@ class JsonWriter {
   // Appends to `out`, which must outlive the writer.
   explicit JsonWriter(std::string& out) : out_(out) {}
 
+  // `{`, after a comma when a value came before.
   void begin_object() {
     separate();
     out_ += '{';
     need_comma_ = false;
   }
+  // `}`.
   void end_object() {
     out_ += '}';
     need_comma_ = true;
@@ -36,6 +42,7 @@ class JsonWriter {
     out_ += ':';
     need_comma_ = false;
   }
+  // `"k":"v"`, `"k":number`, `"k":integer` and `"k":true|false`.
   void str(std::string_view k, std::string_view v) {
     key(k);
     append_json_string(out_, v);
@@ -53,6 +60,9 @@ class JsonWriter {
     out_ += v ? "true" : "false";
     need_comma_ = true;
   }
+  // `"k":{"name":"value",...}`: named strings as an object, in order.
+  void string_object(std::string_view k,
+                     const std::vector<std::pair<std::string, std::string>>& fields);
   // A value whose JSON text the caller made (e.g. a timestamp written in place).
   std::string& raw_value(std::string_view k) {
     key(k);
@@ -70,6 +80,6 @@ class JsonWriter {
   bool need_comma_ = false;
 };
 
-}  // namespace tickstock::detail
+}  // namespace tickstock
 
-#endif  // TICKSTOCK_REDIS_JSON_WRITER_H_
+#endif  // TICKSTOCK_JSON_H_

@@ -1,8 +1,8 @@
 // RedisSubscriber: one Redis connection SUBSCRIBEd to some channels, read from the calling
 // thread with a timeout. It does not reconnect by itself: when next() reports a broken
 // connection, the caller decides when to connect() again (see the redis feed).
-#ifndef TICKSTOCK_REDIS_SUBSCRIBER_H_
-#define TICKSTOCK_REDIS_SUBSCRIBER_H_
+#ifndef TICKSTOCKAPP_REDIS_REDIS_SUBSCRIBER_H_
+#define TICKSTOCKAPP_REDIS_REDIS_SUBSCRIBER_H_
 
 #include <chrono>
 #include <memory>
@@ -11,7 +11,7 @@
 
 #include "tickstock/result.h"
 
-namespace tickstock {
+namespace tickstock::app {
 
 struct RedisSubscriberOptions {
   std::string host = "127.0.0.1";
@@ -54,6 +54,6 @@ class RedisSubscriber {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace tickstock
+}  // namespace tickstock::app
 
-#endif  // TICKSTOCK_REDIS_SUBSCRIBER_H_
+#endif  // TICKSTOCKAPP_REDIS_REDIS_SUBSCRIBER_H_

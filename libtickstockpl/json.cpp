@@ -1,9 +1,10 @@
-#include "redis/json_writer.h"
+// The JSON writer of tickstock/json.h.
+#include "tickstock/json.h"
 
 #include <charconv>
 #include <cmath>
 
-namespace tickstock::detail {
+namespace tickstock {
 namespace {
 
 // Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one.
@@ -83,6 +84,14 @@ void JsonWriter::uinteger(std::string_view k, std::uint64_t v) {
   append_integer(v);
 }
 
+void JsonWriter::string_object(std::string_view k,
+                               const std::vector<std::pair<std::string, std::string>>& fields) {
+  key(k);
+  begin_object();
+  for (const auto& [name, value] : fields) str(name, value);
+  end_object();
+}
+
 template <class Int>
 void JsonWriter::append_integer(Int v) {
   char buf[24];
@@ -91,4 +100,4 @@ void JsonWriter::append_integer(Int v) {
   need_comma_ = true;
 }
 
-}  // namespace tickstock::detail
+}  // namespace tickstock

@@ -1,13 +1,14 @@
-// migrate() and schema_version(): libpq, one connection, one transaction per migration.
-#include "db/migrations.h"
-
+// migrate() and schema_version(): one transaction per migration; bar_table().
 #include <cstdlib>
 #include <memory>
 #include <string>
 
-#include "db/pg_util.h"
+#include <libpq-fe.h>
 
-namespace tickstock::app {
+#include "tickstock/pg_query.h"
+#include "tickstock/pg_schema.h"
+
+namespace tickstock {
 namespace {
 
 // Any number that other programs on the database are unlikely to use for their own lock.
@@ -26,6 +27,26 @@ Result<int> current_version(PGconn* c) {
 
 }  // namespace
 
+const char* bar_table(Timeframe tf) {
+  switch (tf) {
+    case Timeframe::M1:
+      return "ohlcv_1min";
+    case Timeframe::M5:
+      return "ohlcv_5min";
+    case Timeframe::M15:
+      return "ohlcv_15min";
+    case Timeframe::M30:
+      return "ohlcv_30min";
+    case Timeframe::H1:
+      return "ohlcv_hourly";
+    case Timeframe::H4:
+      return "ohlcv_4hour";
+    case Timeframe::D1:
+      return "ohlcv_daily";
+  }
+  return "ohlcv_1min";
+}
+
 int migration_version(const Migration& m) { return std::atoi(m.name); }
 
 int latest_schema_version() {
@@ -33,10 +54,7 @@ int latest_schema_version() {
   return all.empty() ? 0 : migration_version(all.back());
 }
 
-Result<MigrateReport> migrate(const std::string& url) {
-  auto conn = pg_connect(url);
-  if (!conn) return conn.error();
-  PGconn* c = conn->get();
+Result<MigrateReport> migrate(PGconn* c) {
   if (auto r = pg_exec(c, "SET client_min_messages = warning", "configuring the session"); !r)
     return r.error();
   if (auto r = pg_exec(c, std::string("SELECT pg_advisory_lock(") + kLockKey + ")",
@@ -82,10 +100,6 @@ Result<MigrateReport> migrate(const std::string& url) {
   return report;
 }
 
-Result<int> schema_version(const std::string& url) {
-  auto conn = pg_connect(url);
-  if (!conn) return conn.error();
-  return current_version(conn->get());
-}
+Result<int> schema_version(PGconn* c) { return current_version(c); }
 
-}  // namespace tickstock::app
+}  // namespace tickstock
