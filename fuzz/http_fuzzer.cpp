@@ -21,9 +21,9 @@
 
 #include "engine/engine_runner.h"
 #include "engine/monitor.h"
-#include "web/memory_account_store.h"
-#include "web/memory_market_data.h"
-#include "web/passwords.h"
+#include "web/store/memory_account_store.h"
+#include "web/store/memory_market_data.h"
+#include "web/store/passwords.h"
 #include "web/web_app.h"
 
 namespace {

@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "app/app_support.h"
-#include "services.h"
+#include "base/services.h"
 
 using tickstock::app::redact_url;
 using tickstock::test::run_app;

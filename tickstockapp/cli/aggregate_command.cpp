@@ -5,10 +5,10 @@
 #include "tickstock/bar_aggregator.h"
 #include "tickstock/csv_reader.h"
 
+#include "base/progress.h"
 #include "cli/aggregator_settings.h"
 #include "cli/commands.h"
 #include "cli/settings.h"
-#include "progress.h"
 #include "sinks/bar_output.h"
 
 namespace tickstock::app {

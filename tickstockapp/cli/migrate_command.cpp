@@ -2,10 +2,10 @@
 #include <cstdio>
 #include <string>
 
+#include "base/services.h"
 #include "cli/commands.h"
 #include "cli/settings.h"
 #include "db/migrations.h"
-#include "services.h"
 
 namespace tickstock::app {
 

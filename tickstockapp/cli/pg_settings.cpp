@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "base/services.h"
 #include "db/warm_start.h"
-#include "services.h"
 
 namespace tickstock::app {
 namespace {

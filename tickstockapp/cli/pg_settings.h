@@ -7,9 +7,9 @@
 #include "tickstock/pg_sink.h"
 #include "tickstock/scanner.h"
 
+#include "base/error_reporter.h"
+#include "base/log.h"
 #include "cli/settings.h"
-#include "error_reporter.h"
-#include "log.h"
 
 namespace tickstock::app {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "base/log.h"
 #include "cli/settings.h"
-#include "feeds/polygon_feed.h"
-#include "log.h"
+#include "polygon/polygon_feed.h"
 #include "polygon/rest_client.h"
 
 namespace tickstock::app {

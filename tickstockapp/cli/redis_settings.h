@@ -9,8 +9,8 @@
 #include "tickstock/redis_sink.h"
 #include "tickstock/redis_subscriber.h"
 
+#include "base/services.h"
 #include "cli/settings.h"
-#include "services.h"
 
 namespace tickstock::app {
 

@@ -4,8 +4,8 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "web/client_address.h"
-#include "web/passwords.h"
+#include "web/http/client_address.h"
+#include "web/store/passwords.h"
 
 namespace tickstock::app {
 

@@ -5,9 +5,9 @@
 #include <optional>
 
 #include "cli/settings.h"
-#include "web/http_server.h"
+#include "web/http/http_server.h"
+#include "web/live/web_hub.h"
 #include "web/web_app.h"
-#include "web/web_hub.h"
 
 namespace tickstock::app {
 

@@ -1,7 +1,7 @@
 // pg_error(), pg_connect(), pg_exec().
 #include "db/pg_util.h"
 
-#include "services.h"
+#include "base/services.h"
 
 namespace tickstock::app {
 

@@ -15,10 +15,10 @@
 #include "tickstock/pg_sink.h"
 #include "tickstock/redis_sink.h"
 
+#include "base/log.h"
 #include "engine/engine_runner.h"
 #include "engine/feed_queue.h"
 #include "feeds/feed.h"
-#include "log.h"
 
 namespace tickstock::app {
 

@@ -10,7 +10,7 @@
 
 #include "tickstock/sink.h"
 
-#include "log.h"
+#include "base/log.h"
 
 namespace tickstock::app {
 

@@ -4,10 +4,10 @@
 #include <ctime>
 #include <fstream>
 
-#include "web/memory_account_store.h"
-#include "web/passwords.h"
-#include "web/pg_account_store.h"
-#include "web/pg_market_data.h"
+#include "web/store/memory_account_store.h"
+#include "web/store/passwords.h"
+#include "web/store/pg_account_store.h"
+#include "web/store/pg_market_data.h"
 
 namespace tickstock::app {
 

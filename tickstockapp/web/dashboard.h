@@ -7,17 +7,17 @@
 
 #include <memory>
 
+#include "base/log.h"
 #include "cli/web_settings.h"
-#include "log.h"
-#include "web/account_store.h"
-#include "web/http_server.h"
-#include "web/market_data.h"
-#include "web/memory_market_data.h"
-#include "web/pg_pool.h"
+#include "web/http/http_server.h"
+#include "web/http/worker_pool.h"
+#include "web/live/web_event_sink.h"
+#include "web/live/web_hub.h"
+#include "web/store/account_store.h"
+#include "web/store/market_data.h"
+#include "web/store/memory_market_data.h"
+#include "web/store/pg_pool.h"
 #include "web/web_app.h"
-#include "web/web_event_sink.h"
-#include "web/web_hub.h"
-#include "web/worker_pool.h"
 
 namespace tickstock::app {
 
