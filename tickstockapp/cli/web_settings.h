@@ -5,26 +5,15 @@
 #include <optional>
 
 #include "cli/settings.h"
-#include "web/http/http_server.h"
-#include "web/live/web_hub.h"
-#include "web/web_app.h"
+#include "web/dashboard_options.h"
 
 namespace tickstock::app {
 
 // Declares --http, --http-tls-cert, --http-tls-key, --web-root and the limits.
 void declare_web_settings(Settings& s);
 
-struct WebSettings {
-  HttpServerOptions server;
-  WebOptions app;
-  WebHubOptions hub;
-  int workers = 2;
-  std::size_t worker_queue = 1024;
-  int hash_workers = 1;  // --http-hash-workers: the password-checking pool
-  std::size_t alert_history = kDefaultAlertHistory;  // --alert-history
-  std::string admin_user;                            // --admin-user
-  std::string admin_password_file;                   // --admin-password-file ("": none)
-};
+// serve's name for the dashboard's options (web/dashboard_options.h).
+using WebSettings = DashboardOptions;
 
 // nullopt when --http is empty (no dashboard); errors name the setting and the value.
 Result<std::optional<WebSettings>> web_settings(const Settings& s);

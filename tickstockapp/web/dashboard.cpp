@@ -11,7 +11,7 @@
 
 namespace tickstock::app {
 
-Dashboard::Dashboard(WebSettings settings, const std::string& database_url, Log& log)
+Dashboard::Dashboard(DashboardOptions settings, const std::string& database_url, Log& log)
     : settings_(std::move(settings)),
       log_(log),
       // A connection for each worker of both pools, the hub and the alert writer.
