@@ -62,6 +62,16 @@ void declare_universe_settings(Settings& s) {
         "`symbols --groups`)");
 }
 
+Result<std::vector<std::string>> resolve_universe(const Settings& s,
+                                                  const std::string& database_url) {
+  UniverseOptions o;
+  o.symbols = s.get("--symbols");
+  o.symbols_file = s.get("--symbols-file");
+  o.group = s.get("--universe");
+  o.database_url = database_url;
+  return resolve_universe(o);
+}
+
 void warn_unread_universe(const Settings& s, Log& log) {
   const std::string& feed = s.get("--feed");
   if (feed == "polygon") return;

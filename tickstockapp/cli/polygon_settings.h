@@ -28,6 +28,10 @@ void declare_polygon_rest_settings(Settings& s);
 Result<RestOptions> polygon_rest_options(const Settings& s);
 // Declares --symbols, --symbols-file and --universe (the symbols to subscribe or backfill).
 void declare_universe_settings(Settings& s);
+// The universe (polygon/universe.h) from those settings; `database_url` is needed for
+// --universe.
+Result<std::vector<std::string>> resolve_universe(const Settings& s,
+                                                  const std::string& database_url);
 // Warns about each of those settings given (flag or environment) to a serve whose --feed is not
 // polygon: no other feed reads them.
 void warn_unread_universe(const Settings& s, Log& log);
