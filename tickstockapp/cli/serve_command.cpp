@@ -25,6 +25,7 @@
 #include "db/migrations.h"
 #include "engine/engine_runner.h"
 #include "engine/monitor.h"
+#include "feeds/feed_monitor_source.h"
 #include "feeds/redis_feed.h"
 #include "feeds/replay_feed.h"
 #include "feeds/synthetic_feed.h"
@@ -516,12 +517,12 @@ int run_serve(int argc, char** argv, Log& log) {
     log.info(std::string("jobs: taking requests on ") + jo.channels.jobs_backtest + " and " +
              jo.channels.jobs_data_load + (store ? ", stored in the jobs table" : ", not stored"));
   }
+  FeedMonitorSource monitor_source(*feed, pg.get());
   MonitorSources ms;
-  ms.feed = feed.get();
+  ms.source = &monitor_source;
   ms.engine = &engine;
   ms.queue = &queue;
   ms.bars = &bar_count;
-  ms.pg = pg.get();
   ms.feed_running = &feed_running;
   ms.inbound_connection_errors = &inbound_connection_errors;
   Monitor monitor(ms, redis.get(), log,
