@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include "web/http/http_server_impl.h"
+#include "web/http/ip_slot.h"
 #include "web/http/plain_session.h"
 #include "web/http/tls_session.h"
 

@@ -1,6 +1,7 @@
 // The dashboard's listener: HTTP/1.1 (keep-alive, request size and time limits), optional TLS,
 // graceful shutdown, on io_context threads of its own. Requests go to an HttpHandler as plain
-// values; Boost.Beast stays inside http_server.cpp.
+// values; Boost.Beast stays inside http_listener.cpp and the
+// sessions.
 #ifndef TICKSTOCKAPP_WEB_HTTP_HTTP_SERVER_H_
 #define TICKSTOCKAPP_WEB_HTTP_HTTP_SERVER_H_
 
@@ -15,6 +16,7 @@
 
 #include "base/log.h"
 #include "web/http/client_address.h"
+#include "web/http/http_handler.h"
 #include "web/http/http_types.h"
 #include "web/http/ws_types.h"
 
@@ -61,20 +63,6 @@ struct HttpServerStats {
   std::atomic<std::uint64_t> ws_messages{0};      // WebSocket messages written to clients
   std::atomic<std::uint64_t> ws_conflated{0};     // queued updates replaced by a newer one
   std::atomic<std::uint64_t> ws_queued_bytes{0};  // bytes waiting in all WebSocket queues
-};
-
-// What the server hands requests to. handle() and upgrade() run on an io thread and must not
-// block: slow work goes elsewhere and answers through `reply` / `decide`, from any thread,
-// exactly once.
-class HttpHandler {
- public:
-  virtual ~HttpHandler() = default;
-  virtual void handle(HttpRequest request, Reply reply) = 0;
-  // A WebSocket upgrade request (any path). Default: 404.
-  virtual void upgrade(HttpRequest request, Decide decide) {
-    (void)request;
-    decide({json_error(404, "not_found", "no WebSocket here"), nullptr});
-  }
 };
 
 class HttpServer {

@@ -1,6 +1,5 @@
-// HttpServer's insides, shared by http_server.cpp and ws_session.h (Beast stays in these): the
-// server's state, what every session can be asked, and a connection's count against its
-// client address.
+// HttpServer's insides, shared by the listener, the server and the sessions (Beast stays in
+// these): the server's state.
 #ifndef TICKSTOCKAPP_WEB_HTTP_HTTP_SERVER_IMPL_H_
 #define TICKSTOCKAPP_WEB_HTTP_HTTP_SERVER_IMPL_H_
 
@@ -22,6 +21,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "web/http/http_server.h"
+#include "web/http/session_base.h"
 
 namespace tickstock::app {
 
@@ -31,13 +31,6 @@ namespace net = boost::asio;
 namespace ssl = net::ssl;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
-
-// What every session can be asked from stop(), on its own strand.
-class SessionBase {
- public:
-  virtual ~SessionBase() = default;
-  virtual void shutdown() = 0;
-};
 
 struct HttpServer::Impl {
   Impl(HttpServerOptions o, HttpHandler& h, Log& l) : options(std::move(o)), handler(h), log(l) {}
@@ -99,22 +92,6 @@ struct HttpServer::Impl {
   void pause_accepting(const beast::error_code& ec);
   void start_session(tcp::socket socket, std::string peer);
   void refuse(tcp::socket socket, const std::string& why);
-};
-
-// One connection's count against its client address, held by the HTTP session and then by the
-// WebSocket session it becomes; the last to go gives it back.
-class IpSlot {
- public:
-  IpSlot(HttpServer::Impl& server, std::string key) : server_(server), key_(std::move(key)) {}
-  ~IpSlot() {
-    if (!key_.empty()) server_.release_ip(key_);
-  }
-  IpSlot(const IpSlot&) = delete;
-  IpSlot& operator=(const IpSlot&) = delete;
-
- private:
-  HttpServer::Impl& server_;
-  std::string key_;  // "" = not counted (a trusted proxy)
 };
 
 }  // namespace tickstock::app

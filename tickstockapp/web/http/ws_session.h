@@ -8,6 +8,7 @@
 #include <string>
 
 #include "web/http/http_server_impl.h"
+#include "web/http/ip_slot.h"
 
 namespace tickstock::app {
 
