@@ -4,6 +4,8 @@
 #ifndef TICKSTOCKAPP_WEB_HTTP_HTTP_SESSION_H_
 #define TICKSTOCKAPP_WEB_HTTP_HTTP_SESSION_H_
 
+#include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
