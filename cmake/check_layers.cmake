@@ -40,7 +40,7 @@ foreach(rel IN LISTS files)
   if(rel MATCHES "/")
     layer_of("${rel}" from from_name)
     if(from EQUAL -1)
-      message(SEND_ERROR "${ROOT}/${rel}: its folder is not a layer (cmake/tickstock_layers.cmake)")
+      message(NOTICE "${ROOT}/${rel}: error: its folder is not a layer (cmake/tickstock_layers.cmake)")
       math(EXPR violations "${violations} + 1")
       continue()
     endif()
@@ -62,10 +62,11 @@ foreach(rel IN LISTS files)
     endif()
     list(APPEND edges "${from_name} -> ${to_name}")
     if(to GREATER from)
-      message(SEND_ERROR
-        "${ROOT}/${rel}:${line_no}: layer '${from_name}' includes \"${inc}\" of the higher "
-        "layer '${to_name}': a back edge (${from_name} -> ${to_name}). A folder may use only "
-        "the layers listed before it in cmake/tickstock_layers.cmake.")
+      # One line per edge, as a compiler says it (NOTICE: stderr, not wrapped).
+      message(NOTICE
+        "${ROOT}/${rel}:${line_no}: error: layer '${from_name}' includes \"${inc}\" of the "
+        "higher layer '${to_name}': a back edge (${from_name} -> ${to_name}); a folder may use "
+        "only the layers listed before it in cmake/tickstock_layers.cmake")
       math(EXPR violations "${violations} + 1")
     endif()
   endforeach()
