@@ -13,8 +13,8 @@
 
 #include "bench.h"
 #include "engine/engine_runner.h"
-#include "feeds/polygon_feed.h"
 #include "polygon/frame_parser.h"
+#include "polygon/polygon_feed.h"
 #include "support/fake_polygon_server.h"
 
 namespace tickstock::bench {

@@ -21,9 +21,10 @@
 
 #include "engine/engine_runner.h"
 #include "engine/monitor.h"
-#include "web/memory_account_store.h"
-#include "web/memory_market_data.h"
-#include "web/passwords.h"
+#include "feeds/feed_monitor_source.h"
+#include "web/store/memory_account_store.h"
+#include "web/store/memory_market_data.h"
+#include "web/store/passwords.h"
 #include "web/web_app.h"
 
 namespace {
@@ -77,8 +78,8 @@ struct World {
   World()
       : aggregator(AggregatorOptions{}, clock, sink),
         engine(queue, clock, aggregator),
-        monitor(MonitorSources{&feed, &engine, &queue, &bars, nullptr, &running, &errors}, nullptr,
-                log, std::chrono::milliseconds(5000)),
+        monitor(MonitorSources{&source, &engine, &queue, &bars, &running, &errors}, nullptr, log,
+                std::chrono::milliseconds(5000)),
         pool(1, 64) {
     const std::string hash = *hash_password("fuzz-password-1", HashCost::kMinimum);
     password_hash = hash;
@@ -113,6 +114,7 @@ struct World {
 
   Log log;
   IdleFeed feed;
+  FeedMonitorSource source{feed, nullptr};
   FeedQueue queue{4};
   ManualClock clock{0};
   NullSink sink;

@@ -7,7 +7,7 @@
 
 #include <simdjson.h>
 
-#include "web/ws_command.h"
+#include "web/live/ws_command.h"
 
 namespace {
 

@@ -3,8 +3,8 @@
 #include <cstring>
 #include <exception>
 
+#include "base/log.h"
 #include "cli/commands.h"
-#include "log.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "app/app_support.h"
-#include "services.h"
+#include "base/services.h"
 
 using tickstock::app::redact_url;
 using tickstock::test::run_app;
@@ -101,7 +101,8 @@ TEST_CASE("no password reaches the log, whatever form the URLs take", "[app][red
   // waiting for the database as long as --pg-flush-timeout-ms): one run, with two forms at once.
   const auto serve = run_app(
       "serve --feed synthetic --speed max --synthetic-minutes 1 --exit-on-eof "
-      "--redis-flush-timeout-ms 100 --pg-flush-timeout-ms 300 --redis-no-jobs --spill-dir '' --database-url "
+      "--redis-flush-timeout-ms 100 --pg-flush-timeout-ms 300 --redis-no-jobs --spill-dir '' "
+      "--database-url "
       "'postgresql://u:hun@t3r2@127.0.0.1:1/x?password=hunt3r2' --redis-url "
       "redis://:hun@t3r2@127.0.0.1:1/0");
   CHECK(serve.err.find("PostgreSQL postgresql://u:***@127.0.0.1:1/x?password=***: NOT reachable") !=

@@ -18,13 +18,13 @@
 #include "tickstock/scanner.h"
 
 #include "app/app_support.h"
-#include "cli/settings.h"
-#include "error_reporter.h"
+#include "base/error_reporter.h"
 #include "feeds/feed_control.h"
-#include "feeds/polygon_feed.h"
 #include "polygon/conditions.h"
+#include "polygon/polygon_feed.h"
 #include "runtime/serve_config.h"
 #include "runtime/serve_runtime.h"
+#include "settings/settings.h"
 #include "sinks/bar_output.h"
 #include "support/test_support.h"
 

@@ -14,7 +14,7 @@
 #include "tickstock/clock.h"
 
 #include "engine/engine_runner.h"
-#include "feeds/polygon_feed.h"
+#include "polygon/polygon_feed.h"
 #include "support/bar_collector.h"
 #include "support/fake_polygon_server.h"
 #include "support/test_support.h"

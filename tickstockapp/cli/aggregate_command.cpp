@@ -5,10 +5,10 @@
 #include "tickstock/bar_aggregator.h"
 #include "tickstock/csv_reader.h"
 
-#include "cli/aggregator_settings.h"
+#include "base/progress.h"
 #include "cli/commands.h"
-#include "cli/settings.h"
-#include "progress.h"
+#include "settings/aggregator_settings.h"
+#include "settings/settings.h"
 #include "sinks/bar_output.h"
 
 namespace tickstock::app {

@@ -5,12 +5,12 @@
 
 #include "tickstock/calendar.h"
 
+#include "base/progress.h"
 #include "cli/commands.h"
-#include "cli/polygon_settings.h"
 #include "db/bar_store.h"
 #include "db/pg_util.h"
 #include "polygon/universe.h"
-#include "progress.h"
+#include "settings/polygon_settings.h"
 
 namespace tickstock::app {
 namespace {

@@ -2,7 +2,7 @@
 #ifndef TICKSTOCKAPP_CLI_COMMANDS_H_
 #define TICKSTOCKAPP_CLI_COMMANDS_H_
 
-#include "log.h"
+#include "base/log.h"
 
 namespace tickstock::app {
 

@@ -4,11 +4,11 @@
 
 #include "tickstock/types.h"
 
+#include "base/progress.h"
+#include "base/services.h"
 #include "cli/commands.h"
-#include "cli/settings.h"
 #include "db/bar_import.h"
-#include "progress.h"
-#include "services.h"
+#include "settings/settings.h"
 
 namespace tickstock::app {
 

@@ -2,10 +2,10 @@
 #include <cstdio>
 #include <string>
 
+#include "base/services.h"
 #include "cli/commands.h"
-#include "cli/settings.h"
 #include "db/schema.h"
-#include "services.h"
+#include "settings/settings.h"
 
 namespace tickstock::app {
 

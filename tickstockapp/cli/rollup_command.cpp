@@ -3,8 +3,8 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "cli/settings.h"
 #include "db/daily_rollup.h"
+#include "settings/settings.h"
 
 namespace tickstock::app {
 

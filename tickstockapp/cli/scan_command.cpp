@@ -7,10 +7,10 @@
 #include "tickstock/csv_reader.h"
 #include "tickstock/scanner.h"
 
+#include "base/progress.h"
 #include "cli/commands.h"
-#include "cli/scanner_settings.h"
-#include "cli/settings.h"
-#include "progress.h"
+#include "settings/scanner_settings.h"
+#include "settings/settings.h"
 #include "sinks/scan_output.h"
 
 namespace tickstock::app {

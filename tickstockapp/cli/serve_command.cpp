@@ -9,10 +9,10 @@
 #include <utility>
 
 #include "cli/commands.h"
-#include "cli/scanner_settings.h"
-#include "cli/settings.h"
 #include "runtime/serve_config.h"
 #include "runtime/serve_runtime.h"
+#include "settings/scanner_settings.h"
+#include "settings/settings.h"
 
 namespace tickstock::app {
 namespace {

@@ -7,11 +7,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "base/services.h"
 #include "cli/commands.h"
-#include "cli/settings.h"
-#include "services.h"
-#include "web/passwords.h"
-#include "web/pg_account_store.h"
+#include "settings/settings.h"
+#include "web/store/passwords.h"
+#include "web/store/pg_account_store.h"
 
 namespace tickstock::app {
 namespace {

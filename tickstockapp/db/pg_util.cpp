@@ -1,7 +1,7 @@
 // pg_connect(), pg_exec_params(), append_copy_text().
 #include "db/pg_util.h"
 
-#include "services.h"
+#include "base/services.h"
 
 namespace tickstock::app {
 

@@ -64,12 +64,12 @@ MetricsReport Monitor::metrics() {
 
 MetricsReport Monitor::counters() const {
   const RedisSinkStats rs = redis_ != nullptr ? redis_->stats() : RedisSinkStats{};
-  const PgSinkStats ps = src_.pg != nullptr ? src_.pg->stats() : PgSinkStats{};
+  const PgSinkStats ps = src_.source->pg_stats().value_or(PgSinkStats{});
   MetricsReport m;
   m.uptime_s = uptime_s();
-  m.ticks = src_.feed->stats().items.load(std::memory_order_relaxed);
+  m.ticks = src_.source->feed_items();
   m.bars = src_.bars->bars();
-  m.events_received = m.ticks + src_.feed->stats().bad_records.load(std::memory_order_relaxed);
+  m.events_received = m.ticks + src_.source->feed_bad_records();
   m.events_processed = src_.engine->data_items();
   m.events_forwarded = rs.published;
   m.events_dropped = src_.queue->dropped_items() + rs.dropped + ps.refused + ps.dropped;
@@ -94,11 +94,12 @@ HealthReport Monitor::health(const char* status_override) {
                                      : redis_starting  ? "connecting"
                                                        : "disconnected");
   bool pg_ok = true;
-  if (src_.pg == nullptr) {
+  const std::optional<PgSinkStats> pg = src_.source->pg_stats();
+  if (!pg) {
     h.components.emplace_back("postgres", "off");
   } else {
     // PgSink connects when it first has something to write: until then it is idle, not down.
-    const PgSinkStats ps = src_.pg->stats();
+    const PgSinkStats& ps = *pg;
     pg_ok = ps.connected || ps.last_error.empty();
     h.components.emplace_back("postgres", ps.connected ? "connected"
                                           : pg_ok      ? "idle"

@@ -15,10 +15,10 @@
 #include "tickstock/pg_sink.h"
 #include "tickstock/redis_sink.h"
 
+#include "base/log.h"
 #include "engine/engine_runner.h"
 #include "engine/feed_queue.h"
-#include "feeds/feed.h"
-#include "log.h"
+#include "engine/monitor_source.h"
 #include "redis/reports.h"
 
 namespace tickstock::app {
@@ -33,13 +33,12 @@ class BarCounter final : public BarSink {
   std::atomic<std::uint64_t> bars_{0};
 };
 
-// What the monitor reads. REQUIRES: all outlive the monitor; pg may be null (no database).
+// What the monitor reads. REQUIRES: all outlive the monitor.
 struct MonitorSources {
-  Feed* feed = nullptr;
+  const MonitorSource* source = nullptr;  // the feed's and the database writer's figures
   const EngineRunner* engine = nullptr;
   FeedQueue* queue = nullptr;
   const BarCounter* bars = nullptr;
-  const PgSink* pg = nullptr;
   const std::atomic<bool>* feed_running = nullptr;
   const std::atomic<std::uint64_t>* inbound_connection_errors = nullptr;  // feed and jobs
 };

@@ -13,10 +13,10 @@
 #include "tickstock/clock.h"
 #include "tickstock/types.h"
 
-#include "error_reporter.h"
+#include "base/error_reporter.h"
+#include "base/log.h"
 #include "feeds/feed.h"
 #include "feeds/subscription_loop.h"
-#include "log.h"
 
 namespace tickstock::app {
 

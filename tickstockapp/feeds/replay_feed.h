@@ -5,8 +5,8 @@
 
 #include "tickstock/types.h"
 
+#include "base/log.h"
 #include "feeds/feed.h"
-#include "log.h"
 
 namespace tickstock::app {
 

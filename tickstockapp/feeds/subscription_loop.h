@@ -9,9 +9,8 @@
 #include <cstdint>
 #include <string>
 
+#include "base/log.h"
 #include "redis/redis_subscriber.h"
-
-#include "log.h"
 
 namespace tickstock::app {
 

@@ -17,8 +17,8 @@
 #include "tickstock/result.h"
 #include "tickstock/types.h"
 
+#include "base/json_object_reader.h"
 #include "engine/feed_queue.h"
-#include "json_object_reader.h"
 
 namespace tickstock::app {
 

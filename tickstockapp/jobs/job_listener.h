@@ -11,9 +11,9 @@
 
 #include "tickstock/redis_sink.h"
 
-#include "error_reporter.h"
+#include "base/error_reporter.h"
+#include "base/log.h"
 #include "feeds/subscription_loop.h"
-#include "log.h"
 #include "redis/reports.h"
 
 namespace tickstock::app {

@@ -14,7 +14,7 @@
 #include "tickstock/result.h"
 #include "tickstock/types.h"
 
-#include "json_object_reader.h"
+#include "base/json_object_reader.h"
 
 namespace tickstock::app {
 

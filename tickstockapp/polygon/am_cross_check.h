@@ -11,7 +11,7 @@
 
 #include "tickstock/sink.h"
 
-#include "log.h"
+#include "base/log.h"
 
 namespace tickstock::app {
 

@@ -13,8 +13,8 @@
 #include "tickstock/result.h"
 #include "tickstock/types.h"
 
+#include "base/log.h"
 #include "engine/feed_queue.h"
-#include "log.h"
 #include "polygon/rest_client.h"
 
 namespace tickstock::app {

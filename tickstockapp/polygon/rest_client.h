@@ -15,7 +15,7 @@
 #include "tickstock/result.h"
 #include "tickstock/types.h"
 
-#include "log.h"
+#include "base/log.h"
 #include "polygon/conditions.h"
 #include "polygon/url.h"
 

@@ -102,17 +102,16 @@ Result<std::vector<std::string>> load_symbol_group(const std::string& database_u
   return out;
 }
 
-Result<std::vector<std::string>> resolve_universe(const Settings& s,
-                                                  const std::string& database_url) {
-  const std::string& list = s.get("--symbols");
-  const std::string& file = s.get("--symbols-file");
-  const std::string& group = s.get("--universe");
+Result<std::vector<std::string>> resolve_universe(const UniverseOptions& o) {
+  const std::string& list = o.symbols;
+  const std::string& file = o.symbols_file;
+  const std::string& group = o.group;
   const int given = (list.empty() ? 0 : 1) + (file.empty() ? 0 : 1) + (group.empty() ? 0 : 1);
   if (given > 1)
     return fail("give one of --symbols, --symbols-file and --universe (",
                 "TICKSTOCK_SYMBOLS, TICKSTOCK_SYMBOLS_FILE, TICKSTOCK_UNIVERSE), not several");
   if (!file.empty()) return read_symbols_file(file);
-  if (!group.empty()) return load_symbol_group(database_url, group);
+  if (!group.empty()) return load_symbol_group(o.database_url, group);
   return parse_symbol_list(list);
 }
 

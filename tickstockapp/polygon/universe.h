@@ -9,8 +9,6 @@
 
 #include "tickstock/result.h"
 
-#include "cli/settings.h"
-
 namespace tickstock::app {
 
 // Splits a comma-separated list, trims blanks, upper-cases, drops empties and duplicates;
@@ -23,10 +21,18 @@ Result<std::vector<std::string>> read_symbols_file(const std::string& path);
 // Members of a symbol group in the database, sorted. An unknown or empty group is an error.
 Result<std::vector<std::string>> load_symbol_group(const std::string& database_url,
                                                    const std::string& group);
+// Where the universe comes from: --symbols, --symbols-file and --universe as given ("": not
+// given). cli/ fills it in from its settings.
+struct UniverseOptions {
+  std::string symbols;       // --symbols
+  std::string symbols_file;  // --symbols-file
+  std::string group;         // --universe
+  std::string database_url;  // needed for a group
+};
+
 // The universe from --symbols, --symbols-file and --universe (exactly one may be given; none
-// gives an empty list). `database_url` is needed for --universe.
-Result<std::vector<std::string>> resolve_universe(const Settings& s,
-                                                  const std::string& database_url);
+// gives an empty list).
+Result<std::vector<std::string>> resolve_universe(const UniverseOptions& o);
 
 }  // namespace tickstock::app
 

@@ -19,8 +19,8 @@
 
 #include "tickstock/clock.h"
 
-#include "feeds/polygon_feed.h"
 #include "polygon/frame_parser.h"
+#include "polygon/polygon_feed.h"
 #include "polygon/tls_client.h"
 #include "polygon/url.h"
 

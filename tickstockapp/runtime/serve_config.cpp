@@ -3,11 +3,11 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "cli/aggregator_settings.h"
-#include "cli/pg_settings.h"
-#include "cli/polygon_settings.h"
-#include "cli/scanner_settings.h"
 #include "polygon/universe.h"
+#include "settings/aggregator_settings.h"
+#include "settings/pg_settings.h"
+#include "settings/polygon_settings.h"
+#include "settings/scanner_settings.h"
 
 namespace tickstock::app {
 

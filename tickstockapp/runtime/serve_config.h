@@ -11,12 +11,12 @@
 #include "tickstock/bar_aggregator.h"
 #include "tickstock/scanner.h"
 
-#include "cli/redis_settings.h"
-#include "cli/settings.h"
-#include "cli/web_settings.h"
-#include "feeds/polygon_feed.h"
 #include "feeds/synthetic_feed.h"
+#include "polygon/polygon_feed.h"
 #include "polygon/rest_client.h"
+#include "settings/redis_settings.h"
+#include "settings/settings.h"
+#include "settings/web_settings.h"
 
 namespace tickstock::app {
 

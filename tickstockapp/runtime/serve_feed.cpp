@@ -4,12 +4,12 @@
 #include <utility>
 #include <vector>
 
-#include "cli/redis_settings.h"
 #include "feeds/redis_feed.h"
 #include "feeds/replay_feed.h"
 #include "feeds/synthetic_feed.h"
 #include "polygon/gap_backfill.h"
 #include "polygon/rest_client.h"
+#include "settings/redis_settings.h"
 
 namespace tickstock::app {
 namespace {

@@ -10,12 +10,12 @@
 #include "tickstock/clock.h"
 #include "tickstock/types.h"
 
-#include "error_reporter.h"
+#include "base/error_reporter.h"
+#include "base/log.h"
 #include "feeds/feed.h"
 #include "feeds/feed_control.h"
-#include "feeds/polygon_feed.h"
-#include "log.h"
 #include "polygon/conditions.h"
+#include "polygon/polygon_feed.h"
 #include "runtime/serve_config.h"
 
 namespace tickstock::app {

@@ -3,10 +3,10 @@
 #include <string>
 #include <utility>
 
-#include "cli/pg_settings.h"
-#include "cli/polygon_settings.h"
 #include "runtime/serve_feed.h"
 #include "runtime/serve_summary.h"
+#include "settings/pg_settings.h"
+#include "settings/polygon_settings.h"
 
 namespace tickstock::app {
 

@@ -25,18 +25,19 @@
 #include "tickstock/scanner.h"
 #include "tickstock/sink.h"
 
+#include "base/error_reporter.h"
+#include "base/log.h"
 #include "engine/engine_runner.h"
 #include "engine/feed_lag.h"
 #include "engine/feed_queue.h"
 #include "engine/monitor.h"
-#include "error_reporter.h"
 #include "feeds/feed.h"
 #include "feeds/feed_control.h"
-#include "feeds/polygon_feed.h"
+#include "feeds/feed_monitor_source.h"
 #include "jobs/job_listener.h"
-#include "log.h"
 #include "polygon/am_cross_check.h"
 #include "polygon/conditions.h"
+#include "polygon/polygon_feed.h"
 #include "runtime/serve_config.h"
 #include "sinks/bar_output.h"
 #include "sinks/scan_output.h"
@@ -131,6 +132,7 @@ class ServeRuntime {
   std::atomic<bool> stop_feed_{false}, stop_engine_{false}, feed_running_{true};
   Result<void> feed_result_;
   std::unique_ptr<JobListener> jobs_;
+  std::unique_ptr<FeedMonitorSource> monitor_source_;  // read by monitor_: outlives it
   std::unique_ptr<Monitor> monitor_;
   std::thread feed_thread_, engine_thread_;
 };

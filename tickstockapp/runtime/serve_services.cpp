@@ -3,13 +3,13 @@
 #include <string>
 #include <utility>
 
-#include "cli/pg_settings.h"
-#include "cli/redis_settings.h"
+#include "base/redact.h"
+#include "base/services.h"
 #include "db/schema.h"
-#include "redact.h"
 #include "runtime/serve_runtime.h"
 #include "runtime/serve_summary.h"
-#include "services.h"
+#include "settings/pg_settings.h"
+#include "settings/redis_settings.h"
 
 namespace tickstock::app {
 
@@ -119,12 +119,12 @@ void ServeRuntime::start_jobs() {
 // The monitor reads the engine's counters; it publishes only with Redis, but the dashboard's
 // /metrics reads it either way.
 void ServeRuntime::make_monitor() {
+  monitor_source_ = std::make_unique<FeedMonitorSource>(*feed_, pg_.get());
   MonitorSources ms;
-  ms.feed = feed_.get();
+  ms.source = monitor_source_.get();
   ms.engine = engine_.get();
   ms.queue = queue_.get();
   ms.bars = &bar_count_;
-  ms.pg = pg_.get();
   ms.feed_running = &feed_running_;
   ms.inbound_connection_errors = &inbound_connection_errors_;
   monitor_ = std::make_unique<Monitor>(

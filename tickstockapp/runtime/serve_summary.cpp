@@ -1,6 +1,6 @@
 #include "runtime/serve_summary.h"
 
-#include "redact.h"
+#include "base/redact.h"
 
 namespace tickstock::app {
 namespace {

@@ -14,8 +14,8 @@
 #include "tickstock/scanner.h"
 #include "tickstock/types.h"
 
+#include "base/log.h"
 #include "feeds/feed.h"
-#include "log.h"
 
 namespace tickstock::app {
 

@@ -4,14 +4,14 @@
 #include <ctime>
 #include <fstream>
 
-#include "web/memory_account_store.h"
-#include "web/passwords.h"
-#include "web/pg_account_store.h"
-#include "web/pg_market_data.h"
+#include "web/store/memory_account_store.h"
+#include "web/store/passwords.h"
+#include "web/store/pg_account_store.h"
+#include "web/store/pg_market_data.h"
 
 namespace tickstock::app {
 
-Dashboard::Dashboard(WebSettings settings, const std::string& database_url, Log& log)
+Dashboard::Dashboard(DashboardOptions settings, const std::string& database_url, Log& log)
     : settings_(std::move(settings)),
       log_(log),
       // A connection for each worker of both pools, the hub and the alert writer.

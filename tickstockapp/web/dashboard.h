@@ -7,17 +7,17 @@
 
 #include <memory>
 
-#include "cli/web_settings.h"
-#include "log.h"
-#include "web/account_store.h"
-#include "web/http_server.h"
-#include "web/market_data.h"
-#include "web/memory_market_data.h"
-#include "web/pg_pool.h"
+#include "base/log.h"
+#include "web/dashboard_options.h"
+#include "web/http/http_server.h"
+#include "web/http/worker_pool.h"
+#include "web/live/web_event_sink.h"
+#include "web/live/web_hub.h"
+#include "web/store/account_store.h"
+#include "web/store/market_data.h"
+#include "web/store/memory_market_data.h"
+#include "web/store/pg_pool.h"
 #include "web/web_app.h"
-#include "web/web_event_sink.h"
-#include "web/web_hub.h"
-#include "web/worker_pool.h"
 
 namespace tickstock::app {
 
@@ -25,7 +25,7 @@ class Dashboard {
  public:
   // With `database_url` non-empty, accounts and market data are PostgreSQL's (REQUIRES: its
   // schema is current); otherwise they live in memory for this run.
-  Dashboard(WebSettings settings, const std::string& database_url, Log& log);
+  Dashboard(DashboardOptions settings, const std::string& database_url, Log& log);
   // Stops (see stop()).
   ~Dashboard();
   Dashboard(const Dashboard&) = delete;
@@ -44,7 +44,7 @@ class Dashboard {
  private:
   Result<void> bootstrap_admin();
 
-  WebSettings settings_;
+  DashboardOptions settings_;
   Log& log_;
   WebEventSink events_;
   std::unique_ptr<PgPool> pool_;

@@ -3,9 +3,9 @@
 
 #include <algorithm>
 
-#include "web/client_address.h"
-#include "web/json_out.h"
-#include "web/static_files.h"
+#include "base/json_out.h"
+#include "web/http/client_address.h"
+#include "web/http/static_files.h"
 
 namespace tickstock::app {
 

@@ -20,17 +20,17 @@
 #include "tickstock/pg_sink.h"
 #include "tickstock/redis_sink.h"
 
+#include "base/log.h"
 #include "engine/monitor.h"
-#include "log.h"
-#include "web/api.h"
-#include "web/http_server.h"
-#include "web/login_guard.h"
-#include "web/rate_limiter.h"
-#include "web/readiness.h"
-#include "web/session_cache.h"
-#include "web/web_hub.h"
-#include "web/web_metrics.h"
-#include "web/worker_pool.h"
+#include "web/api/api.h"
+#include "web/api/login_guard.h"
+#include "web/api/rate_limiter.h"
+#include "web/api/readiness.h"
+#include "web/api/web_metrics.h"
+#include "web/http/http_server.h"
+#include "web/http/worker_pool.h"
+#include "web/live/web_hub.h"
+#include "web/store/session_cache.h"
 
 namespace tickstock::app {
 

@@ -5,9 +5,9 @@
 
 #include "app/app_support.h"
 #include "support/pg_test_db.h"
-#include "web/memory_account_store.h"
-#include "web/passwords.h"
-#include "web/pg_account_store.h"
+#include "web/store/memory_account_store.h"
+#include "web/store/passwords.h"
+#include "web/store/pg_account_store.h"
 
 using namespace tickstock::app;
 using tickstock::test::run_app;

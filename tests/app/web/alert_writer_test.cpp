@@ -2,7 +2,7 @@
 // counted and logged with the reason while the rest of the batch is kept; a full queue and a
 // store that stays down are counted, never waited for. Alerts queued for delivery are handed
 // over once stored, with their ids, or at the first failed attempt, without.
-#include "web/alert_writer.h"
+#include "web/live/alert_writer.h"
 
 #include <chrono>
 #include <cstdio>
@@ -18,8 +18,8 @@
 
 #include "app/app_support.h"
 #include "support/pg_test_db.h"
-#include "web/memory_account_store.h"
-#include "web/pg_account_store.h"
+#include "web/store/memory_account_store.h"
+#include "web/store/pg_account_store.h"
 
 using namespace tickstock::app;
 using tickstock::test::run_app;

@@ -10,7 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "app/web/api_support.h"
-#include "web/login_guard.h"
+#include "web/api/login_guard.h"
 
 using namespace tickstock::test;
 using tickstock::app::LoginGuard;

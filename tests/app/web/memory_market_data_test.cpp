@@ -1,6 +1,6 @@
 // MemoryMarketData (serve's API data without a database): a revision replaces its detection, a
 // retraction removes it, the oldest go past the cap, and pages come newest first.
-#include "web/memory_market_data.h"
+#include "web/store/memory_market_data.h"
 
 #include <string>
 

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "app/web/api_support.h"
-#include "web/api.h"
+#include "web/api/api.h"
 
 using namespace tickstock::test;
 using tickstock::app::parse_symbol;

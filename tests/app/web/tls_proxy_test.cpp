@@ -13,7 +13,7 @@
 #include "app/web/api_support.h"
 #include "app/web/raw_socket.h"
 #include "support/pg_test_db.h"
-#include "web/client_address.h"
+#include "web/http/client_address.h"
 
 using namespace tickstock::test;
 namespace net = boost::asio;

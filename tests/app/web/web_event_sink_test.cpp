@@ -1,6 +1,6 @@
 // WebEventSink: the engine's hand-off to the dashboard wakes the web thread at the first event,
 // or, deferred, only when the engine publishes the end of a batch; it never blocks the engine.
-#include "web/web_event_sink.h"
+#include "web/live/web_event_sink.h"
 
 #include <atomic>
 #include <chrono>

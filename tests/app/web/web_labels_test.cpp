@@ -8,8 +8,8 @@
 
 #include "app/web/web_serve.h"
 #include "support/web_client.h"
-#include "web/rate_limiter.h"
-#include "web/web_metrics.h"
+#include "web/api/rate_limiter.h"
+#include "web/api/web_metrics.h"
 
 using namespace tickstock::test;
 using tickstock::app::RateLimit;

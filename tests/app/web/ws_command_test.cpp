@@ -1,5 +1,5 @@
 // The /ws client message parser on its own (the fuzz target tickstock_fuzz_ws drives it too).
-#include "web/ws_command.h"
+#include "web/live/ws_command.h"
 
 #include <string>
 
