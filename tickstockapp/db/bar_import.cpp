@@ -120,22 +120,30 @@ struct PassError {
   bool conflict = false;
 };
 
-// One pass over the file inside one transaction. Direct: COPY straight into the bar table
-// (every row must be new); else: COPY into a staging table and one upsert.
-Result<ImportReport> import_pass(
-    const ImportOptions& o, bool direct, bool& conflict,
-    const std::function<void(std::int64_t, std::int64_t, std::uint64_t)>& progress) {
-  conflict = false;
-  SymbolTable symbols;
-  // Without --symbol the reader gets a stand-in that check_symbol_source refuses to use.
-  auto reader = BarCsvReader::open(o.path, symbols, o.symbol.empty() ? "BARS" : o.symbol);
-  if (!reader) return reader.error();
-  if (auto r = check_symbol_source(o, (*reader)->has_symbol_column()); !r) return r.error();
-  SpacingCheck spacing(o);
-  auto conn = pg_connect(o.url);
-  if (!conn) return conn.error();
-  PGconn* c = conn->get();
-  const bool daily = o.timeframe == Timeframe::D1;
+using Progress = std::function<void(std::int64_t, std::int64_t, std::uint64_t)>;
+
+// One pass's state: the file it reads, the transaction it copies into, what it has read.
+struct Pass {
+  Pass(const ImportOptions& options, bool direct_copy, BarCsvReader& csv, PGconn* conn)
+      : o(options),
+        direct(direct_copy),
+        daily(options.timeframe == Timeframe::D1),
+        reader(csv),
+        c(conn) {}
+
+  const ImportOptions& o;
+  const bool direct;  // COPY straight into the bar table, else into the staging table
+  const bool daily;
+  BarCsvReader& reader;
+  PGconn* c;
+  ImportReport report;
+  std::unordered_set<std::string> seen;  // the file's symbols
+  Symbol last_symbol;
+  std::string buf;  // COPY rows not sent yet
+};
+
+// BEGIN, then COPY into the bar table (direct) or into a new staging table.
+Result<void> start_copy(PGconn* c, bool direct, bool daily) {
   if (auto r = exec(c, "BEGIN", "starting the import"); !r) return r.error();
   std::string copy;
   if (direct) {
@@ -157,16 +165,51 @@ Result<ImportReport> import_pass(
     copy = "COPY import_bars FROM STDIN";
   }
   if (auto r = exec(c, copy, "starting COPY"); !r) return r.error();
+  return {};
+}
 
-  ImportReport report;
-  std::unordered_set<std::string> seen;  // the file's symbols
-  Symbol last_symbol;
-  std::string buf;
+// Appends bar `b` of line `line` to `buf` as one COPY text row of the bar table's columns
+// (direct) or the staging table's; `date` and `start` are the ones it is stored with.
+void encode_row(std::string& buf, const Pass& p, const Bar& b, std::int64_t line,
+                const std::string& date, Timestamp start) {
+  if (p.direct) {
+    append_copy_text(buf, b.symbol.name());
+    buf += '\t';
+    if (p.daily) {
+      buf.append(date);
+      buf += '\t';
+    }
+    buf.append(format_iso8601(start));
+    if (!p.daily) {
+      buf += '\t';
+      buf.append(session_name(new_york_session(b.start)));
+    }
+  } else {
+    buf.append(std::to_string(line));
+    buf += '\t';
+    append_copy_text(buf, b.symbol.name());
+    buf += '\t';
+    buf.append(std::to_string(start / 1000));
+    buf += '\t';
+    buf.append(date);
+    buf += '\t';
+    buf.append(session_name(new_york_session(b.start)));
+  }
+  for (const double v : {b.open, b.high, b.low, b.close, b.volume}) {
+    buf += '\t';
+    append_num(buf, v);
+  }
+  buf += '\n';
+}
+
+// Reads the file into the COPY, sending a megabyte at a time; returns why it stopped before
+// the end ("" when it read it all; what is left in p.buf is not sent yet).
+std::string copy_rows(Pass& p, SpacingCheck& spacing, const Progress& progress) {
   Bar b;
   Error error;
   std::string failure;
   for (;;) {
-    const ReadStatus st = (*reader)->next(b, error);
+    const ReadStatus st = p.reader.next(b, error);
     if (st == ReadStatus::Eof) break;
     if (st == ReadStatus::Error) {
       failure = error.message;
@@ -174,58 +217,34 @@ Result<ImportReport> import_pass(
     }
     std::string date = "\\N";
     Timestamp start = b.start;
-    if (daily) {
-      const Date nyd = trading_date(b, (*reader)->last_ts_text());
+    if (p.daily) {
+      const Date nyd = trading_date(b, p.reader.last_ts_text());
       date = format_date(nyd);
       start = new_york_midnight(nyd);
     }
-    if (failure = spacing.add(b, start, (*reader)->line()); !failure.empty()) break;
-    if (direct) {
-      append_copy_text(buf, b.symbol.name());
-      buf += '\t';
-      if (daily) {
-        buf.append(date);
-        buf += '\t';
-      }
-      buf.append(format_iso8601(start));
-      if (!daily) {
-        buf += '\t';
-        buf.append(session_name(new_york_session(b.start)));
-      }
-    } else {
-      buf.append(std::to_string((*reader)->line()));
-      buf += '\t';
-      append_copy_text(buf, b.symbol.name());
-      buf += '\t';
-      buf.append(std::to_string(start / 1000));
-      buf += '\t';
-      buf.append(date);
-      buf += '\t';
-      buf.append(session_name(new_york_session(b.start)));
+    const std::int64_t line = p.reader.line();
+    if (failure = spacing.add(b, start, line); !failure.empty()) break;
+    encode_row(p.buf, p, b, line, date, start);
+    ++p.report.rows;
+    if (p.direct && (p.seen.empty() || !(b.symbol == p.last_symbol))) {
+      p.seen.emplace(b.symbol.name());
+      p.last_symbol = b.symbol;
     }
-    for (const double v : {b.open, b.high, b.low, b.close, b.volume}) {
-      buf += '\t';
-      append_num(buf, v);
-    }
-    buf += '\n';
-    ++report.rows;
-    if (direct && (seen.empty() || !(b.symbol == last_symbol))) {
-      seen.emplace(b.symbol.name());
-      last_symbol = b.symbol;
-    }
-    if (buf.size() >= (1u << 20)) {
-      if (PQputCopyData(c, buf.data(), static_cast<int>(buf.size())) != 1) {
-        failure = "COPY: " + pg_error(c);
+    if (p.buf.size() >= (1u << 20)) {
+      if (PQputCopyData(p.c, p.buf.data(), static_cast<int>(p.buf.size())) != 1) {
+        failure = "COPY: " + pg_error(p.c);
         break;
       }
-      buf.clear();
-      progress((*reader)->bytes_read(), (*reader)->bytes_total(), report.rows);
+      p.buf.clear();
+      progress(p.reader.bytes_read(), p.reader.bytes_total(), p.report.rows);
     }
   }
-  if (failure.empty()) failure = spacing.finish();
-  if (failure.empty() && !buf.empty() &&
-      PQputCopyData(c, buf.data(), static_cast<int>(buf.size())) != 1)
-    failure = "COPY: " + pg_error(c);
+  return failure;
+}
+
+// Ends the COPY; after a `failure` (or when the server refuses the rows) rolls back and
+// returns why. `conflict`: the direct COPY met a row stored before.
+Result<void> end_copy(PGconn* c, bool direct, std::string failure, bool& conflict) {
   // Ending COPY with an error message aborts it: the transaction then rolls back as a whole.
   PQputCopyEnd(c, failure.empty() ? nullptr : "import refused: bad input line");
   PGresult* r = PQgetResult(c);
@@ -241,37 +260,42 @@ Result<ImportReport> import_pass(
     (void)exec(c, "ROLLBACK", "rolling back");
     return fail(failure, " (nothing imported)");
   }
+  return {};
+}
 
+// Direct: every row was new: registers the file's symbols.
+Result<void> register_symbols(Pass& p) {
+  const std::string names = pg_text_array({p.seen.begin(), p.seen.end()});
+  const char* params[] = {names.c_str()};
+  PgResult res(PQexecParams(p.c,
+                            "INSERT INTO symbols (symbol, auto_added) SELECT unnest($1::text[]), "
+                            "true ON CONFLICT (symbol) DO NOTHING",
+                            1, nullptr, params, nullptr, nullptr, 0),
+               &PQclear);
+  if (PQresultStatus(res.get()) != PGRES_COMMAND_OK)
+    return fail("registering symbols: ", pg_error(p.c));
+  p.report.new_symbols = std::strtoull(PQcmdTuples(res.get()), nullptr, 10);
+  p.report.stored = p.report.rows;
+  return {};
+}
+
+// Staged: registers the symbols, then upserts the staging table into the bar table.
+Result<void> upsert_staged(Pass& p) {
   const std::string epoch = "timestamptz 'epoch' + ts_us * interval '1 microsecond'";
-  if (direct) {
-    // Every row was new: register the file's symbols.
-    const std::string names = pg_text_array({seen.begin(), seen.end()});
-    const char* params[] = {names.c_str()};
-    PgResult res(PQexecParams(c,
-                              "INSERT INTO symbols (symbol, auto_added) SELECT unnest($1::text[]), "
-                              "true ON CONFLICT (symbol) DO NOTHING",
-                              1, nullptr, params, nullptr, nullptr, 0),
-                 &PQclear);
-    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK)
-      return fail("registering symbols: ", pg_error(c));
-    report.new_symbols = std::strtoull(PQcmdTuples(res.get()), nullptr, 10);
-    report.stored = report.rows;
-  } else {
-    auto symbols_added =
-        exec(c,
-             "INSERT INTO symbols (symbol, auto_added) SELECT DISTINCT symbol, true "
-             "FROM import_bars ON CONFLICT (symbol) DO NOTHING",
-             "registering symbols");
-    if (!symbols_added) return symbols_added.error();
-    report.new_symbols = *symbols_added;
-    const std::string set =
-        "open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = "
-        "EXCLUDED.close, volume = EXCLUDED.volume, updated_at = now() WHERE (o.open, o.high, "
-        "o.low, o.close, o.volume) IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, "
-        "EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume)";
-    // A later line of the same key in one file wins.
-    const std::string sql =
-        daily ? "INSERT INTO " + std::string(bar_table(Timeframe::D1)) +
+  auto symbols_added = exec(p.c,
+                            "INSERT INTO symbols (symbol, auto_added) SELECT DISTINCT symbol, true "
+                            "FROM import_bars ON CONFLICT (symbol) DO NOTHING",
+                            "registering symbols");
+  if (!symbols_added) return symbols_added.error();
+  p.report.new_symbols = *symbols_added;
+  const std::string set =
+      "open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = "
+      "EXCLUDED.close, volume = EXCLUDED.volume, updated_at = now() WHERE (o.open, o.high, "
+      "o.low, o.close, o.volume) IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, "
+      "EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume)";
+  // A later line of the same key in one file wins.
+  const std::string sql =
+      p.daily ? "INSERT INTO " + std::string(bar_table(Timeframe::D1)) +
                     " AS o (symbol, trading_date, ts, open, high, low, close, "
                     "volume) SELECT DISTINCT ON (symbol, trading_date) symbol, trading_date, " +
                     epoch +
@@ -286,13 +310,37 @@ Result<ImportReport> import_pass(
                     ", open, high, low, close, volume FROM import_bars ORDER BY symbol, ts_us, "
                     "line DESC ON CONFLICT (symbol, ts) DO UPDATE SET " +
                     set;
-    auto stored = exec(c, sql, "storing the bars");
-    if (!stored) return stored.error();
-    report.stored = *stored;
-  }
-  if (auto r2 = exec(c, "COMMIT", "committing the import"); !r2) return r2.error();
-  progress((*reader)->bytes_total(), (*reader)->bytes_total(), report.rows);
-  return report;
+  auto stored = exec(p.c, sql, "storing the bars");
+  if (!stored) return stored.error();
+  p.report.stored = *stored;
+  return {};
+}
+
+// One pass over the file inside one transaction. Direct: COPY straight into the bar table
+// (every row must be new); else: COPY into a staging table and one upsert.
+Result<ImportReport> import_pass(const ImportOptions& o, bool direct, bool& conflict,
+                                 const Progress& progress) {
+  conflict = false;
+  SymbolTable symbols;
+  // Without --symbol the reader gets a stand-in that check_symbol_source refuses to use.
+  auto reader = BarCsvReader::open(o.path, symbols, o.symbol.empty() ? "BARS" : o.symbol);
+  if (!reader) return reader.error();
+  if (auto r = check_symbol_source(o, (*reader)->has_symbol_column()); !r) return r.error();
+  SpacingCheck spacing(o);
+  auto conn = pg_connect(o.url);
+  if (!conn) return conn.error();
+  Pass p(o, direct, **reader, conn->get());
+  if (auto r = start_copy(p.c, p.direct, p.daily); !r) return r.error();
+  std::string failure = copy_rows(p, spacing, progress);
+  if (failure.empty()) failure = spacing.finish();
+  if (failure.empty() && !p.buf.empty() &&
+      PQputCopyData(p.c, p.buf.data(), static_cast<int>(p.buf.size())) != 1)
+    failure = "COPY: " + pg_error(p.c);
+  if (auto r = end_copy(p.c, p.direct, std::move(failure), conflict); !r) return r.error();
+  if (auto r = p.direct ? register_symbols(p) : upsert_staged(p); !r) return r.error();
+  if (auto r2 = exec(p.c, "COMMIT", "committing the import"); !r2) return r2.error();
+  progress(p.reader.bytes_total(), p.reader.bytes_total(), p.report.rows);
+  return p.report;
 }
 
 }  // namespace
