@@ -304,6 +304,30 @@ void one_per_key(const std::vector<Row>& rows, std::vector<const Row*>& out, Key
   out.resize(n);
 }
 
+// With COPY, only revisions are upserted; rows seen for the first time are COPYed.
+bool upserted(bool copy, std::uint32_t revision) { return !copy || revision > 0; }
+
+void reset_all(std::vector<PgArray>& arrays) {
+  for (PgArray& a : arrays) a.reset();
+}
+
+// Queues prepared statement `stmt` with binary array parameters in the pipeline, unless a send
+// failed before (`sent`: false once one did); `labels` gets what it does, for errors.
+void send_prepared(PGconn* c, const char* stmt, std::vector<PgArray>& params, const char* label,
+                   std::vector<std::string>& labels, bool& sent) {
+  std::array<const char*, kIndicatorFields> vals{};
+  std::array<int, kIndicatorFields> lens{}, fmts{};
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const std::string& p = params[i].finish();
+    vals[i] = p.data();
+    lens[i] = static_cast<int>(p.size());
+    fmts[i] = 1;
+  }
+  sent = sent && PQsendQueryPrepared(c, stmt, static_cast<int>(params.size()), vals.data(),
+                                     lens.data(), fmts.data(), 0) == 1;
+  labels.emplace_back(label);
+}
+
 }  // namespace
 
 void PgWriter::select(const WriteBatch& batch) {
@@ -352,49 +376,62 @@ Result<void> PgWriter::write(const WriteBatch& batch) {
 }
 
 Result<void> PgWriter::attempt(bool copy, bool& conflict) {
-  Work& w = *work_;
   conflict = false;
   sqlstate_.clear();
-  auto rollback = [&](const std::string& error) -> Result<void> {
-    if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn_);
-    PQclear(PQexec(conn_, "ROLLBACK"));
-    return fail(error);
-  };
   // 1. One pipeline: BEGIN, new symbols, every upsert and retraction.
   if (PQenterPipelineMode(conn_) != 1) return fail("entering pipeline mode: ", pg_message(conn_));
+  const bool sent = send_upserts(copy);
+  if (const std::string error = pipeline_error(sent); !error.empty()) return rollback(error);
+  // 2. COPY of the rows seen for the first time: bars by timeframe, detections, indicators.
+  if (copy) {
+    if (const std::string error = copy_new_rows(conflict); !error.empty()) return rollback(error);
+  }
+  return commit();
+}
+
+bool PgWriter::send_upserts(bool copy) {
+  Work& w = *work_;
   w.labels.clear();
-  bool sent = true;
-  auto send = [&](const char* stmt, std::vector<PgArray>& params, const char* label) {
-    std::array<const char*, kIndicatorFields> vals{};
-    std::array<int, kIndicatorFields> lens{}, fmts{};
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      const std::string& p = params[i].finish();
-      vals[i] = p.data();
-      lens[i] = static_cast<int>(p.size());
-      fmts[i] = 1;
-    }
-    sent = sent && PQsendQueryPrepared(conn_, stmt, static_cast<int>(params.size()), vals.data(),
-                                       lens.data(), fmts.data(), 0) == 1;
-    w.labels.emplace_back(label);
-  };
-  auto reset = [](std::vector<PgArray>& arrays) {
-    for (PgArray& a : arrays) a.reset();
-  };
-  sent = PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  bool sent = PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
   w.labels.emplace_back("starting the transaction");
   if (!w.new_symbols.empty()) {
     std::vector<PgArray> names = arrays_of({PgType::kText});
     for (const std::string& s : w.new_symbols) names[0].add_text(s);
-    send("symbols", names, "registering symbols");
+    send_prepared(conn_, "symbols", names, "registering symbols", w.labels, sent);
   }
-  // With COPY, only revisions are upserted here; rows seen for the first time are COPYed.
-  auto upserted = [&](std::uint32_t revision) { return !copy || revision > 0; };
+  send_bar_upserts(copy, sent);
+  reset_all(w.detection);
+  reset_all(w.retract);
+  for (const DetectionRow* d : w.detections) {
+    std::vector<PgArray>& a = d->retracted ? w.retract : w.detection;
+    if (d->retracted || upserted(copy, d->revision))
+      put_detection(*d, [&](int k) -> PgValues& { return a[static_cast<std::size_t>(k)]; });
+  }
+  if (w.detection[0].count() > 0)
+    send_prepared(conn_, "upsert_detections", w.detection, "storing pattern detections", w.labels,
+                  sent);
+  if (w.retract[0].count() > 0)
+    send_prepared(conn_, "retractions", w.retract, "deleting retracted detections", w.labels, sent);
+  reset_all(w.indicator);
+  for (const IndicatorRow* v : w.indicators)
+    if (upserted(copy, v->revision))
+      put_indicators(*v,
+                     [&](int k) -> PgValues& { return w.indicator[static_cast<std::size_t>(k)]; });
+  if (w.indicator[0].count() > 0)
+    send_prepared(conn_, "upsert_indicators", w.indicator, "storing indicator values", w.labels,
+                  sent);
+  if (sent && PQpipelineSync(conn_) != 1) sent = false;
+  return sent;
+}
+
+void PgWriter::send_bar_upserts(bool copy, bool& sent) {
+  Work& w = *work_;
   for (std::size_t i = 0; i < w.bars.size();) {
     const Timeframe tf = w.bars[i]->timeframe;
     std::vector<PgArray>& a = tf == Timeframe::D1 ? w.daily : w.intraday;
-    reset(a);
+    reset_all(a);
     for (; i < w.bars.size() && w.bars[i]->timeframe == tf; ++i)
-      if (upserted(w.bars[i]->revision))
+      if (upserted(copy, w.bars[i]->revision))
         put_bar(*w.bars[i], [&](int k) -> PgValues& { return a[static_cast<std::size_t>(k)]; });
     if (a[0].count() > 0) {
       static const std::array<std::string, kTimeframeCount> names = [] {
@@ -404,27 +441,14 @@ Result<void> PgWriter::attempt(bool copy, bool& conflict) {
               std::string("upsert_") + bar_table(static_cast<Timeframe>(t));
         return n;
       }();
-      send(names[static_cast<std::size_t>(tf)].c_str(), a, "storing bars");
+      send_prepared(conn_, names[static_cast<std::size_t>(tf)].c_str(), a, "storing bars", w.labels,
+                    sent);
     }
   }
-  reset(w.detection);
-  reset(w.retract);
-  for (const DetectionRow* d : w.detections) {
-    std::vector<PgArray>& a = d->retracted ? w.retract : w.detection;
-    if (d->retracted || upserted(d->revision))
-      put_detection(*d, [&](int k) -> PgValues& { return a[static_cast<std::size_t>(k)]; });
-  }
-  if (w.detection[0].count() > 0)
-    send("upsert_detections", w.detection, "storing pattern detections");
-  if (w.retract[0].count() > 0) send("retractions", w.retract, "deleting retracted detections");
-  reset(w.indicator);
-  for (const IndicatorRow* v : w.indicators)
-    if (upserted(v->revision))
-      put_indicators(*v,
-                     [&](int k) -> PgValues& { return w.indicator[static_cast<std::size_t>(k)]; });
-  if (w.indicator[0].count() > 0)
-    send("upsert_indicators", w.indicator, "storing indicator values");
-  if (sent && PQpipelineSync(conn_) != 1) sent = false;
+}
+
+std::string PgWriter::pipeline_error(bool sent) {
+  const Work& w = *work_;
   std::string error;
   std::size_t k = 0;
   bool synced = !sent;
@@ -448,70 +472,76 @@ Result<void> PgWriter::attempt(bool copy, bool& conflict) {
   }
   if ((!sent || !synced) && error.empty()) error = "write: " + pg_message(conn_);
   if (synced) PQexitPipelineMode(conn_);
-  if (!error.empty()) return rollback(error);
+  return error;
+}
 
-  // 2. COPY of the rows seen for the first time: bars by timeframe, detections, indicators.
-  auto copy_rows = [&](const std::string& table_columns, const char* label) -> std::string {
-    const std::string sql = "COPY " + table_columns + " FROM STDIN (FORMAT binary)";
-    PGresult* r = PQexec(conn_, sql.c_str());
-    const bool copying = r != nullptr && PQresultStatus(r) == PGRES_COPY_IN;
-    PQclear(r);
-    if (!copying) return std::string(label) + ": " + pg_message(conn_);
-    const std::string& data = w.copy.end();
-    const bool ok = PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) == 1 &&
-                    PQputCopyEnd(conn_, nullptr) == 1;
-    std::string e = ok ? "" : std::string(label) + ": " + pg_message(conn_);
-    while ((r = PQgetResult(conn_)) != nullptr) {
-      if (PQresultStatus(r) != PGRES_COMMAND_OK && e.empty()) {
-        e = result_error(conn_, r, label);
-        sqlstate_ = sqlstate_of(r);
-        conflict = sqlstate_ == "23505";
-      }
-      PQclear(r);
-    }
-    return e;
-  };
+std::string PgWriter::copy_new_rows(bool& conflict) {
+  Work& w = *work_;
+  std::string error;
   auto into_copy = [&](int fields) -> PgValues& {
     w.copy.row(fields);
     return w.copy;
   };
-  if (copy) {
-    for (std::size_t i = 0; i < w.bars.size() && error.empty();) {
-      const Timeframe tf = w.bars[i]->timeframe;
-      w.copy.reset();
-      for (; i < w.bars.size() && w.bars[i]->timeframe == tf; ++i) {
-        if (w.bars[i]->revision > 0) continue;
-        PgValues& out = into_copy(kBarFields);
-        put_bar(*w.bars[i], [&](int) -> PgValues& { return out; });
-      }
-      if (w.copy.rows() > 0)
-        error = copy_rows(std::string(bar_table(tf)) + " (" +
-                              (tf == Timeframe::D1 ? kDailyColumns : kIntradayColumns) + ")",
-                          "storing bars");
-    }
+  for (std::size_t i = 0; i < w.bars.size() && error.empty();) {
+    const Timeframe tf = w.bars[i]->timeframe;
     w.copy.reset();
-    for (const DetectionRow* d : w.detections) {
-      if (d->retracted || d->revision > 0) continue;
-      PgValues& out = into_copy(kDetectionFields);
-      put_detection(*d, [&](int) -> PgValues& { return out; });
+    for (; i < w.bars.size() && w.bars[i]->timeframe == tf; ++i) {
+      if (w.bars[i]->revision > 0) continue;
+      PgValues& out = into_copy(kBarFields);
+      put_bar(*w.bars[i], [&](int) -> PgValues& { return out; });
     }
-    if (error.empty() && w.copy.rows() > 0)
-      error = copy_rows(std::string("pattern_detections (") + kDetectionColumns + ")",
-                        "storing pattern detections");
-    w.copy.reset();
-    for (const IndicatorRow* v : w.indicators) {
-      if (v->revision > 0) continue;
-      PgValues& out = into_copy(kIndicatorFields);
-      put_indicators(*v, [&](int) -> PgValues& { return out; });
-    }
-    if (error.empty() && w.copy.rows() > 0) {
-      static const std::string columns = "indicator_values (" + indicator_columns() + ")";
-      error = copy_rows(columns, "storing indicator values");
-    }
-    if (!error.empty()) return rollback(error);
+    if (w.copy.rows() > 0)
+      error = copy_in(std::string(bar_table(tf)) + " (" +
+                          (tf == Timeframe::D1 ? kDailyColumns : kIntradayColumns) + ")",
+                      "storing bars", conflict);
   }
+  w.copy.reset();
+  for (const DetectionRow* d : w.detections) {
+    if (d->retracted || d->revision > 0) continue;
+    PgValues& out = into_copy(kDetectionFields);
+    put_detection(*d, [&](int) -> PgValues& { return out; });
+  }
+  if (error.empty() && w.copy.rows() > 0)
+    error = copy_in(std::string("pattern_detections (") + kDetectionColumns + ")",
+                    "storing pattern detections", conflict);
+  w.copy.reset();
+  for (const IndicatorRow* v : w.indicators) {
+    if (v->revision > 0) continue;
+    PgValues& out = into_copy(kIndicatorFields);
+    put_indicators(*v, [&](int) -> PgValues& { return out; });
+  }
+  if (error.empty() && w.copy.rows() > 0) {
+    static const std::string columns = "indicator_values (" + indicator_columns() + ")";
+    error = copy_in(columns, "storing indicator values", conflict);
+  }
+  return error;
+}
+
+std::string PgWriter::copy_in(const std::string& table_columns, const char* label, bool& conflict) {
+  const std::string sql = "COPY " + table_columns + " FROM STDIN (FORMAT binary)";
+  PGresult* r = PQexec(conn_, sql.c_str());
+  const bool copying = r != nullptr && PQresultStatus(r) == PGRES_COPY_IN;
+  PQclear(r);
+  if (!copying) return std::string(label) + ": " + pg_message(conn_);
+  const std::string& data = work_->copy.end();
+  const bool ok = PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) == 1 &&
+                  PQputCopyEnd(conn_, nullptr) == 1;
+  std::string e = ok ? "" : std::string(label) + ": " + pg_message(conn_);
+  while ((r = PQgetResult(conn_)) != nullptr) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && e.empty()) {
+      e = result_error(conn_, r, label);
+      sqlstate_ = sqlstate_of(r);
+      conflict = sqlstate_ == "23505";
+    }
+    PQclear(r);
+  }
+  return e;
+}
+
+Result<void> PgWriter::commit() {
   PGresult* r = PQexec(conn_, "COMMIT");
   const bool committed = r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;
+  std::string error;
   if (!committed) {
     error = result_error(conn_, r, "committing");
     sqlstate_ = sqlstate_of(r);
@@ -519,6 +549,12 @@ Result<void> PgWriter::attempt(bool copy, bool& conflict) {
   PQclear(r);
   if (!committed) return rollback(error);
   return {};
+}
+
+Result<void> PgWriter::rollback(const std::string& error) {
+  if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn_);
+  PQclear(PQexec(conn_, "ROLLBACK"));
+  return fail(error);
 }
 
 }  // namespace tickstock::detail

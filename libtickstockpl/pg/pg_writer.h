@@ -48,6 +48,18 @@ class PgWriter {
   void select(const WriteBatch& batch);
   // One transaction; `copy`: first-time rows by COPY. `conflict`: a COPY met a stored row.
   Result<void> attempt(bool copy, bool& conflict);
+  // attempt()'s steps. Pipelines BEGIN, the new symbols, the upserts (with `copy`, of
+  // revisions only) and the sync: false if sending failed.
+  bool send_upserts(bool copy);
+  void send_bar_upserts(bool copy, bool& sent);
+  // Reads the pipeline's results up to its sync and leaves pipeline mode: the first error.
+  std::string pipeline_error(bool sent);
+  // COPYs the rows seen for the first time, each kind into its table: the first error.
+  std::string copy_new_rows(bool& conflict);
+  std::string copy_in(const std::string& table_columns, const char* label, bool& conflict);
+  Result<void> commit();
+  // Leaves pipeline mode and rolls back; returns `error`.
+  Result<void> rollback(const std::string& error);
   pg_conn* conn_;
   std::unique_ptr<Work> work_;
   int slow_batches_ = 0;  // batches left to write by upserts only
