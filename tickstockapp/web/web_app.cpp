@@ -322,16 +322,17 @@ bool WebApp::is_admin(const std::string& token) {
   return s && *s && (*s)->user.role == Role::kAdmin;
 }
 
-std::string WebApp::render_metrics() const {
-  PromText p;
-  const MetricsReport m = src_.monitor->counters();
+namespace {
+
+// The feed's and the engine's counters.
+void put_engine_metrics(PromText& p, const MetricsReport& m, const WebSources& src) {
   p.single("tickstock_uptime_seconds", "gauge", "Seconds since serve started", m.uptime_s);
   p.single("tickstock_feed_items_total", "counter", "Trades and bars the feed produced",
            static_cast<double>(m.ticks));
   p.single("tickstock_feed_bad_records_total", "counter", "Feed records refused as invalid",
-           static_cast<double>(src_.feed->stats().bad_records.load()));
+           static_cast<double>(src.feed->stats().bad_records.load()));
   p.single("tickstock_feed_running", "gauge", "1 while the feed runs",
-           src_.feed_running->load() ? 1 : 0);
+           src.feed_running->load() ? 1 : 0);
   p.single("tickstock_engine_items_total", "counter", "Feed items the engine processed",
            static_cast<double>(m.events_processed));
   p.single("tickstock_bars_total", "counter", "Bars closed or revised (every timeframe)",
@@ -341,6 +342,75 @@ std::string WebApp::render_metrics() const {
            static_cast<double>(m.events_dropped));
   p.single("tickstock_connection_errors_total", "counter",
            "Failed or broken connections to services", static_cast<double>(m.connection_errors));
+}
+
+void put_postgres_metrics(PromText& p, const PgSinkStats& ps) {
+  p.header("tickstock_postgres_rows_total", "counter", "Rows PostgreSQL stored, by kind");
+  p.sample("tickstock_postgres_rows_total", {{"kind", "bars"}}, static_cast<double>(ps.bars));
+  p.sample("tickstock_postgres_rows_total", {{"kind", "detections"}},
+           static_cast<double>(ps.detections));
+  p.sample("tickstock_postgres_rows_total", {{"kind", "indicators"}},
+           static_cast<double>(ps.indicator_rows));
+  p.single("tickstock_postgres_connected", "gauge", "1 while the writer is connected",
+           ps.connected ? 1 : 0);
+  p.header("tickstock_postgres_refused_rows_total", "counter",
+           "Rows the database refused (the rest of their batch stored), by whether they were "
+           "kept in the refused file");
+  p.sample("tickstock_postgres_refused_rows_total", {{"kept", "yes"}},
+           static_cast<double>(ps.refused_rows_kept));
+  p.sample("tickstock_postgres_refused_rows_total", {{"kept", "no"}},
+           static_cast<double>(ps.refused_rows - ps.refused_rows_kept));
+}
+
+void put_redis_metrics(PromText& p, const RedisSinkStats& rs) {
+  p.single("tickstock_redis_published_total", "counter", "Events Redis acknowledged",
+           static_cast<double>(rs.published));
+  p.header("tickstock_redis_dropped_total", "counter",
+           "Events not published, by reason: buffer_full (the --redis-buffer events waiting "
+           "for Redis), report_queue_full (reports waiting for Redis)");
+  p.sample("tickstock_redis_dropped_total", {{"reason", "buffer_full"}},
+           static_cast<double>(rs.dropped_buffer_full));
+  p.sample("tickstock_redis_dropped_total", {{"reason", "report_queue_full"}},
+           static_cast<double>(rs.dropped_reports_full));
+  p.single("tickstock_redis_connected", "gauge", "1 while the publisher is connected",
+           rs.connected ? 1 : 0);
+}
+
+// The transport's counters: connections, requests, WebSocket messages.
+void put_http_metrics(PromText& p, const HttpServerStats& h) {
+  p.single("tickstock_http_connections_open", "gauge", "Open HTTP and WebSocket connections",
+           static_cast<double>(h.connections_open.load()));
+  p.single("tickstock_http_connections_total", "counter", "Connections accepted",
+           static_cast<double>(h.connections_total.load()));
+  p.single("tickstock_http_connections_refused_total", "counter",
+           "Connections closed at once: too many open",
+           static_cast<double>(h.connections_refused.load()));
+  p.single("tickstock_http_connections_refused_per_ip_total", "counter",
+           "Connections closed at once: too many open from one client address",
+           static_cast<double>(h.connections_refused_per_ip.load()));
+  p.single("tickstock_http_accept_fd_exhausted_total", "counter",
+           "Accepts that failed for want of a file descriptor (accepting paused)",
+           static_cast<double>(h.accept_fd_exhausted.load()));
+  p.single("tickstock_http_bad_requests_total", "counter",
+           "Requests refused as malformed or over the size limits",
+           static_cast<double>(h.bad_requests.load()));
+  p.single("tickstock_http_timeouts_total", "counter", "Connections closed by the request timeout",
+           static_cast<double>(h.timeouts.load()));
+  p.single("tickstock_ws_messages_total", "counter", "WebSocket messages written to clients",
+           static_cast<double>(h.ws_messages.load()));
+  p.single("tickstock_ws_conflated_total", "counter",
+           "Queued bar and indicator updates replaced by a newer one (slow clients)",
+           static_cast<double>(h.ws_conflated.load()));
+  p.single("tickstock_ws_queued_bytes", "gauge", "Bytes waiting in the WebSocket send queues",
+           static_cast<double>(h.ws_queued_bytes.load()));
+}
+
+}  // namespace
+
+std::string WebApp::render_metrics() const {
+  PromText p;
+  const MetricsReport m = src_.monitor->counters();
+  put_engine_metrics(p, m, src_);
   p.header("tickstock_queue_depth", "gauge", "Items waiting, by queue");
   for (const auto& [name, n] : m.queue_depths)
     p.sample("tickstock_queue_depth", {{"queue", name}}, static_cast<double>(n));
@@ -350,66 +420,9 @@ std::string WebApp::render_metrics() const {
              static_cast<double>(hash_pool_.depth()));
   p.sample("tickstock_queue_depth", {{"queue", "alert_store"}},
            static_cast<double>(metrics_.alerts_waiting.load()));
-  if (src_.pg != nullptr) {
-    const PgSinkStats ps = src_.pg->stats();
-    p.header("tickstock_postgres_rows_total", "counter", "Rows PostgreSQL stored, by kind");
-    p.sample("tickstock_postgres_rows_total", {{"kind", "bars"}}, static_cast<double>(ps.bars));
-    p.sample("tickstock_postgres_rows_total", {{"kind", "detections"}},
-             static_cast<double>(ps.detections));
-    p.sample("tickstock_postgres_rows_total", {{"kind", "indicators"}},
-             static_cast<double>(ps.indicator_rows));
-    p.single("tickstock_postgres_connected", "gauge", "1 while the writer is connected",
-             ps.connected ? 1 : 0);
-    p.header("tickstock_postgres_refused_rows_total", "counter",
-             "Rows the database refused (the rest of their batch stored), by whether they were "
-             "kept in the refused file");
-    p.sample("tickstock_postgres_refused_rows_total", {{"kept", "yes"}},
-             static_cast<double>(ps.refused_rows_kept));
-    p.sample("tickstock_postgres_refused_rows_total", {{"kept", "no"}},
-             static_cast<double>(ps.refused_rows - ps.refused_rows_kept));
-  }
-  if (src_.redis != nullptr) {
-    const RedisSinkStats rs = src_.redis->stats();
-    p.single("tickstock_redis_published_total", "counter", "Events Redis acknowledged",
-             static_cast<double>(rs.published));
-    p.header("tickstock_redis_dropped_total", "counter",
-             "Events not published, by reason: buffer_full (the --redis-buffer events waiting "
-             "for Redis), report_queue_full (reports waiting for Redis)");
-    p.sample("tickstock_redis_dropped_total", {{"reason", "buffer_full"}},
-             static_cast<double>(rs.dropped_buffer_full));
-    p.sample("tickstock_redis_dropped_total", {{"reason", "report_queue_full"}},
-             static_cast<double>(rs.dropped_reports_full));
-    p.single("tickstock_redis_connected", "gauge", "1 while the publisher is connected",
-             rs.connected ? 1 : 0);
-  }
-  if (src_.http != nullptr) {
-    const HttpServerStats& h = *src_.http;
-    p.single("tickstock_http_connections_open", "gauge", "Open HTTP and WebSocket connections",
-             static_cast<double>(h.connections_open.load()));
-    p.single("tickstock_http_connections_total", "counter", "Connections accepted",
-             static_cast<double>(h.connections_total.load()));
-    p.single("tickstock_http_connections_refused_total", "counter",
-             "Connections closed at once: too many open",
-             static_cast<double>(h.connections_refused.load()));
-    p.single("tickstock_http_connections_refused_per_ip_total", "counter",
-             "Connections closed at once: too many open from one client address",
-             static_cast<double>(h.connections_refused_per_ip.load()));
-    p.single("tickstock_http_accept_fd_exhausted_total", "counter",
-             "Accepts that failed for want of a file descriptor (accepting paused)",
-             static_cast<double>(h.accept_fd_exhausted.load()));
-    p.single("tickstock_http_bad_requests_total", "counter",
-             "Requests refused as malformed or over the size limits",
-             static_cast<double>(h.bad_requests.load()));
-    p.single("tickstock_http_timeouts_total", "counter",
-             "Connections closed by the request timeout", static_cast<double>(h.timeouts.load()));
-    p.single("tickstock_ws_messages_total", "counter", "WebSocket messages written to clients",
-             static_cast<double>(h.ws_messages.load()));
-    p.single("tickstock_ws_conflated_total", "counter",
-             "Queued bar and indicator updates replaced by a newer one (slow clients)",
-             static_cast<double>(h.ws_conflated.load()));
-    p.single("tickstock_ws_queued_bytes", "gauge", "Bytes waiting in the WebSocket send queues",
-             static_cast<double>(h.ws_queued_bytes.load()));
-  }
+  if (src_.pg != nullptr) put_postgres_metrics(p, src_.pg->stats());
+  if (src_.redis != nullptr) put_redis_metrics(p, src_.redis->stats());
+  if (src_.http != nullptr) put_http_metrics(p, *src_.http);
   if (hub_ != nullptr)
     p.single("tickstock_ws_charts", "gauge", "Charts with at least one WebSocket subscriber",
              static_cast<double>(hub_->chart_keys()));
