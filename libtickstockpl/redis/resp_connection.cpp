@@ -199,6 +199,7 @@ void RespConnection::on_reply(redisReply& r) {
 
 void RespConnection::on_ready() {
   state_ = State::Ready;
+  pipeline_.release_data();
   backoff_ = options_.min_backoff;
   owner_.on_ready();
 }

@@ -49,17 +49,24 @@ void RespPipeline::add(std::initializer_list<std::string_view> args, CommandKind
 }
 
 std::string_view RespPipeline::begin_write() {
-  if (!connected_ || writing_ || written_ == buf_.size()) return {};
-  if (answered_ >= kCompactBytes && answered_ * 2 >= buf_.size()) {
+  if (!connected_ || writing_ || written_ >= (held_ ? setup_bytes_ : buf_.size())) return {};
+  if (!held_ && answered_ >= kCompactBytes && answered_ * 2 >= buf_.size()) {
     buf_.erase(0, answered_);
     written_ -= answered_;
     answered_ = 0;
   }
+  const std::size_t end = held_ ? setup_bytes_ : buf_.size();
   // Every command past written_ is in buf_ (tail_ is empty between writes).
-  sent_commands_ = commands_.size();
+  sent_commands_ = held_ ? commands_before(end) : commands_.size();
   writing_ = true;
-  write_end_ = buf_.size();
+  write_end_ = end;
   return std::string_view(buf_).substr(written_, write_end_ - written_);
+}
+
+std::size_t RespPipeline::commands_before(std::size_t end) const {
+  std::size_t n = 0;
+  for (std::size_t at = answered_; n < commands_.size() && at < end; ++n) at += commands_[n].bytes;
+  return n;
 }
 
 void RespPipeline::end_write() {
@@ -96,15 +103,18 @@ std::size_t RespPipeline::start_connection(const std::vector<SetupCommand>& setu
   }
   // The unanswered commands lie in buf_ from answered_ on (tail_ is empty when not writing).
   std::size_t at = answered_;
-  std::size_t carried = 0;
+  std::size_t carried = 0, carried_bytes = 0;
   for (const CommandInfo& c : commands_) {
     if (is_data(c.kind)) {
       fresh.append(buf_, at, c.bytes);
+      carried_bytes += c.bytes;
       commands.push_back(c);
       ++carried;
     }
     at += c.bytes;
   }
+  setup_bytes_ = fresh.size() - carried_bytes;
+  held_ = setup_bytes_ > 0;
   buf_.swap(fresh);
   commands_.swap(commands);
   answered_ = written_ = write_end_ = 0;

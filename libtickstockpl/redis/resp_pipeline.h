@@ -63,9 +63,12 @@ class RespPipeline {
   // written until start_connection().
   void on_disconnect();
   // A new connection: its `setup` commands first, then every data command still unanswered
-  // (the old connection's own commands are discarded). Returns how many data commands will be
-  // written again. REQUIRES: !writing().
+  // (the old connection's own commands are discarded). Only the setup commands are written
+  // until release_data(). Returns how many data commands will be written again.
+  // REQUIRES: !writing().
   std::size_t start_connection(const std::vector<SetupCommand>& setup);
+  // The setup commands were answered: the data commands behind them may be written.
+  void release_data() { held_ = false; }
 
   // Commands queued and not answered (all kinds).
   std::size_t unanswered() const { return commands_.size(); }
@@ -82,7 +85,14 @@ class RespPipeline {
   std::string tail_;           // commands added while a write was in flight
   bool connected_ = false;     // between start_connection() and on_disconnect()
   bool writing_ = false;
-  bool write_abandoned_ = false;      // the connection broke while writing
+  bool write_abandoned_ = false;  // the connection broke while writing
+  // Until the setup is answered, only its setup_bytes_ are written: a
+  // data command must not reach a server that refuses the setup (e.g. LOADING after a restart),
+  // which could store some of a pipeline and refuse the commands before them.
+  bool held_ = false;
+  std::size_t setup_bytes_ = 0;
+  // How many unanswered commands lie before byte `end` of buf_.
+  std::size_t commands_before(std::size_t end) const;
   std::size_t sent_commands_ = 0;     // the first commands_ that were handed to the socket
   std::deque<CommandInfo> commands_;  // every unanswered command, oldest first
 };

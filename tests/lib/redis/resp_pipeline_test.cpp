@@ -61,32 +61,44 @@ TEST_CASE(
   RespPipeline p;
   const std::vector<SetupCommand> setup{{{"CLIENT", "SETNAME", "x"}, CommandKind::Setup}};
   p.start_connection(setup);
+  CHECK(p.begin_write() == resp({"CLIENT", "SETNAME", "x"}));
+  p.end_write();
+  CHECK(p.on_reply().kind == CommandKind::Setup);
+  p.release_data();
   p.add({"PUBLISH", "a", "1"}, CommandKind::Publish, true);
   p.add({"PUBLISH", "b", "2"}, CommandKind::Publish, true);
   (void)p.begin_write();
   p.end_write();
   p.add({"PING"}, CommandKind::Ping, false);
   p.add({"PUBLISH", "c", "3"}, CommandKind::Publish, true);  // queued, never written
-  CHECK(p.on_reply().kind == CommandKind::Setup);
-  CHECK(p.on_reply().kind == CommandKind::Publish);  // "a" answered
-  (void)p.begin_write();                             // PING and "c" in flight...
-  p.on_disconnect();                                 // ...when the connection breaks
-  p.end_write();                                     // the aborted write reports back
-  CHECK(p.begin_write().empty());                    // nothing is written while down
+  CHECK(p.on_reply().kind == CommandKind::Publish);          // "a" answered
+  (void)p.begin_write();                                     // PING and "c" in flight...
+  p.on_disconnect();                                         // ...when the connection breaks
+  p.end_write();                                             // the aborted write reports back
+  CHECK(p.begin_write().empty());                            // nothing is written while down
 
   const std::vector<SetupCommand> again{
       {{"AUTH", "pw"}, CommandKind::Setup},
       {{"XREVRANGE", "s", "+", "-", "COUNT", "1"}, CommandKind::StreamTop}};
   CHECK(p.start_connection(again) == 2);  // "b" and "c"; the PING belonged to the old link
-  CHECK(p.begin_write() == resp({"AUTH", "pw"}) + resp({"XREVRANGE", "s", "+", "-", "COUNT", "1"}) +
-                               resp({"PUBLISH", "b", "2"}) + resp({"PUBLISH", "c", "3"}));
+  // The setup alone first: a server that refuses it (LOADING after a restart) must not see data.
+  CHECK(p.begin_write() == resp({"AUTH", "pw"}) + resp({"XREVRANGE", "s", "+", "-", "COUNT", "1"}));
   p.end_write();
+  CHECK(p.sent_unanswered() == 2);
+  p.add({"PUBLISH", "d", "4"}, CommandKind::Publish, true);
+  CHECK(p.begin_write().empty());  // held until the setup is answered
   CHECK(p.on_reply().kind == CommandKind::Setup);
   CHECK(p.on_reply().kind == CommandKind::StreamTop);
+  p.release_data();
+  CHECK(p.begin_write() ==
+        resp({"PUBLISH", "b", "2"}) + resp({"PUBLISH", "c", "3"}) + resp({"PUBLISH", "d", "4"}));
+  p.end_write();
+  CHECK(p.sent_unanswered() == 3);
   const auto b = p.on_reply();
   const auto c = p.on_reply();
-  CHECK(b.resent);  // it was written on the old connection
-  CHECK(c.resent);  // it was in the write that was cut off
+  CHECK(b.resent);                   // it was written on the old connection
+  CHECK(c.resent);                   // it was in the write that was cut off
+  CHECK_FALSE(p.on_reply().resent);  // "d" was never written before
   CHECK(p.unanswered() == 0);
 }
 
