@@ -60,6 +60,28 @@ class JsonWriter {
     out_ += v ? "true" : "false";
     need_comma_ = true;
   }
+  // `"k":[`; elements or objects follow, then end_array().
+  void begin_array(std::string_view k) {
+    key(k);
+    out_ += '[';
+    need_comma_ = false;
+  }
+  // `]`.
+  void end_array() {
+    out_ += ']';
+    need_comma_ = true;
+  }
+  // An array element: a string or a number.
+  void element(std::string_view v) {
+    separate();
+    append_json_string(out_, v);
+    need_comma_ = true;
+  }
+  void element(double v) {
+    separate();
+    append_json_number(out_, v);
+    need_comma_ = true;
+  }
   // `"k":{"name":"value",...}`: named strings as an object, in order.
   void string_object(std::string_view k,
                      const std::vector<std::pair<std::string, std::string>>& fields);

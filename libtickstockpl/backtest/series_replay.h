@@ -1,0 +1,73 @@
+// SeriesReplay: one (symbol, timeframe) of a backtest. Reads its bars, replays them through a
+// fresh SeriesScanner, and computes every detection's forward returns and the all-bars
+// baseline (shared/design/backtesting.md §3 step 2, §4.1, §4.3). Single-threaded; a backtest
+// runs several on worker threads and merges their results in canonical order.
+#ifndef TICKSTOCK_LIBTICKSTOCKPL_BACKTEST_SERIES_REPLAY_H_
+#define TICKSTOCK_LIBTICKSTOCKPL_BACKTEST_SERIES_REPLAY_H_
+
+#include <atomic>
+#include <bitset>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tickstock/backtest.h"
+
+namespace tickstock::backtest {
+
+// The bars of one series, oldest first; bars before `first` are the warm-up.
+struct SeriesBars {
+  std::vector<Bar> bars;
+  std::vector<std::uint32_t> segment;  // changes with the trading date or session (intraday)
+  std::size_t first = 0;               // index of the first bar at or after options.start
+  std::uint64_t fingerprint = 0;       // FNV-1a 64 of the bars' starts, prices and volumes
+  std::size_t size() const { return bars.size(); }
+};
+
+// A detection on a bar at or after start, with its windows.
+struct Detection {
+  PatternId pattern = PatternId::TwoCrows;
+  SignalSide side = SignalSide::Bullish;
+  int output = 0;
+  double confidence = 0;
+  std::int64_t bar = 0;  // index into SeriesBars
+  Timestamp bar_start = 0;
+  double entry = 0;  // P0 (NaN when there is no next bar for next_open)
+  // Per horizon (options.horizons order): r_h, MFE, MAE; NaN when the window is censored.
+  std::vector<double> returns, mfe, mae;
+};
+
+// The all-bars baseline of one horizon: b_u = C[u+h]/P0(u) − 1 over every valid window.
+struct Baseline {
+  std::uint64_t n = 0, up = 0, down = 0;  // count, b > 0, b < 0
+  double mean = 0, m2 = 0;                // mean and Σ(b − mean)² (two-pass)
+};
+
+// What one series gives the merge.
+struct SeriesOutcome {
+  std::string symbol;
+  Timeframe timeframe = Timeframe::D1;
+  std::uint64_t bars = 0;
+  std::uint64_t fingerprint = 0;
+  std::vector<Detection> detections;  // by bar, then pattern
+  std::vector<Baseline> baseline;     // per horizon
+  bool cancelled = false;
+};
+
+// Bars read per chunk, and how often `cancel` is read.
+inline constexpr std::size_t kReplayChunk = 4096;
+
+// Reads the series `s` of `options` from `source` into columns.
+Result<SeriesBars> read_series(const BacktestPlan::Series& s, const BacktestOptions& options,
+                               BarSource& source);
+
+// Replays `bars` through a SeriesScanner and measures each detection and the baseline.
+// `done` grows by the bars scanned; stops early (cancelled) when `cancel` becomes true.
+SeriesOutcome replay_series(const BacktestPlan::Series& s, const SeriesBars& bars,
+                            const BacktestOptions& options,
+                            const std::bitset<kPatternCount>& patterns,
+                            std::atomic<std::uint64_t>& done, const std::atomic<bool>* cancel);
+
+}  // namespace tickstock::backtest
+
+#endif  // TICKSTOCK_LIBTICKSTOCKPL_BACKTEST_SERIES_REPLAY_H_
