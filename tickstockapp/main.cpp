@@ -19,7 +19,8 @@ constexpr const char* kUsage =
     "  rollup      derive daily bars from stored 1-minute bars (--daily)\n"
     "  symbols     load the symbol master and symbol groups from CSV into PostgreSQL\n"
     "  user        add a dashboard account (password from stdin) or list them\n"
-    "  backfill    load Polygon.io history (minute or daily bars) into PostgreSQL\n\n"
+    "  backfill    load Polygon.io history (minute or daily bars) into PostgreSQL\n"
+    "  backtest    which patterns worked on stored bars (backtest run)\n\n"
     "`tickstockapp COMMAND --help` lists every option with its default.\n";
 
 }  // namespace
@@ -46,6 +47,8 @@ int main(int argc, char** argv) {
     if (std::strcmp(cmd, "user") == 0) return tickstock::app::run_user(argc - 2, argv + 2, log);
     if (std::strcmp(cmd, "backfill") == 0)
       return tickstock::app::run_backfill(argc - 2, argv + 2, log);
+    if (std::strcmp(cmd, "backtest") == 0)
+      return tickstock::app::run_backtest_command(argc - 2, argv + 2, log);
   } catch (const std::exception& e) {
     log.error(std::string("fatal: ") + e.what());
     return 1;

@@ -137,6 +137,12 @@ struct StatCell {
   bool significant = false;                               // q ≤ 0.10
 };
 
+// Why a window has no return: it reaches past the bars read (end, or the end of the data), or
+// (intraday, session_bound) out of the signal bar's trading session.
+enum class Censor : std::uint8_t { None, PastEnd, Session };
+// "", "past_end", "session".
+std::string_view censor_name(Censor c);
+
 // One detection with its forward returns (events.csv), NaN where censored.
 struct SignalEvent {
   std::string symbol;
@@ -148,6 +154,7 @@ struct SignalEvent {
   double confidence = 0;
   double entry = 0;             // P0, NaN when there is no next bar
   std::vector<double> returns;  // one per horizon
+  std::vector<Censor> censor;   // one per horizon
 };
 
 // The outcome of run_backtest.
@@ -172,8 +179,9 @@ Result<BacktestReport> run_backtest(
 
 // The report as JSON, byte-identical for the same bars and options (no times, no threads).
 std::string results_json(const BacktestReport& report);
-// Writes stats.csv and events.csv into `dir` (created if missing).
-Result<void> write_backtest_csv(const BacktestReport& report, const std::string& dir);
+// Writes stats.csv (and events.csv when `events`) into `dir`, created if missing.
+Result<void> write_backtest_csv(const BacktestReport& report, const std::string& dir,
+                                bool events = true);
 
 }  // namespace tickstock
 

@@ -185,6 +185,18 @@ std::string_view signal_side_name(SignalSide s) {
   return "bullish";
 }
 
+std::string_view censor_name(Censor c) {
+  switch (c) {
+    case Censor::None:
+      return "";
+    case Censor::PastEnd:
+      return "past_end";
+    case Censor::Session:
+      return "session";
+  }
+  return "";
+}
+
 Result<void> validate(const BacktestOptions& o) {
   if (auto ok = validate_lists(o); !ok) return ok;
   if (o.start >= o.end) return Error{"start: must be before end"};
@@ -261,7 +273,7 @@ Result<BacktestReport> run_backtest(
     cells.add(o);
     for (const backtest::Detection& d : o.detections) {
       report.signals.push_back({o.symbol, o.timeframe, d.bar_start, d.pattern, d.side, d.output,
-                                d.confidence, d.entry, d.returns});
+                                d.confidence, d.entry, d.returns, d.censor});
       for (const double r : d.returns) report.censored += std::isnan(r) ? 1 : 0;
     }
     report.events += o.detections.size();

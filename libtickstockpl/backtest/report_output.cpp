@@ -118,20 +118,26 @@ std::string stats_csv(const BacktestReport& r) {
   return out;
 }
 
+// Every signal with its windows, so that anyone can recompute the statistics (§9).
 std::string events_csv(const BacktestReport& r) {
-  std::string out = "symbol,timeframe,bar_start,pattern,direction,output,confidence,entry";
-  for (const int h : r.options.horizons) out += ",r" + std::to_string(h);
+  std::string out = "pattern,symbol,timeframe,bar_start,direction,output,confidence,entry_price";
+  for (const int h : r.options.horizons) {
+    const std::string n = std::to_string(h);
+    out += ",r_" + n + ",valid_" + n + ",censor_" + n;
+  }
   out += '\n';
   for (const SignalEvent& e : r.signals) {
-    out += e.symbol + ',' + std::string(timeframe_name(e.timeframe)) + ',' +
-           format_iso8601(e.bar_start) + ',' + std::string(pattern_info(e.pattern).talib_name) +
-           ',' + std::string(signal_side_name(e.side)) + ',' + std::to_string(e.output) + ',';
+    out += std::string(pattern_info(e.pattern).talib_name) + ',' + e.symbol + ',' +
+           std::string(timeframe_name(e.timeframe)) + ',' + format_iso8601(e.bar_start) + ',' +
+           std::string(signal_side_name(e.side)) + ',' + std::to_string(e.output) + ',';
     csv_num(out, e.confidence);
     out += ',';
     csv_num(out, e.entry);
-    for (const double v : e.returns) {
+    for (std::size_t k = 0; k < e.returns.size(); ++k) {
       out += ',';
-      csv_num(out, v);
+      csv_num(out, e.returns[k]);
+      out += e.censor[k] == Censor::None ? ",true," : ",false,";
+      out += censor_name(e.censor[k]);
     }
     out += '\n';
   }
@@ -174,12 +180,14 @@ std::string results_json(const BacktestReport& r) {
   return out;
 }
 
-Result<void> write_backtest_csv(const BacktestReport& report, const std::string& dir) {
+Result<void> write_backtest_csv(const BacktestReport& report, const std::string& dir,
+                                bool events) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error{dir + ": " + ec.message()};
   const std::filesystem::path d(dir);
   if (auto ok = write_file(d / "stats.csv", stats_csv(report)); !ok) return ok;
+  if (!events) return {};
   return write_file(d / "events.csv", events_csv(report));
 }
 

@@ -57,11 +57,15 @@ double entry_price(const SeriesBars& b, std::size_t t, EntryPrice entry) {
   return t + 1 < b.size() ? b.bars[t + 1].open : kNaN;
 }
 
-// True when the window (t, t+h] lies within the bars read and, if bound, in t's session.
-bool window_valid(const SeriesBars& b, std::size_t t, int h, bool bound) {
+// Why the window (t, t+h] cannot be measured: past the bars read or, if bound, out of t's
+// session; Censor::None when it can.
+Censor window_censor(const SeriesBars& b, std::size_t t, int h, bool bound) {
   const std::size_t last = t + static_cast<std::size_t>(h);
-  if (last >= b.size()) return false;
-  return !bound || b.segment[last] == b.segment[t];
+  if (last >= b.size()) return Censor::PastEnd;
+  return bound && b.segment[last] != b.segment[t] ? Censor::Session : Censor::None;
+}
+bool window_valid(const SeriesBars& b, std::size_t t, int h, bool bound) {
+  return window_censor(b, t, h, bound) == Censor::None;
 }
 
 void measure(Detection& d, const SeriesBars& b, const BacktestOptions& o, bool bound) {
@@ -73,10 +77,12 @@ void measure(Detection& d, const SeriesBars& b, const BacktestOptions& o, bool b
   d.returns.assign(nh, kNaN);
   d.mfe.assign(nh, kNaN);
   d.mae.assign(nh, kNaN);
+  d.censor.assign(nh, Censor::PastEnd);
   if (std::isnan(d.entry)) return;
   for (std::size_t k = 0; k < nh; ++k) {
     const int h = o.horizons[k];
-    if (!window_valid(b, t, h, bound)) continue;
+    d.censor[k] = window_censor(b, t, h, bound);
+    if (d.censor[k] != Censor::None) continue;
     const std::size_t last = t + static_cast<std::size_t>(h);
     d.returns[k] = sign * (b.bars[last].close / d.entry - 1);
     double fav = -std::numeric_limits<double>::infinity();

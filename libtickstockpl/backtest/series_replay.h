@@ -35,6 +35,7 @@ struct Detection {
   double entry = 0;  // P0 (NaN when there is no next bar for next_open)
   // Per horizon (options.horizons order): r_h, MFE, MAE; NaN when the window is censored.
   std::vector<double> returns, mfe, mae;
+  std::vector<Censor> censor;  // why r_h is NaN
 };
 
 // The all-bars baseline of one horizon: b_u = C[u+h]/P0(u) − 1 over every valid window.

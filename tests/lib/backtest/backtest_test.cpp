@@ -322,9 +322,11 @@ TEST_CASE("backtest: intraday windows stay in their session; past end they are c
       const bool after_end = last > 700;
       if (out_of_session || after_end) {
         CHECK(std::isnan(e.returns[k]));
+        CHECK(e.censor[k] == (after_end ? Censor::PastEnd : Censor::Session));
         crossing += out_of_session ? 1 : 0;
         past_end += after_end ? 1 : 0;
       } else {
+        CHECK(e.censor[k] == Censor::None);
         const double d = e.side == SignalSide::Bearish ? -1 : 1;
         CHECK(e.returns[k] == Approx(d * (bars[last].close / bars[t + 1].open - 1)).epsilon(1e-12));
       }
