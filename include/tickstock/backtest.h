@@ -85,6 +85,8 @@ struct SymbolBars {
 };
 // A source over bars in memory (sorted by start per timeframe; a repeated start keeps the last).
 std::unique_ptr<BarSource> make_vector_bar_source(std::vector<SymbolBars> series);
+// Bars of a directory of NAME[.TF].csv[.gz] or of one CSV with a symbol column; 1m rolls up.
+Result<std::unique_ptr<BarSource>> make_csv_bar_source(std::string path);
 
 // What a backtest will read, in canonical order (symbol, then timeframe).
 struct BacktestPlan {

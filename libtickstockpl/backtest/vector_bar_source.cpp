@@ -5,6 +5,8 @@
 
 #include "tickstock/backtest.h"
 
+#include "backtest/series_range.h"
+
 namespace tickstock {
 namespace {
 
@@ -62,17 +64,7 @@ class VectorBarSource final : public BarSource {
   std::pair<std::size_t, std::size_t> range(const SeriesRequest& r) const {
     const auto it = by_series_.find({std::string(r.symbol), r.timeframe});
     if (it == by_series_.end()) return {0, 0};
-    const std::vector<Bar>& bars = it->second;
-    auto before = [](Timestamp t) { return [t](const Bar& b) { return b.start < t; }; };
-    const auto first = static_cast<std::size_t>(
-        std::partition_point(bars.begin(), bars.end(), before(r.start)) - bars.begin());
-    const auto last = static_cast<std::size_t>(
-        std::partition_point(bars.begin(), bars.end(),
-                             [&](const Bar& b) { return b.start <= r.end; }) -
-        bars.begin());
-    const std::size_t warm =
-        r.warmup_bars < 0 ? first : std::min(first, static_cast<std::size_t>(r.warmup_bars));
-    return {first - warm, std::max(first, last)};
+    return backtest::request_range(it->second, r);
   }
 
   std::map<std::pair<std::string, Timeframe>, std::vector<Bar>> by_series_;
