@@ -180,8 +180,7 @@ std::string results_json(const BacktestReport& r) {
   return out;
 }
 
-Result<void> write_backtest_csv(const BacktestReport& report, const std::string& dir,
-                                bool events) {
+Result<void> write_backtest_csv(const BacktestReport& report, const std::string& dir, bool events) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error{dir + ": " + ec.message()};

@@ -66,9 +66,10 @@ TEST_CASE("backtest run writes stats that its own events.csv recomputes", "[app]
   fs::create_directories(dir + "/bars");
   write_days(dir + "/bars", "AAA", 1, 900);
   write_days(dir + "/bars", "BBB", 2, 900);
-  const auto r = run_app("backtest run --symbols AAA,BBB --from 2019-06-01 --to 2021-05-31 "
-                         "--timeframes 1d --source csv:" + dir + "/bars --out " + dir +
-                         "/out --events --horizons 1,5 --warmup-bars 100");
+  const auto r = run_app(
+      "backtest run --symbols AAA,BBB --from 2019-06-01 --to 2021-05-31 "
+      "--timeframes 1d --source csv:" +
+      dir + "/bars --out " + dir + "/out --events --horizons 1,5 --warmup-bars 100");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.find("backtest: ") != std::string::npos);
@@ -80,8 +81,8 @@ TEST_CASE("backtest run writes stats that its own events.csv recomputes", "[app]
   REQUIRE(events.size() > 100);
   auto sc = columns(stats);
   auto ec = columns(events);
-  for (const char* col : {"pattern", "symbol", "timeframe", "bar_start", "direction",
-                          "confidence", "entry_price", "r_1", "valid_1", "censor_1", "r_5"}) {
+  for (const char* col : {"pattern", "symbol", "timeframe", "bar_start", "direction", "confidence",
+                          "entry_price", "r_1", "valid_1", "censor_1", "r_5"}) {
     CHECK(ec.count(col) == 1);
   }
   // Every per-symbol and ALL cell: n, hits and mean from events.csv.
@@ -142,14 +143,17 @@ TEST_CASE("backtest run: bad arguments exit 2 naming the flag, missing data exit
     CHECK(r.exit_code == 2);
     CHECK(r.err.find(c.flag) != std::string::npos);
   }
-  const auto r = run_app(base + "--symbols AAA,ZZZ --from 2019-03-01 --to 2019-06-01 "
-                                "--timeframes 1d");
+  const auto r = run_app(base +
+                         "--symbols AAA,ZZZ --from 2019-03-01 --to 2019-06-01 "
+                         "--timeframes 1d");
   INFO(r.err);
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("no bars for ZZZ from 2019-03-01 to 2019-06-01") != std::string::npos);
   CHECK_FALSE(fs::exists(dir + "/out"));
-  const auto bad_source = run_app("backtest run --symbols AAA --from 2019-03-01 --to 2019-06-01 "
-                                  "--source csv:" + dir + "/nope");
+  const auto bad_source = run_app(
+      "backtest run --symbols AAA --from 2019-03-01 --to 2019-06-01 "
+      "--source csv:" +
+      dir + "/nope");
   CHECK(bad_source.exit_code == 1);
   CHECK(bad_source.err.find(dir + "/nope") != std::string::npos);
   fs::remove_all(dir);

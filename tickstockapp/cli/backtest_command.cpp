@@ -84,7 +84,8 @@ Result<std::vector<Timeframe>> parse_timeframes(const std::string& text) {
     const std::size_t comma = std::min(text.find(',', at), text.size());
     const std::string item = text.substr(at, comma - at);
     const auto tf = parse_timeframe(item);
-    if (!tf) return Error{"--timeframes: '" + item + "' is not a timeframe (1m 5m 15m 30m 1h 4h 1d)"};
+    if (!tf)
+      return Error{"--timeframes: '" + item + "' is not a timeframe (1m 5m 15m 30m 1h 4h 1d)"};
     out.push_back(*tf);
     at = comma + 1;
   }
@@ -110,12 +111,18 @@ Result<Timestamp> parse_day(const Settings& s, const std::string& flag, int add_
 // The library's error ("field: why") with the field named as its flag.
 std::string flag_error(const std::string& message) {
   static const std::pair<const char*, const char*> kFlags[] = {
-      {"symbols", "--symbols"},       {"start", "--from"},
-      {"end", "--to"},                {"timeframes", "--timeframes"},
-      {"patterns", "--patterns"},     {"horizons", "--horizons"},
-      {"min_confidence", "--min-confidence"}, {"commission", "--commission"},
-      {"slippage", "--slippage"},     {"warmup_bars", "--warmup-bars"},
-      {"threads", "--threads"},       {"scanner", "--set"}};
+      {"symbols", "--symbols"},
+      {"start", "--from"},
+      {"end", "--to"},
+      {"timeframes", "--timeframes"},
+      {"patterns", "--patterns"},
+      {"horizons", "--horizons"},
+      {"min_confidence", "--min-confidence"},
+      {"commission", "--commission"},
+      {"slippage", "--slippage"},
+      {"warmup_bars", "--warmup-bars"},
+      {"threads", "--threads"},
+      {"scanner", "--set"}};
   const std::string field = message.substr(0, message.find(':'));
   for (const auto& [name, flag] : kFlags) {
     if (field == name) return flag + message.substr(field.size());
@@ -157,9 +164,9 @@ Result<BacktestOptions> options_from(const Settings& s, const std::vector<std::s
   const std::string& hit = s.get("--hit-threshold");
   if (hit != "zero" && hit != "cost") return Error{"--hit-threshold: zero or cost"};
   o.hit_threshold = hit == "cost" ? HitThreshold::Cost : HitThreshold::Zero;
-  for (const auto& [flag, field] : {std::pair{"--commission", &o.commission},
-                                    std::pair{"--slippage", &o.slippage},
-                                    std::pair{"--min-confidence", &o.min_confidence}}) {
+  for (const auto& [flag, field] :
+       {std::pair{"--commission", &o.commission}, std::pair{"--slippage", &o.slippage},
+        std::pair{"--min-confidence", &o.min_confidence}}) {
     auto v = parse_fraction(s, flag);
     if (!v) return v.error();
     *field = *v;
@@ -190,7 +197,8 @@ std::string default_out_dir() {
 }
 
 Result<std::unique_ptr<BarSource>> open_source(const std::string& source) {
-  if (source.rfind("csv:", 0) == 0 && source.size() > 4) return make_csv_bar_source(source.substr(4));
+  if (source.rfind("csv:", 0) == 0 && source.size() > 4)
+    return make_csv_bar_source(source.substr(4));
   return Error{"--source: give csv:PATH (a directory of SYMBOL.csv[.gz] files or one CSV file)"};
 }
 
@@ -213,7 +221,7 @@ std::string summary(const BacktestReport& r) {
   std::size_t significant = 0;
   for (const StatCell& c : r.stats) significant += c.significant ? 1 : 0;
   char rate[64];
-  std::snprintf(rate, sizeof rate, "%.1f s, %.2f M bars per second", r.wall_s,
+  std::snprintf(rate, sizeof rate, "%.2f s, %.2f M bars per second", r.wall_s,
                 r.wall_s > 0 ? static_cast<double>(r.bars_read) / r.wall_s / 1e6 : 0.0);
   return "backtest: " + std::to_string(r.events) + " signals, " + std::to_string(r.stats.size()) +
          " cells, " + std::to_string(significant) + " with q <= 0.10 (of " +
@@ -233,8 +241,8 @@ int run_backtest_run(int argc, char** argv, Log& log) {
     return 2;
   }
   if (s.help_requested()) {
-    std::printf("%s%s\n  --set NAME.param=value  scanner settings, as for scan and serve\n",
-                kUsage, s.help().c_str());
+    std::printf("%s%s\n  --set NAME.param=value  scanner settings, as for scan and serve\n", kUsage,
+                s.help().c_str());
     return 0;
   }
   auto options = options_from(s, *sets);
@@ -263,12 +271,13 @@ int run_backtest_run(int argc, char** argv, Log& log) {
   std::signal(SIGINT, on_cancel_signal);
   std::signal(SIGTERM, on_cancel_signal);
   ProgressBar bar("backtest");
-  auto report = tickstock::run_backtest(*plan, *options, **source,
-                             [&](const BacktestRunProgress& p) {
-                               bar.step(static_cast<std::int64_t>(p.bars_done),
-                                        static_cast<std::int64_t>(p.bars_total), p.series_done);
-                             },
-                             &g_cancel);
+  auto report = tickstock::run_backtest(
+      *plan, *options, **source,
+      [&](const BacktestRunProgress& p) {
+        bar.step(static_cast<std::int64_t>(p.bars_done), static_cast<std::int64_t>(p.bars_total),
+                 p.series_done);
+      },
+      &g_cancel);
   bar.finish();
   if (!report) {
     log.error("backtest: " + report.error().message);

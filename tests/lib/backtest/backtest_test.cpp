@@ -280,7 +280,7 @@ TEST_CASE("backtest: bars after t change nothing measured by t (causality)", "[b
   CHECK(compared > 100);
 }
 
-TEST_CASE("backtest: intraday windows stay in their session; past end they are censored",
+TEST_CASE("backtest: intraday windows stay in their session, and past end they are censored",
           "[backtest]") {
   // Two regular sessions of minute bars: 2024-03-04 and 2024-03-05, 09:30-16:00 New York.
   std::vector<Bar> bars;
