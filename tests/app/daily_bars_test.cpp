@@ -133,7 +133,7 @@ TEST_CASE("migrate 005 moves every stored daily bar to New York midnight and kee
   const auto r = run_app("migrate", db.env());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out == "applied 005_daily_ts\nschema version 4 -> 5\n");
+  CHECK(r.out == "applied 005_daily_ts\napplied 006_backtests\nschema version 4 -> 6\n");
   // Every row kept, values as they were; each at its trading date's New York midnight (EDT in
   // October: 04:00Z, EST in January and March: 05:00Z).
   CHECK(db.query("SELECT string_agg(symbol || ' ' || trading_date || ' ' || to_char(ts AT TIME "

@@ -194,9 +194,16 @@ TEST_CASE("serve's Redis payloads and inputs match docs/redis-events.md", "[app]
     a.value = 17.9;
     a.level = 30;
     sink.on_alert(a);
-    publish_report(sink, tickstock::app::BacktestProgress{17, 0.25, "2023-04-03: 63 of 250 days"});
-    publish_report(sink, tickstock::app::BacktestResult{
-                             17, "done", {{"trades", 412}, {"win_rate", 0.56}}, ""});
+    publish_report(sink, tickstock::app::BacktestProgress{17, 0.25, "AAPL: 63 of 250 bars", "bt-7",
+                                                          "AAPL", 1, 3, 63, 250, 0, 2});
+    publish_report(sink,
+                   tickstock::app::BacktestResult{
+                       17, "done", {{"signals", 9078}, {"cells", 1340}}, "", "bt-7",
+                       R"({"signals":9078,"cells":1340,"significant":2,"tested":478,"bars":4600,)"
+                       R"("top":[{"pattern":"CDLHAMMER","symbol":"ALL","timeframe":"1d",)"
+                       R"("direction":"bullish","horizon":5,"n_eff":61,"mean":0.0123,)"
+                       R"("excess":0.0101,"q":0.04}],"strategy":null})",
+                       "9c1f0e4d2b7a6358"});
     REQUIRE(sink.flush_for(std::chrono::seconds(10)));
   }
   const auto got = tickstock::test::by_channel(collector.finish());

@@ -189,7 +189,8 @@ TEST_CASE("serve stores job requests from Redis in the jobs table when it has a 
   const RedisChannels ch(prefix);
   tickstock::test::RedisCollector collector(tickstock::test::redis_host(),
                                             tickstock::test::redis_port(), {ch.jobs_ack});
-  AppProcess app({"serve", "--feed", "redis", "--redis-prefix", prefix},
+  // --no-backtests: the stored rows stay queued (tests/app/backtest_job_test.cpp runs them).
+  AppProcess app({"serve", "--feed", "redis", "--redis-prefix", prefix, "--no-backtests"},
                  {{"REDIS_URL", redis_url()}, {"DATABASE_URL", db.url()}});
   RedisCommands redis(tickstock::test::redis_host(), tickstock::test::redis_port());
   REQUIRE(wait_for_subscribers(redis, {ch.jobs_backtest, ch.jobs_data_load}));

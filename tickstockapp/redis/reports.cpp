@@ -1,6 +1,11 @@
 // The members of the app's reports, after the envelope RedisSink writes (docs/redis-events.md).
 #include "redis/reports.h"
 
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "tickstock/calendar.h"
 #include "tickstock/json.h"
 
 namespace tickstock::app {
@@ -38,7 +43,29 @@ RedisReport redis_report(const RedisChannels& c, const BacktestProgress& r) {
   JsonWriter w(out.members);
   w.integer("job_id", r.job_id);
   w.num("progress", r.progress);
+  w.num("percent", std::round(r.progress * 1000) / 10);
   w.str("message", r.message);
+  w.str("request_id", r.request_id);
+  w.str("current_symbol", r.current_symbol);
+  if (r.eta_s >= 0) {
+    const auto done_at = std::chrono::system_clock::now() +
+                         std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                             std::chrono::duration<double>(r.eta_s));
+    w.str("estimated_completion",
+          format_iso8601(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             done_at.time_since_epoch())
+                             .count()));
+    w.num("eta_s", r.eta_s);
+  } else {
+    const double null = std::numeric_limits<double>::quiet_NaN();  // written as null
+    w.num("estimated_completion", null);
+    w.num("eta_s", null);
+  }
+  w.num("elapsed_s", r.elapsed_s);
+  w.uinteger("bars_done", r.bars_done);
+  w.uinteger("bars_total", r.bars_total);
+  w.uinteger("symbols_done", r.series_done);
+  w.uinteger("symbols_total", r.series_total);
   return out;
 }
 
@@ -52,6 +79,10 @@ RedisReport redis_report(const RedisChannels& c, const BacktestResult& r) {
   for (const auto& [name, value] : r.metrics) w.num(name, value);
   w.end_object();
   w.str("error", r.error);
+  w.str("request_id", r.request_id);
+  w.str("data_fingerprint", r.data_fingerprint);
+  w.key("results");
+  out.members += r.results;
   return out;
 }
 

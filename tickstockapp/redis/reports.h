@@ -39,15 +39,23 @@ struct MetricsReport {
 struct BacktestProgress {
   std::int64_t job_id = 0;
   double progress = 0;  // [0, 1]
-  std::string message;  // e.g. "2023-05-01: 120 of 250 days"
+  std::string message;  // e.g. "AAPL: 1,204,311 of 24,500,000 bars"
+  std::string request_id;
+  std::string current_symbol;
+  double elapsed_s = 0, eta_s = -1;  // eta -1 (null) until 1 % is done
+  std::uint64_t bars_done = 0, bars_total = 0;
+  std::uint32_t series_done = 0, series_total = 0;
 };
 
 // tickstock.events.backtesting.results.
 struct BacktestResult {
   std::int64_t job_id = 0;
   std::string status = "done";                          // done | failed | cancelled
-  std::vector<std::pair<std::string, double>> metrics;  // e.g. {"win_rate", 0.56}
+  std::vector<std::pair<std::string, double>> metrics;  // e.g. {"signals", 9078}
   std::string error;                                    // why it failed ("" otherwise)
+  std::string request_id;
+  std::string results = "null";  // a JSON object: signals, cells, significant, top
+  std::string data_fingerprint;
 };
 
 // tickstock.jobs.ack: the answer to a job request.

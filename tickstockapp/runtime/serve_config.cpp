@@ -1,7 +1,9 @@
 #include "runtime/serve_config.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <thread>
 
 #include "polygon/universe.h"
 #include "settings/aggregator_settings.h"
@@ -18,6 +20,12 @@ void declare_serve_settings(Settings& s) {
                "when a replay ends: close open bars, flush every sink, exit 0");
   declare_web_settings(s);
   s.add("--database-url", "DATABASE_URL", "", "PostgreSQL URL; empty = in memory");
+  s.add_switch("--no-backtests", "TICKSTOCK_NO_BACKTESTS",
+               "do not run the queued backtest jobs (another instance does)");
+  s.add("--backtest-dir", "TICKSTOCK_BACKTEST_DIR", "var/backtests",
+        "backtest jobs' files: DIR/<job id>/results.json, stats.csv, events.csv");
+  s.add("--backtest-threads", "TICKSTOCK_BACKTEST_THREADS", "0",
+        "threads of a backtest job (0: cores - 1, at least 1)");
   declare_pg_settings(s);
   declare_redis_settings(s);
   s.add("--synthetic-symbols", "TICKSTOCK_SYNTHETIC_SYMBOLS", "10", "synthetic: number of symbols");
@@ -177,6 +185,12 @@ Result<ServeConfig> parse_serve_config(const Settings& s, const std::vector<std:
   c.redis_url = redis_url(s);
   c.redis = *rcfg;
   c.redis_jobs = !s.on("--redis-no-jobs");
+  c.backtests = !s.on("--no-backtests");
+  c.backtest_dir = s.get("--backtest-dir");
+  auto bt_threads = s.get_int("--backtest-threads", 0, 256);
+  if (!bt_threads) return bt_threads.error();
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  c.backtest_threads = *bt_threads > 0 ? static_cast<int>(*bt_threads) : std::max(1, cores - 1);
   c.web = *wcfg;
   c.settings = s;
   if (auto r = check_feed(s, c); !r) return r.error();

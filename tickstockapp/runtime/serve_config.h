@@ -52,6 +52,9 @@ struct ServeConfig {
   std::string redis_url;     // as the settings name it ("" = no Redis); for the report
   std::optional<RedisSettings> redis;
   bool redis_jobs = true;          // false: --redis-no-jobs
+  bool backtests = true;                   // false: --no-backtests
+  std::string backtest_dir = "var/backtests";  // --backtest-dir
+  int backtest_threads = 1;                // --backtest-threads
   std::optional<WebSettings> web;  // --http
   // The settings as given. Read only by the parts whose settings are checked when they are
   // made, because they apply only then and an error there must not stop other runs: the

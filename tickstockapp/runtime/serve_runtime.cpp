@@ -42,6 +42,7 @@ Result<void> ServeRuntime::start() {
   make_dashboard();
   build_engine();
   start_jobs();
+  start_backtests();
   make_monitor();
   if (auto r = start_dashboard(); !r) return r;
   start_threads();
@@ -142,6 +143,10 @@ int ServeRuntime::finish() {
   if (jobs_) {
     jobs_->stop();
     log_.info(jobs_->stats().summary());
+  }
+  if (backtests_) {
+    backtests_->stop();
+    log_.info(backtests_->stats().summary());
   }
   if (monitor_) monitor_->stop();
   if (pg_) {

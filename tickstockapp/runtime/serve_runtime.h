@@ -34,6 +34,7 @@
 #include "feeds/feed.h"
 #include "feeds/feed_control.h"
 #include "feeds/feed_monitor_source.h"
+#include "jobs/backtest_runner.h"
 #include "jobs/job_listener.h"
 #include "polygon/am_cross_check.h"
 #include "polygon/conditions.h"
@@ -95,6 +96,7 @@ class ServeRuntime {
   void make_dashboard();
   void build_engine();
   void start_jobs();
+  void start_backtests();
   void make_monitor();
   Result<void> start_dashboard();
   void start_threads();
@@ -132,6 +134,7 @@ class ServeRuntime {
   std::atomic<bool> stop_feed_{false}, stop_engine_{false}, feed_running_{true};
   Result<void> feed_result_;
   std::unique_ptr<JobListener> jobs_;
+  std::unique_ptr<BacktestRunner> backtests_;
   std::unique_ptr<FeedMonitorSource> monitor_source_;  // read by monitor_: outlives it
   std::unique_ptr<Monitor> monitor_;
   std::thread feed_thread_, engine_thread_;

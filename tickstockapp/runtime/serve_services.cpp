@@ -103,6 +103,19 @@ void ServeRuntime::make_dashboard() {
   dashboard_ = std::make_unique<Dashboard>(*cfg_.web, store_ ? cfg_.database_url : "", log_);
 }
 
+// The backtest runner, when this run stores into a database whose schema is current.
+void ServeRuntime::start_backtests() {
+  if (!store_ || !cfg_.backtests || cfg_.database_url.empty()) return;
+  BacktestRunnerOptions o;
+  o.database_url = cfg_.database_url;
+  o.dir = cfg_.backtest_dir;
+  o.threads = cfg_.backtest_threads;
+  backtests_ = std::make_unique<BacktestRunner>(o, redis_.get(), log_);
+  backtests_->start();
+  log_.info("backtests: running queued jobs on " + std::to_string(o.threads) +
+            " thread(s), files in " + o.dir);
+}
+
 void ServeRuntime::start_jobs() {
   if (!redis_ || !cfg_.redis_jobs) return;
   JobListenerOptions jo;

@@ -1,0 +1,187 @@
+// serve runs the backtest jobs it takes from tickstock.jobs.backtest: progress and one result on
+// Redis, the row done with its summary, the files in --backtest-dir equal to `backtest run` over
+// the same bars; a job for symbols without bars fails naming them; a job left running by a
+// crash is run again at the next start.
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "tickstock/redis_events.h"
+
+#include "app/app_process.h"
+#include "app/app_support.h"
+#include "support/json_test.h"
+#include "support/pg_test_db.h"
+#include "support/redis_collector.h"
+#include "support/redis_test.h"
+#include "support/test_support.h"
+
+using tickstock::RedisChannels;
+using tickstock::test::AppProcess;
+using tickstock::test::Json;
+using tickstock::test::RedisCommands;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string redis_url() {
+  return "redis://" + tickstock::test::redis_host() + ":" +
+         std::to_string(tickstock::test::redis_port()) + "/0";
+}
+
+// 600 daily bars of a random walk for `symbol` from 2019-01-02, as SQL and as a CSV file.
+void store_days(const tickstock::test::TestDatabase& db, const std::string& symbol,
+                std::uint64_t seed, const std::string& csv_path) {
+  std::string sql = "INSERT INTO symbols (symbol) VALUES ('" + symbol + "') ON CONFLICT DO NOTHING;"
+                    "INSERT INTO ohlcv_daily (symbol, trading_date, ts, open, high, low, close, "
+                    "volume) VALUES ";
+  std::string csv = "ts,open,high,low,close,volume\n";
+  double close = 100;
+  for (int i = 0; i < 600; ++i) {
+    auto uniform = [&] {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      return static_cast<double>(seed >> 11) * 0x1.0p-53;
+    };
+    const std::time_t t = static_cast<std::time_t>(17898 + i) * 86400;  // 2019-01-02 on
+    char date[16];
+    std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&t));
+    const double open = close * (1 + (uniform() - 0.5) * 0.02);
+    close = open * (1 + (uniform() - 0.5) * 0.04);
+    const double high = std::max(open, close) * (1 + uniform() * 0.015);
+    const double low = std::min(open, close) * (1 - uniform() * 0.015);
+    char row[256];
+    std::snprintf(row, sizeof row,
+                  "%s('%s','%s',('%s'::date)::timestamp AT TIME ZONE 'America/New_York',"
+                  "%.17g,%.17g,%.17g,%.17g,1000)",
+                  i == 0 ? "" : ",", symbol.c_str(), date, date, open, high, low, close);
+    sql += row;
+    std::snprintf(row, sizeof row, "%s,%.17g,%.17g,%.17g,%.17g,1000\n", date, open, high, low,
+                  close);
+    csv += row;
+  }
+  db.query(sql);
+  FILE* f = std::fopen(csv_path.c_str(), "w");
+  REQUIRE(f != nullptr);
+  std::fputs(csv.c_str(), f);
+  std::fclose(f);
+}
+
+bool wait_for(const std::function<bool()>& done, int seconds = 60) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
+
+}  // namespace
+
+TEST_CASE("serve runs a backtest job from Redis: progress, one result, the files",
+          "[app][serve][redis][db][backtest]") {
+  TICKSTOCK_SKIP_WITHOUT_REDIS();
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  tickstock::test::TestDatabase db;
+  REQUIRE(tickstock::test::run_app("migrate", db.env()).exit_code == 0);
+  char tmpl[] = "/tmp/tickstock-btjob-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  fs::create_directories(dir + "/csv");
+  store_days(db, "AAA", 1, dir + "/csv/AAA.1d.csv");
+  store_days(db, "BBB", 2, dir + "/csv/BBB.1d.csv");
+  const std::string prefix = tickstock::test::unique_prefix("btjob");
+  const RedisChannels ch(prefix);
+  tickstock::test::RedisCollector collector(
+      tickstock::test::redis_host(), tickstock::test::redis_port(),
+      {ch.jobs_ack, ch.backtest_progress, ch.backtest_results});
+  AppProcess app({"serve", "--feed", "redis", "--redis-prefix", prefix, "--backtest-dir",
+                  dir + "/jobs", "--backtest-threads", "2"},
+                 {{"REDIS_URL", redis_url()}, {"DATABASE_URL", db.url()}});
+  RedisCommands redis(tickstock::test::redis_host(), tickstock::test::redis_port());
+  REQUIRE(wait_for([&] { return redis.subscribers(ch.jobs_backtest) > 0; }));
+  redis.run({"PUBLISH", ch.jobs_backtest,
+             R"({"request_id":"bt-1","symbols":["AAA","BBB"],"timeframe":"daily",)"
+             R"("start":"2019-06-03","end":"2020-06-30","params":{"horizons":[1,5]}})"});
+  redis.run({"PUBLISH", ch.jobs_backtest,
+             R"({"request_id":"bt-2","symbols":["ZZZ"],"timeframe":"daily",)"
+             R"("start":"2019-06-03","end":"2020-06-30"})"});
+  auto results = [&] {
+    std::size_t n = 0;
+    for (const auto& m : collector.snapshot()) n += m.channel == ch.backtest_results ? 1 : 0;
+    return n;
+  };
+  REQUIRE(wait_for([&] { return results() == 2; }));
+  app.signal(SIGTERM);
+  REQUIRE(app.wait() == 0);
+  INFO(app.err());
+  const auto got = tickstock::test::by_channel(collector.finish());
+
+  // One result per job: bt-1 done, bt-2 failed naming the symbol.
+  REQUIRE(got.at(ch.backtest_results).size() == 2);
+  const Json done(got.at(ch.backtest_results)[0]);
+  const Json failed(got.at(ch.backtest_results)[1]);
+  CHECK(done.str("request_id") == "bt-1");
+  CHECK(done.str("status") == "done");
+  CHECK(done.str("error").empty());
+  CHECK(std::int64_t(done["results"]["signals"]) > 100);
+  CHECK(failed.str("request_id") == "bt-2");
+  CHECK(failed.str("status") == "failed");
+  CHECK_THAT(failed.str("error"), Catch::Contains("no bars for ZZZ"));
+  const std::string id = std::to_string(done.integer("job_id"));
+  // Progress: from 0 to 1, never decreasing, for the job that ran.
+  std::vector<double> progress;
+  for (const auto& p : got.at(ch.backtest_progress)) {
+    const Json j(p);
+    if (j.integer("job_id") == done.integer("job_id")) progress.push_back(j.num("progress"));
+  }
+  REQUIRE(progress.size() >= 2);
+  CHECK(progress.front() == 0);
+  CHECK(progress.back() == 1);
+  CHECK(std::is_sorted(progress.begin(), progress.end()));
+  // The row, and the files equal to `backtest run` over the same bars from CSV.
+  CHECK(db.query("SELECT status || ' ' || progress || ' ' || (result->>'signals') FROM jobs "
+                 "WHERE id = " + id) ==
+        "done 1 " + std::to_string(std::int64_t(done["results"]["signals"])));
+  CHECK(db.query("SELECT status FROM jobs WHERE params->>'request_id' = 'bt-2'") == "failed");
+  const auto cli = tickstock::test::run_app(
+      "backtest run --symbols AAA,BBB --from 2019-06-03 --to 2020-06-30 --timeframes 1d "
+      "--horizons 1,5 --source csv:" + dir + "/csv --out " + dir + "/cli --events");
+  REQUIRE(cli.exit_code == 0);
+  for (const char* f : {"stats.csv", "events.csv", "results.json"}) {
+    INFO(f);
+    CHECK(tickstock::test::read_file(dir + "/jobs/" + id + "/" + f) ==
+          tickstock::test::read_file(dir + "/cli/" + f));
+  }
+  CHECK(app.err().find("backtests: 1 done, 1 failed, 0 cancelled") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("serve runs again a backtest job a crash left running", "[app][serve][db][backtest]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  tickstock::test::TestDatabase db;
+  REQUIRE(tickstock::test::run_app("migrate", db.env()).exit_code == 0);
+  char tmpl[] = "/tmp/tickstock-btjob-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  store_days(db, "AAA", 3, dir + "/AAA.csv");
+  db.query(R"(INSERT INTO jobs (kind, status, params, heartbeat_at, attempts) VALUES )"
+           R"(('backtest', 'running', '{"symbols":["AAA"],"timeframe":"daily",)"
+           R"("start":"2019-06-03","end":"2020-06-30"}', now() - interval '1 minute', 1),)"
+           R"(('backtest', 'running', '{"symbols":["AAA"],"timeframe":"daily",)"
+           R"("start":"2019-06-03","end":"2020-06-30"}', now() - interval '1 minute', 3))");
+  AppProcess app({"serve", "--feed", "synthetic", "--speed", "1", "--backtest-dir",
+                  dir + "/jobs"},
+                 {{"DATABASE_URL", db.url()}, {"REDIS_URL", ""}, {"REDIS_HOST", ""}});
+  REQUIRE(wait_for([&] { return db.query("SELECT status FROM jobs WHERE id = 1") == "done"; }));
+  app.signal(SIGTERM);
+  REQUIRE(app.wait() == 0);
+  INFO(app.err());
+  CHECK(db.query("SELECT attempts FROM jobs WHERE id = 1") == "2");
+  CHECK(db.query("SELECT status || ': ' || error FROM jobs WHERE id = 2") ==
+        "failed: abandoned 3 times");
+  CHECK(fs::exists(dir + "/jobs/1/stats.csv"));
+  CHECK(app.err().find("1 job(s) left running queued again") != std::string::npos);
+  fs::remove_all(dir);
+}
