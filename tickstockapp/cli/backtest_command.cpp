@@ -58,6 +58,7 @@ void declare(Settings& s) {
   s.add("--out", "", "", "output directory");
   s.show_default("--out", "backtest-<UTC yyyymmddThhmmss>");
   s.add_switch("--events", "", "also write events.csv: every signal with its returns");
+  s.add("--set", "", "", "NAME.param=value, repeatable: scanner settings as for scan and serve");
 }
 
 Result<std::vector<int>> parse_horizons(const std::string& text) {
@@ -241,8 +242,7 @@ int run_backtest_run(int argc, char** argv, Log& log) {
     return 2;
   }
   if (s.help_requested()) {
-    std::printf("%s%s\n  --set NAME.param=value  scanner settings, as for scan and serve\n", kUsage,
-                s.help().c_str());
+    std::printf("%s%s\n%s", kUsage, s.help().c_str(), kSetHelp);
     return 0;
   }
   auto options = options_from(s, *sets);
@@ -296,12 +296,14 @@ int run_backtest_run(int argc, char** argv, Log& log) {
 }  // namespace
 
 int run_backtest_command(int argc, char** argv, Log& log) {
-  if (argc < 1 || std::string(argv[0]) == "--help" || std::string(argv[0]) == "-h") {
-    std::fputs("usage: tickstockapp backtest run [options]   (backtest run --help lists them)\n",
-               argc < 1 ? stderr : stdout);
-    return argc < 1 ? 2 : 0;
+  if (argc < 1) {
+    std::fputs("usage: tickstockapp backtest run [options]   (backtest --help lists them)\n",
+               stderr);
+    return 2;
   }
-  if (std::string(argv[0]) == "run") return run_backtest_run(argc - 1, argv + 1, log);
+  const std::string sub = argv[0];
+  if (sub == "--help" || sub == "-h") return run_backtest_run(argc, argv, log);  // run's help
+  if (sub == "run") return run_backtest_run(argc - 1, argv + 1, log);
   log.error("backtest: unknown subcommand '" + std::string(argv[0]) + "' (run)");
   return 2;
 }
