@@ -16,12 +16,10 @@
 #include <vector>
 
 #include "tickstock/backtest.h"
-#include "tickstock/bar_aggregator.h"
 #include "tickstock/calendar.h"
-#include "tickstock/clock.h"
-#include "tickstock/sink.h"
 
 #include "backtest/csv_bar_files.h"
+#include "backtest/minute_rollup.h"
 #include "backtest/series_range.h"
 
 namespace tickstock {
@@ -37,48 +35,11 @@ using SharedBars = std::shared_ptr<const Bars>;
 // 505 symbols) fits, so a job reads it once; 50 symbols of minute bars (24.5M) never do.
 constexpr std::size_t kCacheBars = std::size_t{1} << 20;
 
-// Collects one timeframe's bars as the aggregator emits them, in start order, a revision
-// replacing the version emitted before it.
-class FinalBars final : public BarSink {
- public:
-  explicit FinalBars(Timeframe tf) : tf_(tf) {}
-  void on_bar(const Bar& bar) override {
-    if (bar.timeframe != tf_) return;
-    auto it = bars.end();
-    while (it != bars.begin() && std::prev(it)->start > bar.start) --it;
-    if (it != bars.begin() && std::prev(it)->start == bar.start) {
-      *std::prev(it) = bar;
-    } else {
-      bars.insert(it, bar);
-    }
-  }
-  Bars bars;
-
- private:
-  Timeframe tf_;
-};
-
-// `tf` bars rolled up from one symbol's 1-minute bars by the live rules: each minute reaches
-// the aggregator when it ends, as a vendor's minute bar does, and the clock closes the bars.
+// `tf` bars rolled up from one symbol's 1-minute bars (minute_rollup.h).
 Result<SharedBars> roll_up(const Bars& minutes, Timeframe tf, std::string_view symbol) {
-  AggregatorOptions options;
-  options.emit.fill(false);
-  options.emit[static_cast<std::size_t>(tf)] = true;
-  ManualClock clock;
-  FinalBars out(tf);
-  BarAggregator aggregator(options, clock, out);
-  for (const Bar& m : minutes) {
-    clock.set(m.start + kNanosPerMinute);
-    aggregator.on_minute_bar(m);
-  }
-  aggregator.flush();
-  // Rows were checked as the aggregator checks them: a refusal would be a rule added there.
-  std::uint64_t refused = 0;
-  for (const std::uint64_t n : aggregator.stats().rejected) refused += n;
-  if (refused > 0)
-    return fail(symbol, ": ", std::to_string(refused), " 1-minute bars refused by the roll-up to ",
-                timeframe_name(tf));
-  return SharedBars(std::make_shared<Bars>(std::move(out.bars)));
+  auto bars = backtest::roll_up_minutes(minutes, tf, symbol);
+  if (!bars) return bars.error();
+  return SharedBars(std::make_shared<Bars>(std::move(*bars)));
 }
 
 // Hands out [from, to) of a series it shares with the cache (or owns, when rolled up).

@@ -1,6 +1,7 @@
-// PostgreSQL's binary wire formats for the writer: one-dimensional arrays as statement
+// PostgreSQL's binary wire formats: for the writer, one-dimensional arrays as statement
 // parameters (a batch becomes a few arrays that `unnest` turns back into rows) and COPY's
-// binary rows. No text formatting or parsing of numbers on either side.
+// binary rows; for the readers, the values of a binary result. No text formatting or parsing of
+// numbers on either side.
 #ifndef TICKSTOCK_PG_PG_BINARY_H_
 #define TICKSTOCK_PG_PG_BINARY_H_
 
@@ -27,6 +28,15 @@ enum class PgType : std::uint32_t {
 inline constexpr std::int64_t kPgEpochMicros = 946'684'800'000'000;
 // Days between 1970-01-01 and 2000-01-01.
 inline constexpr std::int32_t kPgEpochDays = 10'957;
+
+// A binary result's int8 (or a float8's bits) at `p`: 8 bytes, big-endian.
+inline std::uint64_t read_be64(const char* p) {
+  std::uint64_t v = 0;
+  std::memcpy(&v, p, 8);
+  return std::endian::native == std::endian::little ? __builtin_bswap64(v) : v;
+}
+inline std::int64_t read_int8(const char* p) { return static_cast<std::int64_t>(read_be64(p)); }
+inline double read_float8(const char* p) { return std::bit_cast<double>(read_be64(p)); }
 
 // Values in the binary send format, each preceded by its length (as arrays and COPY want).
 class PgValues {

@@ -60,6 +60,15 @@ struct WriteBatch {
   }
 };
 
+// The session a stored bar row's `session` text names (session_name()'s words, as the writer
+// stores them); anything else reads as the regular session.
+inline Session session_of(std::string_view s) {
+  if (s == "pre") return Session::PreMarket;
+  if (s == "post") return Session::PostMarket;
+  if (s == "overnight") return Session::Overnight;
+  return Session::Regular;
+}
+
 }  // namespace tickstock::detail
 
 #endif  // TICKSTOCK_PG_PG_ROWS_H_

@@ -11,15 +11,10 @@
 #include "tickstock/pg_query.h"
 #include "tickstock/pg_schema.h"
 
+#include "pg/pg_rows.h"
+
 namespace tickstock {
 namespace {
-
-Session session_of(std::string_view s) {
-  if (s == "pre") return Session::PreMarket;
-  if (s == "post") return Session::PostMarket;
-  if (s == "overnight") return Session::Overnight;
-  return Session::Regular;
-}
 
 // The columns every query selects, in this order. A daily row starts at the New York midnight
 // of its trading date (what the aggregator resumes), whatever its ts says (rows stored before
@@ -42,7 +37,7 @@ std::optional<Bar> bar_of(const PGresult* r, Timeframe tf, SymbolTable& symbols)
   b.symbol = *symbol;
   b.timeframe = tf;
   b.start = std::strtoll(PQgetvalue(r, 0, 1), nullptr, 10) * 1000;
-  b.session = session_of(PQgetvalue(r, 0, 2));
+  b.session = detail::session_of(PQgetvalue(r, 0, 2));
   b.open = num(3);
   b.high = num(4);
   b.low = num(5);

@@ -1,22 +1,14 @@
-// Secrets out of log lines: one redaction for every URL and conninfo form.
+// Secrets out of log lines: the library's redaction (tickstock/redact.h), which its PostgreSQL
+// readers use too, under the names the app's code calls it by.
 #ifndef TICKSTOCKAPP_BASE_REDACT_H_
 #define TICKSTOCKAPP_BASE_REDACT_H_
 
-#include <string>
-#include <string_view>
+#include "tickstock/redact.h"
 
 namespace tickstock::app {
 
-// `text` with every secret replaced by "***", safe to log: the password of a URL
-// (scheme://user:PASSWORD@host, postgresql:// and redis(s):// alike, '@' in the password
-// included), secret query parameters (?password=..., &sslpassword=...), conninfo pairs
-// (password=... or password='a b c') and the word libpq echoes from a conninfo it cannot
-// parse. For a URL, a conninfo string or an error message that may contain either.
-std::string redact_url(std::string_view text);
-// The database URL as libpq must be given it: libpq ends the password at its first '@', so an
-// '@' in the user name or password (before the last '@' ahead of the host) is percent-encoded.
-// Anything else (a conninfo string) as it is.
-std::string libpq_url(std::string_view url);
+using tickstock::libpq_url;
+using tickstock::redact_url;
 
 }  // namespace tickstock::app
 

@@ -276,8 +276,15 @@ TEST_CASE("RedisSink publishes reports from any thread on their channels", "[red
   e.message = "bad \"tick\"\n";
   e.context = {{"channel", "tickstock.data.raw"}};
   sink.publish(e);
-  publish_report(sink, tickstock::app::BacktestProgress{7, 0.25, "day 1 of 4"});
-  publish_report(sink, tickstock::app::BacktestResult{7, "done", {{"win_rate", 0.5}}, ""});
+  tickstock::app::BacktestProgress progress;
+  progress.job_id = 7;
+  progress.progress = 0.25;
+  progress.message = "day 1 of 4";
+  publish_report(sink, progress);
+  tickstock::app::BacktestResult result;
+  result.job_id = 7;
+  result.metrics = {{"win_rate", 0.5}};
+  publish_report(sink, result);
   publish_report(sink, tickstock::app::JobAck{"r-1", "backtest", true, 9, true, ""});
   REQUIRE(sink.flush_for(std::chrono::seconds(10)));
   const auto got = by_channel(receive(live.sub, 7));

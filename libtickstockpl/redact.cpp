@@ -1,9 +1,10 @@
-// redact_url and libpq_url: secrets out of what is logged, and URLs as libpq reads them.
-#include "base/redact.h"
+// redact_url and libpq_url: secrets out of what is logged, and URLs as libpq reads them. In the
+// core (std only) so that the library's own connections word their failures as the app does.
+#include "tickstock/redact.h"
 
 #include <cctype>
 
-namespace tickstock::app {
+namespace tickstock {
 
 namespace {
 
@@ -174,4 +175,4 @@ std::string libpq_url(std::string_view url) {
   return out;
 }
 
-}  // namespace tickstock::app
+}  // namespace tickstock
