@@ -37,7 +37,8 @@ std::string redis_url() {
 // 600 daily bars of a random walk for `symbol` from 2019-01-02, as SQL and as a CSV file.
 void store_days(const tickstock::test::TestDatabase& db, const std::string& symbol,
                 std::uint64_t seed, const std::string& csv_path) {
-  std::string sql = "INSERT INTO symbols (symbol) VALUES ('" + symbol + "') ON CONFLICT DO NOTHING;"
+  std::string sql = "INSERT INTO symbols (symbol) VALUES ('" + symbol +
+                    "') ON CONFLICT DO NOTHING;"
                     "INSERT INTO ohlcv_daily (symbol, trading_date, ts, open, high, low, close, "
                     "volume) VALUES ";
   std::string csv = "ts,open,high,low,close,volume\n";
@@ -143,12 +144,13 @@ TEST_CASE("serve runs a backtest job from Redis: progress, one result, the files
   CHECK(std::is_sorted(progress.begin(), progress.end()));
   // The row, and the files equal to `backtest run` over the same bars from CSV.
   CHECK(db.query("SELECT status || ' ' || progress || ' ' || (result->>'signals') FROM jobs "
-                 "WHERE id = " + id) ==
-        "done 1 " + std::to_string(std::int64_t(done["results"]["signals"])));
+                 "WHERE id = " +
+                 id) == "done 1 " + std::to_string(std::int64_t(done["results"]["signals"])));
   CHECK(db.query("SELECT status FROM jobs WHERE params->>'request_id' = 'bt-2'") == "failed");
   const auto cli = tickstock::test::run_app(
       "backtest run --symbols AAA,BBB --from 2019-06-03 --to 2020-06-30 --timeframes 1d "
-      "--horizons 1,5 --source csv:" + dir + "/csv --out " + dir + "/cli --events");
+      "--horizons 1,5 --source csv:" +
+      dir + "/csv --out " + dir + "/cli --events");
   REQUIRE(cli.exit_code == 0);
   for (const char* f : {"stats.csv", "events.csv", "results.json"}) {
     INFO(f);
@@ -171,8 +173,7 @@ TEST_CASE("serve runs again a backtest job a crash left running", "[app][serve][
            R"("start":"2019-06-03","end":"2020-06-30"}', now() - interval '1 minute', 1),)"
            R"(('backtest', 'running', '{"symbols":["AAA"],"timeframe":"daily",)"
            R"("start":"2019-06-03","end":"2020-06-30"}', now() - interval '1 minute', 3))");
-  AppProcess app({"serve", "--feed", "synthetic", "--speed", "1", "--backtest-dir",
-                  dir + "/jobs"},
+  AppProcess app({"serve", "--feed", "synthetic", "--speed", "1", "--backtest-dir", dir + "/jobs"},
                  {{"DATABASE_URL", db.url()}, {"REDIS_URL", ""}, {"REDIS_HOST", ""}});
   REQUIRE(wait_for([&] { return db.query("SELECT status FROM jobs WHERE id = 1") == "done"; }));
   app.signal(SIGTERM);

@@ -121,7 +121,10 @@ TEST_CASE("migrate 005 moves every stored daily bar to New York midnight and kee
   REQUIRE(run_app("migrate", db.env()).exit_code == 0);
   // A database at 004, with days stored the three ways of the writers before 005.
   db.query("ALTER TABLE ohlcv_daily DROP CONSTRAINT ohlcv_daily_ts_new_york_midnight");
-  db.query("DELETE FROM schema_migrations WHERE version = 5");
+  db.query("DELETE FROM schema_migrations WHERE version >= 5");
+  db.query(
+      "ALTER TABLE jobs DROP COLUMN heartbeat_at, DROP COLUMN cancel_requested, DROP COLUMN "
+      "attempts, DROP COLUMN result_dir, DROP COLUMN data_fingerprint");  // undo 006
   db.query(
       "INSERT INTO ohlcv_daily (symbol, trading_date, ts, open, high, low, close, volume, "
       "revision) VALUES "

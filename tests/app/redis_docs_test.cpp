@@ -198,7 +198,11 @@ TEST_CASE("serve's Redis payloads and inputs match docs/redis-events.md", "[app]
                                                           "AAPL", 1, 3, 63, 250, 0, 2});
     publish_report(sink,
                    tickstock::app::BacktestResult{
-                       17, "done", {{"signals", 9078}, {"cells", 1340}}, "", "bt-7",
+                       17,
+                       "done",
+                       {{"signals", 9078}, {"cells", 1340}},
+                       "",
+                       "bt-7",
                        R"({"signals":9078,"cells":1340,"significant":2,"tested":478,"bars":4600,)"
                        R"("top":[{"pattern":"CDLHAMMER","symbol":"ALL","timeframe":"1d",)"
                        R"("direction":"bullish","horizon":5,"n_eff":61,"mean":0.0123,)"

@@ -12,6 +12,7 @@
 
 #include "tickstock/backtest.h"
 #include "tickstock/calendar.h"
+#include "tickstock/pg_bar_source.h"
 
 #include "base/progress.h"
 #include "cli/commands.h"
@@ -40,10 +41,11 @@ void declare(Settings& s) {
   s.add("--symbols", "", "", "comma-separated symbols (at most 50)");
   s.add("--symbols-file", "", "", "a file of symbols, one per line or comma-separated, # comments");
   s.add("--universe", "", "", "a symbol group in the database (`symbols --groups`)");
-  s.add("--database-url", "DATABASE_URL", "", "PostgreSQL, for --universe");
+  s.add("--database-url", "DATABASE_URL", "", "PostgreSQL: bars for --source pg, --universe");
   s.add("--from", "", "", "first trading date (YYYY-MM-DD, New York)");
   s.add("--to", "", "", "last trading date, inclusive (at most 5 years after --from)");
-  s.add("--source", "", "", "csv:PATH: a directory of SYMBOL[.TF].csv[.gz] or one CSV file");
+  s.add("--source", "", "", "pg, or csv:PATH: a directory of SYMBOL[.TF].csv[.gz] or one CSV file");
+  s.show_default("--source", "pg when a database URL is set");
   s.add("--timeframes", "", "1d,1m", "timeframes to test (1m 5m 15m 30m 1h 4h 1d)");
   s.add("--patterns", "", "all", "`all` or comma-separated TA-Lib names (CDLENGULFING,...)");
   s.add("--horizons", "", "1,5,10,20", "forward horizons in bars (1..500, at most 8)");
@@ -197,10 +199,18 @@ std::string default_out_dir() {
   return buf;
 }
 
-Result<std::unique_ptr<BarSource>> open_source(const std::string& source) {
+// --source: csv:PATH, or pg (the default when --database-url / DATABASE_URL is set).
+Result<std::unique_ptr<BarSource>> open_source(const Settings& s) {
+  const std::string& source = s.get("--source");
   if (source.rfind("csv:", 0) == 0 && source.size() > 4)
     return make_csv_bar_source(source.substr(4));
-  return Error{"--source: give csv:PATH (a directory of SYMBOL.csv[.gz] files or one CSV file)"};
+  if (source == "pg" || (source.empty() && !s.get("--database-url").empty())) {
+    if (s.get("--database-url").empty()) return Error{"--source pg: set --database-url"};
+    return make_pg_bar_source(s.get("--database-url"));
+  }
+  return Error{
+      "--source: give csv:PATH (a directory of SYMBOL.csv[.gz] files or one CSV file) "
+      "or pg (the database of --database-url)"};
 }
 
 int write_outputs(const BacktestReport& r, const std::string& dir, bool events, Log& log) {
@@ -250,10 +260,10 @@ int run_backtest_run(int argc, char** argv, Log& log) {
     log.error("backtest: " + options.error().message);
     return 2;
   }
-  auto source = open_source(s.get("--source"));
+  auto source = open_source(s);
   if (!source) {
     log.error("backtest: " + source.error().message);
-    return s.get("--source").rfind("csv:", 0) == 0 ? 1 : 2;
+    return source.error().message.rfind("--source", 0) == 0 ? 2 : 1;
   }
   auto plan = plan_backtest(*options, **source);
   if (!plan) {

@@ -40,8 +40,8 @@ Result<void> read_timeframes(object params, BacktestOptions& out) {
   if (params["timeframes"].get_array().get(a) != simdjson::SUCCESS) return {};
   for (element e : a) {
     std::string_view name;
-    const auto tf = e.get_string().get(name) == simdjson::SUCCESS ? parse_timeframe(name)
-                                                                   : std::nullopt;
+    const auto tf =
+        e.get_string().get(name) == simdjson::SUCCESS ? parse_timeframe(name) : std::nullopt;
     if (!tf) return fail("field 'params.timeframes': ", shown(e), " is not a timeframe");
     if (std::find(out.timeframes.begin(), out.timeframes.end(), *tf) == out.timeframes.end())
       out.timeframes.push_back(*tf);
@@ -82,8 +82,7 @@ Result<void> read_choices(object params, BacktestOptions& out) {
     out.warmup_bars = static_cast<int>(w);
   }
   bool bound = true;
-  if (params["session_bound"].get_bool().get(bound) == simdjson::SUCCESS)
-    out.session_bound = bound;
+  if (params["session_bound"].get_bool().get(bound) == simdjson::SUCCESS) out.session_bound = bound;
   return {};
 }
 

@@ -149,12 +149,12 @@ void BacktestRunner::requeue_stale() {
   const std::string stale =
       " WHERE kind = 'backtest' AND status = 'running' AND (heartbeat_at IS NULL OR "
       "heartbeat_at < now() - interval '30 seconds')";
-  auto failed = pg_exec_params(
-      conn_->get(),
-      "UPDATE jobs SET status = 'failed', finished_at = now(), error = 'abandoned " +
-          std::to_string(kMaxAttempts) + " times'" + stale + " AND attempts >= " +
-          std::to_string(kMaxAttempts),
-      {}, "backtests: fail abandoned jobs");
+  auto failed =
+      pg_exec_params(conn_->get(),
+                     "UPDATE jobs SET status = 'failed', finished_at = now(), error = 'abandoned " +
+                         std::to_string(kMaxAttempts) + " times'" + stale +
+                         " AND attempts >= " + std::to_string(kMaxAttempts),
+                     {}, "backtests: fail abandoned jobs");
   auto again = pg_exec_params(conn_->get(), "UPDATE jobs SET status = 'queued'" + stale, {},
                               "backtests: queue abandoned jobs again");
   if (!failed || !again) {
@@ -223,9 +223,8 @@ void BacktestRunner::run_job(const Job& job) {
 // it with the heartbeat to the row and reads cancel_requested.
 void BacktestRunner::on_progress(const Job& job, const BacktestRunProgress& p) {
   const auto now = std::chrono::steady_clock::now();
-  const double share = p.bars_total > 0 ? static_cast<double>(p.bars_done) /
-                                              static_cast<double>(p.bars_total)
-                                        : 0;
+  const double share =
+      p.bars_total > 0 ? static_cast<double>(p.bars_done) / static_cast<double>(p.bars_total) : 0;
   last_progress_ = std::max(last_progress_, std::min(share, 1.0));
   if (now - last_beat_ >= options_.heartbeat) {
     last_beat_ = now;

@@ -25,8 +25,8 @@ namespace tickstock::app {
 
 struct BacktestRunnerOptions {
   std::string database_url;
-  std::string dir = "var/backtests";  // --backtest-dir: files of job N in DIR/N
-  int threads = 1;                    // --backtest-threads
+  std::string dir = "var/backtests";          // --backtest-dir: files of job N in DIR/N
+  int threads = 1;                            // --backtest-threads
   std::chrono::milliseconds poll{1000};       // how often the queue is looked at when idle
   std::chrono::milliseconds heartbeat{1000};  // progress, heartbeat and cancel check
 };

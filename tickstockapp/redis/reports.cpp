@@ -52,9 +52,9 @@ RedisReport redis_report(const RedisChannels& c, const BacktestProgress& r) {
                          std::chrono::duration_cast<std::chrono::system_clock::duration>(
                              std::chrono::duration<double>(r.eta_s));
     w.str("estimated_completion",
-          format_iso8601(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                             done_at.time_since_epoch())
-                             .count()));
+          format_iso8601(
+              std::chrono::duration_cast<std::chrono::nanoseconds>(done_at.time_since_epoch())
+                  .count()));
     w.num("eta_s", r.eta_s);
   } else {
     const double null = std::numeric_limits<double>::quiet_NaN();  // written as null

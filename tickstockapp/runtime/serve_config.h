@@ -51,11 +51,11 @@ struct ServeConfig {
   std::string database_url;  // "" = in memory
   std::string redis_url;     // as the settings name it ("" = no Redis); for the report
   std::optional<RedisSettings> redis;
-  bool redis_jobs = true;          // false: --redis-no-jobs
-  bool backtests = true;                   // false: --no-backtests
+  bool redis_jobs = true;                      // false: --redis-no-jobs
+  bool backtests = true;                       // false: --no-backtests
   std::string backtest_dir = "var/backtests";  // --backtest-dir
-  int backtest_threads = 1;                // --backtest-threads
-  std::optional<WebSettings> web;  // --http
+  int backtest_threads = 1;                    // --backtest-threads
+  std::optional<WebSettings> web;              // --http
   // The settings as given. Read only by the parts whose settings are checked when they are
   // made, because they apply only then and an error there must not stop other runs: the
   // PostgreSQL sink's options and the warm start (when storing), the unread-universe warnings.
