@@ -43,6 +43,7 @@ struct RedisChannels {
   std::string ticks_legacy;    // <p>_data: the older name of the same
   std::string jobs_backtest;   // <p>.jobs.backtest: backtest job requests
   std::string jobs_data_load;  // <p>.jobs.data_load: data load job requests
+  std::string jobs_cancel;     // <p>.jobs.cancel: cancel a queued or running backtest
 };
 
 // How bad an error report is; the names match the error_logs table's severities.

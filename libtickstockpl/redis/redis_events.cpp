@@ -29,7 +29,8 @@ RedisChannels::RedisChannels(std::string_view p)
       ticks_raw(join(p, ".data.raw")),
       ticks_legacy(join(p, "_data")),
       jobs_backtest(join(p, ".jobs.backtest")),
-      jobs_data_load(join(p, ".jobs.data_load")) {}
+      jobs_data_load(join(p, ".jobs.data_load")),
+      jobs_cancel(join(p, ".jobs.cancel")) {}
 
 std::string_view severity_name(Severity s) {
   switch (s) {

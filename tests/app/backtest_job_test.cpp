@@ -1,7 +1,7 @@
 // serve runs the backtest jobs it takes from tickstock.jobs.backtest: progress and one result on
 // Redis, the row done with its summary, the files in --backtest-dir equal to `backtest run` over
 // the same bars; a job for symbols without bars fails naming them; a job left running by a
-// crash is run again at the next start.
+// crash is run again at the next start; tickstock.jobs.cancel.
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -185,4 +185,56 @@ TEST_CASE("serve runs again a backtest job a crash left running", "[app][serve][
   CHECK(fs::exists(dir + "/jobs/1/stats.csv"));
   CHECK(app.err().find("1 job(s) left running queued again") != std::string::npos);
   fs::remove_all(dir);
+}
+
+TEST_CASE("tickstock.jobs.cancel cancels a queued job at once and flags a running one",
+          "[app][serve][redis][db][backtest]") {
+  TICKSTOCK_SKIP_WITHOUT_REDIS();
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  tickstock::test::TestDatabase db;
+  REQUIRE(tickstock::test::run_app("migrate", db.env()).exit_code == 0);
+  // Job 1 queued (a request_id), job 2 running in another instance, job 3 queued in the
+  // original application's form.
+  db.query(R"(INSERT INTO jobs (kind, status, params, heartbeat_at) VALUES )"
+           R"(('backtest', 'queued', '{"request_id":"r-1","symbols":["AAA"]}', NULL),)"
+           R"(('backtest', 'running', '{"symbols":["AAA"]}', now()),)"
+           R"(('backtest', 'queued', '{"type":"backtest_job","job_id":"orig-9"}', NULL))");
+  const std::string prefix = tickstock::test::unique_prefix("btcancel");
+  const RedisChannels ch(prefix);
+  tickstock::test::RedisCollector collector(tickstock::test::redis_host(),
+                                            tickstock::test::redis_port(),
+                                            {ch.jobs_ack, ch.backtest_results});
+  // --no-backtests: this instance only takes requests, so the rows stay as the test left them.
+  AppProcess app({"serve", "--feed", "redis", "--redis-prefix", prefix, "--no-backtests"},
+                 {{"REDIS_URL", redis_url()}, {"DATABASE_URL", db.url()}});
+  RedisCommands redis(tickstock::test::redis_host(), tickstock::test::redis_port());
+  REQUIRE(wait_for([&] { return redis.subscribers(ch.jobs_cancel) > 0; }));
+  for (const char* m : {R"({"job_id":"r-1"})", R"({"job_id":2})", R"({"job_id":"orig-9"})",
+                        R"({"job_id":"nope"})", R"({"job_id":[1]})", R"({"job_id":"r-1"})"}) {
+    redis.run({"PUBLISH", ch.jobs_cancel, m});
+  }
+  REQUIRE(wait_for([&] { return collector.snapshot().size() >= 8; }));
+  app.signal(SIGTERM);
+  REQUIRE(app.wait() == 0);
+  INFO(app.err());
+  const auto got = tickstock::test::by_channel(collector.finish());
+  REQUIRE(got.at(ch.jobs_ack).size() == 6);
+  const auto ack = [&](std::size_t i) { return Json(got.at(ch.jobs_ack)[i]); };
+  CHECK(ack(0).str("job_type") == "cancel");
+  CHECK(ack(0).boolean("accepted"));
+  CHECK(ack(0).integer("job_id") == 1);
+  CHECK(ack(1).boolean("accepted"));
+  CHECK(ack(1).integer("job_id") == 2);
+  CHECK(ack(2).integer("job_id") == 3);
+  CHECK_FALSE(ack(3).boolean("accepted"));
+  CHECK_THAT(ack(3).str("error"), Catch::Contains("no queued or running backtest job 'nope'"));
+  CHECK_THAT(ack(4).str("error"), Catch::Contains("field 'job_id'"));
+  CHECK_FALSE(ack(5).boolean("accepted"));  // r-1 is cancelled already
+  CHECK(db.query("SELECT string_agg(id || ' ' || status || ' ' || cancel_requested, ', ' ORDER BY "
+                 "id) FROM jobs") == "1 cancelled true, 2 running true, 3 cancelled true");
+  // The two queued jobs never ran: their results say cancelled, with their request ids.
+  REQUIRE(got.at(ch.backtest_results).size() == 2);
+  CHECK(Json(got.at(ch.backtest_results)[0]).str("status") == "cancelled");
+  CHECK(Json(got.at(ch.backtest_results)[0]).str("request_id") == "r-1");
+  CHECK(Json(got.at(ch.backtest_results)[1]).str("request_id") == "orig-9");
 }

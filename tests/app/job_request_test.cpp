@@ -112,3 +112,28 @@ TEST_CASE("Job requests: symbols follow the symbol grammar, huge dates and numbe
     CHECK_THAT(r.error().message, Catch::Contains(why));
   }
 }
+
+TEST_CASE("Job requests: the original application's backtest_job form", "[redis][jobs]") {
+  JobRequestParser p;
+  std::string id;
+  const std::string original =
+      R"({"type":"backtest_job","job_id":7,"user_id":1,"symbols":["AAPL"],)"
+      R"("start_date":"2023-01-01","end_date":"2023-06-30","patterns":["CDLDOJI"],)"
+      R"("parameters":{"initial_capital":100000,"commission":0.001},)"
+      R"("timestamp":"2023-07-01T00:00:00Z","source":"app"})";
+  const auto r = p.parse("backtest", original, id);
+  REQUIRE(r);
+  CHECK(id == "7");
+  CHECK(r->request_id == "7");
+  CHECK(r->symbols == std::vector<std::string>{"AAPL"});
+  CHECK(r->start == *tickstock::parse_timestamp("2023-01-01"));
+  CHECK(r->end == *tickstock::parse_timestamp("2023-06-30"));
+  const auto bad = p.parse(
+      "backtest",
+      R"({"type":"backtest_job","job_id":"j-1","symbols":["AAPL"],"start_date":"2023-07-01",)"
+      R"("end_date":"2023-06-30"})",
+      id);
+  REQUIRE_FALSE(bad);
+  CHECK(id == "j-1");
+  CHECK_THAT(bad.error().message, Catch::Contains("field 'end_date'"));
+}

@@ -103,6 +103,11 @@ Result<BacktestOptions> backtest_options_from(std::string_view params, int threa
   auto doc = reader.read(params);
   if (!doc) return doc.error();
   if (auto ok = read_patterns(*doc, o); !ok) return ok.error();
+  std::string_view type;
+  if ((*doc)["type"].get_string().get(type) == simdjson::SUCCESS && type == "backtest_job" &&
+      (*doc)["timeframe"].error() == simdjson::NO_SUCH_FIELD) {
+    o.timeframes = {Timeframe::D1, Timeframe::M1};  // the original form's defaults
+  }
   object p;
   if ((*doc)["params"].get_object().get(p) == simdjson::SUCCESS) {
     for (auto read : {read_timeframes, read_horizons, read_choices}) {

@@ -172,7 +172,8 @@ std::optional<BacktestRunner::Job> BacktestRunner::claim() {
       "UPDATE jobs SET status = 'running', started_at = now(), heartbeat_at = now(), "
       "attempts = attempts + 1, progress = 0 WHERE id = (SELECT id FROM jobs WHERE kind = "
       "'backtest' AND status = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
-      "RETURNING id, params::text, coalesce(params->>'request_id', ''), cancel_requested",
+      "RETURNING id, params::text, coalesce(params->>'request_id', CASE WHEN params->>'type' = "
+      "'backtest_job' THEN params->>'job_id' END, ''), cancel_requested",
       {}, "backtests: claim a job");
   if (!r) {
     log_.limited("backtest-db", r.error().message);

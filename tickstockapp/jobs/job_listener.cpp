@@ -17,6 +17,7 @@ class JobHandler final : public SubscriptionHandler {
   }
 
   void on_message(const RedisMessage& m) override {
+    if (m.channel == channels_.jobs_cancel) return cancel(m);
     JobAck ack;
     ack.job_type = m.channel == channels_.jobs_backtest ? "backtest" : "data_load";
     auto request = parser_.parse(ack.job_type, m.payload, ack.request_id);
@@ -36,6 +37,41 @@ class JobHandler final : public SubscriptionHandler {
   }
 
  private:
+  // {"job_id": 17} (our id, a number or digits) or {"job_id": "r-42"} (a request_id).
+  void cancel(const RedisMessage& m) {
+    JobAck ack;
+    ack.job_type = "cancel";
+    auto doc = cancel_reader_.read(m.payload);
+    if (!doc) return reject(ack, m, doc.error().message, Severity::Warning);
+    std::string job;
+    std::int64_t n = 0;
+    std::string_view s;
+    if ((*doc)["job_id"].get_int64().get(n) == simdjson::SUCCESS && n > 0) {
+      job = std::to_string(n);
+    } else if ((*doc)["job_id"].get_string().get(s) == simdjson::SUCCESS && !s.empty() &&
+               s.size() <= 128) {
+      job.assign(s);
+    } else {
+      return reject(ack, m, "field 'job_id': expected a job id or a request_id", Severity::Warning);
+    }
+    ack.request_id = job;
+    if (!store_) return reject(ack, m, "no database: jobs are not stored", Severity::Warning);
+    auto r = store_->cancel(job);
+    if (!r) return reject(ack, m, r.error().message, Severity::Warning);
+    ack.job_id = r->id;
+    ack.stored = true;
+    ack.accepted = true;
+    stats_.accepted.fetch_add(1, std::memory_order_relaxed);
+    publish_report(acks_, ack);
+    if (r->was_queued) {  // it never ran: its result is told here
+      BacktestResult result;
+      result.job_id = r->id;
+      result.status = "cancelled";
+      result.request_id = r->request_id;
+      publish_report(acks_, result);
+    }
+  }
+
   void reject(JobAck& ack, const RedisMessage& m, const std::string& why, Severity severity) {
     ack.error = why;
     stats_.rejected.fetch_add(1, std::memory_order_relaxed);
@@ -49,6 +85,7 @@ class JobHandler final : public SubscriptionHandler {
   ErrorReporter& errors_;
   JobListenerStats& stats_;
   JobRequestParser parser_;
+  JsonObjectReader cancel_reader_{4096};
   std::unique_ptr<JobStore> store_;
   std::int64_t local_id_ = 0;
 };
@@ -63,7 +100,8 @@ JobListener::JobListener(JobListenerOptions options, RedisSink& acks, ErrorRepor
       log_(log),
       connection_errors_(connection_errors) {
   options_.subscription.subscriber.channels = {options_.channels.jobs_backtest,
-                                               options_.channels.jobs_data_load};
+                                               options_.channels.jobs_data_load,
+                                               options_.channels.jobs_cancel};
 }
 
 JobListener::~JobListener() { stop(); }

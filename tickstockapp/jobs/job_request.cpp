@@ -64,9 +64,11 @@ Result<void> backtest_fields(object o) {
       }
     }
   }
-  element params;
-  if (o["params"].get(params) == simdjson::SUCCESS && !params.is_object()) {
-    return fail("field 'params': expected an object");
+  for (const char* key : {"params", "parameters"}) {
+    element params;
+    if (o[key].get(params) == simdjson::SUCCESS && !params.is_object()) {
+      return fail("field '", key, "': expected an object");
+    }
   }
   return {};
 }
@@ -79,8 +81,18 @@ Result<JobRequest> JobRequestParser::parse(std::string_view job_type, std::strin
   auto read = reader_.read(message);
   if (!read) return read.error();
   const object o = *read;
-  if (o["request_id"].error() != simdjson::NO_SUCH_FIELD) {
-    auto id = text(o, "request_id", kMaxRequestIdBytes);
+  // The original application's form: {"type":"backtest_job","job_id",...,"start_date",
+  // "end_date","parameters"}; its job_id is the request_id.
+  std::string_view type;
+  const bool original = job_type == "backtest" &&
+                        o["type"].get_string().get(type) == simdjson::SUCCESS &&
+                        type == "backtest_job";
+  std::int64_t original_id = 0;
+  if (original && o["job_id"].get_int64().get(original_id) == simdjson::SUCCESS) {
+    request_id = std::to_string(original_id);
+  } else if (const char* key = original ? "job_id" : "request_id";
+             o[key].error() != simdjson::NO_SUCH_FIELD) {
+    auto id = text(o, key, kMaxRequestIdBytes);
     if (!id) return id.error();
     request_id.assign(*id);
   }
@@ -90,7 +102,9 @@ Result<JobRequest> JobRequestParser::parse(std::string_view job_type, std::strin
   auto symbols = symbol_list(o);
   if (!symbols) return symbols.error();
   r.symbols = std::move(*symbols);
-  auto tf = text(o, "timeframe", 16);
+  auto tf = original && o["timeframe"].error() == simdjson::NO_SUCH_FIELD
+                ? Result<std::string_view>(std::string_view("daily"))
+                : text(o, "timeframe", 16);
   if (!tf) return tf.error();
   const auto timeframe = parse_timeframe(*tf);
   if (!timeframe) {
@@ -98,11 +112,11 @@ Result<JobRequest> JobRequestParser::parse(std::string_view job_type, std::strin
                 "4hour daily");
   }
   r.timeframe = *timeframe;
-  auto start = time_field(o, "start");
+  auto start = time_field(o, original ? "start_date" : "start");
   if (!start) return start.error();
-  auto end = time_field(o, "end");
+  auto end = time_field(o, original ? "end_date" : "end");
   if (!end) return end.error();
-  if (*end < *start) return fail("field 'end': before 'start'");
+  if (*end < *start) return fail("field '", original ? "end_date" : "end", "': before 'start'");
   r.start = *start;
   r.end = *end;
   if (job_type == "backtest") {

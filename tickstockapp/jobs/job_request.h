@@ -4,6 +4,10 @@
 //    "start":"2023-01-01","end":"2023-12-31","patterns":["CDLENGULFING"],"params":{...}}
 // "patterns" and "params" belong to backtests, "source" to data loads; both are optional, as is
 // "request_id" (echoed in the acknowledgement). Other fields are kept with the request.
+// A backtest may also come in the original application's form:
+//   {"type":"backtest_job","job_id":7,"user_id":1,"symbols":[...],"start_date":"2023-01-01",
+//    "end_date":"2023-12-31","patterns":[...],"parameters":{...}}
+// whose job_id is the request_id and whose timeframes are the defaults (1d and 1m).
 #ifndef TICKSTOCKAPP_JOBS_JOB_REQUEST_H_
 #define TICKSTOCKAPP_JOBS_JOB_REQUEST_H_
 
