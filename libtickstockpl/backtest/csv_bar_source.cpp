@@ -42,22 +42,8 @@ Result<SharedBars> roll_up(const Bars& minutes, Timeframe tf, std::string_view s
   return SharedBars(std::make_shared<Bars>(std::move(*bars)));
 }
 
-// Hands out [from, to) of a series it shares with the cache (or owns, when rolled up).
-class SharedCursor final : public BarCursor {
- public:
-  SharedCursor(SharedBars bars, std::size_t from, std::size_t to)
-      : bars_(std::move(bars)), at_(from), to_(to) {}
-  Result<std::size_t> next_chunk(std::span<Bar> out) override {
-    const std::size_t n = std::min(out.size(), to_ - at_);
-    std::copy_n(bars_->begin() + static_cast<std::ptrdiff_t>(at_), n, out.begin());
-    at_ += n;
-    return n;
-  }
-
- private:
-  SharedBars bars_;
-  std::size_t at_, to_;
-};
+// A series it shares with the cache (or owns, when rolled up).
+using SharedCursor = backtest::RangeCursor<SharedBars>;
 
 using FilesBySymbol = std::map<std::string, std::vector<BarFile>, std::less<>>;
 

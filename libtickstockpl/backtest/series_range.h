@@ -4,6 +4,8 @@
 #define TICKSTOCK_LIBTICKSTOCKPL_BACKTEST_SERIES_RANGE_H_
 
 #include <algorithm>
+#include <cstddef>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -27,6 +29,25 @@ inline std::pair<std::size_t, std::size_t> request_range(const std::vector<Bar>&
       r.warmup_bars < 0 ? first : std::min(first, static_cast<std::size_t>(r.warmup_bars));
   return {first - warm, std::max(first, last)};
 }
+
+// Hands out [from, to) of a sorted series. `Holder` points at the bars (a plain pointer when the
+// source owns them, a shared_ptr when the cursor must keep them alive).
+template <class Holder>
+class RangeCursor final : public BarCursor {
+ public:
+  RangeCursor(Holder bars, std::size_t from, std::size_t to)
+      : bars_(std::move(bars)), at_(from), to_(to) {}
+  Result<std::size_t> next_chunk(std::span<Bar> out) override {
+    const std::size_t n = std::min(out.size(), to_ - at_);
+    std::copy_n(bars_->begin() + static_cast<std::ptrdiff_t>(at_), n, out.begin());
+    at_ += n;
+    return n;
+  }
+
+ private:
+  Holder bars_;
+  std::size_t at_, to_;
+};
 
 }  // namespace tickstock::backtest
 

@@ -10,21 +10,7 @@
 namespace tickstock {
 namespace {
 
-class VectorCursor final : public BarCursor {
- public:
-  VectorCursor(const std::vector<Bar>* bars, std::size_t from, std::size_t to)
-      : bars_(bars), at_(from), to_(to) {}
-  Result<std::size_t> next_chunk(std::span<Bar> out) override {
-    const std::size_t n = std::min(out.size(), to_ - at_);
-    std::copy_n(bars_->begin() + static_cast<std::ptrdiff_t>(at_), n, out.begin());
-    at_ += n;
-    return n;
-  }
-
- private:
-  const std::vector<Bar>* bars_;
-  std::size_t at_, to_;
-};
+using VectorCursor = backtest::RangeCursor<const std::vector<Bar>*>;
 
 class VectorBarSource final : public BarSource {
  public:

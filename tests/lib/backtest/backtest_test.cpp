@@ -18,22 +18,15 @@
 #include "tickstock/calendar.h"
 #include "tickstock/csv_reader.h"
 
+#include "support/split_mix64.h"
+
 using namespace tickstock;
 
 namespace {
 
 constexpr Timestamp kDay = 24 * kNanosPerHour;
 
-struct SplitMix64 {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-};
+using tickstock::test::SplitMix64;
 
 // A random walk of daily candles, with bodies and shadows of every size so patterns fire.
 std::vector<Bar> random_days(std::uint64_t seed, int n, Timestamp first) {

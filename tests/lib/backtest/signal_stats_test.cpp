@@ -11,6 +11,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/split_mix64.h"
+
 using namespace tickstock::backtest;
 
 namespace {
@@ -20,18 +22,7 @@ constexpr Real kPi = 3.141592653589793238462643383279502884L;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// A generator that gives the same numbers with every standard library.
-struct SplitMix64 {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  int below(int n) { return static_cast<int>(next() % static_cast<std::uint64_t>(n)); }
-};
+using tickstock::test::SplitMix64;
 
 double relative_error(double value, Real reference) {
   return static_cast<double>(std::fabs((static_cast<Real>(value) - reference) / reference));
