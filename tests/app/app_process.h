@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/test_paths.h"
+
 namespace tickstock::test {
 
 class AppProcess {
@@ -31,17 +33,18 @@ class AppProcess {
           setenv(k.c_str(), v.c_str(), 1);
         }
       }
-      std::vector<char*> argv{const_cast<char*>(TICKSTOCK_APP_BIN)};
+      std::vector<char*> argv{const_cast<char*>(tickstock::test::app_bin())};
       for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
-      execv(TICKSTOCK_APP_BIN, argv.data());
+      execv(tickstock::test::app_bin(), argv.data());
     });
   }
   // Starts `tickstockapp ARGS` through /bin/sh, so ARGS and `env` ("env -u X Y=1 ..." or "")
   // are shell words, as run_app() takes them.
   AppProcess(const std::string& args, const std::string& env) {
     // exec all the way down: the pid is tickstockapp's own.
-    const std::string cmd = "exec " + env + " " + TICKSTOCK_APP_BIN + " " + args + " </dev/null";
+    const std::string cmd =
+        "exec " + env + " " + tickstock::test::app_bin() + " " + args + " </dev/null";
     start([&] { execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr)); });
   }
   ~AppProcess() {

@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "support/test_paths.h"
+
 namespace tickstock::test {
 
 struct RunResult {
@@ -24,7 +26,7 @@ inline RunResult run_app(const std::string& args, const std::string& env = "") {
   char errpath[] = "/tmp/tickstock-app-err-XXXXXX";
   const int fd = mkstemp(errpath);
   if (fd >= 0) close(fd);
-  const std::string cmd = env + " " + TICKSTOCK_APP_BIN + " " + args + " 2>" + errpath;
+  const std::string cmd = env + " " + tickstock::test::app_bin() + " " + args + " 2>" + errpath;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
   std::array<char, 65536> buf{};

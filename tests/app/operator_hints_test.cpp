@@ -30,7 +30,7 @@ namespace {
 int newest_migration() {
   int newest = 0;
   for (const auto& e :
-       std::filesystem::directory_iterator(std::string(TICKSTOCK_SCRIPTS_DIR) + "/../sql")) {
+       std::filesystem::directory_iterator(tickstock::test::scripts_dir() + "/../sql")) {
     const std::string name = e.path().filename().string();
     if (e.path().extension() == ".sql") newest = std::max(newest, std::atoi(name.c_str()));
   }
@@ -58,10 +58,10 @@ std::pair<std::string, int> run_on_terminal(const std::vector<std::string>& args
     dup2(slave, 2);
     close(master);
     setenv("DATABASE_URL", db_url.c_str(), 1);
-    std::vector<char*> argv{const_cast<char*>(TICKSTOCK_APP_BIN)};
+    std::vector<char*> argv{const_cast<char*>(tickstock::test::app_bin())};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    execv(TICKSTOCK_APP_BIN, argv.data());
+    execv(tickstock::test::app_bin(), argv.data());
     _exit(127);
   }
   std::string shown;

@@ -49,8 +49,8 @@ class PrivateCluster {
 
  private:
   int sh(const char* what) const {
-    const std::string cmd = std::string("bash ") + TICKSTOCK_SCRIPTS_DIR + "/services.sh " + what +
-                            " " + dir_ + " >/dev/null 2>&1";
+    const std::string cmd = std::string("bash ") + tickstock::test::scripts_dir() +
+                            "/services.sh " + what + " " + dir_ + " >/dev/null 2>&1";
     return std::system(cmd.c_str());
   }
   static std::string read(const std::string& path) {
@@ -111,7 +111,7 @@ const char* const kTables[] = {
 std::pair<std::string, std::string> ticks_and_speed() {
   if (const auto dir = tickstock::test::real_data_dir())
     return {*dir + "/ticks/lean_trades_SPY_20131007.csv.gz", "10000"};
-  return {std::string(TICKSTOCK_TEST_DATA) + "/ticks_small.csv", "1000"};
+  return {tickstock::test::data_dir() + "/ticks_small.csv", "1000"};
 }
 
 }  // namespace
@@ -220,7 +220,7 @@ TEST_CASE("serve stopped mid-replay and started again on the rest stores what on
 TEST_CASE("serve started while PostgreSQL is down stores everything once it is up",
           "[app][db][fault]") {
   TICKSTOCK_SKIP_WITHOUT_DATABASE();
-  const std::string ticks = std::string(TICKSTOCK_TEST_DATA) + "/ticks_small.csv";
+  const std::string ticks = tickstock::test::data_dir() + "/ticks_small.csv";
   const std::string no_redis = "env -u REDIS_URL -u REDIS_HOST";
   TestDatabase reference;
   REQUIRE(run_app("migrate", reference.env()).exit_code == 0);

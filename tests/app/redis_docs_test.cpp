@@ -22,6 +22,7 @@
 #include "support/json_test.h"
 #include "support/redis_collector.h"
 #include "support/redis_test.h"
+#include "support/test_paths.h"
 
 using simdjson::dom::element;
 using simdjson::dom::element_type;
@@ -32,7 +33,7 @@ namespace {
 
 // The ```json blocks of the document under each "### `name` ..." heading, by that first name.
 std::map<std::string, std::vector<std::string>> documented_examples(std::string& text) {
-  std::ifstream in(TICKSTOCK_REDIS_DOC);
+  std::ifstream in(tickstock::test::redis_doc());
   std::stringstream ss;
   ss << in.rdbuf();
   text = ss.str();

@@ -17,6 +17,8 @@
 
 #include <libpq-fe.h>
 
+#include "support/test_paths.h"
+
 namespace tickstock::test {
 
 // True when DATABASE_URL is set; otherwise tests needing PostgreSQL skip (never in CI).
@@ -80,11 +82,10 @@ class TestDatabase {
   std::string env() const { return "env DATABASE_URL='" + url_ + "'"; }
   // The first column of the first row of `sql` on this database.
   std::string query(const std::string& sql) const { return pg_query(url_, sql); }
-#ifdef TICKSTOCK_SQL_DIR
   // Runs sql/NNN_*.sql in order (what `tickstockapp migrate` applies).
   void apply_schema() const {
     std::vector<std::filesystem::path> files;
-    for (const auto& e : std::filesystem::directory_iterator(TICKSTOCK_SQL_DIR))
+    for (const auto& e : std::filesystem::directory_iterator(sql_dir()))
       if (e.path().extension() == ".sql") files.push_back(e.path());
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
@@ -94,7 +95,6 @@ class TestDatabase {
       query(sql.str());
     }
   }
-#endif
 
  private:
   std::string admin_, name_, url_;

@@ -9,8 +9,6 @@
 
 namespace tickstock::test {
 
-std::string data_dir() { return TICKSTOCK_TEST_DATA; }
-
 static std::optional<std::string> env_dir(const char* name) {
   const char* v = std::getenv(name);
   if (v == nullptr || *v == '\0') return std::nullopt;

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "support/test_paths.h"
+
 namespace tickstock::test {
 
-// Directory of committed fixtures (tests/data).
-std::string data_dir();
 // The real-data directory from TICKSTOCK_DATA_DIR, or nullopt (tests then SKIP).
 std::optional<std::string> real_data_dir();
 // The TA-Lib reference directory from TICKSTOCK_REFERENCE_DIR, or nullopt.
