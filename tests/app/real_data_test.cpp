@@ -1,13 +1,31 @@
-// Our minute bars from the real trade ticks against the vendor's minute bars for the same days.
+// The app on real data (TICKSTOCK_DATA_DIR, TICKSTOCK_REFERENCE_DIR): our minute bars from the
+// real trade ticks against the vendor's for the same days, and `scan` against TA-Lib on real
+// minute and daily bars. Their own executable, so that the Release pass builds them alone.
+#include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <string>
 
 #include <catch2/catch.hpp>
 
 #include "app/app_support.h"
+#include "app/scan_compare.h"
 #include "support/test_support.h"
 
 using namespace tickstock::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh directory for one test's files.
+std::string scan_temp_dir() {
+  char tmpl[] = "/tmp/tickstock-scan-XXXXXX";
+  const char* d = mkdtemp(tmpl);
+  REQUIRE(d != nullptr);
+  return d;
+}
+
+}  // namespace
 
 TEST_CASE("real ticks: our minute bars against the vendor's", "[app][realdata]") {
   auto dir = real_data_dir();
@@ -60,4 +78,36 @@ TEST_CASE("real ticks: our minute bars against the vendor's", "[app][realdata]")
   CHECK(pct(common, vendor_in_days) > 99.9);
   CHECK(pct(vol_eq, common) > 99.0);
   CHECK(pct(oc_eq, common) > 80.0);
+}
+
+TEST_CASE("scan equals TA-Lib on real minute and daily bars", "[app][scan][realdata]") {
+  const auto data = tickstock::test::real_data_dir();
+  const auto ref = tickstock::test::reference_dir();
+  if (!data || !ref) {
+    WARN("skipped: set TICKSTOCK_DATA_DIR and TICKSTOCK_REFERENCE_DIR to run on real data");
+    return;
+  }
+  const std::string dir = scan_temp_dir();
+  std::size_t series = 0, cells = 0;
+  auto check_file = [&](const std::string& bars, const fs::path& ref_dir) {
+    const std::string out = dir + "/out.csv";
+    const auto r = run_app("scan --bars " + bars + " --out " + out);
+    REQUIRE(r.exit_code == 0);
+    const Table got = parse_csv(read_file(out));
+    for (const auto& e : fs::directory_iterator(ref_dir)) {
+      const std::string f = e.path().filename().string();
+      const std::string sym = f.substr(0, f.find('.'));
+      const Table mine = rows_of(got, sym);
+      if (mine.size() == 1) continue;  // not in this bar file
+      cells += compare(mine, parse_csv(read_file(e.path().string())), bars + " " + sym);
+      ++series;
+    }
+  };
+  for (const auto& e : fs::directory_iterator(fs::path(*data) / "minute"))
+    check_file(e.path().string(), fs::path(*ref) / "talib" / "minute");
+  check_file((fs::path(*data) / "daily" / "lean_daily_us_equity.csv.gz").string(),
+             fs::path(*ref) / "talib" / "daily");
+  CHECK(series == 24);
+  SUCCEED("compared " << series << " series, " << cells << " cells");
+  fs::remove_all(dir);
 }

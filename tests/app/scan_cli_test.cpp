@@ -1,5 +1,5 @@
-// `tickstockapp scan`: the oracle's columns, equal to TA-Lib's goldens (committed, and real data
-// when TICKSTOCK_DATA_DIR / TICKSTOCK_REFERENCE_DIR are set), per-symbol state, --set, errors.
+// `tickstockapp scan`: the oracle's columns, equal to TA-Lib's committed goldens, per-symbol
+// state, --set, errors (on real data: real_data_test.cpp).
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -10,16 +10,18 @@
 #include <catch2/catch.hpp>
 
 #include "app/app_support.h"
+#include "app/scan_compare.h"
 #include "support/test_support.h"
 
+using tickstock::test::compare;
 using tickstock::test::parse_csv;
 using tickstock::test::read_file;
+using tickstock::test::rows_of;
 using tickstock::test::run_app;
+using tickstock::test::Table;
 namespace fs = std::filesystem;
 
 namespace {
-
-using Table = std::vector<std::vector<std::string>>;
 
 std::string golden(const std::string& name) {
   return tickstock::test::data_dir() + "/talib/" + name;
@@ -31,42 +33,6 @@ std::string temp_dir() {
   const char* d = mkdtemp(tmpl);
   REQUIRE(d != nullptr);
   return d;
-}
-
-// The rows of `got` (with columns ts[,symbol] first) whose symbol is `symbol` ("" = all).
-Table rows_of(const Table& got, const std::string& symbol) {
-  Table out{got[0]};
-  const bool has_symbol = got[0].size() > 1 && got[0][1] == "symbol";
-  for (std::size_t r = 1; r < got.size(); ++r)
-    if (symbol.empty() || (has_symbol && got[r][1] == symbol)) out.push_back(got[r]);
-  return out;
-}
-
-// Every column of `want` (an oracle output) equals the same-named column of `got`: integers
-// as text, reals as the same double. Returns the cells compared.
-std::size_t compare(const Table& got, const Table& want, const std::string& label) {
-  REQUIRE(got.size() == want.size());
-  std::map<std::string, std::size_t> col;
-  for (std::size_t c = 0; c < got[0].size(); ++c) col[got[0][c]] = c;
-  std::size_t cells = 0;
-  for (std::size_t c = 0; c < want[0].size(); ++c) {
-    const std::string& name = want[0][c];
-    INFO(label << " column " << name);
-    REQUIRE(col.count(name) == 1);
-    const std::size_t gc = col.at(name);
-    for (std::size_t r = 1; r < want.size(); ++r) {
-      const std::string& w = c < want[r].size() ? want[r][c] : "";
-      const std::string& g = gc < got[r].size() ? got[r][gc] : "";
-      INFO("row " << r << ": got '" << g << "', TA-Lib '" << w << "'");
-      if (w.empty() || g.empty() || name == "ts") {
-        REQUIRE(g == w);
-      } else {
-        REQUIRE(std::strtod(g.c_str(), nullptr) == std::strtod(w.c_str(), nullptr));
-      }
-      ++cells;
-    }
-  }
-  return cells;
 }
 
 }  // namespace
@@ -199,36 +165,4 @@ TEST_CASE("scan --extras appends DI, VWAP, relative volume and pivots", "[app][s
     CHECK(cov[1][col.at(name)].empty() ==
           (std::string(name) != "VWAP" && std::string(name) != "VWAP_UPPER2"));
   }
-}
-
-TEST_CASE("scan equals TA-Lib on real minute and daily bars", "[app][scan][realdata]") {
-  const auto data = tickstock::test::real_data_dir();
-  const auto ref = tickstock::test::reference_dir();
-  if (!data || !ref) {
-    WARN("skipped: set TICKSTOCK_DATA_DIR and TICKSTOCK_REFERENCE_DIR to run on real data");
-    return;
-  }
-  const std::string dir = temp_dir();
-  std::size_t series = 0, cells = 0;
-  auto check_file = [&](const std::string& bars, const fs::path& ref_dir) {
-    const std::string out = dir + "/out.csv";
-    const auto r = run_app("scan --bars " + bars + " --out " + out);
-    REQUIRE(r.exit_code == 0);
-    const Table got = parse_csv(read_file(out));
-    for (const auto& e : fs::directory_iterator(ref_dir)) {
-      const std::string f = e.path().filename().string();
-      const std::string sym = f.substr(0, f.find('.'));
-      const Table mine = rows_of(got, sym);
-      if (mine.size() == 1) continue;  // not in this bar file
-      cells += compare(mine, parse_csv(read_file(e.path().string())), bars + " " + sym);
-      ++series;
-    }
-  };
-  for (const auto& e : fs::directory_iterator(fs::path(*data) / "minute"))
-    check_file(e.path().string(), fs::path(*ref) / "talib" / "minute");
-  check_file((fs::path(*data) / "daily" / "lean_daily_us_equity.csv.gz").string(),
-             fs::path(*ref) / "talib" / "daily");
-  CHECK(series == 24);
-  SUCCEED("compared " << series << " series, " << cells << " cells");
-  fs::remove_all(dir);
 }
