@@ -16,11 +16,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "tickstock/backtest_strategy.h"
 #include "tickstock/result.h"
 #include "tickstock/scanner.h"
 #include "tickstock/types.h"
@@ -47,6 +49,7 @@ struct BacktestOptions {
   bool session_bound = true;                     // intraday windows stay in one session
   int warmup_bars = 1000;                        // scanned before start, not reported
   int threads = 0;                               // 0 = all cores
+  std::optional<StrategyOptions> strategy;       // trade the signals too (§5)
 };
 
 // Checks the options against the limits of §7.3; the error names the field.
@@ -162,14 +165,25 @@ struct SignalEvent {
 // The outcome of run_backtest.
 struct BacktestReport {
   enum class Status : std::uint8_t { Done, Cancelled } status = Status::Done;
+  // One series as read.
+  struct SeriesRead {
+    std::string symbol;
+    Timeframe timeframe = Timeframe::D1;
+    std::uint64_t bars = 0, warmup = 0;  // bars read; of them before start
+    Timestamp first = 0, last = 0;       // the first and last bar at or after start
+  };
   BacktestOptions options;
   std::uint64_t bars_read = 0, events = 0, censored = 0;
-  std::uint64_t tests = 0;           // m of Benjamini–Hochberg: cells with n_eff >= 30
-  std::string fingerprint;           // FNV-1a 64 of every bar read, in canonical order (hex)
+  std::uint64_t tests = 0;  // m of Benjamini–Hochberg: cells with n_eff >= 30
+  // sha256 (hex) over the sha256 digests of the series in canonical order, each over its bars'
+  // start (int64) and open, high, low, close, volume (doubles), little-endian.
+  std::string fingerprint;
+  std::vector<SeriesRead> series;    // canonical order
   std::vector<StatCell> stats;       // canonical order: pattern, symbol (ALL last), tf, side, h
   std::vector<SignalEvent> signals;  // canonical order: symbol, timeframe, bar, pattern
   std::vector<std::string> warnings;
-  double wall_s = 0;  // never in results_json
+  std::optional<StrategyReport> strategy;  // when options.strategy
+  double wall_s = 0;                       // never in results_json
 };
 
 // Runs the plan on `options.threads` threads. `on_progress` runs on one thread, at most 4 times
@@ -179,9 +193,15 @@ Result<BacktestReport> run_backtest(
     const std::function<void(const BacktestRunProgress&)>& on_progress = {},
     const std::atomic<bool>* cancel = nullptr);
 
-// The report as JSON, byte-identical for the same bars and options (no times, no threads).
+// The library's version ("0.1.0") and the git commit it was built from ("unknown" outside git).
+std::string_view engine_version();
+std::string_view engine_commit();
+
+// The report as JSON, byte-identical for the same bars and options (no times, no threads); keys
+// sorted.
 std::string results_json(const BacktestReport& report);
-// Writes stats.csv (and events.csv when `events`) into `dir`, created if missing.
+// Writes stats.csv (and events.csv when `events`; trades.csv, equity.csv and equity_daily.csv
+// with a strategy) into `dir`, created if missing.
 Result<void> write_backtest_csv(const BacktestReport& report, const std::string& dir,
                                 bool events = true);
 

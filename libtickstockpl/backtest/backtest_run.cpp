@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
-#include <cstdio>
 #include <mutex>
 #include <numeric>
 #include <optional>
@@ -16,6 +15,8 @@
 
 #include "backtest/cell_builder.h"
 #include "backtest/series_replay.h"
+#include "backtest/sha256.h"
+#include "backtest/strategy_sim.h"
 
 namespace tickstock {
 namespace {
@@ -46,6 +47,67 @@ Result<void> validate_numbers(const BacktestOptions& o) {
   if (o.warmup_bars < -1) return Error{"warmup_bars: must be -1 (all) or more"};
   if (o.threads < 0 || o.threads > 256) return Error{"threads: must be 0..256"};
   return {};
+}
+
+// The original application's limits on its strategy parameters, and a timeframe the job reads.
+Result<void> validate_strategy(const BacktestOptions& o) {
+  if (!o.strategy) return {};
+  const StrategyOptions& s = *o.strategy;
+  if (!(s.initial_capital >= 1000 && s.initial_capital <= 1e10)) {
+    return Error{"initial_capital: must be 1000..10000000000"};
+  }
+  if (!(s.commission >= 0 && s.commission < 0.05)) return Error{"commission: must be 0..0.05"};
+  if (!(s.slippage >= 0 && s.slippage < 0.05)) return Error{"slippage: must be 0..0.05"};
+  if (!(s.max_position > 0 && s.max_position <= 1)) {
+    return Error{"max_position: must be more than 0 and at most 1"};
+  }
+  if (!(s.stop_loss > 0 && s.stop_loss < 1)) return Error{"stop_loss: must be between 0 and 1"};
+  if (!(s.take_profit > 0 && s.take_profit <= 10)) {
+    return Error{"take_profit: must be more than 0 and at most 10"};
+  }
+  if (s.max_hold_bars < 1 || s.max_hold_bars > 10000) {
+    return Error{"max_hold_bars: must be 1..10000"};
+  }
+  const Timeframe tf = backtest::strategy_timeframe(o);
+  if (std::find(o.timeframes.begin(), o.timeframes.end(), tf) == o.timeframes.end()) {
+    return Error{"strategy_timeframe: " + std::string(timeframe_name(tf)) +
+                 " is not one of the timeframes"};
+  }
+  return {};
+}
+
+// The strategy's series: its timeframe's bars and signals, in canonical symbol order.
+std::vector<backtest::StrategySeries> strategy_series(
+    const std::vector<Result<backtest::SeriesOutcome>>& outcomes, Timeframe tf) {
+  std::vector<backtest::StrategySeries> out;
+  for (const auto& outcome : outcomes) {
+    if (outcome->timeframe != tf) continue;
+    backtest::StrategySeries s{outcome->symbol, outcome->strategy_bars, {}};
+    for (const backtest::Detection& d : outcome->detections) {
+      s.signals.push_back(
+          {static_cast<std::size_t>(d.bar) - outcome->first, d.pattern, d.side, d.confidence});
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// Reads 1-minute bars from `source` for Intrabar::LowerTimeframe.
+backtest::MinuteBars minute_reader(BarSource& source) {
+  return [&source](const std::string& symbol, Timestamp from,
+                   Timestamp to) -> Result<std::vector<Bar>> {
+    auto cursor = source.open({symbol, Timeframe::M1, from, to, 0});
+    if (!cursor) return cursor.error();
+    std::vector<Bar> out, chunk(1024);
+    for (;;) {
+      auto n = (*cursor)->next_chunk(chunk);
+      if (!n) return n.error();
+      if (*n == 0) return out;
+      for (std::size_t i = 0; i < *n; ++i) {
+        if (chunk[i].start >= from && chunk[i].start <= to) out.push_back(chunk[i]);
+      }
+    }
+  };
 }
 
 Result<void> validate_lists(const BacktestOptions& o) {
@@ -165,12 +227,6 @@ int thread_count(const BacktestOptions& o, std::size_t series) {
   return std::max(1, std::min<int>(want, static_cast<int>(std::max<std::size_t>(series, 1))));
 }
 
-std::string hex64(std::uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 }  // namespace
 
 std::string_view signal_side_name(SignalSide s) {
@@ -202,7 +258,8 @@ Result<void> validate(const BacktestOptions& o) {
   if (o.start >= o.end) return Error{"start: must be before end"};
   if (o.end - o.start > kMaxSpan) return Error{"end: at most 5 years (1826 days) after start"};
   if (auto ok = o.scanner.validate(); !ok) return Error{"scanner: " + ok.error().message};
-  return validate_numbers(o);
+  if (auto ok = validate_numbers(o); !ok) return ok;
+  return validate_strategy(o);
 }
 
 Result<BacktestPlan> plan_backtest(const BacktestOptions& o, BarSource& source) {
@@ -260,7 +317,7 @@ Result<BacktestReport> run_backtest(
   report.warnings = plan.warnings;
   for (const std::string& m : plan.missing) report.warnings.push_back("no bars for " + m);
   backtest::CellBuilder cells(options);
-  std::uint64_t fp = 0xcbf29ce484222325ULL;
+  backtest::Sha256 fingerprint;
   for (auto& outcome : pool.outcomes()) {
     if (!outcome) return outcome.error();
     if (outcome->cancelled) report.status = BacktestReport::Status::Cancelled;
@@ -269,7 +326,8 @@ Result<BacktestReport> run_backtest(
   for (auto& outcome : pool.outcomes()) {
     const backtest::SeriesOutcome& o = *outcome;
     report.bars_read += o.bars;
-    fp = (fp ^ o.fingerprint) * 0x100000001b3ULL;
+    fingerprint.update(o.digest.data(), o.digest.size());
+    report.series.push_back({o.symbol, o.timeframe, o.bars, o.first, o.first_bar, o.last_bar});
     cells.add(o);
     for (const backtest::Detection& d : o.detections) {
       report.signals.push_back({o.symbol, o.timeframe, d.bar_start, d.pattern, d.side, d.output,
@@ -278,8 +336,16 @@ Result<BacktestReport> run_backtest(
     }
     report.events += o.detections.size();
   }
-  report.fingerprint = hex64(fp);
+  report.fingerprint = fingerprint.hex();
   report.stats = cells.finish(report.tests);
+  if (options.strategy) {
+    const Timeframe tf = backtest::strategy_timeframe(options);
+    auto sim =
+        backtest::simulate_strategy(*options.strategy, tf, options.start, options.end,
+                                    strategy_series(pool.outcomes(), tf), minute_reader(source));
+    if (!sim) return Error{"strategy: " + sim.error().message};
+    report.strategy = std::move(*sim);
+  }
   report.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   report_progress();
   return report;

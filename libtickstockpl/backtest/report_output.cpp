@@ -11,74 +11,102 @@
 #include "tickstock/calendar.h"
 #include "tickstock/json.h"
 
+#include "backtest/strategy_output.h"
+
 namespace tickstock {
 namespace {
 
-void write_options(JsonWriter& w, const BacktestOptions& o) {
-  w.key("options");
+// The options with every default filled in, keys sorted.
+void write_params(JsonWriter& w, const BacktestOptions& o) {
+  w.key("params");
   w.begin_object();
-  w.begin_array("symbols");
-  for (const std::string& s : o.symbols) w.element(s);
-  w.end_array();
-  w.str("start", format_iso8601(o.start));
+  w.num("commission", o.commission);
   w.str("end", format_iso8601(o.end));
-  w.begin_array("timeframes");
-  for (const Timeframe tf : o.timeframes) w.element(timeframe_name(tf));
-  w.end_array();
-  w.begin_array("patterns");
-  for (const std::string& p : o.patterns) w.element(p);
-  w.end_array();
+  w.str("entry", o.entry == EntryPrice::NextOpen ? "next_open" : "close");
+  w.str("hit_threshold", o.hit_threshold == HitThreshold::Zero ? "zero" : "cost");
   w.begin_array("horizons");
   for (const int h : o.horizons) w.element(static_cast<double>(h));
   w.end_array();
-  w.str("entry", o.entry == EntryPrice::NextOpen ? "next_open" : "close");
-  w.str("hit_threshold", o.hit_threshold == HitThreshold::Zero ? "zero" : "cost");
   w.num("min_confidence", o.min_confidence);
+  w.begin_array("patterns");
+  for (const std::string& p : o.patterns) w.element(p);
+  w.end_array();
   w.boolean("session_bound", o.session_bound);
+  w.num("slippage", o.slippage);
+  w.str("start", format_iso8601(o.start));
+  w.boolean("strategy", o.strategy.has_value());
+  w.begin_array("symbols");
+  for (const std::string& s : o.symbols) w.element(s);
+  w.end_array();
+  w.begin_array("timeframes");
+  for (const Timeframe tf : o.timeframes) w.element(timeframe_name(tf));
+  w.end_array();
   w.integer("warmup_bars", o.warmup_bars);
+  w.end_object();
+}
+
+void write_data(JsonWriter& w, const BacktestReport& r) {
+  w.key("data");
+  w.begin_object();
+  w.uinteger("bars", r.bars_read);
+  w.uinteger("censored", r.censored);
+  w.uinteger("events", r.events);
+  w.str("fingerprint", r.fingerprint);
+  w.begin_array("series");
+  for (const BacktestReport::SeriesRead& s : r.series) {
+    w.begin_object();
+    w.uinteger("bars", s.bars);
+    w.str("first", s.bars > s.warmup ? format_iso8601(s.first) : "");
+    w.str("last", s.bars > s.warmup ? format_iso8601(s.last) : "");
+    w.str("symbol", s.symbol);
+    w.str("timeframe", timeframe_name(s.timeframe));
+    w.uinteger("warmup", s.warmup);
+    w.end_object();
+  }
+  w.end_array();
   w.end_object();
 }
 
 void write_cell(JsonWriter& w, const StatCell& c) {
   w.begin_object();
-  w.str("pattern", pattern_info(c.pattern).talib_name);
-  w.str("symbol", c.symbol);
-  w.str("timeframe", timeframe_name(c.timeframe));
-  w.str("direction", signal_side_name(c.side));
-  w.integer("horizon", c.horizon);
-  w.uinteger("events", c.events);
-  w.uinteger("censored", c.censored);
-  w.uinteger("n", c.n);
-  w.uinteger("hits", c.hits);
-  w.num("hit_rate", c.hit_rate);
-  w.num("hit_rate_lo", c.hit_lo);
-  w.num("hit_rate_hi", c.hit_hi);
-  w.num("mean", c.mean);
-  w.num("median", c.median);
-  w.num("std", c.std);
-  w.num("mfe", c.mfe);
-  w.num("mae", c.mae);
   w.num("baseline_mean", c.baseline_mean);
-  w.num("baseline_std", c.baseline_std);
   w.uinteger("baseline_n", c.baseline_n);
   w.num("baseline_p0", c.baseline_p0);
+  w.num("baseline_std", c.baseline_std);
+  w.uinteger("censored", c.censored);
+  w.str("direction", signal_side_name(c.side));
+  w.uinteger("events", c.events);
   w.num("excess", c.excess);
-  w.uinteger("n_eff", c.n_eff);
+  w.num("hit_rate", c.hit_rate);
+  w.num("hit_rate_hi", c.hit_hi);
+  w.num("hit_rate_lo", c.hit_lo);
+  w.uinteger("hits", c.hits);
   w.uinteger("hits_eff", c.hits_eff);
+  w.integer("horizon", c.horizon);
+  w.num("mae", c.mae);
+  w.num("mean", c.mean);
   w.num("mean_eff", c.mean_eff);
-  w.num("std_eff", c.std_eff);
-  w.num("welch_t", c.welch_t);
-  w.num("welch_df", c.welch_df);
-  w.num("p", c.p);
-  w.num("q", c.q);
+  w.num("median", c.median);
+  w.num("mfe", c.mfe);
+  w.uinteger("n", c.n);
+  w.uinteger("n_eff", c.n_eff);
   w.num("naive_t", c.naive_t);
   w.num("naive_t_over_sqrt_h", c.naive_t / std::sqrt(static_cast<double>(c.horizon)));
+  w.num("p", c.p);
   w.num("p_hit", c.p_hit);
+  w.str("pattern", pattern_info(c.pattern).talib_name);
+  w.num("q", c.q);
+  w.boolean("significant", c.significant);
+  w.num("std", c.std);
+  w.num("std_eff", c.std_eff);
+  w.str("symbol", c.symbol);
   if (c.symbol == "ALL") {
     w.uinteger("symbols_positive", c.symbols_positive);
     w.uinteger("symbols_total", c.symbols_total);
   }
-  w.boolean("significant", c.significant);
+  w.str("timeframe", timeframe_name(c.timeframe));
+  w.num("welch_df", c.welch_df);
+  w.num("welch_t", c.welch_t);
   w.end_object();
 }
 
@@ -157,23 +185,23 @@ std::string results_json(const BacktestReport& r) {
   std::string out;
   JsonWriter w(out);
   w.begin_object();
-  w.integer("schema_version", 1);
-  w.str("status", r.status == BacktestReport::Status::Done ? "done" : "cancelled");
-  write_options(w, r.options);
-  w.key("data");
+  write_data(w, r);
+  w.key("engine");
   w.begin_object();
-  w.str("fingerprint", r.fingerprint);
-  w.uinteger("bars", r.bars_read);
-  w.uinteger("events", r.events);
-  w.uinteger("censored", r.censored);
+  w.str("commit", engine_commit());
+  w.str("version", engine_version());
   w.end_object();
-  w.uinteger("tests", r.tests);
   w.num("expected_below_p05_by_chance", 0.05 * static_cast<double>(r.tests));
-  w.begin_array("warnings");
-  for (const std::string& s : r.warnings) w.element(s);
-  w.end_array();
+  write_params(w, r.options);
+  w.integer("schema_version", 1);
   w.begin_array("stats");
   for (const StatCell& c : r.stats) write_cell(w, c);
+  w.end_array();
+  w.str("status", r.status == BacktestReport::Status::Done ? "done" : "cancelled");
+  if (r.strategy) backtest::write_strategy_json(w, *r.strategy);
+  w.uinteger("tests", r.tests);
+  w.begin_array("warnings");
+  for (const std::string& s : r.warnings) w.element(s);
   w.end_array();
   w.end_object();
   out += '\n';
@@ -186,6 +214,13 @@ Result<void> write_backtest_csv(const BacktestReport& report, const std::string&
   if (ec) return Error{dir + ": " + ec.message()};
   const std::filesystem::path d(dir);
   if (auto ok = write_file(d / "stats.csv", stats_csv(report)); !ok) return ok;
+  if (report.strategy) {
+    const StrategyReport& s = *report.strategy;
+    if (auto ok = write_file(d / "trades.csv", backtest::trades_csv(s)); !ok) return ok;
+    if (auto ok = write_file(d / "equity.csv", backtest::equity_csv(s.equity)); !ok) return ok;
+    if (auto ok = write_file(d / "equity_daily.csv", backtest::equity_csv(s.equity_daily)); !ok)
+      return ok;
+  }
   if (!events) return {};
   return write_file(d / "events.csv", events_csv(report));
 }

@@ -1,25 +1,20 @@
 #include "backtest/series_replay.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
 
 #include "tickstock/calendar.h"
 
+#include "backtest/sha256.h"
+#include "backtest/strategy_sim.h"
+
 namespace tickstock::backtest {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::uint64_t fnv1a(std::uint64_t h, const void* data, std::size_t n) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  for (std::size_t i = 0; i < n; ++i) {
-    h ^= p[i];
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 bool intraday(Timeframe tf) { return tf != Timeframe::D1; }
 
@@ -125,7 +120,8 @@ std::vector<Baseline> baseline_of(const SeriesBars& b, const BacktestOptions& o,
   return out;
 }
 
-void append_bar(SeriesBars& out, const Bar& bar, bool intraday_tf, Date& last_date) {
+void append_bar(SeriesBars& out, const Bar& bar, bool intraday_tf, Date& last_date,
+                Sha256& digest) {
   if (intraday_tf) {
     const Date date = new_york_date(bar.start);
     const bool same =
@@ -136,9 +132,11 @@ void append_bar(SeriesBars& out, const Bar& bar, bool intraday_tf, Date& last_da
     out.segment.push_back(0);
   }
   out.bars.push_back(bar);
-  const double v[5] = {bar.open, bar.high, bar.low, bar.close, static_cast<double>(bar.volume)};
-  out.fingerprint = fnv1a(out.fingerprint, &bar.start, sizeof bar.start);
-  out.fingerprint = fnv1a(out.fingerprint, v, sizeof v);
+  // The bytes as this (little-endian) machine holds them: the documented layout.
+  static_assert(std::endian::native == std::endian::little);
+  const double v[5] = {bar.open, bar.high, bar.low, bar.close, bar.volume};
+  digest.update(&bar.start, sizeof bar.start);
+  digest.update(v, sizeof v);
 }
 
 }  // namespace
@@ -149,7 +147,7 @@ Result<SeriesBars> read_series(const BacktestPlan::Series& s, const BacktestOpti
   auto cursor = source.open(req);
   if (!cursor) return cursor.error();
   SeriesBars out;
-  out.fingerprint = 0xcbf29ce484222325ULL;
+  Sha256 digest;
   std::vector<Bar> chunk(kReplayChunk);
   Date last_date;
   const bool intraday_tf = intraday(s.timeframe);
@@ -164,13 +162,14 @@ Result<SeriesBars> read_series(const BacktestPlan::Series& s, const BacktestOpti
         return Error{"bars of " + s.symbol + " " + std::string(timeframe_name(s.timeframe)) +
                      " are not in time order at " + format_iso8601(bar.start)};
       }
-      append_bar(out, bar, intraday_tf, last_date);
+      append_bar(out, bar, intraday_tf, last_date, digest);
     }
   }
   out.first = static_cast<std::size_t>(
       std::partition_point(out.bars.begin(), out.bars.end(),
                            [&](const Bar& b) { return b.start < options.start; }) -
       out.bars.begin());
+  out.digest = digest.finish();
   return out;
 }
 
@@ -182,7 +181,11 @@ SeriesOutcome replay_series(const BacktestPlan::Series& s, const SeriesBars& bar
   out.symbol = s.symbol;
   out.timeframe = s.timeframe;
   out.bars = bars.size();
-  out.fingerprint = bars.fingerprint;
+  out.digest = bars.digest;
+  if (bars.first < bars.size()) {
+    out.first_bar = bars.bars[bars.first].start;
+    out.last_bar = bars.bars.back().start;
+  }
   // Patterns and their confidence read only the bars, so the indicators (and the alerts that
   // come from them) are left out: the same detections, at a fraction of the cost.
   ScannerOptions scan = options.scanner;
@@ -213,6 +216,11 @@ SeriesOutcome replay_series(const BacktestPlan::Series& s, const SeriesBars& bar
   const bool bound = options.session_bound && intraday(s.timeframe);
   for (Detection& d : out.detections) measure(d, bars, options, bound);
   out.baseline = baseline_of(bars, options, bound);
+  out.first = bars.first;
+  if (options.strategy && s.timeframe == strategy_timeframe(options)) {
+    out.strategy_bars.assign(bars.bars.begin() + static_cast<std::ptrdiff_t>(bars.first),
+                             bars.bars.end());
+  }
   return out;
 }
 

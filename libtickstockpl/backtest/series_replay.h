@@ -5,6 +5,7 @@
 #ifndef TICKSTOCK_LIBTICKSTOCKPL_BACKTEST_SERIES_REPLAY_H_
 #define TICKSTOCK_LIBTICKSTOCKPL_BACKTEST_SERIES_REPLAY_H_
 
+#include <array>
 #include <atomic>
 #include <bitset>
 #include <cstdint>
@@ -18,9 +19,9 @@ namespace tickstock::backtest {
 // The bars of one series, oldest first; bars before `first` are the warm-up.
 struct SeriesBars {
   std::vector<Bar> bars;
-  std::vector<std::uint32_t> segment;  // changes with the trading date or session (intraday)
-  std::size_t first = 0;               // index of the first bar at or after options.start
-  std::uint64_t fingerprint = 0;       // FNV-1a 64 of the bars' starts, prices and volumes
+  std::vector<std::uint32_t> segment;     // changes with the trading date or session (intraday)
+  std::size_t first = 0;                  // index of the first bar at or after options.start
+  std::array<std::uint8_t, 32> digest{};  // sha256 of the bars' starts, prices and volumes
   std::size_t size() const { return bars.size(); }
 };
 
@@ -49,9 +50,12 @@ struct SeriesOutcome {
   std::string symbol;
   Timeframe timeframe = Timeframe::D1;
   std::uint64_t bars = 0;
-  std::uint64_t fingerprint = 0;
-  std::vector<Detection> detections;  // by bar, then pattern
-  std::vector<Baseline> baseline;     // per horizon
+  std::array<std::uint8_t, 32> digest{};
+  Timestamp first_bar = 0, last_bar = 0;  // at or after start (when first < bars)
+  std::vector<Detection> detections;      // by bar, then pattern
+  std::vector<Baseline> baseline;         // per horizon
+  std::size_t first = 0;                  // index of the first bar at or after start
+  std::vector<Bar> strategy_bars;         // bars from `first` on, on the strategy's timeframe only
   bool cancelled = false;
 };
 

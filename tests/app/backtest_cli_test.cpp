@@ -76,7 +76,8 @@ TEST_CASE("backtest run writes stats that its own events.csv recomputes", "[app]
   const Table stats = parse_csv(read_file(dir + "/out/stats.csv"));
   const Table events = parse_csv(read_file(dir + "/out/events.csv"));
   const std::string json = read_file(dir + "/out/results.json");
-  CHECK(json.rfind("{\"schema_version\":1,", 0) == 0);
+  CHECK(json.rfind("{\"data\":{\"bars\":", 0) == 0);  // keys sorted
+  CHECK(json.find(",\"schema_version\":1,") != std::string::npos);
   REQUIRE(stats.size() > 50);
   REQUIRE(events.size() > 100);
   auto sc = columns(stats);
@@ -137,6 +138,16 @@ TEST_CASE("backtest run: bad arguments exit 2 naming the flag, missing data exit
            {"--symbols AAA --from 2019-01-01 --to 2019-06-01 --entry later", "--entry"},
            {"--symbols AAA --from 2019-01-01 --to 2019-06-01 --set RSI.nope=1", "--set"},
            {"--from 2019-01-01 --to 2019-06-01", "--symbols"},
+           {"--symbols AAA --from 2019-01-01 --to 2019-06-01 --strategy --stop-loss 0",
+            "--stop-loss"},
+           {"--symbols AAA --from 2019-01-01 --to 2019-06-01 --strategy --max-hold 0",
+            "--max-hold"},
+           {"--symbols AAA --from 2019-01-01 --to 2019-06-01 --strategy --intrabar maybe",
+            "--intrabar"},
+           {"--symbols AAA --from 2019-01-01 --to 2019-06-01 --timeframes 1d --strategy "
+            "--strategy-timeframe 1h",
+            "--strategy-timeframe"},
+           {"--symbols AAA --from 2019-01-01 --to 2019-06-01 --strategy --capital 10", "--capital"},
        }) {
     const auto r = run_app(base + c.args);
     INFO(c.args << "\n" << r.err);
@@ -156,5 +167,41 @@ TEST_CASE("backtest run: bad arguments exit 2 naming the flag, missing data exit
       dir + "/nope");
   CHECK(bad_source.exit_code == 1);
   CHECK(bad_source.err.find(dir + "/nope") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("backtest run --strategy trades the signals: trades.csv adds up to equity.csv",
+          "[app][backtest]") {
+  const std::string dir = temp_dir();
+  fs::create_directories(dir + "/bars");
+  write_days(dir + "/bars", "AAA", 3, 700);
+  write_days(dir + "/bars", "BBB", 4, 700);
+  const auto r = run_app("backtest run --source csv:" + dir +
+                         "/bars --symbols AAA,BBB --from 2019-06-01 --to 2020-11-30 "
+                         "--timeframes 1d --strategy --capital 50000 --out " +
+                         dir + "/out");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("; strategy: ") != std::string::npos);
+  const Table trades = parse_csv(read_file(dir + "/out/trades.csv"));
+  const Table equity = parse_csv(read_file(dir + "/out/equity.csv"));
+  REQUIRE(trades.size() > 2);
+  REQUIRE(equity.size() > 300);
+  auto tc = columns(trades);
+  auto ec = columns(equity);
+  // Closed trades are all the strategy made: the capital plus their P&L is the final equity.
+  double pnl = 0;
+  for (std::size_t i = 1; i < trades.size(); ++i) {
+    pnl += std::stod(trades[i][tc["pnl"]]);
+    const std::string reason = trades[i][tc["exit_reason"]];
+    CHECK((reason == "gap" || reason == "stop" || reason == "target" || reason == "max_hold" ||
+           reason == "end"));
+    CHECK(trades[i][tc["direction"]] == "long");
+  }
+  CHECK(std::stod(equity.back()[ec["equity"]]) == Approx(50'000 + pnl).epsilon(1e-9));
+  CHECK(equity.back()[ec["positions"]] == "0");
+  const std::string json = read_file(dir + "/out/results.json");
+  CHECK(json.find("\"initial_capital\":50000") != std::string::npos);
+  CHECK(fs::exists(dir + "/out/equity_daily.csv"));
   fs::remove_all(dir);
 }
