@@ -2,6 +2,7 @@
 // Redis, the row done with its summary, the files in --backtest-dir equal to `backtest run` over
 // the same bars; a job for symbols without bars fails naming them; a job left running by a
 // crash is run again at the next start; tickstock.jobs.cancel.
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -103,9 +104,10 @@ TEST_CASE("serve runs a backtest job from Redis: progress, one result, the files
                  {{"REDIS_URL", redis_url()}, {"DATABASE_URL", db.url()}});
   RedisCommands redis(tickstock::test::redis_host(), tickstock::test::redis_port());
   REQUIRE(wait_for([&] { return redis.subscribers(ch.jobs_backtest) > 0; }));
-  redis.run({"PUBLISH", ch.jobs_backtest,
-             R"({"request_id":"bt-1","symbols":["AAA","BBB"],"timeframe":"daily",)"
-             R"("start":"2019-06-03","end":"2020-06-30","params":{"horizons":[1,5]}})"});
+  redis.run(
+      {"PUBLISH", ch.jobs_backtest,
+       R"({"request_id":"bt-1","symbols":["AAA","BBB"],"timeframe":"daily",)"
+       R"("start":"2019-06-03","end":"2020-06-30","params":{"horizons":[1,5],"strategy":true}})"});
   redis.run({"PUBLISH", ch.jobs_backtest,
              R"({"request_id":"bt-2","symbols":["ZZZ"],"timeframe":"daily",)"
              R"("start":"2019-06-03","end":"2020-06-30"})"});
@@ -128,6 +130,9 @@ TEST_CASE("serve runs a backtest job from Redis: progress, one result, the files
   CHECK(done.str("status") == "done");
   CHECK(done.str("error").empty());
   CHECK(std::int64_t(done["results"]["signals"]) > 100);
+  CHECK(std::int64_t(done["results"]["strategy"]["trades"]) > 0);
+  CHECK(double(done["metrics"]["trades"]) ==
+        double(std::int64_t(done["results"]["strategy"]["trades"])));
   CHECK(failed.str("request_id") == "bt-2");
   CHECK(failed.str("status") == "failed");
   CHECK_THAT(failed.str("error"), Catch::Contains("no bars for ZZZ"));
@@ -149,10 +154,11 @@ TEST_CASE("serve runs a backtest job from Redis: progress, one result, the files
   CHECK(db.query("SELECT status FROM jobs WHERE params->>'request_id' = 'bt-2'") == "failed");
   const auto cli = tickstock::test::run_app(
       "backtest run --symbols AAA,BBB --from 2019-06-03 --to 2020-06-30 --timeframes 1d "
-      "--horizons 1,5 --source csv:" +
+      "--horizons 1,5 --strategy --source csv:" +
       dir + "/csv --out " + dir + "/cli --events");
   REQUIRE(cli.exit_code == 0);
-  for (const char* f : {"stats.csv", "events.csv", "results.json"}) {
+  for (const char* f : {"stats.csv", "events.csv", "results.json", "trades.csv", "equity.csv",
+                        "equity_daily.csv"}) {
     INFO(f);
     CHECK(tickstock::test::read_file(dir + "/jobs/" + id + "/" + f) ==
           tickstock::test::read_file(dir + "/cli/" + f));
@@ -237,4 +243,68 @@ TEST_CASE("tickstock.jobs.cancel cancels a queued job at once and flags a runnin
   CHECK(Json(got.at(ch.backtest_results)[0]).str("status") == "cancelled");
   CHECK(Json(got.at(ch.backtest_results)[0]).str("request_id") == "r-1");
   CHECK(Json(got.at(ch.backtest_results)[1]).str("request_id") == "orig-9");
+}
+
+TEST_CASE("backtest submit queues what serve runs, and status, list and cancel read the jobs table",
+          "[app][serve][db][backtest]") {
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  tickstock::test::TestDatabase db;
+  REQUIRE(tickstock::test::run_app("migrate", db.env()).exit_code == 0);
+  char tmpl[] = "/tmp/tickstock-btsubmit-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  store_days(db, "AAA", 5, dir + "/AAA.1d.csv");
+  const std::string args =
+      "--symbols AAA --from 2019-06-03 --to 2020-06-30 --timeframes 1d --horizons 1,5 "
+      "--strategy --stop-loss 0.04 ";
+  // Refusals name the flag, before anything is stored.
+  for (const auto& [bad, flag] : std::vector<std::pair<std::string, std::string>>{
+           {"--horizons 0", "--horizons"},
+           {"--set RSI.optInTimePeriod=5", "--set"},
+           {"--strategy --take-profit -1", "--take-profit"}}) {
+    const auto r = tickstock::test::run_app(
+        "backtest submit --symbols AAA --from 2019-06-03 --to 2020-06-30 " + bad, db.env());
+    INFO(bad << "\n" << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(flag) != std::string::npos);
+  }
+  CHECK(db.query("SELECT count(*) FROM jobs") == "0");
+  const auto first =
+      tickstock::test::run_app("backtest submit " + args + "--request-id mine-1", db.env());
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.out == "1\n");
+  const auto second = tickstock::test::run_app("backtest submit " + args, db.env());
+  REQUIRE(second.exit_code == 0);
+  const auto queued = tickstock::test::run_app("backtest list --status queued", db.env());
+  CHECK(queued.exit_code == 0);
+  CHECK(queued.out.find("mine-1") != std::string::npos);
+  CHECK(std::count(queued.out.begin(), queued.out.end(), '\n') == 3);  // header + 2 jobs
+  const auto cancel = tickstock::test::run_app("backtest cancel 2", db.env());
+  CHECK(cancel.exit_code == 0);
+  CHECK(cancel.err.find("job 2 cancelled (it had not started)") != std::string::npos);
+  CHECK(tickstock::test::run_app("backtest cancel 2", db.env()).exit_code == 1);
+  // A serve takes job 1 and runs it: the same files as `backtest run` with the same flags.
+  AppProcess app({"serve", "--feed", "synthetic", "--speed", "1", "--backtest-dir", dir + "/jobs"},
+                 {{"DATABASE_URL", db.url()}, {"REDIS_URL", ""}, {"REDIS_HOST", ""}});
+  const auto waited = tickstock::test::run_app("backtest submit " + args + "--wait", db.env());
+  INFO(waited.err);
+  CHECK(waited.exit_code == 0);
+  CHECK(waited.out == "3\n");
+  REQUIRE(wait_for([&] { return db.query("SELECT status FROM jobs WHERE id = 1") == "done"; }));
+  app.signal(SIGTERM);
+  REQUIRE(app.wait() == 0);
+  const auto status = tickstock::test::run_app("backtest status mine-1", db.env());
+  CHECK(status.exit_code == 0);
+  CHECK(status.out.find("status: done\n") != std::string::npos);
+  CHECK(status.out.find("files: " + dir + "/jobs/1") != std::string::npos);
+  CHECK(tickstock::test::run_app("backtest status 99", db.env()).exit_code == 1);
+  const auto cli = tickstock::test::run_app(
+      "backtest run " + args + "--source csv:" + dir + " --out " + dir + "/cli", "");
+  REQUIRE(cli.exit_code == 0);
+  for (const char* f : {"stats.csv", "trades.csv", "equity.csv"}) {
+    INFO(f);
+    CHECK(tickstock::test::read_file(dir + "/jobs/1/" + f) ==
+          tickstock::test::read_file(dir + "/cli/" + f));
+  }
+  fs::remove_all(dir);
 }

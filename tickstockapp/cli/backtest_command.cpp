@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "tickstock/backtest.h"
@@ -15,8 +16,9 @@
 #include "tickstock/pg_bar_source.h"
 
 #include "base/progress.h"
+#include "cli/backtest_flags.h"
+#include "cli/backtest_jobs.h"
 #include "cli/commands.h"
-#include "polygon/universe.h"
 #include "settings/scanner_settings.h"
 #include "settings/settings.h"
 
@@ -34,160 +36,20 @@ constexpr const char* kUsage =
     "baseline: per pattern, symbol (and ALL), timeframe, direction and horizon, n, hit rate with\n"
     "its Wilson interval, mean, median, std, MFE/MAE, excess, the overlap-thinned n_eff with a\n"
     "Welch t test, and Benjamini-Hochberg q over every cell with n_eff >= 30 (docs/backtest.md).\n"
-    "Writes results.json and stats.csv (and events.csv with --events) into --out.\n"
+    "Writes results.json and stats.csv (and events.csv with --events) into --out. With\n"
+    "--strategy it also trades the signals with the original application's money management\n"
+    "(trades.csv, equity.csv, equity_daily.csv; an equal-weight buy-and-hold benchmark).\n"
     "Exit: 0 done, 1 failure, 2 bad arguments, 3 data missing, 4 cancelled.\n\n";
 
-void declare(Settings& s) {
-  s.add("--symbols", "", "", "comma-separated symbols (at most 50)");
-  s.add("--symbols-file", "", "", "a file of symbols, one per line or comma-separated, # comments");
-  s.add("--universe", "", "", "a symbol group in the database (`symbols --groups`)");
-  s.add("--database-url", "DATABASE_URL", "", "PostgreSQL: bars for --source pg, --universe");
-  s.add("--from", "", "", "first trading date (YYYY-MM-DD, New York)");
-  s.add("--to", "", "", "last trading date, inclusive (at most 5 years after --from)");
+// The flags of `run` alone: where bars come from, how many threads, what is written.
+void declare_run_flags(Settings& s) {
+  declare_backtest_flags(s);
   s.add("--source", "", "", "pg, or csv:PATH: a directory of SYMBOL[.TF].csv[.gz] or one CSV file");
   s.show_default("--source", "pg when a database URL is set");
-  s.add("--timeframes", "", "1d,1m", "timeframes to test (1m 5m 15m 30m 1h 4h 1d)");
-  s.add("--patterns", "", "all", "`all` or comma-separated TA-Lib names (CDLENGULFING,...)");
-  s.add("--horizons", "", "1,5,10,20", "forward horizons in bars (1..500, at most 8)");
-  s.add("--entry", "", "next-open", "entry price of a signal: next-open or close");
-  s.add("--hit-threshold", "", "zero", "a hit is r > 0 (zero) or > 2(commission+slippage) (cost)");
-  s.add("--commission", "", "0.001", "per side, a fraction of the notional (for cost)");
-  s.add("--slippage", "", "0.0005", "a fraction of the price, adverse (for cost)");
-  s.add("--min-confidence", "", "0", "drop detections below this confidence (0..1)");
-  s.add("--warmup-bars", "", "1000", "bars scanned before --from and not reported, or `all`");
-  s.add_switch("--no-session-bound", "", "let intraday windows cross sessions and dates");
   s.add("--threads", "", "0", "worker threads (0: all cores)");
   s.add("--out", "", "", "output directory");
   s.show_default("--out", "backtest-<UTC yyyymmddThhmmss>");
   s.add_switch("--events", "", "also write events.csv: every signal with its returns");
-  s.add("--set", "", "", "NAME.param=value, repeatable: scanner settings as for scan and serve");
-}
-
-Result<std::vector<int>> parse_horizons(const std::string& text) {
-  std::vector<int> out;
-  std::size_t at = 0;
-  while (at <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', at), text.size());
-    const std::string item = text.substr(at, comma - at);
-    char* endp = nullptr;
-    const long v = std::strtol(item.c_str(), &endp, 10);
-    if (item.empty() || *endp != '\0' || v < 1 || v > 500) {
-      return Error{"--horizons: '" + item + "' is not a horizon (1..500 bars)"};
-    }
-    out.push_back(static_cast<int>(v));
-    at = comma + 1;
-  }
-  return out;
-}
-
-Result<std::vector<Timeframe>> parse_timeframes(const std::string& text) {
-  std::vector<Timeframe> out;
-  std::size_t at = 0;
-  while (at <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', at), text.size());
-    const std::string item = text.substr(at, comma - at);
-    const auto tf = parse_timeframe(item);
-    if (!tf)
-      return Error{"--timeframes: '" + item + "' is not a timeframe (1m 5m 15m 30m 1h 4h 1d)"};
-    out.push_back(*tf);
-    at = comma + 1;
-  }
-  return out;
-}
-
-Result<double> parse_fraction(const Settings& s, const std::string& flag) {
-  const std::string& text = s.get(flag);
-  char* endp = nullptr;
-  const double v = std::strtod(text.c_str(), &endp);
-  if (text.empty() || *endp != '\0' || !std::isfinite(v)) {
-    return Error{flag + ": '" + text + "' is not a number"};
-  }
-  return v;
-}
-
-Result<Timestamp> parse_day(const Settings& s, const std::string& flag, int add_days) {
-  const auto d = parse_date(s.get(flag));
-  if (!d) return Error{flag + ": '" + s.get(flag) + "' is not a date (YYYY-MM-DD)"};
-  return new_york_midnight(civil_from_days(days_from_civil(*d) + add_days));
-}
-
-// The library's error ("field: why") with the field named as its flag.
-std::string flag_error(const std::string& message) {
-  static const std::pair<const char*, const char*> kFlags[] = {
-      {"symbols", "--symbols"},
-      {"start", "--from"},
-      {"end", "--to"},
-      {"timeframes", "--timeframes"},
-      {"patterns", "--patterns"},
-      {"horizons", "--horizons"},
-      {"min_confidence", "--min-confidence"},
-      {"commission", "--commission"},
-      {"slippage", "--slippage"},
-      {"warmup_bars", "--warmup-bars"},
-      {"threads", "--threads"},
-      {"scanner", "--set"}};
-  const std::string field = message.substr(0, message.find(':'));
-  for (const auto& [name, flag] : kFlags) {
-    if (field == name) return flag + message.substr(field.size());
-  }
-  return message;
-}
-
-// The options from the settings; the error names the flag.
-Result<BacktestOptions> options_from(const Settings& s, const std::vector<std::string>& sets) {
-  BacktestOptions o;
-  auto symbols = resolve_universe(
-      {s.get("--symbols"), s.get("--symbols-file"), s.get("--universe"), s.get("--database-url")});
-  if (!symbols) return symbols.error();
-  if (symbols->empty()) return Error{"--symbols: give --symbols, --symbols-file or --universe"};
-  if (symbols->size() == 1 && (*symbols)[0] == "*") return Error{"--symbols: `*` is not allowed"};
-  o.symbols = *symbols;
-  auto from = parse_day(s, "--from", 0);
-  if (!from) return from.error();
-  auto to = parse_day(s, "--to", 1);
-  if (!to) return to.error();
-  o.start = *from;
-  o.end = *to - 1;  // the last nanosecond of --to's New York day
-  auto tfs = parse_timeframes(s.get("--timeframes"));
-  if (!tfs) return tfs.error();
-  o.timeframes = *tfs;
-  if (s.get("--patterns") != "all") {
-    auto list = parse_pattern_list(s.get("--patterns"));
-    if (!list) return Error{"--patterns: " + list.error().message};
-    for (const PatternInfo& p : pattern_catalogue()) {
-      if (list->test(static_cast<std::size_t>(p.id))) o.patterns.emplace_back(p.talib_name);
-    }
-  }
-  auto horizons = parse_horizons(s.get("--horizons"));
-  if (!horizons) return horizons.error();
-  o.horizons = *horizons;
-  const std::string& entry = s.get("--entry");
-  if (entry != "next-open" && entry != "close") return Error{"--entry: next-open or close"};
-  o.entry = entry == "close" ? EntryPrice::SignalClose : EntryPrice::NextOpen;
-  const std::string& hit = s.get("--hit-threshold");
-  if (hit != "zero" && hit != "cost") return Error{"--hit-threshold: zero or cost"};
-  o.hit_threshold = hit == "cost" ? HitThreshold::Cost : HitThreshold::Zero;
-  for (const auto& [flag, field] :
-       {std::pair{"--commission", &o.commission}, std::pair{"--slippage", &o.slippage},
-        std::pair{"--min-confidence", &o.min_confidence}}) {
-    auto v = parse_fraction(s, flag);
-    if (!v) return v.error();
-    *field = *v;
-  }
-  if (s.get("--warmup-bars") == "all") {
-    o.warmup_bars = -1;
-  } else {
-    auto w = s.get_int("--warmup-bars", 0, 1'000'000);
-    if (!w) return w.error();
-    o.warmup_bars = static_cast<int>(*w);
-  }
-  o.session_bound = !s.on("--no-session-bound");
-  auto threads = s.get_int("--threads", 0, 256);
-  if (!threads) return threads.error();
-  o.threads = static_cast<int>(*threads);
-  if (auto r = apply_sets(sets, o.scanner); !r) return Error{"--set: " + r.error().message};
-  if (auto r = validate(o); !r) return Error{flag_error(r.error().message)};
-  return o;
 }
 
 std::string default_out_dir() {
@@ -234,9 +96,21 @@ std::string summary(const BacktestReport& r) {
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.2f s, %.2f M bars per second", r.wall_s,
                 r.wall_s > 0 ? static_cast<double>(r.bars_read) / r.wall_s / 1e6 : 0.0);
-  return "backtest: " + std::to_string(r.events) + " signals, " + std::to_string(r.stats.size()) +
-         " cells, " + std::to_string(significant) + " with q <= 0.10 (of " +
-         std::to_string(r.tests) + " tested), " + std::to_string(r.bars_read) + " bars, " + rate;
+  std::string out = "backtest: " + std::to_string(r.events) + " signals, " +
+                    std::to_string(r.stats.size()) + " cells, " + std::to_string(significant) +
+                    " with q <= 0.10 (of " + std::to_string(r.tests) + " tested), " +
+                    std::to_string(r.bars_read) + " bars, " + rate;
+  if (r.strategy) {
+    char line[160];
+    std::snprintf(line, sizeof line,
+                  "; strategy: %llu trades, return %.2f %%, max drawdown %.2f %% (buy and hold "
+                  "%.2f %%)",
+                  static_cast<unsigned long long>(r.strategy->trades),
+                  r.strategy->metrics.total_return * 100, r.strategy->metrics.max_drawdown * 100,
+                  r.strategy->benchmark.total_return * 100);
+    out += line;
+  }
+  return out;
 }
 
 int run_backtest_run(int argc, char** argv, Log& log) {
@@ -246,7 +120,7 @@ int run_backtest_run(int argc, char** argv, Log& log) {
     return 2;
   }
   Settings s;
-  declare(s);
+  declare_run_flags(s);
   if (auto r = s.parse(argc, argv); !r) {
     log.error("backtest: " + r.error().message);
     return 2;
@@ -255,11 +129,13 @@ int run_backtest_run(int argc, char** argv, Log& log) {
     std::printf("%s%s\n%s", kUsage, s.help().c_str(), kSetHelp);
     return 0;
   }
-  auto options = options_from(s, *sets);
-  if (!options) {
-    log.error("backtest: " + options.error().message);
+  auto options = options_from_flags(s, *sets);
+  auto threads = s.get_int("--threads", 0, 256);
+  if (!options || !threads) {
+    log.error("backtest: " + (options ? threads.error() : options.error()).message);
     return 2;
   }
+  options->threads = static_cast<int>(*threads);
   auto source = open_source(s);
   if (!source) {
     log.error("backtest: " + source.error().message);
@@ -307,14 +183,21 @@ int run_backtest_run(int argc, char** argv, Log& log) {
 
 int run_backtest_command(int argc, char** argv, Log& log) {
   if (argc < 1) {
-    std::fputs("usage: tickstockapp backtest run [options]   (backtest --help lists them)\n",
-               stderr);
+    std::fputs(
+        "usage: tickstockapp backtest run|submit [options] | status JOB | cancel JOB | list\n"
+        "       (backtest run --help lists the options)\n",
+        stderr);
     return 2;
   }
   const std::string sub = argv[0];
   if (sub == "--help" || sub == "-h") return run_backtest_run(argc, argv, log);  // run's help
   if (sub == "run") return run_backtest_run(argc - 1, argv + 1, log);
-  log.error("backtest: unknown subcommand '" + std::string(argv[0]) + "' (run)");
+  if (sub == "submit") return run_backtest_submit(argc - 1, argv + 1, log);
+  if (sub == "status") return run_backtest_status(argc - 1, argv + 1, log);
+  if (sub == "cancel") return run_backtest_cancel(argc - 1, argv + 1, log);
+  if (sub == "list") return run_backtest_list(argc - 1, argv + 1, log);
+  log.error("backtest: unknown subcommand '" + std::string(argv[0]) +
+            "' (run, submit, status, cancel, list)");
   return 2;
 }
 

@@ -57,8 +57,22 @@ std::string results_summary(const BacktestReport& r) {
     w.end_object();
   }
   w.end_array();
-  w.key("strategy");
-  out += "null";
+  if (r.strategy) {
+    const StrategyReport& s = *r.strategy;
+    w.key("strategy");
+    w.begin_object();
+    w.num("final_equity", s.metrics.final_equity);
+    w.num("total_return", s.metrics.total_return);
+    w.num("max_drawdown", s.metrics.max_drawdown);
+    w.num("sharpe", s.metrics.sharpe);
+    w.uinteger("trades", s.trades);
+    w.num("win_rate", s.win_rate);
+    w.num("benchmark_return", s.benchmark.total_return);
+    w.end_object();
+  } else {
+    w.key("strategy");
+    out += "null";
+  }
   w.end_object();
   return out;
 }
@@ -295,6 +309,15 @@ void BacktestRunner::finish(const Job& job, const std::string& status, const std
                  {"cells", static_cast<double>(report->stats.size())},
                  {"significant", static_cast<double>(significant)},
                  {"bars", static_cast<double>(report->bars_read)}};
+    if (report->strategy) {
+      const StrategyReport& s = *report->strategy;
+      e.metrics.insert(e.metrics.end(), {{"trades", static_cast<double>(s.trades)},
+                                         {"win_rate", s.win_rate},
+                                         {"total_return", s.metrics.total_return},
+                                         {"max_drawdown", s.metrics.max_drawdown},
+                                         {"sharpe", s.metrics.sharpe},
+                                         {"final_equity", s.metrics.final_equity}});
+    }
   }
   publish_report(*events_, e);
 }
