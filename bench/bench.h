@@ -4,19 +4,23 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <random>
 #include <string>
 #include <time.h>
 #include <vector>
+
+#include "tickstock/types.h"
 
 namespace tickstock::bench {
 
 struct Config {
   bool smoke = false;
   int runs = 7;
-  std::string only;  // run only the group with this name (aggregate, scan, parse, pg, polygon)
+  std::string only;  // run only the group with this name (aggregate, scan, parse, pg, ...)
   bool wants(const char* group) const { return only.empty() || only == group; }
 };
 
@@ -54,6 +58,31 @@ inline double cpu_time_once(const std::function<void()>& f) {
 
 // The PostgreSQL figures (bench_pg.cpp); a note on stderr and nothing else without DATABASE_URL.
 void bench_pg(const Config& c);
+// The next bar of a random walk from `close` with the shapes patterns look for (dojis, long
+// bodies, gaps): its prices, volume and VWAP into `b`; `close` becomes its close.
+// `step` is N(0, 0.25) and `u` U(0, 1), kept by the caller so that the sequence continues.
+struct WalkDraws {
+  std::mt19937_64 rng;
+  std::normal_distribution<double> step{0.0, 0.25};
+  std::uniform_real_distribution<double> u{0.0, 1.0};
+};
+inline void walk_prices(WalkDraws& w, double& close, Bar& b) {
+  auto& rng = w.rng;
+  auto& step = w.step;
+  auto& u = w.u;
+  const double gap = u(rng) < 0.05 ? step(rng) * 4 : 0.0;
+  b.open = std::max(1.0, close + gap);
+  const double body = u(rng) < 0.15 ? 0.0 : step(rng) * (u(rng) < 0.2 ? 4 : 1);
+  b.close = std::max(1.0, b.open + body);
+  b.high = std::max(b.open, b.close) + std::fabs(step(rng)) * u(rng);
+  b.low = std::min(b.open, b.close) - std::fabs(step(rng)) * u(rng);
+  b.volume = std::floor(1000 + 9000 * u(rng));
+  b.vwap = (b.high + b.low + b.close) / 3;
+  close = b.close;
+}
+
+// The backtest figures (bench_backtest.cpp): bars per second, and the ratio to the replay alone.
+void bench_backtest(const Config& c);
 // The Polygon figures (bench_polygon.cpp): messages parsed per second, frame-to-bar latency.
 void bench_polygon(const Config& c);
 

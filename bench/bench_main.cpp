@@ -163,9 +163,7 @@ class CountingScanSink final : public ScanSink {
 
 // A random walk of minute bars with the shapes patterns look for (dojis, long bodies, gaps).
 std::vector<Bar> make_bars(SymbolTable& symbols, std::size_t n) {
-  std::mt19937_64 rng(11);
-  std::normal_distribution<double> step(0.0, 0.25);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
+  WalkDraws draws{std::mt19937_64(11)};
   const Symbol sym = symbols.intern("BENCH");
   std::vector<Bar> bars;
   bars.reserve(n);
@@ -176,15 +174,7 @@ std::vector<Bar> make_bars(SymbolTable& symbols, std::size_t n) {
     b.symbol = sym;
     b.start = t;
     t += 60 * kNanosPerSecond;
-    const double gap = u(rng) < 0.05 ? step(rng) * 4 : 0.0;
-    b.open = std::max(1.0, close + gap);
-    const double body = u(rng) < 0.15 ? 0.0 : step(rng) * (u(rng) < 0.2 ? 4 : 1);
-    b.close = std::max(1.0, b.open + body);
-    b.high = std::max(b.open, b.close) + std::fabs(step(rng)) * u(rng);
-    b.low = std::min(b.open, b.close) - std::fabs(step(rng)) * u(rng);
-    b.volume = std::floor(1000 + 9000 * u(rng));
-    b.vwap = (b.high + b.low + b.close) / 3;
-    close = b.close;
+    walk_prices(draws, close, b);
     bars.push_back(b);
   }
   return bars;
@@ -321,12 +311,14 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(
           stderr,
-          "usage: tickstock-bench [--smoke] [--only aggregate|scan|parse|pg|redis|polygon]\n");
+          "usage: tickstock-bench [--smoke] [--only aggregate|scan|backtest|parse|pg|redis|"
+          "polygon]\n");
       return 2;
     }
   }
   if (c.wants("aggregate")) bench_aggregate(c);
   if (c.wants("scan")) bench_scan(c);
+  if (c.wants("backtest")) bench_backtest(c);
   if (c.wants("parse")) {
     bench_parse_aggregate(c);
     bench_parse_aggregate_real(c);
