@@ -78,11 +78,11 @@ Result<void> validate_strategy(const BacktestOptions& o) {
 
 // The strategy's series: its timeframe's bars and signals, in canonical symbol order.
 std::vector<backtest::StrategySeries> strategy_series(
-    const std::vector<Result<backtest::SeriesOutcome>>& outcomes, Timeframe tf) {
+    std::vector<Result<backtest::SeriesOutcome>>& outcomes, Timeframe tf) {
   std::vector<backtest::StrategySeries> out;
-  for (const auto& outcome : outcomes) {
+  for (auto& outcome : outcomes) {
     if (outcome->timeframe != tf) continue;
-    backtest::StrategySeries s{outcome->symbol, outcome->strategy_bars, {}};
+    backtest::StrategySeries s{outcome->symbol, std::move(outcome->strategy_bars), {}};
     for (const backtest::Detection& d : outcome->detections) {
       s.signals.push_back(
           {static_cast<std::size_t>(d.bar) - outcome->first, d.pattern, d.side, d.confidence});

@@ -131,7 +131,7 @@ class Simulation {
     }
     equity_at_.push_back(equity);
     double bench = bench_cash_;
-    for (std::size_t s = 0; s < series_.size(); ++s) bench += bench_shares_at(s) * last_close_[s];
+    for (std::size_t s = 0; s < series_.size(); ++s) bench += held_[s] * last_close_[s];
     report_.equity.push_back({t, equity, 0, bench, open});
     exposed_ += open > 0 ? 1 : 0;
     for (const std::size_t s : active) take_signals(s);
@@ -147,7 +147,8 @@ class Simulation {
     const auto& signals = series_[s].signals;
     std::size_t& i = next_signal_[s];
     while (i < signals.size() && signals[i].bar < cursor_[s]) ++i;
-    std::vector<StrategySignal> now;
+    std::vector<StrategySignal>& now = signals_now_;  // reused: no allocation per bar
+    now.clear();
     for (; i < signals.size() && signals[i].bar == cursor_[s]; ++i) now.push_back(signals[i]);
     std::stable_sort(now.begin(), now.end(), [](const StrategySignal& a, const StrategySignal& b) {
       if (a.confidence != b.confidence) return a.confidence > b.confidence;
@@ -297,7 +298,6 @@ class Simulation {
       held_[s] = 0;
     }
   }
-  double bench_shares_at(std::size_t s) const { return held_[s]; }
 
   Result<StrategyReport> finish() {
     StrategyReport& r = report_;
@@ -333,6 +333,7 @@ class Simulation {
   std::vector<std::optional<std::pair<StrategySignal, double>>> pending_;  // signal, equity[t]
   std::vector<double> last_close_, held_;
   std::vector<double> equity_at_;
+  std::vector<StrategySignal> signals_now_;
   double cash_, bench_cash_;
   std::uint64_t exposed_ = 0, lower_tf_missing_ = 0;
   std::map<std::string, std::uint64_t> skipped_;
