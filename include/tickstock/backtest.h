@@ -50,6 +50,7 @@ struct BacktestOptions {
   int warmup_bars = 1000;                        // scanned before start, not reported
   int threads = 0;                               // 0 = all cores
   std::optional<StrategyOptions> strategy;       // trade the signals too (§5)
+  bool keep_signals = true;  // fill BacktestReport::signals (events.csv); off saves memory
 };
 
 // Checks the options against the limits of §7.3; the error names the field.
@@ -180,7 +181,7 @@ struct BacktestReport {
   std::string fingerprint;
   std::vector<SeriesRead> series;    // canonical order
   std::vector<StatCell> stats;       // canonical order: pattern, symbol (ALL last), tf, side, h
-  std::vector<SignalEvent> signals;  // canonical order: symbol, timeframe, bar, pattern
+  std::vector<SignalEvent> signals;  // with keep_signals; order: symbol, timeframe, bar, pattern
   std::vector<std::string> warnings;
   std::optional<StrategyReport> strategy;  // when options.strategy
   double wall_s = 0;                       // never in results_json

@@ -92,6 +92,21 @@ std::vector<backtest::StrategySeries> strategy_series(
   return out;
 }
 
+// The detections of `o` with their windows, for events.csv.
+void add_signals(const backtest::SeriesOutcome& o, std::size_t horizons,
+                 std::vector<SignalEvent>& out) {
+  const backtest::SeriesWindows& w = o.windows;
+  for (std::size_t i = 0; i < o.detections.size(); ++i) {
+    const backtest::Detection& d = o.detections[i];
+    const auto row = static_cast<std::ptrdiff_t>(i * horizons);
+    const auto end = row + static_cast<std::ptrdiff_t>(horizons);
+    out.push_back({o.symbol, o.timeframe, o.detection_starts[i], d.pattern, d.side, d.output,
+                   d.confidence, w.entry[i],
+                   std::vector<double>(w.returns.begin() + row, w.returns.begin() + end),
+                   std::vector<Censor>(w.censor.begin() + row, w.censor.begin() + end)});
+  }
+}
+
 // Reads 1-minute bars from `source` for Intrabar::LowerTimeframe.
 backtest::MinuteBars minute_reader(BarSource& source) {
   return [&source](const std::string& symbol, Timestamp from,
@@ -324,20 +339,17 @@ Result<BacktestReport> run_backtest(
   }
   if (report.status == BacktestReport::Status::Cancelled) return report;
   for (auto& outcome : pool.outcomes()) {
-    const backtest::SeriesOutcome& o = *outcome;
+    backtest::SeriesOutcome& o = *outcome;
     report.bars_read += o.bars;
     fingerprint.update(o.digest.data(), o.digest.size());
     report.series.push_back({o.symbol, o.timeframe, o.bars, o.first, o.first_bar, o.last_bar});
     cells.add(o);
-    for (const backtest::Detection& d : o.detections) {
-      report.signals.push_back({o.symbol, o.timeframe, d.bar_start, d.pattern, d.side, d.output,
-                                d.confidence, d.entry, d.returns, d.censor});
-      for (const double r : d.returns) report.censored += std::isnan(r) ? 1 : 0;
-    }
+    for (const backtest::PoolPart& part : o.parts) report.censored += part.censored;
     report.events += o.detections.size();
+    if (options.keep_signals) add_signals(o, options.horizons.size(), report.signals);
   }
   report.fingerprint = fingerprint.hex();
-  report.stats = cells.finish(report.tests);
+  report.stats = cells.finish(report.tests, thread_count(options, 256));
   if (options.strategy) {
     const Timeframe tf = backtest::strategy_timeframe(options);
     auto sim =

@@ -8,6 +8,7 @@
 
 #include "tickstock/calendar.h"
 
+#include "backtest/series_cells.h"
 #include "backtest/sha256.h"
 #include "backtest/strategy_sim.h"
 
@@ -15,34 +16,39 @@ namespace tickstock::backtest {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// A detection names its bar with 32 bits; five years of minute bars are 2.6 M.
+constexpr std::size_t kMaxSeriesBars = std::size_t{1} << 31;
 
 bool intraday(Timeframe tf) { return tf != Timeframe::D1; }
 
-// Collects the scanner's detections of the newest bar.
+// Collects the scanner's detections of the newest bar: the job's patterns at or above its
+// minimum confidence.
 class DetectionSink final : public ScanSink {
  public:
-  explicit DetectionSink(std::vector<Detection>& out) : out_(out) {}
+  DetectionSink(std::vector<Detection>& out, const std::bitset<kPatternCount>& patterns,
+                double min_confidence)
+      : out_(out), patterns_(patterns), min_confidence_(min_confidence) {}
   void on_pattern(const PatternEvent& e) override {
-    if (e.retracted || !keep_) return;
-    Detection d;
-    d.pattern = e.pattern;
-    d.output = e.output;
-    d.confidence = e.confidence;
-    d.bar = bar_;
-    d.side = e.direction == PatternDirection::Neutral ? SignalSide::Neutral
-             : e.output < 0                           ? SignalSide::Bearish
-                                                      : SignalSide::Bullish;
-    out_.push_back(std::move(d));
+    if (e.retracted || !keep_ || !patterns_.test(static_cast<std::size_t>(e.pattern)) ||
+        e.confidence < min_confidence_) {
+      return;
+    }
+    const SignalSide side = e.direction == PatternDirection::Neutral ? SignalSide::Neutral
+                            : e.output < 0                           ? SignalSide::Bearish
+                                                                     : SignalSide::Bullish;
+    out_.push_back({bar_, e.pattern, side, e.output, e.confidence});
   }
   // The next events belong to bar `i`, kept only when `keep` (at or after start).
-  void at(std::int64_t i, bool keep) {
+  void at(std::uint32_t i, bool keep) {
     bar_ = i;
     keep_ = keep;
   }
 
  private:
   std::vector<Detection>& out_;
-  std::int64_t bar_ = 0;
+  const std::bitset<kPatternCount>& patterns_;
+  double min_confidence_;
+  std::uint32_t bar_ = 0;
   bool keep_ = false;
 };
 
@@ -63,34 +69,52 @@ bool window_valid(const SeriesBars& b, std::size_t t, int h, bool bound) {
   return window_censor(b, t, h, bound) == Censor::None;
 }
 
-void measure(Detection& d, const SeriesBars& b, const BacktestOptions& o, bool bound) {
+// Detection `i`'s windows into row i of `w`. The horizons are walked in ascending order, so each
+// bar after the signal is read once for MFE and MAE (the extremes do not depend on the order).
+void measure(std::size_t i, const Detection& d, const SeriesBars& b, const BacktestOptions& o,
+             const std::vector<std::size_t>& ascending, bool bound, SeriesWindows& w) {
   const auto t = static_cast<std::size_t>(d.bar);
   const double sign = d.side == SignalSide::Bearish ? -1.0 : 1.0;
-  d.bar_start = b.bars[t].start;
-  d.entry = entry_price(b, t, o.entry);
-  const std::size_t nh = o.horizons.size();
-  d.returns.assign(nh, kNaN);
-  d.mfe.assign(nh, kNaN);
-  d.mae.assign(nh, kNaN);
-  d.censor.assign(nh, Censor::PastEnd);
-  if (std::isnan(d.entry)) return;
-  for (std::size_t k = 0; k < nh; ++k) {
+  const double entry = entry_price(b, t, o.entry);
+  const std::size_t nh = o.horizons.size(), row = i * nh;
+  w.entry[i] = entry;
+  if (std::isnan(entry)) return;  // the row stays NaN, past_end
+  double fav = -std::numeric_limits<double>::infinity();
+  double adv = std::numeric_limits<double>::infinity();
+  std::size_t j = t + 1;
+  for (const std::size_t k : ascending) {
     const int h = o.horizons[k];
-    d.censor[k] = window_censor(b, t, h, bound);
-    if (d.censor[k] != Censor::None) continue;
+    const Censor c = window_censor(b, t, h, bound);
+    w.censor[row + k] = c;
+    if (c != Censor::None) continue;
     const std::size_t last = t + static_cast<std::size_t>(h);
-    d.returns[k] = sign * (b.bars[last].close / d.entry - 1);
-    double fav = -std::numeric_limits<double>::infinity();
-    double adv = std::numeric_limits<double>::infinity();
-    for (std::size_t j = t + 1; j <= last; ++j) {
+    for (; j <= last; ++j) {
       const double best = sign > 0 ? b.bars[j].high : b.bars[j].low;
       const double worst = sign > 0 ? b.bars[j].low : b.bars[j].high;
-      fav = std::max(fav, sign * (best / d.entry - 1));
-      adv = std::min(adv, sign * (worst / d.entry - 1));
+      fav = std::max(fav, sign * (best / entry - 1));
+      adv = std::min(adv, sign * (worst / entry - 1));
     }
-    d.mfe[k] = fav;
-    d.mae[k] = adv;
+    w.returns[row + k] = sign * (b.bars[last].close / entry - 1);
+    w.mfe[row + k] = fav;
+    w.mae[row + k] = adv;
   }
+}
+
+SeriesWindows measure_all(const std::vector<Detection>& detections, const SeriesBars& b,
+                          const BacktestOptions& o, bool bound) {
+  const std::size_t nh = o.horizons.size(), n = detections.size();
+  SeriesWindows w;
+  w.entry.assign(n, kNaN);
+  w.returns.assign(n * nh, kNaN);
+  w.mfe.assign(n * nh, kNaN);
+  w.mae.assign(n * nh, kNaN);
+  w.censor.assign(n * nh, Censor::PastEnd);
+  std::vector<std::size_t> ascending(nh);
+  for (std::size_t k = 0; k < nh; ++k) ascending[k] = k;
+  std::sort(ascending.begin(), ascending.end(),
+            [&](std::size_t a, std::size_t c) { return o.horizons[a] < o.horizons[c]; });
+  for (std::size_t i = 0; i < n; ++i) measure(i, detections[i], b, o, ascending, bound, w);
+  return w;
 }
 
 std::vector<Baseline> baseline_of(const SeriesBars& b, const BacktestOptions& o, bool bound) {
@@ -120,23 +144,29 @@ std::vector<Baseline> baseline_of(const SeriesBars& b, const BacktestOptions& o,
   return out;
 }
 
-void append_bar(SeriesBars& out, const Bar& bar, bool intraday_tf, Date& last_date,
-                Sha256& digest) {
+// Appends `bar` and its trading segment; `day` is the New York day of the previous bar.
+void append_bar(SeriesBars& out, const Bar& bar, bool intraday_tf, NewYorkDayCache& days,
+                Timestamp& day) {
   if (intraday_tf) {
-    const Date date = new_york_date(bar.start);
-    const bool same =
-        !out.bars.empty() && date == last_date && bar.session == out.bars.back().session;
+    const Timestamp today = days.day_start(bar.start);
+    const bool same = !out.bars.empty() && today == day && bar.session == out.bars.back().session;
     out.segment.push_back(out.segment.empty() ? 0 : out.segment.back() + (same ? 0 : 1));
-    last_date = date;
+    day = today;
   } else {
     out.segment.push_back(0);
   }
   out.bars.push_back(bar);
-  // The bytes as this (little-endian) machine holds them: the documented layout.
+}
+
+// Appends the fingerprint bytes of `bar` to `bytes`: its start and open, high, low, close and
+// volume as this (little-endian) machine holds them, the documented layout.
+void fingerprint_bytes(const Bar& bar, std::vector<std::uint8_t>& bytes) {
   static_assert(std::endian::native == std::endian::little);
   const double v[5] = {bar.open, bar.high, bar.low, bar.close, bar.volume};
-  digest.update(&bar.start, sizeof bar.start);
-  digest.update(v, sizeof v);
+  const std::size_t at = bytes.size();
+  bytes.resize(at + sizeof bar.start + sizeof v);
+  std::memcpy(bytes.data() + at, &bar.start, sizeof bar.start);
+  std::memcpy(bytes.data() + at + sizeof bar.start, v, sizeof v);
 }
 
 }  // namespace
@@ -147,14 +177,19 @@ Result<SeriesBars> read_series(const BacktestPlan::Series& s, const BacktestOpti
   auto cursor = source.open(req);
   if (!cursor) return cursor.error();
   SeriesBars out;
+  out.bars.reserve(s.bars);
+  out.segment.reserve(s.bars);
   Sha256 digest;
   std::vector<Bar> chunk(kReplayChunk);
-  Date last_date;
+  std::vector<std::uint8_t> bytes;
+  NewYorkDayCache days;
+  Timestamp day = 0;
   const bool intraday_tf = intraday(s.timeframe);
   for (;;) {
     auto n = (*cursor)->next_chunk(chunk);
     if (!n) return n.error();
     if (*n == 0) break;
+    bytes.clear();
     for (std::size_t i = 0; i < *n; ++i) {
       const Bar& bar = chunk[i];
       if (bar.start > options.end) continue;  // never read past end
@@ -162,8 +197,14 @@ Result<SeriesBars> read_series(const BacktestPlan::Series& s, const BacktestOpti
         return Error{"bars of " + s.symbol + " " + std::string(timeframe_name(s.timeframe)) +
                      " are not in time order at " + format_iso8601(bar.start)};
       }
-      append_bar(out, bar, intraday_tf, last_date, digest);
+      if (out.bars.size() >= kMaxSeriesBars) {
+        return Error{"bars of " + s.symbol + " " + std::string(timeframe_name(s.timeframe)) +
+                     ": more than " + std::to_string(kMaxSeriesBars) + " in one series"};
+      }
+      append_bar(out, bar, intraday_tf, days, day);
+      fingerprint_bytes(bar, bytes);
     }
+    digest.update(bytes.data(), bytes.size());
   }
   out.first = static_cast<std::size_t>(
       std::partition_point(out.bars.begin(), out.bars.end(),
@@ -182,6 +223,7 @@ SeriesOutcome replay_series(const BacktestPlan::Series& s, const SeriesBars& bar
   out.timeframe = s.timeframe;
   out.bars = bars.size();
   out.digest = bars.digest;
+  out.first = bars.first;
   if (bars.first < bars.size()) {
     out.first_bar = bars.bars[bars.first].start;
     out.last_bar = bars.bars.back().start;
@@ -191,7 +233,7 @@ SeriesOutcome replay_series(const BacktestPlan::Series& s, const SeriesBars& bar
   ScannerOptions scan = options.scanner;
   scan.indicators.reset();
   SeriesScanner scanner(scan);
-  DetectionSink sink(out.detections);
+  DetectionSink sink(out.detections, patterns, options.min_confidence);
   std::uint64_t counted = 0;
   for (std::size_t i = 0; i < bars.size(); ++i) {
     if ((i + 1) % kReplayChunk == 0) {
@@ -202,21 +244,23 @@ SeriesOutcome replay_series(const BacktestPlan::Series& s, const SeriesBars& bar
         return out;
       }
     }
-    sink.at(static_cast<std::int64_t>(i), i >= bars.first);
+    sink.at(static_cast<std::uint32_t>(i), i >= bars.first);
     Bar bar = bars.bars[i];
     bar.timeframe = s.timeframe;
     bar.revision = 0;
     scanner.update(bar, &sink);
   }
   done += bars.size() - counted;
-  std::erase_if(out.detections, [&](const Detection& d) {
-    return !patterns.test(static_cast<std::size_t>(d.pattern)) ||
-           d.confidence < options.min_confidence;
-  });
   const bool bound = options.session_bound && intraday(s.timeframe);
-  for (Detection& d : out.detections) measure(d, bars, options, bound);
+  SeriesWindows windows = measure_all(out.detections, bars, options, bound);
   out.baseline = baseline_of(bars, options, bound);
-  out.first = bars.first;
+  add_series_cells(out, windows, options);
+  if (options.keep_signals) {
+    out.windows = std::move(windows);
+    out.detection_starts.reserve(out.detections.size());
+    for (const Detection& d : out.detections)
+      out.detection_starts.push_back(bars.bars[d.bar].start);
+  }
   if (options.strategy && s.timeframe == strategy_timeframe(options)) {
     out.strategy_bars.assign(bars.bars.begin() + static_cast<std::ptrdiff_t>(bars.first),
                              bars.bars.end());

@@ -25,18 +25,21 @@ struct SeriesBars {
   std::size_t size() const { return bars.size(); }
 };
 
-// A detection on a bar at or after start, with its windows.
+// A detection on a bar at or after start; its windows are columns of SeriesWindows.
 struct Detection {
+  std::uint32_t bar = 0;  // index into SeriesBars
   PatternId pattern = PatternId::TwoCrows;
   SignalSide side = SignalSide::Bullish;
-  int output = 0;
+  std::int32_t output = 0;
   double confidence = 0;
-  std::int64_t bar = 0;  // index into SeriesBars
-  Timestamp bar_start = 0;
-  double entry = 0;  // P0 (NaN when there is no next bar for next_open)
-  // Per horizon (options.horizons order): r_h, MFE, MAE; NaN when the window is censored.
-  std::vector<double> returns, mfe, mae;
-  std::vector<Censor> censor;  // why r_h is NaN
+};
+
+// The windows of a series' detections: entry price P0 per detection (NaN when there is no next
+// bar for next_open), and per detection × horizon (options.horizons order, row-major) r_h, MFE,
+// MAE, NaN where censored, and why.
+struct SeriesWindows {
+  std::vector<double> entry, returns, mfe, mae;
+  std::vector<Censor> censor;
 };
 
 // The all-bars baseline of one horizon: b_u = C[u+h]/P0(u) − 1 over every valid window.
@@ -45,17 +48,34 @@ struct Baseline {
   double mean = 0, m2 = 0;                // mean and Σ(b − mean)² (two-pass)
 };
 
+// What the ALL cell of (pattern, timeframe, side, horizon) takes from one series: its valid
+// returns and those overlap thinning keeps, as ranges of SeriesOutcome::pool_r / pool_eff.
+struct PoolPart {
+  PatternId pattern = PatternId::TwoCrows;
+  SignalSide side = SignalSide::Bullish;
+  std::uint32_t k = 0;  // horizon index
+  std::uint64_t events = 0, censored = 0;
+  std::size_t r_begin = 0, r_end = 0, eff_begin = 0, eff_end = 0;
+  double mfe_sum = 0, mae_sum = 0;
+  bool measured = false, beat_baseline = false;  // n > 0; excess > 0
+};
+
 // What one series gives the merge.
 struct SeriesOutcome {
   std::string symbol;
   Timeframe timeframe = Timeframe::D1;
   std::uint64_t bars = 0;
   std::array<std::uint8_t, 32> digest{};
-  Timestamp first_bar = 0, last_bar = 0;  // at or after start (when first < bars)
-  std::vector<Detection> detections;      // by bar, then pattern
-  std::vector<Baseline> baseline;         // per horizon
-  std::size_t first = 0;                  // index of the first bar at or after start
-  std::vector<Bar> strategy_bars;         // bars from `first` on, on the strategy's timeframe only
+  Timestamp first_bar = 0, last_bar = 0;    // at or after start (when first < bars)
+  std::vector<Detection> detections;        // by bar, then pattern
+  std::vector<Timestamp> detection_starts;  // the bar start of each detection
+  SeriesWindows windows;                    // kept with options.keep_signals only
+  std::vector<Baseline> baseline;           // per horizon
+  std::vector<StatCell> cells;              // this symbol's cells (unsorted, q not set)
+  std::vector<PoolPart> parts;              // by pattern, side, horizon index
+  std::vector<double> pool_r, pool_eff;
+  std::size_t first = 0;           // index of the first bar at or after start
+  std::vector<Bar> strategy_bars;  // bars from `first` on, on the strategy's timeframe only
   bool cancelled = false;
 };
 
@@ -66,7 +86,8 @@ inline constexpr std::size_t kReplayChunk = 4096;
 Result<SeriesBars> read_series(const BacktestPlan::Series& s, const BacktestOptions& options,
                                BarSource& source);
 
-// Replays `bars` through a SeriesScanner and measures each detection and the baseline.
+// Replays `bars` through a SeriesScanner, measures each detection and the baseline, and makes
+// the series' cells and its parts of the ALL cells.
 // `done` grows by the bars scanned; stops early (cancelled) when `cancel` becomes true.
 SeriesOutcome replay_series(const BacktestPlan::Series& s, const SeriesBars& bars,
                             const BacktestOptions& options,

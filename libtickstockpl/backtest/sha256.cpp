@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "backtest/sha256_ni.h"
+
 namespace tickstock::backtest {
 namespace {
 
@@ -18,13 +20,8 @@ constexpr std::array<std::uint32_t, 64> kK = {
 
 constexpr std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
-}  // namespace
-
-Sha256::Sha256()
-    : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
-
-void Sha256::block(const std::uint8_t* p) {
+// FIPS 180-4 §6.2.2: one 64-byte block into `h`.
+void portable_block(std::array<std::uint32_t, 8>& h_, const std::uint8_t* p) {
   std::array<std::uint32_t, 64> w{};
   for (int i = 0; i < 16; ++i) {
     w[i] = static_cast<std::uint32_t>(p[4 * i]) << 24 |
@@ -56,20 +53,38 @@ void Sha256::block(const std::uint8_t* p) {
   for (std::size_t i = 0; i < 8; ++i) h_[i] += v[i];
 }
 
+}  // namespace
+
+bool Sha256::hardware_available() { return sha_ni_available(); }
+
+Sha256::Sha256(bool hardware)
+    : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19},
+      hardware_(hardware && sha_ni_available()) {}
+
+void Sha256::blocks(const std::uint8_t* p, std::size_t count) {
+  if (hardware_) return sha_ni_blocks(h_, p, count, kK.data());
+  for (std::size_t i = 0; i < count; ++i) portable_block(h_, p + 64 * i);
+}
+
 void Sha256::update(const void* data, std::size_t n) {
   const auto* p = static_cast<const std::uint8_t*>(data);
   bytes_ += n;
-  while (n > 0) {
+  if (used_ > 0) {  // fill the pending block first
     const std::size_t take = std::min(n, buf_.size() - used_);
     std::memcpy(buf_.data() + used_, p, take);
     used_ += take;
     p += take;
     n -= take;
-    if (used_ == buf_.size()) {
-      block(buf_.data());
-      used_ = 0;
-    }
+    if (used_ < buf_.size()) return;
+    blocks(buf_.data(), 1);
+    used_ = 0;
   }
+  blocks(p, n / 64);  // whole blocks straight from the input
+  p += n / 64 * 64;
+  n %= 64;
+  std::memcpy(buf_.data(), p, n);
+  used_ = n;
 }
 
 std::array<std::uint8_t, 32> Sha256::finish() {

@@ -12,7 +12,10 @@ namespace tickstock::backtest {
 
 class Sha256 {
  public:
-  Sha256();
+  // `hardware`: the CPU's SHA instructions when it has them (x86-64 SHA-NI), else portable code.
+  explicit Sha256(bool hardware = true);
+  // Whether this CPU has the SHA instructions Sha256 uses.
+  static bool hardware_available();
   // Appends `n` bytes.
   void update(const void* data, std::size_t n);
   // The digest of everything appended; the object is spent after it.
@@ -21,12 +24,14 @@ class Sha256 {
   std::string hex();
 
  private:
-  void block(const std::uint8_t* p);
+  // Compresses `count` 64-byte blocks at `p`.
+  void blocks(const std::uint8_t* p, std::size_t count);
 
   std::array<std::uint32_t, 8> h_;
   std::array<std::uint8_t, 64> buf_{};
   std::size_t used_ = 0;
   std::uint64_t bytes_ = 0;
+  bool hardware_ = false;
 };
 
 }  // namespace tickstock::backtest

@@ -256,14 +256,19 @@ double exact_median(std::span<double> values) {
 }
 
 SampleSummary summarize(std::span<const double> r, double threshold) {
+  std::vector<double> scratch;
+  return summarize(r, threshold, scratch);
+}
+
+SampleSummary summarize(std::span<const double> r, double threshold, std::vector<double>& scratch) {
   SampleSummary s{};
   s.n = r.size();
   s.hits = static_cast<std::uint64_t>(
       std::ranges::count_if(r, [threshold](double v) { return v > threshold; }));
   s.mean = mean_of(r);
   s.stddev = sample_sd(r, s.mean);
-  std::vector<double> copy(r.begin(), r.end());
-  s.median = exact_median(copy);
+  scratch.assign(r.begin(), r.end());
+  s.median = exact_median(scratch);
   s.hit_rate = wilson_interval(s.hits, s.n);
   return s;
 }

@@ -136,6 +136,7 @@ int run_backtest_run(int argc, char** argv, Log& log) {
     return 2;
   }
   options->threads = static_cast<int>(*threads);
+  options->keep_signals = s.on("--events");  // only events.csv reads them
   auto source = open_source(s);
   if (!source) {
     log.error("backtest: " + source.error().message);
