@@ -238,6 +238,19 @@ TEST_CASE("backtest: the report is byte-identical with 1 and 2 threads", "[backt
   CHECK(one.find("\"fingerprint\"") != std::string::npos);
 }
 
+TEST_CASE("backtest: without the signals kept, the statistics are the same bytes", "[backtest]") {
+  Job job = synthetic_job();
+  const BacktestReport kept = job.run(2);
+  job.options.keep_signals = false;
+  const BacktestReport dropped = job.run(2);
+  REQUIRE(!kept.signals.empty());
+  CHECK(kept.signals.size() == kept.events);
+  CHECK(dropped.signals.empty());
+  CHECK(dropped.events == kept.events);
+  CHECK(dropped.censored == kept.censored);
+  CHECK(results_json(dropped) == results_json(kept));
+}
+
 TEST_CASE("backtest: bars after t change nothing measured by t (causality)", "[backtest]") {
   Job job = synthetic_job();
   const BacktestReport full = job.run();
