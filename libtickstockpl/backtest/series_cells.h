@@ -23,10 +23,21 @@ void fill_cell(StatCell& c, std::span<const double> r, std::span<const double> r
                double mfe_sum, double mae_sum, const Baseline& b, double theta,
                std::vector<double>& scratch);
 
-// Makes `out.cells`, `out.parts`, `out.pool_r` and `out.pool_eff` from `out.detections`, their
-// `windows` and `out.baseline`.
-void add_series_cells(SeriesOutcome& out, const SeriesWindows& windows,
-                      const BacktestOptions& options);
+// A series' detections grouped by (pattern, side), bar order kept inside a group, so that a
+// group's windows lie together: group key g = pattern × 3 + side spans [begin[g], begin[g + 1]),
+// and grouped detection j is detection from[j] in bar order.
+struct GroupedDetections {
+  std::vector<Detection> detections;
+  std::vector<std::uint32_t> begin, from;
+};
+
+// Groups `by_bar` (a counting sort, stable).
+GroupedDetections group_detections(const std::vector<Detection>& by_bar);
+
+// Makes `out.cells`, `out.parts`, `out.pool_r` and `out.pool_eff` from the grouped detections,
+// their `windows` (rows in grouped order) and `out.baseline`.
+void add_series_cells(SeriesOutcome& out, const GroupedDetections& grouped,
+                      const SeriesWindows& windows, const BacktestOptions& options);
 
 }  // namespace tickstock::backtest
 

@@ -144,6 +144,28 @@ std::vector<Baseline> baseline_of(const SeriesBars& b, const BacktestOptions& o,
   return out;
 }
 
+// The rows of `w` (grouped order) moved to bar order: row j goes to row from[j].
+SeriesWindows in_bar_order(const SeriesWindows& w, const std::vector<std::uint32_t>& from,
+                           std::size_t nh) {
+  SeriesWindows out;
+  out.entry.resize(w.entry.size());
+  out.returns.resize(w.returns.size());
+  out.mfe.resize(w.mfe.size());
+  out.mae.resize(w.mae.size());
+  out.censor.resize(w.censor.size());
+  for (std::size_t j = 0; j < from.size(); ++j) {
+    const std::size_t i = from[j];
+    out.entry[i] = w.entry[j];
+    for (std::size_t k = 0; k < nh; ++k) {
+      out.returns[i * nh + k] = w.returns[j * nh + k];
+      out.mfe[i * nh + k] = w.mfe[j * nh + k];
+      out.mae[i * nh + k] = w.mae[j * nh + k];
+      out.censor[i * nh + k] = w.censor[j * nh + k];
+    }
+  }
+  return out;
+}
+
 // Appends `bar` and its trading segment; `day` is the New York day of the previous bar.
 void append_bar(SeriesBars& out, const Bar& bar, bool intraday_tf, NewYorkDayCache& days,
                 Timestamp& day) {
@@ -252,11 +274,13 @@ SeriesOutcome replay_series(const BacktestPlan::Series& s, const SeriesBars& bar
   }
   done += bars.size() - counted;
   const bool bound = options.session_bound && intraday(s.timeframe);
-  SeriesWindows windows = measure_all(out.detections, bars, options, bound);
+  // Measured in group order, so that each group's windows are read in one sweep.
+  const GroupedDetections grouped = group_detections(out.detections);
+  const SeriesWindows windows = measure_all(grouped.detections, bars, options, bound);
   out.baseline = baseline_of(bars, options, bound);
-  add_series_cells(out, windows, options);
+  add_series_cells(out, grouped, windows, options);
   if (options.keep_signals) {
-    out.windows = std::move(windows);
+    out.windows = in_bar_order(windows, grouped.from, options.horizons.size());
     out.detection_starts.reserve(out.detections.size());
     for (const Detection& d : out.detections)
       out.detection_starts.push_back(bars.bars[d.bar].start);

@@ -13,6 +13,9 @@ namespace tickstock::backtest {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// exact_median selects by histogram from this size on; the buckets of its histogram.
+constexpr std::size_t kHistogramFrom = 4096;
+constexpr std::size_t kBuckets = 1024;
 constexpr double kEpsilon = std::numeric_limits<double>::epsilon();
 
 // From here on ln Γ is Stirling's series: the first term it leaves out is below 4e−18.
@@ -179,6 +182,53 @@ bool at_least_after(std::int64_t last, std::int64_t bar, int h) {
          static_cast<std::uint64_t>(h);
 }
 
+// The value of rank `upper` in `v` (nth_element) or, when `even`, its midpoint with the value of
+// rank upper − 1: the largest of those before it.
+double middle_at(std::span<double> v, std::size_t upper, bool even) {
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(upper);
+  std::nth_element(v.begin(), mid, v.end());
+  if (!even) return *mid;
+  return std::midpoint(*std::max_element(v.begin(), mid), *mid);
+}
+
+// The median of `v` (not empty, no NaN).
+double middle_by_select(std::span<double> v) {
+  return middle_at(v, v.size() / 2, v.size() % 2 == 0);
+}
+
+// The same median for large inputs: a histogram of kBuckets equal widths over [min, max] finds
+// the buckets that hold the middle ranks, and only their values are selected. A value's bucket
+// never decreases as the value grows, so ranks inside those buckets are ranks overall.
+double middle_by_histogram(std::span<double> v) {
+  const auto [min_it, max_it] = std::minmax_element(v.begin(), v.end());
+  const double lo = *min_it, width = *max_it - lo;
+  if (width == 0) return lo;
+  if (!std::isfinite(width)) return middle_by_select(v);
+  const double scale = static_cast<double>(kBuckets) / width;
+  auto bucket = [&](double x) {
+    return std::min(static_cast<std::size_t>((x - lo) * scale), kBuckets - 1);
+  };
+  // Four histograms side by side, so that runs of one bucket do not wait on each other's
+  // increments; summed after.
+  std::array<std::array<std::uint32_t, kBuckets>, 4> lanes{};
+  for (std::size_t i = 0; i < v.size(); ++i) ++lanes[i % 4][bucket(v[i])];
+  std::array<std::size_t, kBuckets> count{};
+  for (const auto& lane : lanes)
+    for (std::size_t b = 0; b < kBuckets; ++b) count[b] += lane[b];
+  const std::size_t n = v.size(), upper = n / 2, lower = n % 2 == 1 ? upper : upper - 1;
+  std::size_t first = 0, below = 0;  // buckets before `first` hold `below` values
+  while (below + count[first] <= lower) below += count[first++];
+  std::size_t last = first, through = below + count[first];
+  while (through <= upper) through += count[++last];
+  std::vector<double> middle;
+  middle.reserve(through - below);
+  for (const double x : v) {
+    const std::size_t b = bucket(x);
+    if (b >= first && b <= last) middle.push_back(x);
+  }
+  return middle_at(middle, upper - below, n % 2 == 0);
+}
+
 }  // namespace
 
 WilsonInterval wilson_interval(std::uint64_t hits, std::uint64_t n, double z) {
@@ -248,27 +298,28 @@ double exact_median(std::span<double> values) {
   // NaN has no place in an order; nth_element would return garbage.
   if (values.empty() || std::ranges::any_of(values, [](double v) { return std::isnan(v); }))
     return kNaN;
-  const auto mid = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
-  std::nth_element(values.begin(), mid, values.end());
-  if (values.size() % 2 == 1) return *mid;
-  // Everything before mid is <= *mid, so the lower middle is the largest of them.
-  return std::midpoint(*std::max_element(values.begin(), mid), *mid);
+  const double m =
+      values.size() >= kHistogramFrom ? middle_by_histogram(values) : middle_by_select(values);
+  return m == 0 ? 0.0 : m;  // one zero: -0 and +0 are the same middle
 }
 
 SampleSummary summarize(std::span<const double> r, double threshold) {
   std::vector<double> scratch;
-  return summarize(r, threshold, scratch);
+  return summarize(r, threshold, &scratch);
 }
 
-SampleSummary summarize(std::span<const double> r, double threshold, std::vector<double>& scratch) {
+SampleSummary summarize(std::span<const double> r, double threshold, std::vector<double>* scratch) {
   SampleSummary s{};
   s.n = r.size();
   s.hits = static_cast<std::uint64_t>(
       std::ranges::count_if(r, [threshold](double v) { return v > threshold; }));
   s.mean = mean_of(r);
   s.stddev = sample_sd(r, s.mean);
-  scratch.assign(r.begin(), r.end());
-  s.median = exact_median(scratch);
+  s.median = kNaN;
+  if (scratch != nullptr) {
+    scratch->assign(r.begin(), r.end());
+    s.median = exact_median(*scratch);
+  }
   s.hit_rate = wilson_interval(s.hits, s.n);
   return s;
 }

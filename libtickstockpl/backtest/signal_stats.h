@@ -67,8 +67,9 @@ double exact_median(std::span<double> values);
 
 // n, hits (r > threshold), mean, standard deviation, median and hit-rate interval of r (§4.2).
 SampleSummary summarize(std::span<const double> r, double threshold);
-// The same, with `scratch` as the median's working copy (no allocation once it is large enough).
-SampleSummary summarize(std::span<const double> r, double threshold, std::vector<double>& scratch);
+// The same with `scratch` as the median's working copy (no allocation once it is large
+// enough); a null `scratch` leaves the median NaN, uncomputed.
+SampleSummary summarize(std::span<const double> r, double threshold, std::vector<double>* scratch);
 
 // Indices of the events overlap thinning keeps (§4.4), of events sorted by bar; h <= 0 keeps all.
 std::vector<std::size_t> thin_overlapping(std::span<const std::int64_t> event_bar_index, int h);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numeric>
 #include <optional>
 #include <vector>
 
@@ -305,6 +306,37 @@ TEST_CASE("median, mean and std match naive loops", "[backtest][summary]") {
   // Deterministic: the same returns give the same bits.
   const std::vector<double> r = {0.1, 0.2, 0.3, -0.05, 1e-3};
   CHECK(summarize(r, 0).mean == ((((0.1 + 0.2) + 0.3) + -0.05) + 1e-3) / 5);
+}
+
+TEST_CASE("exact_median equals the sorted middle on large inputs (histogram path)",
+          "[backtest][summary]") {
+  SplitMix64 rng{11};
+  auto draw = [&](int shape) {
+    switch (shape) {
+      case 0:  // returns: small, many exact zeros of both signs
+        return rng.below(4) == 0 ? (rng.below(2) == 0 ? 0.0 : -0.0) : 0.05 * (rng.uniform() - 0.5);
+      case 1:  // a handful of values, ties everywhere
+        return static_cast<double>(rng.below(5)) - 2;
+      case 2:  // one far outlier stretches the histogram
+        return rng.below(5000) == 0 ? 1e300 : rng.uniform();
+      case 3:  // a range too wide for a finite width: the plain selection
+        return rng.below(2) == 0 ? -1e308 : 1e308 * rng.uniform();
+      default:
+        return 7.0;  // all equal
+    }
+  };
+  for (const std::size_t size : {4095, 4096, 4097, 10000, 10001, 65537}) {
+    for (int shape = 0; shape < 5; ++shape) {
+      std::vector<double> v(size);
+      for (double& x : v) x = draw(shape);
+      std::vector<double> sorted = v;
+      std::sort(sorted.begin(), sorted.end());
+      const double want =
+          size % 2 ? sorted[size / 2] : std::midpoint(sorted[size / 2 - 1], sorted[size / 2]);
+      INFO("size " << size << ", shape " << shape);
+      CHECK(exact_median(v) == want);
+    }
+  }
 }
 
 TEST_CASE("overlap thinning keeps events h or more bars apart", "[backtest][thin]") {
