@@ -199,6 +199,7 @@ class SeriesPool {
 
  private:
   void work() {
+    backtest::ReplayBuffers buffers;  // this worker's, reused from series to series
     for (;;) {
       const std::size_t n = next_.fetch_add(1);
       if (n >= order_.size()) break;
@@ -208,11 +209,10 @@ class SeriesPool {
         std::lock_guard lock(mu_);
         current_ = s.symbol;
       }
-      auto bars = backtest::read_series(s, options_, source_);
-      if (!bars) {
-        outcomes_[i] = bars.error();
+      if (auto read = backtest::read_series(s, options_, source_, buffers); !read) {
+        outcomes_[i] = read.error();
       } else {
-        outcomes_[i] = backtest::replay_series(s, *bars, options_, patterns_, done, cancel_);
+        outcomes_[i] = backtest::replay_series(s, options_, patterns_, done, cancel_, buffers);
       }
       ++series_done;
     }
@@ -345,7 +345,7 @@ Result<BacktestReport> run_backtest(
     report.series.push_back({o.symbol, o.timeframe, o.bars, o.first, o.first_bar, o.last_bar});
     cells.add(o);
     for (const backtest::PoolPart& part : o.parts) report.censored += part.censored;
-    report.events += o.detections.size();
+    report.events += o.events;
     if (options.keep_signals) add_signals(o, options.horizons.size(), report.signals);
   }
   report.fingerprint = fingerprint.hex();

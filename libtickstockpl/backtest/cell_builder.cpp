@@ -99,19 +99,30 @@ std::vector<StatCell> CellBuilder::finish(std::uint64_t& tests, int threads) {
 }
 
 void CellBuilder::sort_and_test(std::uint64_t& tests) {
-  // Report order: pattern, symbol in the options' order (ALL last), timeframe, side, horizon.
-  auto symbol_rank = [&](const std::string& s) {
-    const auto it = std::find(options_.symbols.begin(), options_.symbols.end(), s);
-    return static_cast<std::size_t>(it - options_.symbols.begin());
-  };
+  // Report order: pattern, symbol in the options' order (ALL last), timeframe, side, horizon;
+  // each cell's key made once (a symbol's rank is a search).
+  std::map<std::string, std::size_t, std::less<>> symbol_rank;
+  for (std::size_t i = 0; i < options_.symbols.size(); ++i)
+    symbol_rank.emplace(options_.symbols[i], i);
   auto tf_rank = [&](Timeframe tf) {
     const auto it = std::find(options_.timeframes.begin(), options_.timeframes.end(), tf);
     return static_cast<std::size_t>(it - options_.timeframes.begin());
   };
-  std::stable_sort(cells_.begin(), cells_.end(), [&](const StatCell& a, const StatCell& b) {
-    return std::tuple(a.pattern, symbol_rank(a.symbol), tf_rank(a.timeframe), a.side, a.horizon) <
-           std::tuple(b.pattern, symbol_rank(b.symbol), tf_rank(b.timeframe), b.side, b.horizon);
-  });
+  using Key = std::tuple<PatternId, std::size_t, std::size_t, SignalSide, int>;
+  std::vector<std::pair<Key, std::size_t>> order;
+  order.reserve(cells_.size());
+  for (std::size_t i = 0; i < cells_.size(); ++i) {
+    const StatCell& c = cells_[i];
+    const auto it = symbol_rank.find(c.symbol);
+    const std::size_t rank = it == symbol_rank.end() ? options_.symbols.size() : it->second;
+    order.push_back({Key{c.pattern, rank, tf_rank(c.timeframe), c.side, c.horizon}, i});
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<StatCell> sorted;
+  sorted.reserve(cells_.size());
+  for (const auto& [key, i] : order) sorted.push_back(std::move(cells_[i]));
+  cells_ = std::move(sorted);
   std::vector<double> p(cells_.size(), kNaN);
   tests = 0;
   for (std::size_t i = 0; i < cells_.size(); ++i) {

@@ -133,12 +133,11 @@ void fill_cell(StatCell& c, std::span<const double> r, std::span<const double> r
   c.q = kNaN;
 }
 
-GroupedDetections group_detections(const std::vector<Detection>& by_bar) {
+void group_detections(const std::vector<Detection>& by_bar, GroupedDetections& g) {
   const std::size_t keys = kPatternCount * kSides;
   auto key = [](const Detection& d) {
     return static_cast<std::size_t>(d.pattern) * kSides + static_cast<std::size_t>(d.side);
   };
-  GroupedDetections g;
   g.begin.assign(keys + 1, 0);
   for (const Detection& d : by_bar) ++g.begin[key(d) + 1];
   for (std::size_t k = 0; k < keys; ++k) g.begin[k + 1] += g.begin[k];
@@ -150,7 +149,6 @@ GroupedDetections group_detections(const std::vector<Detection>& by_bar) {
     g.detections[j] = by_bar[i];
     g.from[j] = static_cast<std::uint32_t>(i);
   }
-  return g;
 }
 
 void add_series_cells(SeriesOutcome& out, const GroupedDetections& grouped,

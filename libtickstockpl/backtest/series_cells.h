@@ -23,16 +23,8 @@ void fill_cell(StatCell& c, std::span<const double> r, std::span<const double> r
                double mfe_sum, double mae_sum, const Baseline& b, double theta,
                std::vector<double>& scratch);
 
-// A series' detections grouped by (pattern, side), bar order kept inside a group, so that a
-// group's windows lie together: group key g = pattern × 3 + side spans [begin[g], begin[g + 1]),
-// and grouped detection j is detection from[j] in bar order.
-struct GroupedDetections {
-  std::vector<Detection> detections;
-  std::vector<std::uint32_t> begin, from;
-};
-
-// Groups `by_bar` (a counting sort, stable).
-GroupedDetections group_detections(const std::vector<Detection>& by_bar);
+// Groups `by_bar` into `g` (a counting sort, stable).
+void group_detections(const std::vector<Detection>& by_bar, GroupedDetections& g);
 
 // Makes `out.cells`, `out.parts`, `out.pool_r` and `out.pool_eff` from the grouped detections,
 // their `windows` (rows in grouped order) and `out.baseline`.

@@ -100,10 +100,10 @@ void measure(std::size_t i, const Detection& d, const SeriesBars& b, const Backt
   }
 }
 
-SeriesWindows measure_all(const std::vector<Detection>& detections, const SeriesBars& b,
-                          const BacktestOptions& o, bool bound) {
+// The windows of `detections` into `w` (its arrays reused).
+void measure_all(const std::vector<Detection>& detections, const SeriesBars& b,
+                 const BacktestOptions& o, bool bound, SeriesWindows& w) {
   const std::size_t nh = o.horizons.size(), n = detections.size();
-  SeriesWindows w;
   w.entry.assign(n, kNaN);
   w.returns.assign(n * nh, kNaN);
   w.mfe.assign(n * nh, kNaN);
@@ -114,33 +114,35 @@ SeriesWindows measure_all(const std::vector<Detection>& detections, const Series
   std::sort(ascending.begin(), ascending.end(),
             [&](std::size_t a, std::size_t c) { return o.horizons[a] < o.horizons[c]; });
   for (std::size_t i = 0; i < n; ++i) measure(i, detections[i], b, o, ascending, bound, w);
-  return w;
 }
 
+// Two passes over the bars, every horizon in each (sums in bar order per horizon, as two
+// separate loops per horizon would run them): counts and means, then Σ(b − mean)².
 std::vector<Baseline> baseline_of(const SeriesBars& b, const BacktestOptions& o, bool bound) {
-  std::vector<Baseline> out(o.horizons.size());
-  for (std::size_t k = 0; k < o.horizons.size(); ++k) {
+  const std::size_t nh = o.horizons.size();
+  std::vector<Baseline> out(nh);
+  auto each_window = [&](auto&& use) {
+    for (std::size_t u = b.first; u < b.size(); ++u) {
+      const double p0 = entry_price(b, u, o.entry);
+      if (std::isnan(p0)) continue;
+      for (std::size_t k = 0; k < nh; ++k) {
+        const int h = o.horizons[k];
+        if (window_valid(b, u, h, bound))
+          use(k, b.bars[u + static_cast<std::size_t>(h)].close / p0 - 1);
+      }
+    }
+  };
+  std::vector<double> sum(nh, 0.0);
+  each_window([&](std::size_t k, double r) {
     Baseline& base = out[k];
-    const int h = o.horizons[k];
-    double sum = 0;
-    for (std::size_t u = b.first; u < b.size(); ++u) {
-      const double p0 = entry_price(b, u, o.entry);
-      if (std::isnan(p0) || !window_valid(b, u, h, bound)) continue;
-      const double r = b.bars[u + static_cast<std::size_t>(h)].close / p0 - 1;
-      sum += r;
-      ++base.n;
-      base.up += r > 0 ? 1 : 0;
-      base.down += r < 0 ? 1 : 0;
-    }
-    if (base.n == 0) continue;
-    base.mean = sum / static_cast<double>(base.n);
-    for (std::size_t u = b.first; u < b.size(); ++u) {
-      const double p0 = entry_price(b, u, o.entry);
-      if (std::isnan(p0) || !window_valid(b, u, h, bound)) continue;
-      const double r = b.bars[u + static_cast<std::size_t>(h)].close / p0 - 1;
-      base.m2 += (r - base.mean) * (r - base.mean);
-    }
-  }
+    sum[k] += r;
+    ++base.n;
+    base.up += r > 0 ? 1 : 0;
+    base.down += r < 0 ? 1 : 0;
+  });
+  for (std::size_t k = 0; k < nh; ++k)
+    if (out[k].n > 0) out[k].mean = sum[k] / static_cast<double>(out[k].n);
+  each_window([&](std::size_t k, double r) { out[k].m2 += (r - out[k].mean) * (r - out[k].mean); });
   return out;
 }
 
@@ -193,17 +195,20 @@ void fingerprint_bytes(const Bar& bar, std::vector<std::uint8_t>& bytes) {
 
 }  // namespace
 
-Result<SeriesBars> read_series(const BacktestPlan::Series& s, const BacktestOptions& options,
-                               BarSource& source) {
+Result<void> read_series(const BacktestPlan::Series& s, const BacktestOptions& options,
+                         BarSource& source, ReplayBuffers& buffers) {
   const SeriesRequest req{s.symbol, s.timeframe, options.start, options.end, options.warmup_bars};
   auto cursor = source.open(req);
   if (!cursor) return cursor.error();
-  SeriesBars out;
+  SeriesBars& out = buffers.bars;
+  out.bars.clear();
+  out.segment.clear();
   out.bars.reserve(s.bars);
   out.segment.reserve(s.bars);
   Sha256 digest;
-  std::vector<Bar> chunk(kReplayChunk);
-  std::vector<std::uint8_t> bytes;
+  std::vector<Bar>& chunk = buffers.chunk;
+  chunk.resize(kReplayChunk);
+  std::vector<std::uint8_t>& bytes = buffers.bytes;
   NewYorkDayCache days;
   Timestamp day = 0;
   const bool intraday_tf = intraday(s.timeframe);
@@ -233,13 +238,14 @@ Result<SeriesBars> read_series(const BacktestPlan::Series& s, const BacktestOpti
                            [&](const Bar& b) { return b.start < options.start; }) -
       out.bars.begin());
   out.digest = digest.finish();
-  return out;
+  return {};
 }
 
-SeriesOutcome replay_series(const BacktestPlan::Series& s, const SeriesBars& bars,
-                            const BacktestOptions& options,
+SeriesOutcome replay_series(const BacktestPlan::Series& s, const BacktestOptions& options,
                             const std::bitset<kPatternCount>& patterns,
-                            std::atomic<std::uint64_t>& done, const std::atomic<bool>* cancel) {
+                            std::atomic<std::uint64_t>& done, const std::atomic<bool>* cancel,
+                            ReplayBuffers& buffers) {
+  const SeriesBars& bars = buffers.bars;
   SeriesOutcome out;
   out.symbol = s.symbol;
   out.timeframe = s.timeframe;
@@ -275,8 +281,10 @@ SeriesOutcome replay_series(const BacktestPlan::Series& s, const SeriesBars& bar
   done += bars.size() - counted;
   const bool bound = options.session_bound && intraday(s.timeframe);
   // Measured in group order, so that each group's windows are read in one sweep.
-  const GroupedDetections grouped = group_detections(out.detections);
-  const SeriesWindows windows = measure_all(grouped.detections, bars, options, bound);
+  GroupedDetections& grouped = buffers.grouped;
+  SeriesWindows& windows = buffers.windows;
+  group_detections(out.detections, grouped);
+  measure_all(grouped.detections, bars, options, bound, windows);
   out.baseline = baseline_of(bars, options, bound);
   add_series_cells(out, grouped, windows, options);
   if (options.keep_signals) {
@@ -285,9 +293,12 @@ SeriesOutcome replay_series(const BacktestPlan::Series& s, const SeriesBars& bar
     for (const Detection& d : out.detections)
       out.detection_starts.push_back(bars.bars[d.bar].start);
   }
+  out.events = out.detections.size();
   if (options.strategy && s.timeframe == strategy_timeframe(options)) {
     out.strategy_bars.assign(bars.bars.begin() + static_cast<std::ptrdiff_t>(bars.first),
                              bars.bars.end());
+  } else if (!options.keep_signals) {
+    out.detections = {};  // nothing after the merge reads them
   }
   return out;
 }

@@ -34,6 +34,14 @@ struct Detection {
   double confidence = 0;
 };
 
+// A series' detections grouped by (pattern, side), bar order kept inside a group, so that a
+// group's windows lie together: group key g = pattern × 3 + side spans [begin[g], begin[g + 1]),
+// and grouped detection j is detection from[j] in bar order.
+struct GroupedDetections {
+  std::vector<Detection> detections;
+  std::vector<std::uint32_t> begin, from;
+};
+
 // The windows of a series' detections: entry price P0 per detection (NaN when there is no next
 // bar for next_open), and per detection × horizon (options.horizons order, row-major) r_h, MFE,
 // MAE, NaN where censored, and why.
@@ -67,7 +75,8 @@ struct SeriesOutcome {
   std::uint64_t bars = 0;
   std::array<std::uint8_t, 32> digest{};
   Timestamp first_bar = 0, last_bar = 0;    // at or after start (when first < bars)
-  std::vector<Detection> detections;        // by bar, then pattern
+  std::uint64_t events = 0;                 // detections kept
+  std::vector<Detection> detections;        // by bar, then pattern (for signals, the strategy)
   std::vector<Timestamp> detection_starts;  // the bar start of each detection
   SeriesWindows windows;                    // kept with options.keep_signals only
   std::vector<Baseline> baseline;           // per horizon
@@ -82,17 +91,27 @@ struct SeriesOutcome {
 // Bars read per chunk, and how often `cancel` is read.
 inline constexpr std::size_t kReplayChunk = 4096;
 
-// Reads the series `s` of `options` from `source` into columns.
-Result<SeriesBars> read_series(const BacktestPlan::Series& s, const BacktestOptions& options,
-                               BarSource& source);
+// What a worker reuses from series to series, so that the pages of its large arrays stay
+// mapped (a fresh 6 MB array per series cost its page faults every time).
+struct ReplayBuffers {
+  SeriesBars bars;
+  GroupedDetections grouped;
+  SeriesWindows windows;
+  std::vector<Bar> chunk;
+  std::vector<std::uint8_t> bytes;
+};
 
-// Replays `bars` through a SeriesScanner, measures each detection and the baseline, and makes
-// the series' cells and its parts of the ALL cells.
-// `done` grows by the bars scanned; stops early (cancelled) when `cancel` becomes true.
-SeriesOutcome replay_series(const BacktestPlan::Series& s, const SeriesBars& bars,
-                            const BacktestOptions& options,
+// Reads the series `s` of `options` from `source` into `buffers.bars`.
+Result<void> read_series(const BacktestPlan::Series& s, const BacktestOptions& options,
+                         BarSource& source, ReplayBuffers& buffers);
+
+// Replays `buffers.bars` through a SeriesScanner, measures each detection and the baseline, and
+// makes the series' cells and its parts of the ALL cells. `done` grows by the bars scanned;
+// stops early (cancelled) when `cancel` becomes true.
+SeriesOutcome replay_series(const BacktestPlan::Series& s, const BacktestOptions& options,
                             const std::bitset<kPatternCount>& patterns,
-                            std::atomic<std::uint64_t>& done, const std::atomic<bool>* cancel);
+                            std::atomic<std::uint64_t>& done, const std::atomic<bool>* cancel,
+                            ReplayBuffers& buffers);
 
 }  // namespace tickstock::backtest
 
