@@ -164,6 +164,38 @@ TEST_CASE("serve runs a backtest job from Redis: progress, one result, the files
           tickstock::test::read_file(dir + "/cli/" + f));
   }
   CHECK(app.err().find("backtests: 1 done, 1 failed, 0 cancelled") != std::string::npos);
+  // backtest_stats holds the job's cells as stats.csv has them: one row each, NaN as NULL.
+  const std::string stats = tickstock::test::read_file(dir + "/jobs/" + id + "/stats.csv");
+  std::size_t cells = 0, all_cells = 0, no_std = 0;
+  std::uint64_t all_n = 0;
+  for (std::size_t at = stats.find('\n') + 1; at < stats.size(); at = stats.find('\n', at) + 1) {
+    const std::string line = stats.substr(at, stats.find('\n', at) - at);
+    std::vector<std::string> f;
+    for (std::size_t b = 0, e = 0; e != std::string::npos; b = e + 1) {
+      e = line.find(',', b);
+      f.push_back(line.substr(b, e == std::string::npos ? e : e - b));
+    }
+    REQUIRE(f.size() == 33);
+    ++cells;
+    no_std += f[14].empty() ? 1 : 0;
+    if (f[1] == "ALL") {
+      ++all_cells;
+      all_n += std::stoull(f[7]);
+    }
+  }
+  REQUIRE(cells > 10);
+  const std::string where = " FROM backtest_stats WHERE job_id = " + id;
+  CHECK(db.query("SELECT count(*)" + where) == std::to_string(cells));
+  CHECK(db.query("SELECT count(*)" + where + " AND symbol = 'ALL'") == std::to_string(all_cells));
+  CHECK(db.query("SELECT sum(n)" + where + " AND symbol = 'ALL'") == std::to_string(all_n));
+  CHECK(db.query("SELECT count(*)" + where + " AND std IS NULL") == std::to_string(no_std));
+  CHECK(db.query("SELECT count(*)" + where + " AND p_mc IS NULL") == std::to_string(cells));
+  CHECK(db.query("SELECT string_agg(DISTINCT timeframe || ' ' || horizon, ',' ORDER BY "
+                 "timeframe || ' ' || horizon)" +
+                 where) == "1d 1,1d 5");
+  // Deleting the job deletes its statistics.
+  db.query("DELETE FROM jobs WHERE id = " + id);
+  CHECK(db.query("SELECT count(*)" + where) == "0");
   fs::remove_all(dir);
 }
 

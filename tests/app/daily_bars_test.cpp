@@ -125,6 +125,7 @@ TEST_CASE("migrate 005 moves every stored daily bar to New York midnight and kee
   db.query(
       "ALTER TABLE jobs DROP COLUMN heartbeat_at, DROP COLUMN cancel_requested, DROP COLUMN "
       "attempts, DROP COLUMN result_dir, DROP COLUMN data_fingerprint");  // undo 006
+  db.query("DROP TABLE backtest_stats");                                  // undo 007
   db.query(
       "INSERT INTO ohlcv_daily (symbol, trading_date, ts, open, high, low, close, volume, "
       "revision) VALUES "
@@ -136,7 +137,9 @@ TEST_CASE("migrate 005 moves every stored daily bar to New York midnight and kee
   const auto r = run_app("migrate", db.env());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out == "applied 005_daily_ts\napplied 006_backtests\nschema version 4 -> 6\n");
+  CHECK(r.out ==
+        "applied 005_daily_ts\napplied 006_backtests\napplied 007_backtest_stats\nschema version "
+        "4 -> 7\n");
   // Every row kept, values as they were; each at its trading date's New York midnight (EDT in
   // October: 04:00Z, EST in January and March: 05:00Z).
   CHECK(db.query("SELECT string_agg(symbol || ' ' || trading_date || ' ' || to_char(ts AT TIME "

@@ -18,17 +18,19 @@ TEST_CASE("migrate creates every table once and is idempotent", "[app][db][migra
   REQUIRE(first.exit_code == 0);
   CHECK(first.out ==
         "applied 001_initial\napplied 002_write_path\napplied 003_hypertables\napplied "
-        "004_accounts\napplied 005_daily_ts\napplied 006_backtests\nschema version 0 -> 6\n");
+        "004_accounts\napplied 005_daily_ts\napplied 006_backtests\napplied 007_backtest_stats\n"
+        "schema version 0 -> 7\n");
   // No TimescaleDB here: 003 leaves the bar tables plain tables with BRIN indexes.
   CHECK(db.query("SELECT count(*) FROM pg_available_extensions WHERE name = 'timescaledb'") == "0");
   CHECK(db.query("SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'") == "0");
   CHECK(db.query("SELECT reloptions::text FROM pg_class WHERE relname = 'ohlcv_1min_ts_brin'") ==
         "{autosummarize=on}");
   for (const char* table :
-       {"symbols", "symbol_groups", "symbol_group_members", "ohlcv_1min", "ohlcv_5min",
-        "ohlcv_15min", "ohlcv_30min", "ohlcv_hourly", "ohlcv_4hour", "ohlcv_daily",
-        "pattern_detections", "indicator_values", "users", "sessions", "user_subscriptions",
-        "pending_alerts", "jobs", "error_logs", "schema_migrations"}) {
+       {"symbols",     "symbol_groups",  "symbol_group_members", "ohlcv_1min",
+        "ohlcv_5min",  "ohlcv_15min",    "ohlcv_30min",          "ohlcv_hourly",
+        "ohlcv_4hour", "ohlcv_daily",    "pattern_detections",   "indicator_values",
+        "users",       "sessions",       "user_subscriptions",   "pending_alerts",
+        "jobs",        "backtest_stats", "error_logs",           "schema_migrations"}) {
     INFO(table);
     CHECK(db.query(std::string("SELECT to_regclass('public.") + table + "') IS NOT NULL") == "t");
   }
@@ -40,11 +42,11 @@ TEST_CASE("migrate creates every table once and is idempotent", "[app][db][migra
 
   const auto again = run_app("migrate", db.env());
   CHECK(again.exit_code == 0);
-  CHECK(again.out == "schema up to date (version 6)\n");
-  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "6");
+  CHECK(again.out == "schema up to date (version 7)\n");
+  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "7");
   const auto status = run_app("migrate --status", db.env());
   CHECK(status.exit_code == 0);
-  CHECK(status.out == "database schema version 6, this binary's 6\n");
+  CHECK(status.out == "database schema version 7, this binary's 7\n");
 }
 
 TEST_CASE("migrate keys make re-processing idempotent", "[app][db][migrate]") {
@@ -89,7 +91,7 @@ TEST_CASE("concurrent migrates take turns", "[app][db][migrate]") {
   // Exactly one of them applied the migration.
   CHECK((a.out.find("applied 001_initial") != std::string::npos) !=
         (b.out.find("applied 001_initial") != std::string::npos));
-  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "6");
+  CHECK(db.query("SELECT count(*) FROM schema_migrations") == "7");
 }
 
 TEST_CASE("migrate 002 refuses to drop indicator values that 001 stored", "[app][db][migrate]") {
@@ -131,11 +133,11 @@ TEST_CASE("serve checks the schema version at start", "[app][db][migrate]") {
   const std::string env = "env -u REDIS_URL -u REDIS_HOST";
   const auto before = run_app(serve, env);
   CHECK(before.exit_code == 0);
-  CHECK(before.err.find("PostgreSQL schema version 0 is older than 6: run `tickstockapp "
+  CHECK(before.err.find("PostgreSQL schema version 0 is older than 7: run `tickstockapp "
                         "migrate`") != std::string::npos);
   REQUIRE(run_app("migrate", db.env()).exit_code == 0);
   const auto after = run_app(serve, env);
   CHECK(after.exit_code == 0);
-  CHECK(after.err.find("PostgreSQL schema version 6") != std::string::npos);
+  CHECK(after.err.find("PostgreSQL schema version 7") != std::string::npos);
   CHECK(after.err.find("older than") == std::string::npos);
 }

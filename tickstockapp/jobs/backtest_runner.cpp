@@ -10,6 +10,7 @@
 #include "tickstock/pg_bar_source.h"
 
 #include "jobs/backtest_job.h"
+#include "jobs/backtest_stats_rows.h"
 #include "redis/reports.h"
 
 namespace tickstock::app {
@@ -230,6 +231,9 @@ void BacktestRunner::run_job(const Job& job) {
   }
   if (auto ok = write_files(*report, dir); !ok) {
     return finish(job, "failed", ok.error().message, nullptr, dir);
+  }
+  if (auto stored = store_backtest_stats(conn_->get(), job.id, report->stats); !stored) {
+    return finish(job, "failed", stored.error().message, nullptr, dir);
   }
   finish(job, "done", "", &*report, dir);
 }
