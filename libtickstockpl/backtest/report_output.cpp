@@ -110,11 +110,6 @@ void write_cell(JsonWriter& w, const StatCell& c) {
   w.end_object();
 }
 
-// A CSV field: a number in shortest round-trip form, empty when undefined.
-void csv_num(std::string& out, double v) {
-  if (std::isfinite(v)) append_json_number(out, v);
-}
-
 std::string stats_csv(const BacktestReport& r) {
   std::string out =
       "pattern,symbol,timeframe,direction,horizon,events,censored,n,hits,hit_rate,hit_rate_lo,"
@@ -129,17 +124,17 @@ std::string stats_csv(const BacktestReport& r) {
     for (const double v : {c.hit_rate, c.hit_lo, c.hit_hi, c.mean, c.median, c.std, c.mfe, c.mae,
                            c.baseline_mean, c.baseline_std}) {
       out += ',';
-      csv_num(out, v);
+      backtest::csv_num(out, v);
     }
     out += ',' + std::to_string(c.baseline_n) + ',';
-    csv_num(out, c.baseline_p0);
+    backtest::csv_num(out, c.baseline_p0);
     out += ',';
-    csv_num(out, c.excess);
+    backtest::csv_num(out, c.excess);
     out += ',' + std::to_string(c.n_eff) + ',' + std::to_string(c.hits_eff);
     for (const double v :
          {c.mean_eff, c.std_eff, c.welch_t, c.welch_df, c.p, c.q, c.naive_t, c.p_hit}) {
       out += ',';
-      csv_num(out, v);
+      backtest::csv_num(out, v);
     }
     out += c.significant ? ",true\n" : ",false\n";
   }
@@ -158,12 +153,12 @@ std::string events_csv(const BacktestReport& r) {
     out += std::string(pattern_info(e.pattern).talib_name) + ',' + e.symbol + ',' +
            std::string(timeframe_name(e.timeframe)) + ',' + format_iso8601(e.bar_start) + ',' +
            std::string(signal_side_name(e.side)) + ',' + std::to_string(e.output) + ',';
-    csv_num(out, e.confidence);
+    backtest::csv_num(out, e.confidence);
     out += ',';
-    csv_num(out, e.entry);
+    backtest::csv_num(out, e.entry);
     for (std::size_t k = 0; k < e.returns.size(); ++k) {
       out += ',';
-      csv_num(out, e.returns[k]);
+      backtest::csv_num(out, e.returns[k]);
       out += e.censor[k] == Censor::None ? ",true," : ",false,";
       out += censor_name(e.censor[k]);
     }

@@ -7,10 +7,6 @@
 namespace tickstock::backtest {
 namespace {
 
-void csv_num(std::string& out, double v) {
-  if (std::isfinite(v)) append_json_number(out, v);
-}
-
 void write_metrics(JsonWriter& w, const char* key, const EquityMetrics& m) {
   w.key(key);
   w.begin_object();
@@ -40,6 +36,10 @@ void write_options(JsonWriter& w, const StrategyOptions& o) {
 }
 
 }  // namespace
+
+void csv_num(std::string& out, double v) {
+  if (std::isfinite(v)) append_json_number(out, v);
+}
 
 void write_strategy_json(JsonWriter& w, const StrategyReport& r) {
   w.key("strategy");

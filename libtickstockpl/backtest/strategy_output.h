@@ -11,6 +11,9 @@
 
 namespace tickstock::backtest {
 
+// Appends `v` as a CSV field of the output files: the shortest round-trip form, empty when it is
+// NaN or infinite.
+void csv_num(std::string& out, double v);
 // Writes "strategy": {options, metrics, benchmark, trades…, skipped, warnings} into `w`.
 void write_strategy_json(JsonWriter& w, const StrategyReport& r);
 // trades.csv: one round trip a line, by exit bar, then symbol.

@@ -1,8 +1,8 @@
 #include "jobs/backtest_stats_rows.h"
 
 #include <cmath>
-#include <cstdio>
 
+#include "tickstock/json.h"
 #include "tickstock/patterns.h"
 #include "tickstock/pg_query.h"
 
@@ -17,9 +17,7 @@ void field(std::string& out, double v) {
     out += "\\N";
     return;
   }
-  char buf[32];
-  const int n = std::snprintf(buf, sizeof buf, "%.17g", v);
-  out.append(buf, static_cast<std::size_t>(n));
+  append_json_number(out, v);  // shortest round-trip, as stats.csv writes it
 }
 
 void field(std::string& out, std::uint64_t v) {
