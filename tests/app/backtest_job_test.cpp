@@ -16,6 +16,7 @@
 
 #include "app/app_process.h"
 #include "app/app_support.h"
+#include "app/stored_days.h"
 #include "support/json_test.h"
 #include "support/pg_test_db.h"
 #include "support/redis_collector.h"
@@ -26,6 +27,8 @@ using tickstock::RedisChannels;
 using tickstock::test::AppProcess;
 using tickstock::test::Json;
 using tickstock::test::RedisCommands;
+using tickstock::test::store_days;
+using tickstock::test::wait_for;
 namespace fs = std::filesystem;
 
 namespace {
@@ -33,52 +36,6 @@ namespace {
 std::string redis_url() {
   return "redis://" + tickstock::test::redis_host() + ":" +
          std::to_string(tickstock::test::redis_port()) + "/0";
-}
-
-// 600 daily bars of a random walk for `symbol` from 2019-01-02, as SQL and as a CSV file.
-void store_days(const tickstock::test::TestDatabase& db, const std::string& symbol,
-                std::uint64_t seed, const std::string& csv_path) {
-  std::string sql = "INSERT INTO symbols (symbol) VALUES ('" + symbol +
-                    "') ON CONFLICT DO NOTHING;"
-                    "INSERT INTO ohlcv_daily (symbol, trading_date, ts, open, high, low, close, "
-                    "volume) VALUES ";
-  std::string csv = "ts,open,high,low,close,volume\n";
-  double close = 100;
-  for (int i = 0; i < 600; ++i) {
-    auto uniform = [&] {
-      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-      return static_cast<double>(seed >> 11) * 0x1.0p-53;
-    };
-    const std::time_t t = static_cast<std::time_t>(17898 + i) * 86400;  // 2019-01-02 on
-    char date[16];
-    std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&t));
-    const double open = close * (1 + (uniform() - 0.5) * 0.02);
-    close = open * (1 + (uniform() - 0.5) * 0.04);
-    const double high = std::max(open, close) * (1 + uniform() * 0.015);
-    const double low = std::min(open, close) * (1 - uniform() * 0.015);
-    char row[256];
-    std::snprintf(row, sizeof row,
-                  "%s('%s','%s',('%s'::date)::timestamp AT TIME ZONE 'America/New_York',"
-                  "%.17g,%.17g,%.17g,%.17g,1000)",
-                  i == 0 ? "" : ",", symbol.c_str(), date, date, open, high, low, close);
-    sql += row;
-    std::snprintf(row, sizeof row, "%s,%.17g,%.17g,%.17g,%.17g,1000\n", date, open, high, low,
-                  close);
-    csv += row;
-  }
-  db.query(sql);
-  FILE* f = std::fopen(csv_path.c_str(), "w");
-  REQUIRE(f != nullptr);
-  std::fputs(csv.c_str(), f);
-  std::fclose(f);
-}
-
-bool wait_for(const std::function<bool()>& done, int seconds = 60) {
-  for (int i = 0; i < seconds * 20; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
 }
 
 }  // namespace

@@ -42,6 +42,9 @@ std::string results_summary(const BacktestReport& r) {
   w.uinteger("significant", significant);
   w.uinteger("tested", r.tests);
   w.uinteger("bars", r.bars_read);
+  w.begin_array("warnings");
+  for (const std::string& warning : r.warnings) w.element(warning);
+  w.end_array();
   w.begin_array("top");
   for (std::size_t i = 0; i < std::min(kTopCells, tested.size()); ++i) {
     const StatCell& c = *tested[i];

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <string>
 
 namespace tickstock::app {
 
@@ -50,14 +51,26 @@ Result<JobStore::Cancelled> JobStore::cancel(const std::string& job) {
 Result<std::int64_t> JobStore::insert(const JobRequest& request) {
   if (auto c = connection(); !c) return c.error();
   const std::array<const char*, 2> values{request.job_type.c_str(), request.params.c_str()};
-  PgResult r(PQexecParams(conn_->get(),
-                          "INSERT INTO jobs (kind, params) VALUES ($1, $2::jsonb) RETURNING id", 2,
-                          nullptr, values.data(), nullptr, nullptr, 0),
-             &PQclear);
+  // The request's user_id counts only when it names an existing user. The queue is bounded:
+  // kMaxQueuedPerUser jobs of a kind for a named user, kMaxQueued for the rest.
+  const std::string sql =
+      "INSERT INTO jobs (kind, params, user_id) SELECT $1, $2::jsonb, u.id FROM (SELECT (SELECT "
+      "id FROM users WHERE id::text = $2::jsonb->>'user_id') AS id) u WHERE (SELECT count(*) "
+      "FROM jobs WHERE kind = $1 AND status = 'queued' AND (u.id IS NULL OR user_id = u.id)) < "
+      "CASE WHEN u.id IS NULL THEN " +
+      std::to_string(kMaxQueued) + " ELSE " + std::to_string(kMaxQueuedPerUser) +
+      " END RETURNING id";
+  PgResult r(
+      PQexecParams(conn_->get(), sql.c_str(), 2, nullptr, values.data(), nullptr, nullptr, 0),
+      &PQclear);
   if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
     Error e = fail("cannot store the job: ", pg_error(conn_->get()));
     if (PQstatus(conn_->get()) != CONNECTION_OK) conn_.reset();
     return e;
+  }
+  if (PQntuples(r.get()) == 0) {
+    return fail("the queue is full: ", std::to_string(kMaxQueuedPerUser), " queued ",
+                request.job_type, " jobs per user, ", std::to_string(kMaxQueued), " in all");
   }
   return static_cast<std::int64_t>(std::strtoll(PQgetvalue(r.get(), 0, 0), nullptr, 10));
 }

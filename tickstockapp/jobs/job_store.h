@@ -17,10 +17,15 @@ namespace tickstock::app {
 
 class JobStore {
  public:
+  // Queued jobs of one kind: at most this many for a user the request names (its user_id),
+  // and in all for requests without a known user.
+  static constexpr int kMaxQueuedPerUser = 10;
+  static constexpr int kMaxQueued = 1000;
   // `url`: a database whose schema is current.
   explicit JobStore(std::string url) : url_(std::move(url)) {}
-  // Inserts the request as a queued job of its type and returns jobs.id. The error says why
-  // PostgreSQL did not take it (the connection is then made again next time).
+  // Inserts the request as a queued job of its type and returns jobs.id; its user_id is kept
+  // when it names an existing user. The error says why PostgreSQL did not take it (the
+  // connection is then made again next time) or that the queue is full.
   Result<std::int64_t> insert(const JobRequest& request);
   // The connection, made on first use.
   Result<PGconn*> connection();

@@ -26,6 +26,7 @@ Dashboard::Dashboard(DashboardOptions settings, const std::string& database_url,
                       : std::make_unique<MemoryAccountStore>(settings_.alert_history)),
       memory_market_(pool_ ? nullptr : std::make_unique<MemoryMarketData>()),
       pg_market_(pool_ ? std::make_unique<PgMarketData>(*pool_) : nullptr),
+      backtests_(pool_ ? std::make_unique<BacktestJobs>(*pool_) : nullptr),
       workers_(settings_.workers, settings_.worker_queue),
       // A short queue: a login waits at most a few hashes' time, or is told to retry.
       hashing_(settings_.hash_workers, static_cast<std::size_t>(settings_.hash_workers) * 8),
@@ -68,9 +69,10 @@ Result<void> Dashboard::bootstrap_admin() {
 Result<void> Dashboard::start(WebSources sources) {
   if (auto r = bootstrap_admin(); !r) return r;
   MarketData& market = pool_ ? *pg_market_ : static_cast<MarketData&>(*memory_market_);
-  app_ = std::make_unique<WebApp>(settings_.app, std::move(sources),
-                                  WebServices{*accounts_, market, metrics_, &hub_, &hashing_},
-                                  workers_, log_);
+  app_ = std::make_unique<WebApp>(
+      settings_.app, std::move(sources),
+      WebServices{*accounts_, market, metrics_, &hub_, &hashing_, backtests_.get()}, workers_,
+      log_);
   server_ = std::make_unique<HttpServer>(settings_.server, *app_, log_);
   if (auto r = server_->start(); !r) return r;
   app_->set_http_stats(&server_->stats());

@@ -14,6 +14,7 @@
 #include "web/live/web_event_sink.h"
 #include "web/live/web_hub.h"
 #include "web/store/account_store.h"
+#include "web/store/backtest_jobs.h"
 #include "web/store/market_data.h"
 #include "web/store/memory_market_data.h"
 #include "web/store/pg_pool.h"
@@ -51,6 +52,7 @@ class Dashboard {
   std::unique_ptr<AccountStore> accounts_;
   std::unique_ptr<MemoryMarketData> memory_market_;
   std::unique_ptr<MarketData> pg_market_;
+  std::unique_ptr<BacktestJobs> backtests_;
   WebMetrics metrics_;
   WorkerPool workers_;
   WorkerPool hashing_;  // password checks only

@@ -35,7 +35,8 @@ WebApp::WebApp(WebOptions options, WebSources sources, WebServices services, Wor
            [hub = services.hub](std::int64_t user, const std::string& token, EndedSessions which) {
              if (hub != nullptr) hub->close_sessions(user, token, which);
            },
-           src_.feed_control},
+           src_.feed_control,
+           services.backtests},
       readiness_({src_.database_url, src_.redis, src_.feed, src_.feed_running,
                   opt_.ready_feed_max_age, opt_.db_timeouts}),
       files_(std::make_unique<StaticFiles>(opt_.web_root)) {

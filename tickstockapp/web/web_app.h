@@ -64,8 +64,9 @@ struct WebServices {
   AccountStore& accounts;  // PostgreSQL or memory
   MarketData& market;      // PostgreSQL or memory
   WebMetrics& metrics;
-  WebHub* hub = nullptr;          // WebSocket clients (null: /ws refused)
-  WorkerPool* hashing = nullptr;  // runs the routes that check passwords (null: the workers)
+  WebHub* hub = nullptr;              // WebSocket clients (null: /ws refused)
+  WorkerPool* hashing = nullptr;      // runs the routes that check passwords (null: the workers)
+  BacktestJobs* backtests = nullptr;  // null without a database
 };
 
 // Thread-safe: handle() runs on io threads, the handlers on the pool's.

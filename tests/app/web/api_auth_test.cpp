@@ -78,7 +78,8 @@ TEST_CASE("dashboard: every /api/ route but login and register needs a session",
   int checked = 0;
   for (const auto& route : tickstock::app::api_routes()) {
     std::string path = route.pattern;
-    if (auto b = path.find('{'); b != std::string::npos) path = path.substr(0, b) + "1";
+    for (auto b = path.find('{'); b != std::string::npos; b = path.find('{'))
+      path.replace(b, path.find('}', b) - b + 1, "1");
     const HttpReply r = c.request(route.method, path, "{}", {{"Content-Type", "application/json"}});
     INFO(route.method << " " << path << " -> " << r.status << " " << r.body);
     if (route.access == tickstock::app::Access::kPublic) {

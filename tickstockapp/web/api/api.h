@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,6 +23,7 @@
 #include "web/api/web_metrics.h"
 #include "web/http/http_types.h"
 #include "web/store/account_store.h"
+#include "web/store/backtest_jobs.h"
 #include "web/store/market_data.h"
 #include "web/store/passwords.h"
 #include "web/store/session_cache.h"
@@ -56,6 +58,8 @@ struct ApiContext {
       sessions_ended;
   // The live feed's symbol subscriptions; null when the feed has none to change.
   FeedControl* feed_control = nullptr;
+  // Backtest jobs; null without a database (the routes answer 503).
+  BacktestJobs* backtests = nullptr;
 };
 
 struct ApiCall {
@@ -89,6 +93,9 @@ HttpResponse json_ok(std::string body, int status = 200);
 // The request body as a JSON object: errors are 415 (not application/json) or 400 responses.
 std::optional<HttpResponse> parse_json_body(const ApiCall& call, simdjson::dom::parser& parser,
                                             simdjson::dom::object& out);
+// A 400 naming the first query parameter not in `known`.
+std::optional<HttpResponse> only_params(const ApiCall& call,
+                                        std::initializer_list<std::string_view> known);
 // A 500 for a store or database failure (the message is logged by the caller, not sent).
 HttpResponse internal_error(const Error& e);
 // A ticker by the symbol grammar (is_valid_symbol), upper-cased; nullopt when invalid.
@@ -133,6 +140,15 @@ HttpResponse api_delete_subscription(ApiContext&, ApiCall&);
 HttpResponse api_alerts(ApiContext&, ApiCall&);
 HttpResponse api_ack_alerts(ApiContext&, ApiCall&);
 HttpResponse api_openapi(ApiContext&, ApiCall&);
+// api_backtests.cpp, api_backtest_results.cpp.
+HttpResponse api_backtest_config(ApiContext&, ApiCall&);
+HttpResponse api_backtest_list(ApiContext&, ApiCall&);
+HttpResponse api_backtest_submit(ApiContext&, ApiCall&);
+HttpResponse api_backtest_get(ApiContext&, ApiCall&);
+HttpResponse api_backtest_stats(ApiContext&, ApiCall&);
+HttpResponse api_backtest_cancel(ApiContext&, ApiCall&);
+HttpResponse api_backtest_file(ApiContext&, ApiCall&);
+HttpResponse api_tickstockpl_stats(ApiContext&, ApiCall&);
 
 }  // namespace tickstock::app
 

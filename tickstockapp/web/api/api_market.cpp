@@ -18,21 +18,6 @@ constexpr Timestamp kNanosPerSecond = 1'000'000'000;
 
 HttpResponse bad(const std::string& detail) { return json_error(400, "bad_request", detail); }
 
-// A 400 naming the first query parameter not in `known`.
-std::optional<HttpResponse> only_params(const ApiCall& call,
-                                        std::initializer_list<std::string_view> known) {
-  for (const auto& [k, v] : call.req.query) {
-    bool ok = false;
-    for (auto n : known) ok = ok || k == n;
-    if (!ok) {
-      std::string list;
-      for (auto n : known) list += (list.empty() ? "" : ", ") + std::string(n);
-      return bad("unknown parameter '" + quote_value(k) + "' (expected " + list + ")");
-    }
-  }
-  return std::nullopt;
-}
-
 std::optional<HttpResponse> time_param(const ApiCall& call, const char* name, Timestamp& out) {
   const std::string* v = call.req.param(name);
   if (v == nullptr) return std::nullopt;

@@ -3,6 +3,7 @@
 
 #include "base/json_out.h"
 #include "web/api/api.h"
+#include "web/api/api_params.h"
 
 namespace tickstock::app {
 namespace {
@@ -31,6 +32,20 @@ constexpr Route kRoutes[] = {
     {"GET", "/api/admin/stats", Access::kAdmin, api_admin_stats},
     {"GET", "/api/admin/feed/symbols", Access::kAdmin, api_admin_feed_symbols},
     {"PUT", "/api/admin/feed/symbols", Access::kAdmin, api_admin_set_feed_symbols},
+    {"GET", "/api/backtests/config", Access::kUser, api_backtest_config},
+    {"GET", "/api/backtests", Access::kUser, api_backtest_list},
+    {"POST", "/api/backtests", Access::kUser, api_backtest_submit},
+    {"GET", "/api/backtests/{id}", Access::kUser, api_backtest_get},
+    {"GET", "/api/backtests/{id}/stats", Access::kUser, api_backtest_stats},
+    {"POST", "/api/backtests/{id}/cancel", Access::kUser, api_backtest_cancel},
+    {"GET", "/api/backtests/{id}/{file}", Access::kUser, api_backtest_file},
+    // The original application's UI calls these.
+    {"GET", "/api/tickstockpl/backtest/config", Access::kUser, api_backtest_config},
+    {"POST", "/api/tickstockpl/backtest/submit", Access::kUser, api_backtest_submit},
+    {"GET", "/api/tickstockpl/backtest/jobs", Access::kUser, api_backtest_list},
+    {"GET", "/api/tickstockpl/backtest/job/{id}", Access::kUser, api_backtest_get},
+    {"POST", "/api/tickstockpl/backtest/job/{id}/cancel", Access::kUser, api_backtest_cancel},
+    {"GET", "/api/tickstockpl/backtest/stats", Access::kUser, api_tickstockpl_stats},
     {"GET", "/api/openapi.json", Access::kUser, api_openapi},
 };
 
@@ -92,6 +107,21 @@ std::optional<HttpResponse> parse_json_body(const ApiCall& call, simdjson::dom::
     return json_error(400, "bad_request", "the body is not valid JSON");
   if (doc.get_object().get(out) != simdjson::SUCCESS)
     return json_error(400, "bad_request", "the body must be a JSON object");
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> only_params(const ApiCall& call,
+                                        std::initializer_list<std::string_view> known) {
+  for (const auto& [k, v] : call.req.query) {
+    bool ok = false;
+    for (auto n : known) ok = ok || k == n;
+    if (!ok) {
+      std::string list;
+      for (auto n : known) list += (list.empty() ? "" : ", ") + std::string(n);
+      return json_error(400, "bad_request",
+                        "unknown parameter '" + quote_value(k) + "' (expected " + list + ")");
+    }
+  }
   return std::nullopt;
 }
 
