@@ -20,7 +20,9 @@ constexpr const char* kUsage =
     "  symbols     load the symbol master and symbol groups from CSV into PostgreSQL\n"
     "  user        add a dashboard account (password from stdin) or list them\n"
     "  backfill    load Polygon.io history (minute or daily bars) into PostgreSQL\n"
-    "  backtest    which patterns worked on stored bars (backtest run)\n\n"
+    "  backtest    which patterns worked on stored bars (backtest run)\n"
+    "  calibrate   a backtest's hit rates as the live confidence (serve "
+    "--confidence-calibration)\n\n"
     "`tickstockapp COMMAND --help` lists every option with its default.\n";
 
 }  // namespace
@@ -49,6 +51,8 @@ int main(int argc, char** argv) {
       return tickstock::app::run_backfill(argc - 2, argv + 2, log);
     if (std::strcmp(cmd, "backtest") == 0)
       return tickstock::app::run_backtest_command(argc - 2, argv + 2, log);
+    if (std::strcmp(cmd, "calibrate") == 0)
+      return tickstock::app::run_calibrate(argc - 2, argv + 2, log);
   } catch (const std::exception& e) {
     log.error(std::string("fatal: ") + e.what());
     return 1;

@@ -163,6 +163,19 @@ struct SignalEvent {
   std::vector<Censor> censor;   // one per horizon
 };
 
+// Confidence bins of the calibration (§4.9): [0, 0.2), [0.2, 0.4), ..., [0.8, 1].
+inline constexpr int kCalibrationBins = 5;
+// One bin: the events of `pattern` (every pattern when nullopt) on `timeframe` whose confidence
+// falls in bin `bin`, and how their windows at the calibration horizon went. NaN when n == 0.
+struct CalibrationBin {
+  std::optional<PatternId> pattern;
+  Timeframe timeframe = Timeframe::D1;
+  int bin = 0;
+  std::uint64_t n = 0, hits = 0;  // valid windows; r > θ
+  double mean_confidence = 0, hit_rate = 0;
+  double brier = 0;  // (1/n)·Σ(c − 1[r > θ])²
+};
+
 // The outcome of run_backtest.
 struct BacktestReport {
   enum class Status : std::uint8_t { Done, Cancelled } status = Status::Done;
@@ -179,8 +192,13 @@ struct BacktestReport {
   // sha256 (hex) over the sha256 digests of the series in canonical order, each over its bars'
   // start (int64) and open, high, low, close, volume (doubles), little-endian.
   std::string fingerprint;
-  std::vector<SeriesRead> series;    // canonical order
-  std::vector<StatCell> stats;       // canonical order: pattern, symbol (ALL last), tf, side, h
+  std::vector<SeriesRead> series;  // canonical order
+  std::vector<StatCell> stats;     // canonical order: pattern, symbol (ALL last), tf, side, h
+  // The calibration at horizon `calibration_horizon` (5 when among the horizons, else the
+  // first): every bin of each pattern with a valid window, then of all patterns, per timeframe
+  // in options order.
+  int calibration_horizon = 0;
+  std::vector<CalibrationBin> calibration;
   std::vector<SignalEvent> signals;  // with keep_signals; order: symbol, timeframe, bar, pattern
   std::vector<std::string> warnings;
   std::optional<StrategyReport> strategy;  // when options.strategy

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -146,6 +147,28 @@ struct AlertOptions {
 };
 
 // What a Scanner runs. Defaults: every pattern with TA-Lib's settings, every indicator.
+// Confidence from history (`tickstockapp calibrate`, `serve --confidence-calibration`): per
+// pattern, timeframe and event direction, the hit rate its signals had in a backtest, reported
+// as the event's confidence instead of the formula above. Unset entries keep the formula.
+class ConfidenceCalibration {
+ public:
+  ConfidenceCalibration();  // every entry unset
+  // Sets the confidence of (id, tf, d) to `hit_rate` (clamped to [0, 1]). d: Bullish,
+  // Bearish or Neutral (Both is not an event direction and is ignored).
+  void set(PatternId id, Timeframe tf, PatternDirection d, double hit_rate);
+  // The entry, NaN when unset.
+  double get(PatternId id, Timeframe tf, PatternDirection d) const;
+  // How many entries are set.
+  std::size_t size() const;
+
+ private:
+  std::array<double, kPatternCount * kTimeframeCount * 3> rate_;
+};
+// Reads a calibration file: CSV with the header pattern,timeframe,direction,horizon,n,hit_rate
+// (what `tickstockapp calibrate` writes; more columns are allowed). The error names file:line,
+// the column and the value.
+Result<ConfidenceCalibration> read_confidence_calibration(const std::string& path);
+
 struct ScannerOptions {
   CandleSettings candles;                         // shared by all patterns of the engine
   std::array<double, kPatternCount> penetration;  // per pattern (TA-Lib defaults)
@@ -153,6 +176,8 @@ struct ScannerOptions {
   std::bitset<kIndicatorCount> indicators;        // which indicators run (all)
   IndicatorParams params;
   AlertOptions alerts;
+  // Confidence from history instead of the formula (null: the formula everywhere).
+  std::shared_ptr<const ConfidenceCalibration> calibration;
 
   ScannerOptions();
   // Checks every period, deviation, penetration, candle setting and threshold.

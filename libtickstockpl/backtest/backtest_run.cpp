@@ -13,6 +13,7 @@
 #include "tickstock/backtest.h"
 #include "tickstock/calendar.h"
 
+#include "backtest/calibration.h"
 #include "backtest/cell_builder.h"
 #include "backtest/series_replay.h"
 #include "backtest/sha256.h"
@@ -333,6 +334,7 @@ Result<BacktestReport> run_backtest(
   for (const std::string& m : plan.missing) report.warnings.push_back("no bars for " + m);
   backtest::CellBuilder cells(options);
   backtest::Sha256 fingerprint;
+  std::vector<std::vector<backtest::CalibrationSums>> calibration(kTimeframeCount);
   for (auto& outcome : pool.outcomes()) {
     if (!outcome) return outcome.error();
     if (outcome->cancelled) report.status = BacktestReport::Status::Cancelled;
@@ -346,10 +348,15 @@ Result<BacktestReport> run_backtest(
     cells.add(o);
     for (const backtest::PoolPart& part : o.parts) report.censored += part.censored;
     report.events += o.events;
+    backtest::merge_calibration(calibration[static_cast<std::size_t>(o.timeframe)], o.calibration);
     if (options.keep_signals) add_signals(o, options.horizons.size(), report.signals);
   }
   report.fingerprint = fingerprint.hex();
   report.stats = cells.finish(report.tests, thread_count(options, 256));
+  report.calibration_horizon = options.horizons[backtest::calibration_horizon_index(options)];
+  for (const Timeframe tf : options.timeframes) {
+    backtest::calibration_rows(calibration[static_cast<std::size_t>(tf)], tf, report.calibration);
+  }
   if (options.strategy) {
     const Timeframe tf = backtest::strategy_timeframe(options);
     auto sim =

@@ -11,6 +11,7 @@
 #include "tickstock/calendar.h"
 #include "tickstock/json.h"
 
+#include "backtest/calibration.h"
 #include "backtest/strategy_output.h"
 
 namespace tickstock {
@@ -180,6 +181,7 @@ std::string results_json(const BacktestReport& r) {
   std::string out;
   JsonWriter w(out);
   w.begin_object();
+  backtest::write_calibration_json(w, r);
   write_data(w, r);
   w.key("engine");
   w.begin_object();
@@ -209,6 +211,8 @@ Result<void> write_backtest_csv(const BacktestReport& report, const std::string&
   if (ec) return Error{dir + ": " + ec.message()};
   const std::filesystem::path d(dir);
   if (auto ok = write_file(d / "stats.csv", stats_csv(report)); !ok) return ok;
+  if (auto ok = write_file(d / "calibration.csv", backtest::calibration_csv(report)); !ok)
+    return ok;
   if (report.strategy) {
     const StrategyReport& s = *report.strategy;
     if (auto ok = write_file(d / "trades.csv", backtest::trades_csv(s)); !ok) return ok;

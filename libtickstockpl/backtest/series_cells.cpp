@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "backtest/calibration.h"
 #include "backtest/signal_stats.h"
 
 namespace tickstock::backtest {
@@ -164,6 +165,8 @@ void add_series_cells(SeriesOutcome& out, const GroupedDetections& grouped,
     add_group(out, grouped, windows, options, grouped.begin[key], grouped.begin[key + 1], theta,
               scratch);
   }
+  add_calibration(out.calibration, grouped, windows, calibration_horizon_index(options),
+                  options.horizons.size(), theta);
 }
 
 }  // namespace tickstock::backtest

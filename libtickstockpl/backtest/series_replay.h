@@ -14,6 +14,8 @@
 
 #include "tickstock/backtest.h"
 
+#include "backtest/calibration.h"
+
 namespace tickstock::backtest {
 
 // The bars of one series, oldest first; bars before `first` are the warm-up.
@@ -83,7 +85,8 @@ struct SeriesOutcome {
   std::vector<StatCell> cells;              // this symbol's cells (unsorted, q not set)
   std::vector<PoolPart> parts;              // by pattern, side, horizon index
   std::vector<double> pool_r, pool_eff;
-  std::size_t first = 0;           // index of the first bar at or after start
+  std::vector<CalibrationSums> calibration;  // by pattern, then confidence bin
+  std::size_t first = 0;                     // index of the first bar at or after start
   std::vector<Bar> strategy_bars;  // bars from `first` on, on the strategy's timeframe only
   bool cancelled = false;
 };

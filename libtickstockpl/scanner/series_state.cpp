@@ -83,7 +83,8 @@ ScanConfig::ScanConfig(const ScannerOptions& o)
 SeriesState::SeriesState(const ScanConfig& c)
     : ring_(c.detectors.layout(), c.candle_depth),
       closes_(c.close_depth),
-      volumes_(c.volume_depth) {
+      volumes_(c.volume_depth),
+      calibration_(c.options.calibration.get()) {
   const IndicatorParams& p = c.options.params;
   make_if(c.runs(IndicatorId::Sma), sma_, p.sma_period);
   make_if(c.runs(IndicatorId::Ema), ema_, p.ema_period);
@@ -287,6 +288,10 @@ void SeriesState::write_values(const ScanConfig& c, std::array<double, kFieldCou
 }
 
 double SeriesState::confidence(PatternId id, int output) const {
+  if (calibration_ != nullptr) {
+    const double rate = calibration_->get(id, bar_.timeframe, event_direction(id, output));
+    if (!std::isnan(rate)) return rate;
+  }
   std::array<ConfidenceBar, kConfidenceHistory> h;
   const int n = static_cast<int>(std::min<std::int64_t>(ring_.count(), kConfidenceHistory));
   for (int k = 0; k < n; ++k) {

@@ -86,8 +86,9 @@ class SeriesState {
   std::optional<MfiCore> mfi_;
   std::optional<Vwap> vwap_;
   std::optional<SmaCore> rvol_;
-  std::optional<Pivots> pivots_;  // standard and Fibonacci levels
-  Bar bar_;                       // the newest
+  std::optional<Pivots> pivots_;              // standard and Fibonacci levels
+  Bar bar_;                                   // the newest
+  const ConfidenceCalibration* calibration_;  // the scanner's (null: the formula)
   AlertInputs newest_, before_;
   std::uint8_t alerts_on_newest_ = 0;  // bit per AlertKind fired on the newest bar
 };

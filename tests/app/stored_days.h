@@ -18,14 +18,18 @@
 
 namespace tickstock::test {
 
-// 600 daily bars of a random walk for `symbol` from 2019-01-02, as SQL and as a CSV file.
-inline void store_days(const TestDatabase& db, const std::string& symbol, std::uint64_t seed,
-                       const std::string& csv_path) {
-  std::string sql = "INSERT INTO symbols (symbol) VALUES ('" + symbol +
-                    "') ON CONFLICT DO NOTHING;"
-                    "INSERT INTO ohlcv_daily (symbol, trading_date, ts, open, high, low, close, "
-                    "volume) VALUES ";
-  std::string csv = "ts,open,high,low,close,volume\n";
+// 600 daily bars of a random walk for `symbol` from 2019-01-02: the SQL that stores them and
+// their CSV (ts,open,high,low,close,volume).
+struct RandomDays {
+  std::string sql, csv;
+};
+inline RandomDays random_days(const std::string& symbol, std::uint64_t seed) {
+  RandomDays d;
+  d.sql = "INSERT INTO symbols (symbol) VALUES ('" + symbol +
+          "') ON CONFLICT DO NOTHING;"
+          "INSERT INTO ohlcv_daily (symbol, trading_date, ts, open, high, low, close, "
+          "volume) VALUES ";
+  d.csv = "ts,open,high,low,close,volume\n";
   double close = 100;
   for (int i = 0; i < 600; ++i) {
     auto uniform = [&] {
@@ -44,16 +48,27 @@ inline void store_days(const TestDatabase& db, const std::string& symbol, std::u
                   "%s('%s','%s',('%s'::date)::timestamp AT TIME ZONE 'America/New_York',"
                   "%.17g,%.17g,%.17g,%.17g,1000)",
                   i == 0 ? "" : ",", symbol.c_str(), date, date, open, high, low, close);
-    sql += row;
+    d.sql += row;
     std::snprintf(row, sizeof row, "%s,%.17g,%.17g,%.17g,%.17g,1000\n", date, open, high, low,
                   close);
-    csv += row;
+    d.csv += row;
   }
-  db.query(sql);
+  return d;
+}
+
+// Writes random_days(symbol, seed)'s CSV to `csv_path`.
+inline void write_days(const std::string& symbol, std::uint64_t seed, const std::string& csv_path) {
   FILE* f = std::fopen(csv_path.c_str(), "w");
   REQUIRE(f != nullptr);
-  std::fputs(csv.c_str(), f);
+  std::fputs(random_days(symbol, seed).csv.c_str(), f);
   std::fclose(f);
+}
+
+// Stores random_days(symbol, seed) in `db` and writes their CSV to `csv_path`.
+inline void store_days(const TestDatabase& db, const std::string& symbol, std::uint64_t seed,
+                       const std::string& csv_path) {
+  db.query(random_days(symbol, seed).sql);
+  write_days(symbol, seed, csv_path);
 }
 
 inline bool wait_for(const std::function<bool()>& done, int seconds = 60) {

@@ -16,6 +16,7 @@ int run_symbols(int argc, char** argv, Log& log);
 int run_user(int argc, char** argv, Log& log);
 int run_backfill(int argc, char** argv, Log& log);
 int run_backtest_command(int argc, char** argv, Log& log);
+int run_calibrate(int argc, char** argv, Log& log);
 
 }  // namespace tickstock::app
 

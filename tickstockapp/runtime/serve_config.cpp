@@ -53,6 +53,9 @@ void declare_serve_settings(Settings& s) {
         "wall clock (they would move the engine clock forward for good)");
   s.add("--patterns", "TICKSTOCK_PATTERNS", "all",
         "patterns to run: all or TA-Lib names, e.g. CDLDOJI,CDLENGULFING");
+  s.add("--confidence-calibration", "TICKSTOCK_CONFIDENCE_CALIBRATION", "",
+        "a file of `tickstockapp calibrate`: events report their kind's backtest hit rate as "
+        "confidence (empty: the formula)");
   // Listed for --help only: take_sets() removes every --set before Settings sees it.
   s.add("--set", "", "", "NAME.param=value, repeatable: the names are listed below");
   s.add_switch("--indicator-events", "TICKSTOCK_INDICATOR_EVENTS",
@@ -71,6 +74,11 @@ Result<ScannerOptions> scanner_options(const Settings& s, const std::vector<std:
   o.patterns = *patterns;
   if (auto r = apply_sets(sets, o); !r) return r.error();
   if (auto r = o.validate(); !r) return r.error();
+  if (const std::string& file = s.get("--confidence-calibration"); !file.empty()) {
+    auto table = read_confidence_calibration(file);
+    if (!table) return Error{"--confidence-calibration: " + table.error().message};
+    o.calibration = std::make_shared<const ConfidenceCalibration>(std::move(*table));
+  }
   return o;
 }
 

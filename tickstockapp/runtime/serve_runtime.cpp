@@ -61,6 +61,9 @@ void ServeRuntime::open_feed() {
     control_ = made.control;
   }
   log_.info("feed: " + feed_->describe());
+  if (cfg_.scanner.calibration)
+    log_.info("scanner: confidence from " + std::to_string(cfg_.scanner.calibration->size()) +
+              " backtest hit rates (--confidence-calibration); the formula for the rest");
   warn_unread_universe(cfg_.settings, log_);
 }
 

@@ -219,6 +219,63 @@ Job synthetic_job() {
   return job;
 }
 
+// The calibration (§4.9) recomputed from the report's signals: per (pattern or ALL,
+// timeframe, bin) the valid windows at the calibration horizon, their hits, mean confidence
+// and Brier score; each pattern with a valid window lists its 5 bins, ALL always.
+void check_calibration(const BacktestReport& r) {
+  const auto k = static_cast<std::size_t>(
+      std::find(r.options.horizons.begin(), r.options.horizons.end(), r.calibration_horizon) -
+      r.options.horizons.begin());
+  REQUIRE(k < r.options.horizons.size());
+  CHECK(r.calibration_horizon == 5);
+  const double theta = r.options.hit_threshold == HitThreshold::Zero
+                           ? 0
+                           : 2 * (r.options.commission + r.options.slippage);
+  struct Sums {
+    std::uint64_t n = 0, hits = 0;
+    double c = 0, sq = 0;
+  };
+  std::map<std::tuple<int, Timeframe, int>, Sums> naive;  // pattern (-1: ALL), tf, bin
+  for (const SignalEvent& e : r.signals) {
+    if (e.censor[k] != Censor::None) continue;
+    const int bin = e.confidence >= 0.8   ? 4
+                    : e.confidence >= 0.6 ? 3
+                    : e.confidence >= 0.4 ? 2
+                    : e.confidence >= 0.2 ? 1
+                                          : 0;
+    const double hit = e.returns[k] > theta ? 1 : 0;
+    for (const int p : {static_cast<int>(e.pattern), -1}) {
+      Sums& s = naive[{p, e.timeframe, bin}];
+      ++s.n;
+      s.hits += hit > 0 ? 1 : 0;
+      s.c += e.confidence;
+      s.sq += (e.confidence - hit) * (e.confidence - hit);
+    }
+  }
+  std::size_t with_events = 0;
+  for (const CalibrationBin& b : r.calibration) {
+    const int p = b.pattern ? static_cast<int>(*b.pattern) : -1;
+    const Sums s = naive.count({p, b.timeframe, b.bin}) ? naive[{p, b.timeframe, b.bin}] : Sums{};
+    INFO((b.pattern ? pattern_info(*b.pattern).talib_name : "ALL") << " bin " << b.bin);
+    CHECK(b.n == s.n);
+    CHECK(b.hits == s.hits);
+    if (s.n == 0) {
+      CHECK(std::isnan(b.hit_rate));
+      CHECK(std::isnan(b.brier));
+      continue;
+    }
+    ++with_events;
+    const double n = static_cast<double>(s.n);
+    CHECK(b.hit_rate == static_cast<double>(s.hits) / n);
+    CHECK_THAT(b.mean_confidence, Catch::WithinRel(s.c / n, 1e-12));
+    CHECK_THAT(b.brier, Catch::WithinRel(s.sq / n, 1e-12) || Catch::WithinAbs(0, 1e-15));
+  }
+  // Every naive bin is listed, and nothing else: 5 rows per listed pattern and ALL.
+  CHECK(with_events == naive.size());
+  CHECK(r.calibration.size() % kCalibrationBins == 0);
+  REQUIRE(!naive.empty());
+}
+
 }  // namespace
 
 TEST_CASE("backtest: every statistic equals a naive recomputation on synthetic days",
@@ -228,6 +285,7 @@ TEST_CASE("backtest: every statistic equals a naive recomputation on synthetic d
   CHECK(r.status == BacktestReport::Status::Done);
   CHECK(r.bars_read == 751 + 751 + 700);  // days 100..850 of AAA and BBB, 100..799 of CCC
   check_against_naive(r, recompute(job.data, job.options));
+  check_calibration(r);
 }
 
 TEST_CASE("backtest: the report is byte-identical with 1 and 2 threads", "[backtest]") {
@@ -430,6 +488,7 @@ TEST_CASE("backtest: statistics equal a naive recomputation on real daily bars",
   job.options.warmup_bars = 100;
   const BacktestReport r = job.run(2);
   check_against_naive(r, recompute(job.data, job.options));
+  check_calibration(r);
   WARN("real daily: " << r.bars_read << " bars, " << r.events << " events, " << r.stats.size()
                       << " cells, " << r.tests << " with n_eff >= 30");
 }
