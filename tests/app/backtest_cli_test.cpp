@@ -76,7 +76,8 @@ TEST_CASE("backtest run writes stats that its own events.csv recomputes", "[app]
   const Table stats = parse_csv(read_file(dir + "/out/stats.csv"));
   const Table events = parse_csv(read_file(dir + "/out/events.csv"));
   const std::string json = read_file(dir + "/out/results.json");
-  CHECK(json.rfind("{\"data\":{\"bars\":", 0) == 0);  // keys sorted
+  CHECK(json.rfind("{\"calibration\":{\"bins\":[{\"bin\":0,", 0) == 0);  // keys sorted
+  CHECK(json.find("},\"data\":{\"bars\":") != std::string::npos);
   CHECK(json.find(",\"schema_version\":1,") != std::string::npos);
   REQUIRE(stats.size() > 50);
   REQUIRE(events.size() > 100);

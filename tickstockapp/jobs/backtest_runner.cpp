@@ -19,7 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr auto kEventEvery = std::chrono::milliseconds(250);  // at most 4 progress events a second
-constexpr int kMaxAttempts = 3;
 constexpr std::size_t kTopCells = 5;
 
 // The result's summary (jobs.result and the Redis event's `results`): counts and the 5 cells
@@ -100,145 +99,44 @@ Result<void> write_files(const BacktestReport& r, const std::string& dir) {
 
 }  // namespace
 
-std::string BacktestRunnerStats::summary() const {
-  return "backtests: " + std::to_string(done.load()) + " done, " + std::to_string(failed.load()) +
-         " failed, " + std::to_string(cancelled.load()) + " cancelled, " +
-         std::to_string(requeued.load()) + " queued again";
-}
-
 BacktestRunner::BacktestRunner(BacktestRunnerOptions options, RedisSink* events, Log& log)
-    : options_(std::move(options)), events_(events), log_(log) {}
+    : JobRunner("backtest", options.database_url, options.poll, log),
+      options_(std::move(options)),
+      events_(events) {}
 
 BacktestRunner::~BacktestRunner() { stop(); }
 
-void BacktestRunner::start() {
-  thread_ = std::thread([this] { run(); });
-}
-
-void BacktestRunner::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-    cancel_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-bool BacktestRunner::wait(std::chrono::milliseconds d) {
-  std::unique_lock lock(mu_);
-  cv_.wait_for(lock, d, [&] { return stop_.load(); });
-  return !stop_;
-}
-
-bool BacktestRunner::connect() {
-  if (conn_ && PQstatus(conn_->get()) == CONNECTION_OK) return true;
-  conn_.reset();
-  auto c = pg_connect(options_.database_url);
-  if (!c) {
-    log_.limited("backtest-db", "backtests: " + c.error().message);
-    return false;
-  }
-  conn_.emplace(std::move(*c));
-  return true;
-}
-
-void BacktestRunner::run() {
-  bool requeued = false;
-  while (!stop_) {
-    if (!connect()) {
-      if (!wait(std::chrono::seconds(5))) break;
-      continue;
-    }
-    if (!requeued) {
-      requeue_stale();
-      requeued = true;
-    }
-    const auto job = claim();
-    if (!job) {
-      if (!wait(options_.poll)) break;
-      continue;
-    }
-    run_job(*job);
-  }
-}
-
-void BacktestRunner::requeue_stale() {
-  const std::string stale =
-      " WHERE kind = 'backtest' AND status = 'running' AND (heartbeat_at IS NULL OR "
-      "heartbeat_at < now() - interval '30 seconds')";
-  auto failed =
-      pg_exec_params(conn_->get(),
-                     "UPDATE jobs SET status = 'failed', finished_at = now(), error = 'abandoned " +
-                         std::to_string(kMaxAttempts) + " times'" + stale +
-                         " AND attempts >= " + std::to_string(kMaxAttempts),
-                     {}, "backtests: fail abandoned jobs");
-  auto again = pg_exec_params(conn_->get(), "UPDATE jobs SET status = 'queued'" + stale, {},
-                              "backtests: queue abandoned jobs again");
-  if (!failed || !again) {
-    log_.error((!failed ? failed.error() : again.error()).message);
-    return;
-  }
-  const long n = std::strtol(PQcmdTuples(again->get()), nullptr, 10);
-  stats_.requeued += static_cast<std::uint64_t>(n);
-  if (n > 0) log_.warn("backtests: " + std::to_string(n) + " job(s) left running queued again");
-}
-
-std::optional<BacktestRunner::Job> BacktestRunner::claim() {
-  auto r = pg_exec_params(
-      conn_->get(),
-      "UPDATE jobs SET status = 'running', started_at = now(), heartbeat_at = now(), "
-      "attempts = attempts + 1, progress = 0 WHERE id = (SELECT id FROM jobs WHERE kind = "
-      "'backtest' AND status = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
-      "RETURNING id, params::text, coalesce(params->>'request_id', CASE WHEN params->>'type' = "
-      "'backtest_job' THEN params->>'job_id' END, ''), cancel_requested",
-      {}, "backtests: claim a job");
-  if (!r) {
-    log_.limited("backtest-db", r.error().message);
-    return std::nullopt;
-  }
-  if (PQntuples(r->get()) == 0) return std::nullopt;
-  Job job;
-  job.id = std::strtoll(PQgetvalue(r->get(), 0, 0), nullptr, 10);
-  job.params = PQgetvalue(r->get(), 0, 1);
-  job.request_id = PQgetvalue(r->get(), 0, 2);
-  return job;
-}
-
 void BacktestRunner::run_job(const Job& job) {
-  cancel_ = stop_.load();
   last_beat_ = last_event_ = std::chrono::steady_clock::now();
   last_progress_ = 0;
   const std::string dir = options_.dir + "/" + std::to_string(job.id);
-  log_.info("backtests: job " + std::to_string(job.id) + " started");
   auto options = backtest_options_from(job.params, options_.threads);
-  if (!options) return finish(job, "failed", options.error().message, nullptr, dir);
+  if (!options) return end(job, "failed", options.error().message, nullptr, dir);
   auto source = make_pg_bar_source(options_.database_url);
-  if (!source) return finish(job, "failed", source.error().message, nullptr, dir);
+  if (!source) return end(job, "failed", source.error().message, nullptr, dir);
   auto plan = plan_backtest(*options, **source);
-  if (!plan) return finish(job, "failed", plan.error().message, nullptr, dir);
+  if (!plan) return end(job, "failed", plan.error().message, nullptr, dir);
   if (!plan->missing.empty()) {
     std::string list;
     for (const std::string& m : plan->missing) list += (list.empty() ? "" : ",") + m;
-    return finish(job, "failed", "data missing: no bars for " + list + " in the range", nullptr,
-                  dir);
+    return end(job, "failed", "data missing: no bars for " + list + " in the range", nullptr, dir);
   }
   on_progress(job, BacktestRunProgress{0, plan->bars_total, 0,
                                        static_cast<std::uint32_t>(plan->series.size()), "", 0, -1});
   auto report = run_backtest(
       *plan, *options, **source, [&](const BacktestRunProgress& p) { on_progress(job, p); },
-      &cancel_);
-  if (!report) return finish(job, "failed", report.error().message, nullptr, dir);
+      &cancel());
+  if (!report) return end(job, "failed", report.error().message, nullptr, dir);
   if (report->status == BacktestReport::Status::Cancelled) {
-    return finish(job, stop_ ? "queued" : "cancelled", "", nullptr, dir);
+    return end(job, stopping() ? "queued" : "cancelled", "", nullptr, dir);
   }
   if (auto ok = write_files(*report, dir); !ok) {
-    return finish(job, "failed", ok.error().message, nullptr, dir);
+    return end(job, "failed", ok.error().message, nullptr, dir);
   }
-  if (auto stored = store_backtest_stats(conn_->get(), job.id, report->stats); !stored) {
-    return finish(job, "failed", stored.error().message, nullptr, dir);
+  if (auto stored = store_backtest_stats(connection(), job.id, report->stats); !stored) {
+    return end(job, "failed", stored.error().message, nullptr, dir);
   }
-  finish(job, "done", "", &*report, dir);
+  end(job, "done", "", &*report, dir);
 }
 
 // Publishes progress (at most 4 a second, never decreasing) and, every options.heartbeat, writes
@@ -250,13 +148,7 @@ void BacktestRunner::on_progress(const Job& job, const BacktestRunProgress& p) {
   last_progress_ = std::max(last_progress_, std::min(share, 1.0));
   if (now - last_beat_ >= options_.heartbeat) {
     last_beat_ = now;
-    const std::string id = std::to_string(job.id), progress = std::to_string(last_progress_);
-    auto r = pg_exec_params(conn_->get(),
-                            "UPDATE jobs SET heartbeat_at = now(), progress = $2 WHERE id = $1 "
-                            "RETURNING cancel_requested",
-                            {id.c_str(), progress.c_str()}, "backtests: heartbeat");
-    if (r && PQntuples(r->get()) == 1 && PQgetvalue(r->get(), 0, 0)[0] == 't') cancel_ = true;
-    if (!r) log_.limited("backtest-db", r.error().message);
+    heartbeat(job.id, last_progress_);
   }
   const bool first = p.bars_done == 0, last = p.bars_done >= p.bars_total;
   if (events_ == nullptr || (!first && !last && now - last_event_ < kEventEvery)) return;
@@ -277,38 +169,19 @@ void BacktestRunner::on_progress(const Job& job, const BacktestRunProgress& p) {
   publish_report(*events_, e);
 }
 
-void BacktestRunner::finish(const Job& job, const std::string& status, const std::string& error,
-                            const BacktestReport* report, const std::string& dir) {
-  const std::string id = std::to_string(job.id);
+void BacktestRunner::end(const Job& job, const std::string& status, const std::string& error,
+                         const BacktestReport* report, const std::string& dir) {
   const std::string results = report != nullptr ? results_summary(*report) : "null";
-  const std::string fingerprint = report != nullptr ? report->fingerprint : "";
-  const char* result_param = report != nullptr ? results.c_str() : nullptr;
-  const char* dir_param = report != nullptr ? dir.c_str() : nullptr;
-  auto r = pg_exec_params(
-      conn_->get(),
-      "UPDATE jobs SET status = $2, error = nullif($3, ''), result = $4::jsonb, result_dir = $5, "
-      "data_fingerprint = nullif($6, ''), heartbeat_at = now(), "
-      "progress = CASE WHEN $2 = 'done' THEN 1 ELSE progress END, "
-      "finished_at = CASE WHEN $2 = 'queued' THEN NULL ELSE now() END WHERE id = $1",
-      {id.c_str(), status.c_str(), error.c_str(), result_param, dir_param, fingerprint.c_str()},
-      "backtests: store the result of job " + id);
-  if (!r) log_.error(r.error().message);
-  if (status == "queued") {
-    ++stats_.requeued;
-    log_.info("backtests: job " + id + " stopped with serve; queued again");
-    return;
-  }
-  (status == "done" ? stats_.done : status == "failed" ? stats_.failed : stats_.cancelled)++;
-  if (status == "failed") log_.warn("backtests: job " + id + " failed: " + error);
-  if (status == "done") log_.info("backtests: job " + id + " done: " + results);
-  if (events_ == nullptr) return;
+  finish(job, status, error, report != nullptr ? results : "", report != nullptr ? dir : "",
+         report != nullptr ? report->fingerprint : "");
+  if (status == "queued" || events_ == nullptr) return;
   BacktestResult e;
   e.job_id = job.id;
   e.request_id = job.request_id;
   e.status = status;
   e.error = error;
   e.results = results;
-  e.data_fingerprint = fingerprint;
+  e.data_fingerprint = report != nullptr ? report->fingerprint : "";
   if (report != nullptr) {
     std::size_t significant = 0;
     for (const StatCell& c : report->stats) significant += c.significant ? 1 : 0;

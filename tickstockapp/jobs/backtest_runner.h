@@ -1,25 +1,18 @@
 // Runs the backtest jobs stored in the jobs table, one at a time, on a thread of its own (and the
-// backtest's workers), so the engine thread never waits for it. A job is claimed with
-// SKIP LOCKED, so several serve processes can share the queue; its progress and heartbeat go to
-// the row every few seconds, where cancel_requested is read; progress and the result are
-// published on Redis when a sink is given; files go to <dir>/<job id>/. A job left running by a
-// crash (heartbeat older than 30 s) is queued again at start, at most 3 times.
+// backtest's workers), so the engine thread never waits for it (the queue: jobs/job_runner.h).
+// Progress and the result are published on Redis when a sink is given; files go to
+// <dir>/<job id>/ and the cells to backtest_stats.
 #ifndef TICKSTOCKAPP_JOBS_BACKTEST_RUNNER_H_
 #define TICKSTOCKAPP_JOBS_BACKTEST_RUNNER_H_
 
-#include <atomic>
-#include <condition_variable>
-#include <cstdint>
-#include <mutex>
-#include <optional>
+#include <chrono>
 #include <string>
-#include <thread>
 
 #include "tickstock/backtest.h"
 #include "tickstock/redis_sink.h"
 
 #include "base/log.h"
-#include "db/pg_util.h"
+#include "jobs/job_runner.h"
 
 namespace tickstock::app {
 
@@ -31,50 +24,21 @@ struct BacktestRunnerOptions {
   std::chrono::milliseconds heartbeat{1000};  // progress, heartbeat and cancel check
 };
 
-// Counters; read from any thread.
-struct BacktestRunnerStats {
-  std::atomic<std::uint64_t> done{0}, failed{0}, cancelled{0}, requeued{0};
-  // serve's exit summary line.
-  std::string summary() const;
-};
-
-class BacktestRunner {
+class BacktestRunner final : public JobRunner {
  public:
   // `events` may be null (no Redis). REQUIRES: events and log outlive the runner.
   BacktestRunner(BacktestRunnerOptions options, RedisSink* events, Log& log);
-  ~BacktestRunner();  // stop()
-  BacktestRunner(const BacktestRunner&) = delete;
-  BacktestRunner& operator=(const BacktestRunner&) = delete;
-
-  void start();
-  // Stops and joins; a job still running is put back in the queue.
-  void stop();
-  const BacktestRunnerStats& stats() const { return stats_; }
+  ~BacktestRunner() override;  // stop()
 
  private:
-  struct Job {
-    std::int64_t id = 0;
-    std::string params, request_id;
-  };
-  void run();
-  bool connect();
-  void requeue_stale();
-  std::optional<Job> claim();
-  void run_job(const Job& job);
+  void run_job(const Job& job) override;
   void on_progress(const Job& job, const BacktestRunProgress& p);
-  void finish(const Job& job, const std::string& status, const std::string& error,
-              const BacktestReport* report, const std::string& dir);
-  bool wait(std::chrono::milliseconds d);  // false when stopping
+  // Stores the outcome (the report's summary when done) and publishes the result event.
+  void end(const Job& job, const std::string& status, const std::string& error,
+           const BacktestReport* report, const std::string& dir);
 
   BacktestRunnerOptions options_;
   RedisSink* events_;
-  Log& log_;
-  BacktestRunnerStats stats_;
-  std::optional<PgConn> conn_;
-  std::atomic<bool> stop_{false}, cancel_{false};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::thread thread_;
   std::chrono::steady_clock::time_point last_beat_{}, last_event_{};
   double last_progress_ = 0;
 };

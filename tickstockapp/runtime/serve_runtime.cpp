@@ -149,7 +149,7 @@ int ServeRuntime::finish() {
   }
   if (backtests_) {
     backtests_->stop();
-    log_.info(backtests_->stats().summary());
+    log_.info(backtests_->summary());
   }
   if (monitor_) monitor_->stop();
   if (pg_) {

@@ -1,0 +1,87 @@
+// The jobs table as a queue of one kind, and the thread that runs its jobs one at a time. A job
+// is claimed with SKIP LOCKED, so several serve processes can share the queue; while it runs,
+// heartbeat() writes its progress and heartbeat and reads cancel_requested; finish() stores the
+// outcome. A job left running by a crash (heartbeat older than 30 s) is queued again at start,
+// at most 3 times. BacktestRunner and DataLoadRunner are its kinds.
+#ifndef TICKSTOCKAPP_JOBS_JOB_RUNNER_H_
+#define TICKSTOCKAPP_JOBS_JOB_RUNNER_H_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "base/log.h"
+#include "db/pg_util.h"
+
+namespace tickstock::app {
+
+// Counters; read from any thread.
+struct JobRunnerStats {
+  std::atomic<std::uint64_t> done{0}, failed{0}, cancelled{0}, requeued{0};
+};
+
+class JobRunner {
+ public:
+  struct Job {
+    std::int64_t id = 0;
+    std::string params, request_id;
+  };
+
+  // `kind`: the jobs.kind this runner takes. REQUIRES: log outlives the runner.
+  JobRunner(std::string kind, std::string database_url, std::chrono::milliseconds poll, Log& log);
+  // REQUIRES: the derived class called stop() in its destructor.
+  virtual ~JobRunner();
+  JobRunner(const JobRunner&) = delete;
+  JobRunner& operator=(const JobRunner&) = delete;
+
+  void start();
+  // Stops and joins; a job still running is put back in the queue (finish "queued").
+  void stop();
+  const JobRunnerStats& stats() const { return stats_; }
+  // "<kind>s: N done, N failed, N cancelled, N queued again", serve's exit summary line.
+  std::string summary() const;
+
+ protected:
+  // Runs `job` and calls finish() once. `cancel()` becomes true when the job is to stop.
+  virtual void run_job(const Job& job) = 0;
+  // Writes the heartbeat and `progress` (0..1) to the row and reads cancel_requested, which
+  // raises cancel(). Logged and rate-limited on failure.
+  void heartbeat(std::int64_t id, double progress);
+  // Stores the outcome: status done, failed or cancelled, or queued (serve is stopping). Counts
+  // it and logs it. `result`: a JSON object or "" (NULL); `dir` "" for none.
+  void finish(const Job& job, const std::string& status, const std::string& error,
+              const std::string& result, const std::string& dir,
+              const std::string& fingerprint = "");
+  // The runner's connection (valid inside run_job).
+  PGconn* connection() { return conn_->get(); }
+  const std::atomic<bool>& cancel() const { return cancel_; }
+  bool stopping() const { return stop_; }
+  Log& log() { return log_; }
+  const std::string& kind() const { return kind_; }
+
+ private:
+  void run();
+  bool connect();
+  void requeue_stale();
+  std::optional<Job> claim();
+  bool wait(std::chrono::milliseconds d);  // false when stopping
+
+  std::string kind_, label_, url_;  // label_: kind_ with spaces, for the log
+  std::chrono::milliseconds poll_;
+  Log& log_;
+  JobRunnerStats stats_;
+  std::optional<PgConn> conn_;
+  std::atomic<bool> stop_{false}, cancel_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::thread thread_;
+};
+
+}  // namespace tickstock::app
+
+#endif  // TICKSTOCKAPP_JOBS_JOB_RUNNER_H_
