@@ -222,7 +222,8 @@ TEST_CASE("tickstock.jobs.cancel cancels a queued job at once and flags a runnin
   CHECK(ack(1).integer("job_id") == 2);
   CHECK(ack(2).integer("job_id") == 3);
   CHECK_FALSE(ack(3).boolean("accepted"));
-  CHECK_THAT(ack(3).str("error"), Catch::Contains("no queued or running backtest job 'nope'"));
+  CHECK_THAT(ack(3).str("error"),
+             Catch::Contains("no queued or running backtest or data-load job 'nope'"));
   CHECK_THAT(ack(4).str("error"), Catch::Contains("field 'job_id'"));
   CHECK_FALSE(ack(5).boolean("accepted"));  // r-1 is cancelled already
   CHECK(db.query("SELECT string_agg(id || ' ' || status || ' ' || cancel_requested, ', ' ORDER BY "

@@ -7,8 +7,8 @@
 
 #include "base/progress.h"
 #include "cli/commands.h"
-#include "db/bar_store.h"
 #include "db/pg_util.h"
+#include "polygon/history_backfill.h"
 #include "polygon/universe.h"
 #include "settings/polygon_settings.h"
 
@@ -83,35 +83,25 @@ int run_backfill(int argc, char** argv, Log& log) {
     return 1;
   }
   PolygonRest rest(*ro, log);
-  SymbolTable symbols;
-  const Timestamp t0 = new_york_midnight(*from);
-  const Timestamp t1 = new_york_midnight(civil_from_days(days_from_civil(*to) + 1)) - 1;
+  HistoryRequest request{*universe, tf, new_york_midnight(*from),
+                         new_york_midnight(civil_from_days(days_from_civil(*to) + 1)) - 1};
   ProgressBar progress("backfill");
-  std::uint64_t bars = 0, stored = 0, failed = 0;
-  const auto n = static_cast<std::int64_t>(universe->size());
-  for (std::int64_t i = 0; i < n; ++i) {
-    const std::string& sym = (*universe)[static_cast<std::size_t>(i)];
-    auto got = rest.aggregates(symbols, sym, tf, t0, t1);
-    Result<std::uint64_t> st =
-        got ? store_bars(conn->get(), tf, *got) : Result<std::uint64_t>(got.error());
-    if (!st) {
-      ++failed;
-      progress.finish();
-      log.error("backfill: " + st.error().message);
-      continue;
-    }
-    bars += got->size();
-    stored += *st;
-    progress.step(i + 1, n, bars);
-  }
+  const HistoryReport done = backfill_history(
+      rest, conn->get(), request,
+      [&](std::size_t i, std::size_t n, std::uint64_t bars, const std::string&) {
+        progress.step(static_cast<std::int64_t>(i), static_cast<std::int64_t>(n), bars);
+      });
   progress.finish();
+  for (const std::string& e : done.errors) log.error("backfill: " + e);
+  const auto n = static_cast<std::int64_t>(universe->size());
+  const auto failed = static_cast<std::int64_t>(done.failed);
+  const std::uint64_t bars = done.bars, stored = done.stored;
   const RestStats& rs = rest.stats();
-  log.info("backfill: " + std::to_string(n - static_cast<std::int64_t>(failed)) + " of " +
-           std::to_string(n) + " symbols, " + std::to_string(bars) + " " + tfs + " bars (" +
-           std::to_string(stored) + " stored or changed), " + std::to_string(rs.requests) +
-           " requests (" + std::to_string(rs.rate_limited) + " rate limited, " +
-           std::to_string(rs.retries) + " retried, " + std::to_string(rs.budget_waits) +
-           " budget waits)");
+  log.info("backfill: " + std::to_string(n - failed) + " of " + std::to_string(n) + " symbols, " +
+           std::to_string(bars) + " " + tfs + " bars (" + std::to_string(stored) +
+           " stored or changed), " + std::to_string(rs.requests) + " requests (" +
+           std::to_string(rs.rate_limited) + " rate limited, " + std::to_string(rs.retries) +
+           " retried, " + std::to_string(rs.budget_waits) + " budget waits)");
   return failed == 0 ? 0 : 1;
 }
 

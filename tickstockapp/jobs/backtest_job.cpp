@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <tuple>
 
 #include "tickstock/calendar.h"
 #include "tickstock/json.h"
@@ -15,15 +16,6 @@ namespace {
 using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
-
-constexpr Timestamp kDay = 24 * kNanosPerHour;
-
-// A date-only time (UTC midnight, as parse_timestamp reads "2023-01-31") as the start of its
-// New York day (add_days = 0) or of the day after (1).
-Timestamp new_york_day(Timestamp t, int add_days) {
-  if (t % kDay != 0) return t;
-  return new_york_midnight(civil_from_days(t / kDay + add_days));
-}
 
 Result<void> read_patterns(object o, BacktestOptions& out) {
   array a;
@@ -137,8 +129,7 @@ Result<BacktestOptions> backtest_options_from(std::string_view params, int threa
   if (!request) return request.error();
   BacktestOptions o;
   o.symbols = request->symbols;
-  o.start = new_york_day(request->start, 0);
-  o.end = new_york_day(request->end, 1) - (request->end % kDay == 0 ? 1 : 0);
+  std::tie(o.start, o.end) = request_range(*request);
   o.timeframes = {request->timeframe};
   o.threads = threads;
   JsonObjectReader reader(kMaxJobRequestBytes);

@@ -2,11 +2,22 @@
 
 #include <memory>
 
+#include "jobs/backtest_job.h"
+#include "jobs/data_load_job.h"
 #include "jobs/job_request.h"
 #include "jobs/job_store.h"
 
 namespace tickstock::app {
 namespace {
+
+Result<void> runnable(const std::string& job_type, std::string_view payload) {
+  if (job_type == "backtest") {
+    if (auto o = backtest_options_from(payload, 1); !o) return o.error();
+  } else if (auto r = data_load_request_from(payload); !r) {
+    return r.error();
+  }
+  return {};
+}
 
 class JobHandler final : public SubscriptionHandler {
  public:
@@ -22,6 +33,9 @@ class JobHandler final : public SubscriptionHandler {
     ack.job_type = m.channel == channels_.jobs_backtest ? "backtest" : "data_load";
     auto request = parser_.parse(ack.job_type, m.payload, ack.request_id);
     if (!request) return reject(ack, m, request.error().message, Severity::Warning);
+    // Checked as the runner will read it, so that a stored job does not fail on its request.
+    if (auto ok = runnable(ack.job_type, m.payload); !ok)
+      return reject(ack, m, ok.error().message, Severity::Warning);
     if (store_) {
       auto id = store_->insert(*request);
       if (!id) return reject(ack, m, id.error().message, Severity::Error);
@@ -66,6 +80,7 @@ class JobHandler final : public SubscriptionHandler {
     if (r->was_queued) {  // it never ran: its result is told here
       BacktestResult result;
       result.job_id = r->id;
+      result.job_type = r->kind;
       result.status = "cancelled";
       result.request_id = r->request_id;
       publish_report(acks_, result);

@@ -128,4 +128,13 @@ Result<JobRequest> JobRequestParser::parse(std::string_view job_type, std::strin
   return r;
 }
 
+std::pair<Timestamp, Timestamp> request_range(const JobRequest& r) {
+  constexpr Timestamp kDay = 24 * kNanosPerHour;
+  // A date-only time is UTC midnight (as parse_timestamp reads "2023-01-31").
+  auto new_york_day = [](Timestamp t, int add_days) {
+    return t % kDay != 0 ? t : new_york_midnight(civil_from_days(t / kDay + add_days));
+  };
+  return {new_york_day(r.start, 0), new_york_day(r.end, 1) - (r.end % kDay == 0 ? 1 : 0)};
+}
+
 }  // namespace tickstock::app

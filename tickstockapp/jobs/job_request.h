@@ -13,6 +13,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tickstock/result.h"
@@ -34,6 +35,10 @@ struct JobRequest {
   Timestamp end = 0;
   std::string params;  // the request as received (a JSON object), stored as jobs.params
 };
+
+// The request's [start, end] as bar starts: a date-only start is the start of its New York day,
+// a date-only end the last nanosecond of its New York day.
+std::pair<Timestamp, Timestamp> request_range(const JobRequest& r);
 
 // Not thread-safe: one per listener thread.
 class JobRequestParser {

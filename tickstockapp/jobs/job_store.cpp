@@ -28,23 +28,25 @@ Result<JobStore::Cancelled> JobStore::cancel(const std::string& job) {
       "UPDATE jobs SET cancel_requested = true, "
       "finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END, "
       "status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END "
-      "WHERE id = (SELECT id FROM jobs WHERE kind = 'backtest' AND status IN ('queued', "
+      "WHERE id = (SELECT id FROM jobs WHERE kind IN ('backtest', 'data_load') AND status IN "
+      "('queued', "
       "'running') AND (id = $1::bigint OR params->>'request_id' = $2 OR (params->>'type' = "
       "'backtest_job' AND params->>'job_id' = $2)) ORDER BY id LIMIT 1) "
       "RETURNING id, status, coalesce(params->>'request_id', CASE WHEN params->>'type' = "
-      "'backtest_job' THEN params->>'job_id' END, '')",
+      "'backtest_job' THEN params->>'job_id' END, ''), kind",
       {id.c_str(), job.c_str()}, "cannot cancel the job");
   if (!r) {
     if (PQstatus(*c) != CONNECTION_OK) conn_.reset();
     return r.error();
   }
   if (PQntuples(r->get()) == 0) {
-    return fail("no queued or running backtest job '", job, "'");
+    return fail("no queued or running backtest or data-load job '", job, "'");
   }
   Cancelled out;
   out.id = static_cast<std::int64_t>(std::strtoll(PQgetvalue(r->get(), 0, 0), nullptr, 10));
   out.was_queued = std::string(PQgetvalue(r->get(), 0, 1)) == "cancelled";
   out.request_id = PQgetvalue(r->get(), 0, 2);
+  out.kind = PQgetvalue(r->get(), 0, 3);
   return out;
 }
 

@@ -29,13 +29,14 @@ class JobStore {
   Result<std::int64_t> insert(const JobRequest& request);
   // The connection, made on first use.
   Result<PGconn*> connection();
-  // Asks the backtest job `job` (its id as digits, else its request_id) to stop: a queued job is
-  // cancelled at once, a running one sets cancel_requested for its runner. An error when no
-  // queued or running backtest job has that id.
+  // Asks the backtest or data-load job `job` (its id as digits, else its request_id) to stop: a
+  // queued job is cancelled at once, a running one sets cancel_requested for its runner. An error
+  // when no queued or running backtest job has that id.
   struct Cancelled {
     std::int64_t id = 0;
     bool was_queued = false;  // cancelled here: it never ran
     std::string request_id;   // the job's own request_id ("" if none)
+    std::string kind;         // backtest or data_load
   };
   Result<Cancelled> cancel(const std::string& job);
 

@@ -42,6 +42,7 @@ RedisReport redis_report(const RedisChannels& c, const BacktestProgress& r) {
   RedisReport out{c.backtest_progress, "backtest_progress", {}};
   JsonWriter w(out.members);
   w.integer("job_id", r.job_id);
+  w.str("job_type", r.job_type);
   w.num("progress", r.progress);
   w.num("percent", std::round(r.progress * 1000) / 10);
   w.str("message", r.message);
@@ -73,6 +74,7 @@ RedisReport redis_report(const RedisChannels& c, const BacktestResult& r) {
   RedisReport out{c.backtest_results, "backtest_result", {}};
   JsonWriter w(out.members);
   w.integer("job_id", r.job_id);
+  w.str("job_type", r.job_type);
   w.str("status", r.status);
   w.key("metrics");
   w.begin_object();

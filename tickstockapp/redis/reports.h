@@ -45,6 +45,7 @@ struct BacktestProgress {
   double elapsed_s = 0, eta_s = -1;  // eta -1 (null) until 1 % is done
   std::uint64_t bars_done = 0, bars_total = 0;
   std::uint32_t series_done = 0, series_total = 0;
+  std::string job_type = "backtest";  // or data_load
 };
 
 // tickstock.events.backtesting.results.
@@ -56,6 +57,7 @@ struct BacktestResult {
   std::string request_id;
   std::string results = "null";  // a JSON object: signals, cells, significant, top
   std::string data_fingerprint;
+  std::string job_type = "backtest";  // or data_load
 };
 
 // tickstock.jobs.ack: the answer to a job request.

@@ -26,6 +26,10 @@ void declare_serve_settings(Settings& s) {
         "backtest jobs' files: DIR/<job id>/results.json, stats.csv, events.csv");
   s.add("--backtest-threads", "TICKSTOCK_BACKTEST_THREADS", "0",
         "threads of a backtest job (0: cores - 1, at least 1)");
+  s.add_switch("--no-data-loads", "TICKSTOCK_NO_DATA_LOADS",
+               "do not run the queued data-load jobs (another instance does)");
+  s.add("--data-load-dir", "TICKSTOCK_DATA_LOAD_DIR", "var/imports",
+        "where a data-load job's source file:NAME is read from");
   declare_pg_settings(s);
   declare_redis_settings(s);
   s.add("--synthetic-symbols", "TICKSTOCK_SYNTHETIC_SYMBOLS", "10", "synthetic: number of symbols");
@@ -195,6 +199,8 @@ Result<ServeConfig> parse_serve_config(const Settings& s, const std::vector<std:
   c.redis_jobs = !s.on("--redis-no-jobs");
   c.backtests = !s.on("--no-backtests");
   c.backtest_dir = s.get("--backtest-dir");
+  c.data_loads = !s.on("--no-data-loads");
+  c.data_load_dir = s.get("--data-load-dir");
   auto bt_threads = s.get_int("--backtest-threads", 0, 256);
   if (!bt_threads) return bt_threads.error();
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
@@ -202,6 +208,15 @@ Result<ServeConfig> parse_serve_config(const Settings& s, const std::vector<std:
   c.web = *wcfg;
   c.settings = s;
   if (auto r = check_feed(s, c); !r) return r.error();
+  if (c.polygon) {
+    c.data_load_rest = c.polygon->rest;
+  } else {  // data-load jobs call Polygon's REST API whatever the feed
+    auto ro = polygon_rest_options(s);
+    if (!ro && !polygon_api_key().empty()) return ro.error();
+    if (ro) c.data_load_rest = std::move(*ro);
+    c.data_load_rest.base_url = s.get("--polygon-rest-url");  // no key: those jobs say so
+    c.data_load_rest.ca_file = s.get("--polygon-ca-file");
+  }
   return c;
 }
 

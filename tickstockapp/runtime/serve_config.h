@@ -55,6 +55,9 @@ struct ServeConfig {
   bool backtests = true;                       // false: --no-backtests
   std::string backtest_dir = "var/backtests";  // --backtest-dir
   int backtest_threads = 1;                    // --backtest-threads
+  bool data_loads = true;                      // false: --no-data-loads
+  std::string data_load_dir = "var/imports";   // --data-load-dir
+  RestOptions data_load_rest;                  // Polygon's REST API for the data-load jobs
   std::optional<WebSettings> web;              // --http
   // The settings as given. Read only by the parts whose settings are checked when they are
   // made, because they apply only then and an error there must not stop other runs: the

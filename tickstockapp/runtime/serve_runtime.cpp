@@ -43,6 +43,7 @@ Result<void> ServeRuntime::start() {
   build_engine();
   start_jobs();
   start_backtests();
+  start_data_loads();
   make_monitor();
   if (auto r = start_dashboard(); !r) return r;
   start_threads();
@@ -150,6 +151,10 @@ int ServeRuntime::finish() {
   if (backtests_) {
     backtests_->stop();
     log_.info(backtests_->summary());
+  }
+  if (data_loads_) {
+    data_loads_->stop();
+    log_.info(data_loads_->summary());
   }
   if (monitor_) monitor_->stop();
   if (pg_) {

@@ -35,6 +35,7 @@
 #include "feeds/feed_control.h"
 #include "feeds/feed_monitor_source.h"
 #include "jobs/backtest_runner.h"
+#include "jobs/data_load_runner.h"
 #include "jobs/job_listener.h"
 #include "polygon/am_cross_check.h"
 #include "polygon/conditions.h"
@@ -97,6 +98,7 @@ class ServeRuntime {
   void build_engine();
   void start_jobs();
   void start_backtests();
+  void start_data_loads();
   void make_monitor();
   Result<void> start_dashboard();
   void start_threads();
@@ -135,6 +137,7 @@ class ServeRuntime {
   Result<void> feed_result_;
   std::unique_ptr<JobListener> jobs_;
   std::unique_ptr<BacktestRunner> backtests_;
+  std::unique_ptr<DataLoadRunner> data_loads_;
   std::unique_ptr<FeedMonitorSource> monitor_source_;  // read by monitor_: outlives it
   std::unique_ptr<Monitor> monitor_;
   std::thread feed_thread_, engine_thread_;

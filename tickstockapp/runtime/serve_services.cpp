@@ -116,6 +116,20 @@ void ServeRuntime::start_backtests() {
             " thread(s), files in " + o.dir);
 }
 
+// The data-load runner, under the same conditions.
+void ServeRuntime::start_data_loads() {
+  if (!store_ || !cfg_.data_loads || cfg_.database_url.empty()) return;
+  DataLoadRunnerOptions o;
+  o.database_url = cfg_.database_url;
+  o.rest = cfg_.data_load_rest;
+  o.dir = cfg_.data_load_dir;
+  data_loads_ = std::make_unique<DataLoadRunner>(o, redis_.get(), log_);
+  data_loads_->start();
+  log_.info("data loads: running queued jobs (Polygon" +
+            std::string(o.rest.api_key.empty() ? " without POLYGON_API_KEY: those fail" : "") +
+            "; files from " + o.dir + ")");
+}
+
 void ServeRuntime::start_jobs() {
   if (!redis_ || !cfg_.redis_jobs) return;
   JobListenerOptions jo;
