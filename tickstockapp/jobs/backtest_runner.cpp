@@ -100,9 +100,8 @@ Result<void> write_files(const BacktestReport& r, const std::string& dir) {
 }  // namespace
 
 BacktestRunner::BacktestRunner(BacktestRunnerOptions options, RedisSink* events, Log& log)
-    : JobRunner("backtest", options.database_url, options.poll, log),
-      options_(std::move(options)),
-      events_(events) {}
+    : JobRunner("backtest", options.database_url, options.poll, events, log),
+      options_(std::move(options)) {}
 
 BacktestRunner::~BacktestRunner() { stop(); }
 
@@ -151,7 +150,7 @@ void BacktestRunner::on_progress(const Job& job, const BacktestRunProgress& p) {
     heartbeat(job.id, last_progress_);
   }
   const bool first = p.bars_done == 0, last = p.bars_done >= p.bars_total;
-  if (events_ == nullptr || (!first && !last && now - last_event_ < kEventEvery)) return;
+  if (!first && !last && now - last_event_ < kEventEvery) return;
   last_event_ = now;
   BacktestProgress e;
   e.job_id = job.id;
@@ -166,7 +165,7 @@ void BacktestRunner::on_progress(const Job& job, const BacktestRunProgress& p) {
   e.series_total = p.series_total;
   e.message = (p.current_symbol.empty() ? "" : p.current_symbol + ": ") +
               std::to_string(p.bars_done) + " of " + std::to_string(p.bars_total) + " bars";
-  publish_report(*events_, e);
+  emit(job, e);
 }
 
 void BacktestRunner::end(const Job& job, const std::string& status, const std::string& error,
@@ -174,7 +173,7 @@ void BacktestRunner::end(const Job& job, const std::string& status, const std::s
   const std::string results = report != nullptr ? results_summary(*report) : "null";
   finish(job, status, error, report != nullptr ? results : "", report != nullptr ? dir : "",
          report != nullptr ? report->fingerprint : "");
-  if (status == "queued" || events_ == nullptr) return;
+  if (status == "queued") return;
   BacktestResult e;
   e.job_id = job.id;
   e.request_id = job.request_id;
@@ -199,7 +198,7 @@ void BacktestRunner::end(const Job& job, const std::string& status, const std::s
                                          {"final_equity", s.metrics.final_equity}});
     }
   }
-  publish_report(*events_, e);
+  emit(job, e);
 }
 
 }  // namespace tickstock::app

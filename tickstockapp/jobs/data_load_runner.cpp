@@ -34,9 +34,8 @@ std::string history_results(const HistoryReport& h, std::size_t symbols) {
 }  // namespace
 
 DataLoadRunner::DataLoadRunner(DataLoadRunnerOptions options, RedisSink* events, Log& log)
-    : JobRunner("data_load", options.database_url, options.poll, log),
-      options_(std::move(options)),
-      events_(events) {}
+    : JobRunner("data_load", options.database_url, options.poll, events, log),
+      options_(std::move(options)) {}
 
 DataLoadRunner::~DataLoadRunner() { stop(); }
 
@@ -121,7 +120,7 @@ void DataLoadRunner::on_progress(const Job& job, double share, const std::string
     heartbeat(job.id, last_progress_);
   }
   const bool edge = share <= 0 || share >= 1;
-  if (events_ == nullptr || (!edge && now - last_event_ < kEventEvery)) return;
+  if (!edge && now - last_event_ < kEventEvery) return;
   last_event_ = now;
   BacktestProgress e;
   e.job_id = job.id;
@@ -132,7 +131,7 @@ void DataLoadRunner::on_progress(const Job& job, double share, const std::string
   e.message = message;
   e.elapsed_s = std::chrono::duration<double>(now - started_).count();
   e.eta_s = last_progress_ >= 0.01 ? e.elapsed_s * (1 - last_progress_) / last_progress_ : -1;
-  publish_report(*events_, e);
+  emit(job, e);
 }
 
 void DataLoadRunner::end(const Job& job, const std::string& status, const std::string& error,
@@ -140,7 +139,7 @@ void DataLoadRunner::end(const Job& job, const std::string& status, const std::s
                          std::vector<std::pair<std::string, double>> metrics) {
   if (status == "done") on_progress(job, 1, "", "done");
   finish(job, status, error, results, "");
-  if (status == "queued" || events_ == nullptr) return;
+  if (status == "queued") return;
   BacktestResult e;
   e.job_id = job.id;
   e.job_type = "data_load";
@@ -149,7 +148,7 @@ void DataLoadRunner::end(const Job& job, const std::string& status, const std::s
   e.error = error;
   e.results = results.empty() ? "null" : results;
   e.metrics = std::move(metrics);
-  publish_report(*events_, e);
+  emit(job, e);
 }
 
 }  // namespace tickstock::app

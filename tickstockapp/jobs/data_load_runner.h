@@ -46,7 +46,6 @@ class DataLoadRunner final : public JobRunner {
            const std::string& results, std::vector<std::pair<std::string, double>> metrics = {});
 
   DataLoadRunnerOptions options_;
-  RedisSink* events_;
   std::chrono::steady_clock::time_point started_{}, last_beat_{}, last_event_{};
   double last_progress_ = 0;
 };

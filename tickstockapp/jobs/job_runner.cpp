@@ -10,8 +10,13 @@ constexpr int kMaxAttempts = 3;
 }  // namespace
 
 JobRunner::JobRunner(std::string kind, std::string database_url, std::chrono::milliseconds poll,
-                     Log& log)
-    : kind_(std::move(kind)), label_(kind_), url_(std::move(database_url)), poll_(poll), log_(log) {
+                     RedisSink* events, Log& log)
+    : kind_(std::move(kind)),
+      label_(kind_),
+      url_(std::move(database_url)),
+      poll_(poll),
+      events_(events),
+      log_(log) {
   for (char& c : label_) c = c == '_' ? ' ' : c;  // data_load: "data loads: ..."
 }
 
@@ -106,7 +111,7 @@ std::optional<JobRunner::Job> JobRunner::claim() {
       "attempts = attempts + 1, progress = 0 WHERE id = (SELECT id FROM jobs WHERE kind = $1 "
       "AND status = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
       "RETURNING id, params::text, coalesce(params->>'request_id', CASE WHEN params->>'type' = "
-      "'backtest_job' THEN params->>'job_id' END, '')",
+      "'backtest_job' THEN params->>'job_id' END, ''), coalesce(user_id, 0)",
       {kind_.c_str()}, label_ + "s: claim a job");
   if (!r) {
     log_.limited(kind_ + "-db", r.error().message);
@@ -117,6 +122,7 @@ std::optional<JobRunner::Job> JobRunner::claim() {
   job.id = std::strtoll(PQgetvalue(r->get(), 0, 0), nullptr, 10);
   job.params = PQgetvalue(r->get(), 0, 1);
   job.request_id = PQgetvalue(r->get(), 0, 2);
+  job.user_id = std::strtoll(PQgetvalue(r->get(), 0, 3), nullptr, 10);
   return job;
 }
 

@@ -10,13 +10,17 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "tickstock/redis_sink.h"
+
 #include "base/log.h"
 #include "db/pg_util.h"
+#include "redis/reports.h"
 
 namespace tickstock::app {
 
@@ -29,16 +33,24 @@ class JobRunner {
  public:
   struct Job {
     std::int64_t id = 0;
+    std::int64_t user_id = 0;  // 0: no user
     std::string params, request_id;
   };
+  // Told each progress and result event of a job that has a user (the dashboard sends it to
+  // the user's open WebSockets): the user, and the event as published on Redis. Any thread.
+  using Notify = std::function<void(std::int64_t user_id, const RedisReport& event)>;
 
-  // `kind`: the jobs.kind this runner takes. REQUIRES: log outlives the runner.
-  JobRunner(std::string kind, std::string database_url, std::chrono::milliseconds poll, Log& log);
+  // `kind`: the jobs.kind this runner takes; `events` may be null (no Redis). REQUIRES: events
+  // and log outlive the runner.
+  JobRunner(std::string kind, std::string database_url, std::chrono::milliseconds poll,
+            RedisSink* events, Log& log);
   // REQUIRES: the derived class called stop() in its destructor.
   virtual ~JobRunner();
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
 
+  // REQUIRES: before start().
+  void set_notify(Notify notify) { notify_ = std::move(notify); }
   void start();
   // Stops and joins; a job still running is put back in the queue (finish "queued").
   void stop();
@@ -57,6 +69,13 @@ class JobRunner {
   void finish(const Job& job, const std::string& status, const std::string& error,
               const std::string& result, const std::string& dir,
               const std::string& fingerprint = "");
+  // Publishes a progress or result report of `job` on Redis and tells notify.
+  template <class Report>
+  void emit(const Job& job, const Report& r) {
+    const RedisReport event = redis_report(events_ ? events_->channels() : RedisChannels{}, r);
+    if (events_ != nullptr) events_->publish(event);
+    if (notify_ && job.user_id != 0) notify_(job.user_id, event);
+  }
   // The runner's connection (valid inside run_job).
   PGconn* connection() { return conn_->get(); }
   const std::atomic<bool>& cancel() const { return cancel_; }
@@ -73,7 +92,9 @@ class JobRunner {
 
   std::string kind_, label_, url_;  // label_: kind_ with spaces, for the log
   std::chrono::milliseconds poll_;
+  RedisSink* events_;
   Log& log_;
+  Notify notify_;
   JobRunnerStats stats_;
   std::optional<PgConn> conn_;
   std::atomic<bool> stop_{false}, cancel_{false};

@@ -97,6 +97,7 @@ class ServeRuntime {
   void make_dashboard();
   void build_engine();
   void start_jobs();
+  JobRunner::Notify job_notify();
   void start_backtests();
   void start_data_loads();
   void make_monitor();

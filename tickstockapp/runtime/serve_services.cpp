@@ -103,6 +103,16 @@ void ServeRuntime::make_dashboard() {
   dashboard_ = std::make_unique<Dashboard>(*cfg_.web, store_ ? cfg_.database_url : "", log_);
 }
 
+// The job runners' events for the dashboard: to the job owner's open WebSockets, as
+// {"type": event_type, ...the Redis event's fields}.
+JobRunner::Notify ServeRuntime::job_notify() {
+  if (!dashboard_) return {};
+  return [d = dashboard_.get()](std::int64_t user, const RedisReport& e) {
+    d->send_to_user(user, "{\"type\":\"" + e.event_type + "\"" +
+                              (e.members.empty() ? "" : "," + e.members) + "}");
+  };
+}
+
 // The backtest runner, when this run stores into a database whose schema is current.
 void ServeRuntime::start_backtests() {
   if (!store_ || !cfg_.backtests || cfg_.database_url.empty()) return;
@@ -111,6 +121,7 @@ void ServeRuntime::start_backtests() {
   o.dir = cfg_.backtest_dir;
   o.threads = cfg_.backtest_threads;
   backtests_ = std::make_unique<BacktestRunner>(o, redis_.get(), log_);
+  backtests_->set_notify(job_notify());
   backtests_->start();
   log_.info("backtests: running queued jobs on " + std::to_string(o.threads) +
             " thread(s), files in " + o.dir);
@@ -124,6 +135,7 @@ void ServeRuntime::start_data_loads() {
   o.rest = cfg_.data_load_rest;
   o.dir = cfg_.data_load_dir;
   data_loads_ = std::make_unique<DataLoadRunner>(o, redis_.get(), log_);
+  data_loads_->set_notify(job_notify());
   data_loads_->start();
   log_.info("data loads: running queued jobs (Polygon" +
             std::string(o.rest.api_key.empty() ? " without POLYGON_API_KEY: those fail" : "") +

@@ -40,6 +40,10 @@ class Dashboard {
   // Stops the listener (requests in progress finish), the workers and the hub. Idempotent.
   void stop();
   int port() const { return server_ ? server_->port() : 0; }
+  // Sends a JSON message to the user's open WebSockets (any thread; nothing when none).
+  void send_to_user(std::int64_t user_id, std::string message) {
+    hub_.send_to_user(user_id, std::move(message));
+  }
   bool tls() const { return server_ && server_->tls(); }
 
  private:

@@ -3,6 +3,7 @@
 // none of it, an admin all; the per-user queue bound, cancel of queued, running and finished
 // jobs, the original application's aliases, and refusals that name the field.
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -200,11 +201,33 @@ TEST_CASE("dashboard: a finished backtest's statistics and files over REST",
   const Login admin = login(c, "admin", kAdminPassword);
   const Login alice = add_user(c, admin, "alice");
   const Login bob = add_user(c, admin, "bob");
+  // The owner's open WebSockets see the job's progress and result; another user's do not.
+  WsClient alice_ws(serve.port(), ws_headers(alice, serve.port()));
+  WsClient bob_ws(serve.port(), ws_headers(bob, serve.port()));
+  REQUIRE(alice_ws.ok());
+  REQUIRE(bob_ws.ok());
+  REQUIRE(!ws_collect(alice_ws, "hello", std::chrono::seconds(5)).empty());
   const HttpReply submitted = c.request("POST", "/api/backtests", kGood, auth(alice));
   REQUIRE(submitted.status == 201);
   const std::string id = json_field(submitted.body, "job_id");
   const std::string base = "/api/backtests/" + id;
   REQUIRE(wait_for([&] { return json_field(c.get(base, auth(alice)).body, "status") == "done"; }));
+  std::vector<std::string> progress, result;
+  for (int i = 0; i < 50 && result.empty(); ++i) {
+    std::istringstream frame(alice_ws.receive(std::chrono::milliseconds(200)));
+    for (std::string m; std::getline(frame, m);) {
+      if (json_field(m, "type") == "backtest_progress") progress.push_back(m);
+      if (json_field(m, "type") == "backtest_result") result.push_back(m);
+    }
+  }
+  REQUIRE(result.size() == 1);
+  CHECK(json_field(result[0], "job_id") == id);
+  CHECK(json_field(result[0], "status") == "done");
+  CHECK(json_field(result[0], "request_id") == "web-1");
+  REQUIRE(!progress.empty());
+  CHECK(json_field(progress.front(), "progress") == "0");
+  CHECK(json_field(progress.back(), "progress") == "1");
+  CHECK(ws_collect(bob_ws, "backtest_result", std::chrono::milliseconds(500)).empty());
   const Json job(c.get(base, auth(alice)).body);
   CHECK(double(job["job"]["progress"]) == 1);
   CHECK(std::int64_t(job["job"]["results"]["signals"]) > 100);

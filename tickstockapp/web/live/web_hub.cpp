@@ -529,6 +529,19 @@ std::shared_ptr<const std::string> alert_frame(const std::vector<StoredAlert>& a
 
 }  // namespace
 
+void WebHub::send_to_user(std::int64_t user_id, std::string message) {
+  std::vector<std::shared_ptr<HubClient>> clients;
+  {
+    std::lock_guard lock(mu_);
+    auto it = by_user_.find(user_id);
+    if (it == by_user_.end()) return;
+    for (const auto& w : it->second)
+      if (auto c = w.lock()) clients.push_back(std::move(c));
+  }
+  const auto shared = std::make_shared<const std::string>(std::move(message));
+  for (const auto& c : clients) c->send(shared, 0);
+}
+
 void WebHub::deliver(const std::vector<StoredAlert>& alerts) {
   // Per user, the alerts due, in order: a user's sockets share one frame (the ids are theirs).
   std::unordered_map<std::int64_t, std::vector<std::uint32_t>> per_user;

@@ -76,6 +76,9 @@ class WebHub {
   // Closes the user's open WebSockets of the sessions `which` says (relative to `token_hash`),
   // with a policy close (1008); `reason` is the disconnect metric's.
   void close_sessions(std::int64_t user_id, const std::string& token_hash, EndedSessions which);
+  // Sends `message` (one JSON object) to the user's open WebSockets; any thread. The job
+  // runners' backtest_progress and backtest_result events for the job's owner.
+  void send_to_user(std::int64_t user_id, std::string message);
   // The subscriptions changed: they are read again before the next batch.
   void subscriptions_changed() { subscriptions_dirty_ = true; }
 
