@@ -4,6 +4,7 @@ import { h, fill, fmt, when, table } from './dom.js';
 import { get, post, put, patch, del, query, setCsrf, ApiError } from './api.js';
 import * as live from './live.js';
 import { chartPage } from './chart.js';
+import { backtestPage } from './backtest.js';
 
 const app = document.getElementById('app');
 // alerts: what the feed shows, newest first ({ key, id, alert, pending, fresh: it waited for
@@ -11,9 +12,10 @@ const app = document.getElementById('app');
 // pending: how many wait, server-side.
 const state = { me: null, alerts: [], catalogue: null, history: { loaded: false, next: null }, pending: 0 };
 
-const pages = { dashboard, chart: chartPage, patterns, subscriptions, account, admin };
+const pages = { dashboard, chart: chartPage, patterns, subscriptions, backtest: backtestPage, account, admin };
 const routes = { '/': 'dashboard', '/chart': 'chart', '/patterns': 'patterns',
-                 '/subscriptions': 'subscriptions', '/account': 'account', '/admin': 'admin' };
+                 '/subscriptions': 'subscriptions', '/backtest': 'backtest',
+                 '/backtest-dashboard': 'backtest', '/account': 'account', '/admin': 'admin' };
 let leave = null;  // the current page's clean-up
 
 function message(err) { return err instanceof ApiError ? err.message : String(err); }

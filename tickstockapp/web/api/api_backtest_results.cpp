@@ -163,6 +163,7 @@ constexpr JobFile kJobFiles[] = {
     {"equity.csv", "equity.csv", "text/csv; charset=utf-8"},
     {"equity_daily.csv", "equity_daily.csv", "text/csv; charset=utf-8"},
     {"stats.csv", "stats.csv", "text/csv; charset=utf-8"},
+    {"calibration.csv", "calibration.csv", "text/csv; charset=utf-8"},
     {"events.csv", "events.csv", "text/csv; charset=utf-8"},
     {"report.html", "report.html", "text/html; charset=utf-8"},
 };
@@ -251,7 +252,7 @@ HttpResponse api_backtest_file(ApiContext& ctx, ApiCall& call) {
     return json_error(404, "not_found",
                       "no such backtest file '" + quote_value(name) +
                           "' (results.json, trades, equity, equity_daily.csv, stats.csv, "
-                          "events.csv, report.html)");
+                          "calibration.csv, events.csv, report.html)");
   BacktestJobRow job;
   if (auto e = visible_job(ctx, call, call.path_params.at(0), job)) return *e;
   if (job.status != "done" || job.result_dir.empty())

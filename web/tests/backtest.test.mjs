@@ -1,0 +1,164 @@
+// The Backtests page in headless Chromium against the real binary and a throwaway PostgreSQL
+// database (from DATABASE_URL, which scripts/test sets; skipped without it): the form refuses
+// what the server would, a job runs with live progress, and its results show: summary, strategy
+// figures, equity chart, a sortable statistics table, the heat map and the calibration.
+// Screenshots at 1280×800 and 390×844; any browser console error fails the test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const bin = process.env.TICKSTOCK_APP_BIN;
+const artifacts = process.env.TICKSTOCK_UI_ARTIFACTS || join(tmpdir(), 'tickstock-ui');
+mkdirSync(artifacts, { recursive: true });
+
+// 600 daily bars of a seeded random walk from 2019-01-02.
+function daysCsv(seed) {
+  let s = seed;
+  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  let close = 100;
+  const lines = ['ts,open,high,low,close,volume'];
+  for (let i = 0; i < 600; i++) {
+    const day = new Date(Date.UTC(2019, 0, 2) + i * 86400000).toISOString().slice(0, 10);
+    const open = close * (1 + (rnd() - 0.5) * 0.02);
+    close = open * (1 + (rnd() - 0.5) * 0.04);
+    const high = Math.max(open, close) * (1 + rnd() * 0.015);
+    const low = Math.min(open, close) * (1 - rnd() * 0.015);
+    lines.push(`${day},${open.toFixed(4)},${high.toFixed(4)},${low.toFixed(4)},${close.toFixed(4)},${1000 + Math.floor(rnd() * 9000)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function run(args, env) {
+  return execFileSync(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+}
+
+function startServe(dir, env) {
+  const pw = join(dir, 'admin-password');
+  writeFileSync(pw, 'ui-admin-password\n');
+  const child = spawn(bin, ['serve', '--http', '127.0.0.1:0', '--feed', 'synthetic', '--synthetic-symbols', '1',
+    '--no-bar-events', '--admin-password-file', pw, '--password-hash-cost', 'minimum', '--login-rate-ip', '0',
+    '--backtest-dir', join(dir, 'jobs'), '--backtest-threads', '1', '--no-data-loads', '--spill-dir', ''],
+  { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 30000);
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = err.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) { clearTimeout(timer); resolve({ child, port: Number(m[1]) }); }
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+}
+
+test('backtests: the form, a job with live progress, its results', { timeout: 180000 }, async (t) => {
+  assert.ok(bin, 'TICKSTOCK_APP_BIN must name the tickstockapp binary');
+  const server = process.env.DATABASE_URL;
+  if (!server) { t.skip('no DATABASE_URL: the Backtests page needs PostgreSQL'); return; }
+  const name = `tickstock_ui_bt_${process.pid}`;
+  const dbUrl = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
+  execFileSync('psql', [server, '-qc', `CREATE DATABASE ${name}`]);
+  const dir = mkdtempSync(join(tmpdir(), 'tickstock-ui-bt-'));
+  const env = { ...process.env, DATABASE_URL: dbUrl };
+  for (const k of ['REDIS_URL', 'REDIS_HOST', 'TICKSTOCK_HTTP']) delete env[k];
+  let child = null, browser = null;
+  const problems = [];
+  try {
+    run(['migrate'], env);
+    for (const [symbol, seed] of [['AAA', 1], ['BBB', 2]]) {
+      writeFileSync(join(dir, `${symbol}.csv`), daysCsv(seed));
+      run(['import', '--bars', join(dir, `${symbol}.csv`), '--timeframe', '1d', '--symbol', symbol], env);
+    }
+    const started = await startServe(dir, env);
+    child = started.child;
+    const base = `http://127.0.0.1:${started.port}`;
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+             '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()} (${m.location().url})`); });
+    page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
+    const shot = async (label) => {
+      for (const [w, hgt] of [[1280, 800], [390, 844]]) {
+        await page.setViewportSize({ width: w, height: hgt });
+        await page.screenshot({ path: join(artifacts, `${label}-${w}x${hgt}.png`), fullPage: true });
+      }
+      await page.setViewportSize({ width: 1280, height: 800 });
+    };
+
+    await page.goto(`${base}/`);
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', 'ui-admin-password');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#status.live');
+    await page.click('a[data-page=backtest]');
+    await page.waitForSelector('#backtest-form');
+    await page.waitForFunction(() => document.querySelector('#backtest-jobs')?.textContent.includes('No backtests yet'));
+    await shot('backtest-empty');
+
+    // The page refuses what the server would, naming the field; nothing is queued.
+    await page.fill('#backtest-form input[name=symbols]', Array.from({ length: 51 }, (_, i) => `S${i}`).join(','));
+    await page.click('#backtest-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#backtest-error')?.textContent.includes('Symbols'));
+    await page.fill('#backtest-form input[name=symbols]', 'AAA, BBB');
+    await page.fill('#backtest-form input[name=start]', '2019-06-03');
+    await page.fill('#backtest-form input[name=end]', '2020-06-30');
+    await page.fill('#backtest-form input[name=horizons]', '1, 5, 0');
+    await page.click('#backtest-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#backtest-error')?.textContent.includes('Horizons'));
+    await page.fill('#backtest-form input[name=horizons]', '1, 5, 10');
+    await page.check('#backtest-strategy');
+    await page.click('#backtest-form button[type=submit]');
+
+    // The job runs; its row and then its results appear without a reload.
+    await page.waitForSelector('#backtest-jobs tr[data-id]');
+    await page.waitForSelector('#backtest-results[data-ready="1"]', { timeout: 90000 });
+    await page.waitForSelector('#backtest-jobs tr[data-status=done]', { timeout: 30000 });
+    const rows = await page.locator('#stats-rows tr').count();
+    assert.ok(rows > 5, `statistics rows: ${rows}`);
+    assert.ok(await page.locator('#backtest-heatmap tbody tr').count() > 3, 'the heat map has patterns');
+    assert.equal(await page.locator('#backtest-calibration tbody tr').count(), 5, 'five calibration bins');
+    assert.ok(await page.locator('#backtest-equity canvas').count() > 0, 'the equity chart draws');
+    const summary = await page.textContent('#backtest-summary');
+    assert.match(summary, /Signals\s*\d+/);
+    await shot('backtest-results');
+    // On a phone the page's content fits the screen's width (tables scroll inside their box).
+    await page.setViewportSize({ width: 390, height: 844 });
+    const wide = await page.evaluate(() => document.querySelector('#app').scrollWidth);
+    const culprits = await page.evaluate(() => [...document.querySelectorAll('#app *')]
+      .filter((e) => e.getBoundingClientRect().right > 391 && !e.closest('.scroll'))
+      .slice(0, 5).map((e) => `${e.tagName}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`));
+    assert.ok(wide <= 390, `the page content is ${wide} px wide at 390: ${culprits.join('; ')}`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Sorting by n (descending on the second click) reorders the rows.
+    const nOf = async () => (await page.locator('#stats-rows tr td:nth-child(6)').allTextContents()).map(Number);
+    await page.click('#stats-table th[data-key=n]');
+    await page.waitForFunction(() => document.querySelector('#stats-info')?.textContent.includes('sorted by n'));
+    const up = await nOf();
+    assert.deepEqual(up, [...up].sort((a, b) => a - b));
+    await page.click('#stats-table th[data-key=n]');
+    await page.waitForFunction(() => document.querySelector('#stats-info')?.textContent.includes('descending'));
+    const down = await nOf();
+    assert.deepEqual(down, [...down].sort((a, b) => b - a));
+    assert.ok(down[0] > down[down.length - 1], 'the rows differ in n');
+
+    // A row opens the chart of its symbol and timeframe.
+    await page.click('#stats-rows tr:first-child');
+    await page.waitForSelector('#chart-main[data-symbol=AAA][data-timeframe="1d"]');
+    assert.deepEqual(problems, []);
+  } finally {
+    if (browser) await browser.close();
+    if (child) {
+      const exited = new Promise((r) => child.on('exit', r));
+      child.kill('SIGINT');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    execFileSync('psql', [server, '-qc', `DROP DATABASE IF EXISTS ${name}`]);
+  }
+});
