@@ -475,6 +475,16 @@ TEST_CASE(
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   });
+  // A failed REQUIRE (or a throw) below must not leave the producer running: a joinable
+  // std::thread at unwind is std::terminate, which hides what failed.
+  struct StopProducer {
+    std::atomic<bool>& stop;
+    std::thread& thread;
+    ~StopProducer() {
+      stop = true;
+      if (thread.joinable()) thread.join();
+    }
+  } stop_producer{stop, engine};
   // Waits up to 20 s for the sink's connection to become `up`.
   auto wait_connected = [&](bool up) {
     for (int i = 0; i < 2000 && sink.stats().connected != up; ++i) {
@@ -483,9 +493,13 @@ TEST_CASE(
     return sink.stats().connected == up;
   };
   REQUIRE(wait_connected(true));
-  {  // enough data that the restarted server answers LOADING for a while
+  {  // enough data that the restarted server answers LOADING for a while; in pieces that each
+     // finish well within the client's 5 s timeout on a busy machine
     tickstock::test::RedisCommands filler("127.0.0.1", server.port());
-    filler.run({"EVAL", "for i=1,600000 do redis.call('SET','k'..i,'xxxxxxxxxxxxxxxx') end", "0"});
+    for (int part = 0; part < 12; ++part)
+      filler.run({"EVAL",
+                  "for i=1,50000 do redis.call('SET','k'..ARGV[1]..'-'..i,'xxxxxxxxxxxxxxxx') end",
+                  "0", std::to_string(part)});
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   server.stop();
