@@ -6,6 +6,7 @@
 # ("Layers") says what each holds.
 set(TICKSTOCK_APP_LAYERS
   base      # logging, progress, redaction, JSON in and out, error reports, service probes
+  backtest  # a backtest's report.html and equity.png (cairo)
   redis     # the app's reports on Redis and the subscriber
   db        # PostgreSQL: schema, bars, symbols, rollups
   engine    # the engine thread, the feed queue, the monitor

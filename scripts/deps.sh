@@ -4,6 +4,7 @@ set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config ccache
       libboost1.81-dev libssl-dev libpq-dev libsimdjson-dev libfmt-dev catch2
       libhiredis-dev libsodium-dev zlib1g-dev libbenchmark-dev
+      libcairo2-dev              # equity.png of the backtest reports
       postgresql-15 postgresql-client-15 redis-server
       clang libclang-rt-14-dev   # clang: the libFuzzer target
       clang-tidy                 # scripts/tidy.sh

@@ -15,6 +15,7 @@
 #include "tickstock/calendar.h"
 #include "tickstock/pg_bar_source.h"
 
+#include "backtest/report_files.h"
 #include "base/progress.h"
 #include "cli/backtest_flags.h"
 #include "cli/backtest_jobs.h"
@@ -36,9 +37,10 @@ constexpr const char* kUsage =
     "baseline: per pattern, symbol (and ALL), timeframe, direction and horizon, n, hit rate with\n"
     "its Wilson interval, mean, median, std, MFE/MAE, excess, the overlap-thinned n_eff with a\n"
     "Welch t test, and Benjamini-Hochberg q over every cell with n_eff >= 30 (docs/backtest.md).\n"
-    "Writes results.json and stats.csv (and events.csv with --events) into --out. With\n"
-    "--strategy it also trades the signals with the original application's money management\n"
-    "(trades.csv, equity.csv, equity_daily.csv; an equal-weight buy-and-hold benchmark).\n"
+    "Writes results.json, stats.csv, calibration.csv and report.html (events.csv with --events)\n"
+    "into --out. With --strategy it also trades the signals with the original application's\n"
+    "money management (trades.csv, equity.csv, equity_daily.csv, equity.png; an equal-weight\n"
+    "buy-and-hold benchmark).\n"
     "Exit: 0 done, 1 failure, 2 bad arguments, 3 data missing, 4 cancelled.\n\n";
 
 // The flags of `run` alone: where bars come from, how many threads, what is written.
@@ -85,6 +87,10 @@ int write_outputs(const BacktestReport& r, const std::string& dir, bool events, 
   f << results_json(r);
   if (!f) {
     log.error("backtest: " + path + ": write failed");
+    return 1;
+  }
+  if (auto ok = write_report_files(r, dir); !ok) {
+    log.error("backtest: " + ok.error().message);
     return 1;
   }
   return 0;

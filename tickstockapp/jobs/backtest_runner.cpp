@@ -9,6 +9,7 @@
 #include "tickstock/json.h"
 #include "tickstock/pg_bar_source.h"
 
+#include "backtest/report_files.h"
 #include "jobs/backtest_job.h"
 #include "jobs/backtest_stats_rows.h"
 #include "redis/reports.h"
@@ -91,6 +92,7 @@ Result<void> write_files(const BacktestReport& r, const std::string& dir) {
     f << results_json(r);
     if (!f) return Error{tmp + "/results.json: write failed"};
   }
+  if (auto ok = write_report_files(r, tmp); !ok) return ok;
   fs::remove_all(dir, ec);
   fs::rename(tmp, dir, ec);
   if (ec) return Error{dir + ": " + ec.message()};

@@ -79,7 +79,8 @@ test('backtests: the form, a job with live progress, its results', { timeout: 18
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
              '--disable-component-update', '--disable-sync', '--no-first-run'] });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()} (${m.location().url})`); });
     page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
     const shot = async (label) => {
@@ -146,6 +147,31 @@ test('backtests: the form, a job with live progress, its results', { timeout: 18
     const down = await nOf();
     assert.deepEqual(down, [...down].sort((a, b) => b - a));
     assert.ok(down[0] > down[down.length - 1], 'the rows differ in n');
+
+    // The job's report.html, as the server serves it (its own CSP: a blocked inline style or
+    // script would be a console error), with the equity chart and sortable tables.
+    const jobId = await page.getAttribute('#backtest-jobs tr[data-id]', 'data-id');
+    const report = await context.newPage();
+    report.on('console', (m) => { if (m.type() === 'error') problems.push(`report console: ${m.text()}`); });
+    report.on('pageerror', (e) => problems.push(`report page: ${e.message}`));
+    const res = await report.goto(`${base}/api/backtests/${jobId}/report.html`);
+    assert.equal(res.status(), 200, `report.html: ${res.status()} ${JSON.stringify(res.headers())}`);
+    assert.match(res.headers()['content-security-policy'] || '', /script-src 'sha256-/);
+    assert.ok(await report.locator('svg.equity polyline').count() === 2, 'equity and buy and hold');
+    const firstPattern = async () => report.textContent('#cells tbody tr:first-child td:first-child');
+    const before = await firstPattern();
+    await report.click('#cells th:nth-child(5)');  // n, ascending
+    await report.click('#cells th:nth-child(5)');  // n, descending
+    const ns = (await report.locator('#cells tbody tr td:nth-child(5)').allTextContents()).map(Number);
+    assert.deepEqual(ns, [...ns].sort((a, b) => b - a));
+    assert.ok(before.length > 0);
+    await report.screenshot({ path: join(artifacts, 'backtest-report-1280x800.png') });
+    await report.setViewportSize({ width: 390, height: 844 });
+    await report.screenshot({ path: join(artifacts, 'backtest-report-390x844.png') });
+    const png = await page.request.get(`${base}/api/backtests/${jobId}/equity.png`);
+    assert.equal(png.headers()['content-type'], 'image/png');
+    assert.deepEqual([...(await png.body()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    await report.close();
 
     // A row opens the chart of its symbol and timeframe.
     await page.click('#stats-rows tr:first-child');

@@ -7,6 +7,7 @@
 
 #include "tickstock/patterns.h"
 
+#include "backtest/report_html.h"
 #include "base/json_object_reader.h"
 #include "base/json_out.h"
 #include "web/api/api.h"
@@ -166,6 +167,7 @@ constexpr JobFile kJobFiles[] = {
     {"calibration.csv", "calibration.csv", "text/csv; charset=utf-8"},
     {"events.csv", "events.csv", "text/csv; charset=utf-8"},
     {"report.html", "report.html", "text/html; charset=utf-8"},
+    {"equity.png", "equity.png", "image/png"},
 };
 
 }  // namespace
@@ -252,7 +254,7 @@ HttpResponse api_backtest_file(ApiContext& ctx, ApiCall& call) {
     return json_error(404, "not_found",
                       "no such backtest file '" + quote_value(name) +
                           "' (results.json, trades, equity, equity_daily.csv, stats.csv, "
-                          "calibration.csv, events.csv, report.html)");
+                          "calibration.csv, events.csv, report.html, equity.png)");
   BacktestJobRow job;
   if (auto e = visible_job(ctx, call, call.path_params.at(0), job)) return *e;
   if (job.status != "done" || job.result_dir.empty())
@@ -278,8 +280,7 @@ HttpResponse api_backtest_file(ApiContext& ctx, ApiCall& call) {
         "Content-Disposition",
         "attachment; filename=\"backtest-" + std::to_string(job.id) + "-" + file->file + "\"");
   if (std::string_view(file->file) == "report.html")
-    r.headers.emplace_back("Content-Security-Policy",
-                           "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    r.headers.emplace_back("Content-Security-Policy", report_csp());
   return r;
 }
 
