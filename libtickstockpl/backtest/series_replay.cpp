@@ -69,51 +69,85 @@ bool window_valid(const SeriesBars& b, std::size_t t, int h, bool bound) {
   return window_censor(b, t, h, bound) == Censor::None;
 }
 
-// Detection `i`'s windows into row i of `w`. The horizons are walked in ascending order, so each
-// bar after the signal is read once for MFE and MAE (the extremes do not depend on the order).
-void measure(std::size_t i, const Detection& d, const SeriesBars& b, const BacktestOptions& o,
-             const std::vector<std::size_t>& ascending, bool bound, SeriesWindows& w) {
-  const auto t = static_cast<std::size_t>(d.bar);
-  const double sign = d.side == SignalSide::Bearish ? -1.0 : 1.0;
+// The long windows of bar t into row `slot` of `bw`. The horizons are walked in ascending
+// order, so each bar after t is read once for the extremes.
+void measure_bar(std::size_t slot, std::size_t t, const SeriesBars& b, const BacktestOptions& o,
+                 const std::vector<std::size_t>& ascending, bool bound, BarWindows& bw) {
   const double entry = entry_price(b, t, o.entry);
-  const std::size_t nh = o.horizons.size(), row = i * nh;
-  w.entry[i] = entry;
-  if (std::isnan(entry)) return;  // the row stays NaN, past_end
-  double fav = -std::numeric_limits<double>::infinity();
-  double adv = std::numeric_limits<double>::infinity();
+  const std::size_t nh = o.horizons.size(), row = slot * nh;
+  bw.entry[slot] = entry;
+  if (std::isnan(entry)) return;  // the row stays past_end
+  double high = -std::numeric_limits<double>::infinity();
+  double low = std::numeric_limits<double>::infinity();
   std::size_t j = t + 1;
   for (const std::size_t k : ascending) {
     const int h = o.horizons[k];
     const Censor c = window_censor(b, t, h, bound);
-    w.censor[row + k] = c;
+    bw.censor[row + k] = c;
     if (c != Censor::None) continue;
     const std::size_t last = t + static_cast<std::size_t>(h);
     for (; j <= last; ++j) {
-      const double best = sign > 0 ? b.bars[j].high : b.bars[j].low;
-      const double worst = sign > 0 ? b.bars[j].low : b.bars[j].high;
-      fav = std::max(fav, sign * (best / entry - 1));
-      adv = std::min(adv, sign * (worst / entry - 1));
+      high = std::max(high, b.bars[j].high);
+      low = std::min(low, b.bars[j].low);
     }
-    w.returns[row + k] = sign * (b.bars[last].close / entry - 1);
-    w.mfe[row + k] = fav;
-    w.mae[row + k] = adv;
+    bw.ret[row + k] = b.bars[last].close / entry - 1;
+    bw.high[row + k] = high / entry - 1;
+    bw.low[row + k] = low / entry - 1;
   }
 }
 
-// The windows of `detections` into `w` (its arrays reused).
-void measure_all(const std::vector<Detection>& detections, const SeriesBars& b,
-                 const BacktestOptions& o, bool bound, SeriesWindows& w) {
-  const std::size_t nh = o.horizons.size(), n = detections.size();
-  w.entry.assign(n, kNaN);
-  w.returns.assign(n * nh, kNaN);
-  w.mfe.assign(n * nh, kNaN);
-  w.mae.assign(n * nh, kNaN);
-  w.censor.assign(n * nh, Censor::PastEnd);
+// The windows of every bar with a detection (`by_bar`: the detections in bar order).
+void measure_bars(const std::vector<Detection>& by_bar, const SeriesBars& b,
+                  const BacktestOptions& o, bool bound, BarWindows& bw) {
+  const std::size_t nh = o.horizons.size();
   std::vector<std::size_t> ascending(nh);
   for (std::size_t k = 0; k < nh; ++k) ascending[k] = k;
   std::sort(ascending.begin(), ascending.end(),
             [&](std::size_t a, std::size_t c) { return o.horizons[a] < o.horizons[c]; });
-  for (std::size_t i = 0; i < n; ++i) measure(i, detections[i], b, o, ascending, bound, w);
+  std::size_t rows = 0;
+  for (std::size_t i = 0; i < by_bar.size(); ++i)
+    rows += i == 0 || by_bar[i].bar != by_bar[i - 1].bar ? 1 : 0;
+  bw.slot.resize(by_bar.size());
+  bw.entry.assign(rows, kNaN);
+  bw.ret.assign(rows * nh, kNaN);
+  bw.high.assign(rows * nh, kNaN);
+  bw.low.assign(rows * nh, kNaN);
+  bw.censor.assign(rows * nh, Censor::PastEnd);
+  std::size_t slot = 0;
+  for (std::size_t i = 0; i < by_bar.size(); ++i) {
+    if (i > 0 && by_bar[i].bar != by_bar[i - 1].bar) ++slot;
+    bw.slot[i] = static_cast<std::uint32_t>(slot);
+    if (i == 0 || by_bar[i].bar != by_bar[i - 1].bar)
+      measure_bar(slot, by_bar[i].bar, b, o, ascending, bound, bw);
+  }
+}
+
+// The grouped detections' windows into `w` (row j: grouped detection j), from their bars'.
+void measure_all(const GroupedDetections& g, const BarWindows& bw, std::size_t nh,
+                 SeriesWindows& w) {
+  const std::size_t n = g.detections.size();
+  w.entry.resize(n);
+  w.returns.resize(n * nh);
+  w.mfe.resize(n * nh);
+  w.mae.resize(n * nh);
+  w.censor.resize(n * nh);
+  for (std::size_t j = 0; j < n; ++j) {
+    const std::size_t slot = bw.slot[g.from[j]], from = slot * nh, row = j * nh;
+    w.entry[j] = bw.entry[slot];
+    const bool is_long = g.detections[j].side != SignalSide::Bearish;
+    const double sign = is_long ? 1.0 : -1.0;
+    for (std::size_t k = 0; k < nh; ++k) {
+      const Censor c = bw.censor[from + k];
+      w.censor[row + k] = c;
+      if (c != Censor::None) {
+        w.returns[row + k] = w.mfe[row + k] = w.mae[row + k] = kNaN;
+        continue;
+      }
+      w.returns[row + k] = sign * bw.ret[from + k];
+      w.mfe[row + k] = is_long ? bw.high[from + k] : -bw.low[from + k];
+      w.mae[row + k] = is_long ? bw.low[from + k] : -bw.high[from + k];
+    }
+  }
 }
 
 // Two passes over the bars, every horizon in each (sums in bar order per horizon, as two
@@ -284,7 +318,8 @@ SeriesOutcome replay_series(const BacktestPlan::Series& s, const BacktestOptions
   GroupedDetections& grouped = buffers.grouped;
   SeriesWindows& windows = buffers.windows;
   group_detections(out.detections, grouped);
-  measure_all(grouped.detections, bars, options, bound, windows);
+  measure_bars(out.detections, bars, options, bound, buffers.bar_windows);
+  measure_all(grouped, buffers.bar_windows, options.horizons.size(), windows);
   out.baseline = baseline_of(bars, options, bound);
   add_series_cells(out, grouped, windows, options);
   if (options.keep_signals) {

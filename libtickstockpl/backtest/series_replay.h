@@ -91,6 +91,18 @@ struct SeriesOutcome {
   bool cancelled = false;
 };
 
+// The windows of the bars that have detections, once per bar whatever the number of patterns
+// on it (2.3 a bar on real minutes), in the long direction: per horizon, C/P0 − 1 and the
+// highest high and lowest low over (t, t+h] as H/P0 − 1 and L/P0 − 1 (a short's figures are
+// their negations, and a division by the same P0 keeps max and min, so they are the same
+// bits as measuring each detection alone).
+struct BarWindows {
+  std::vector<std::uint32_t> slot;     // per detection in bar order: its bar's row here
+  std::vector<double> entry;           // per bar row
+  std::vector<double> ret, high, low;  // per bar row × horizon
+  std::vector<Censor> censor;
+};
+
 // Bars read per chunk, and how often `cancel` is read.
 inline constexpr std::size_t kReplayChunk = 4096;
 
@@ -100,6 +112,7 @@ struct ReplayBuffers {
   SeriesBars bars;
   GroupedDetections grouped;
   SeriesWindows windows;
+  BarWindows bar_windows;
   std::vector<Bar> chunk;
   std::vector<std::uint8_t> bytes;
 };
