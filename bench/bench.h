@@ -81,6 +81,10 @@ inline void walk_prices(WalkDraws& w, double& close, Bar& b) {
   close = b.close;
 }
 
+// `n` regular-session minute bars of a random walk with the shapes patterns look for, from
+// 2020-01-02 on weekdays (bench_backtest.cpp).
+std::vector<Bar> minute_walk(std::uint64_t seed, std::size_t n);
+
 // The backtest figures (bench_backtest.cpp): bars per second, and the ratio to the replay alone.
 void bench_backtest(const Config& c);
 // The Polygon figures (bench_polygon.cpp): messages parsed per second, frame-to-bar latency.

@@ -23,30 +23,6 @@
 namespace tickstock::bench {
 namespace {
 
-// `n` regular-session minute bars of a random walk with the shapes patterns look for.
-std::vector<Bar> minute_walk(std::uint64_t seed, std::size_t n) {
-  WalkDraws draws{std::mt19937_64(seed)};
-  std::vector<Bar> bars;
-  bars.reserve(n);
-  double close = 100;
-  Date day{2020, 1, 2};
-  int minute = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (minute == 390) {  // the next weekday
-      do {
-        day = civil_from_days(days_from_civil(day) + 1);
-      } while ((days_from_civil(day) + 4) % 7 >= 5);
-      minute = 0;
-    }
-    Bar b;
-    b.timeframe = Timeframe::M1;
-    b.start = new_york_midnight(day) + (570 + minute++) * kNanosPerMinute;
-    walk_prices(draws, close, b);
-    bars.push_back(b);
-  }
-  return bars;
-}
-
 // Counts the pattern events, as the backtest's sink collects them.
 class CountingSink final : public ScanSink {
  public:
@@ -81,6 +57,29 @@ double scan_only(const std::vector<SymbolBars>& data, int threads) {
 }
 
 }  // namespace
+
+std::vector<Bar> minute_walk(std::uint64_t seed, std::size_t n) {
+  WalkDraws draws{std::mt19937_64(seed)};
+  std::vector<Bar> bars;
+  bars.reserve(n);
+  double close = 100;
+  Date day{2020, 1, 2};
+  int minute = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (minute == 390) {  // the next weekday
+      do {
+        day = civil_from_days(days_from_civil(day) + 1);
+      } while ((days_from_civil(day) + 4) % 7 >= 5);
+      minute = 0;
+    }
+    Bar b;
+    b.timeframe = Timeframe::M1;
+    b.start = new_york_midnight(day) + (570 + minute++) * kNanosPerMinute;
+    walk_prices(draws, close, b);
+    bars.push_back(b);
+  }
+  return bars;
+}
 
 void bench_backtest(const Config& c) {
   const std::size_t symbols = c.smoke ? 2 : 20;

@@ -6,9 +6,13 @@
 #include <cstdio>
 #include <random>
 #include <string>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
+#include "tickstock/backtest.h"
 #include "tickstock/bar_aggregator.h"
 
 #include "bench.h"
@@ -105,6 +109,32 @@ void parse_figure(const Config& c) {
               static_cast<double>(bytes) / static_cast<double>(messages));
 }
 
+// Runs backtests of 61 patterns over 4 × 50,000 minute bars in memory until `stop`, as serve's
+// job runner does: its thread at nice +10, the job on cores − 1 threads (at least 1).
+void backtest_until(const std::atomic<bool>& stop, std::atomic<std::uint64_t>& runs) {
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+  std::vector<SymbolBars> data;
+  BacktestOptions o;
+  for (int i = 0; i < 4; ++i) {
+    data.push_back(
+        {"J" + std::to_string(i), minute_walk(700 + static_cast<std::uint64_t>(i), 50'000)});
+    o.symbols.push_back(data.back().symbol);
+  }
+  o.start = data[0].bars[100].start;
+  o.end = data[0].bars.back().start;
+  o.timeframes = {Timeframe::M1};
+  o.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
+  o.warmup_bars = 100;
+  o.keep_signals = false;
+  auto source = make_vector_bar_source(data);
+  auto plan = plan_backtest(o, *source);
+  if (!plan) std::abort();
+  while (!stop) {
+    if (!run_backtest(*plan, o, *source, {}, &stop)) std::abort();
+    ++runs;
+  }
+}
+
 struct BarCounter final : BarSink {
   std::uint64_t bars = 0;
   void on_bar(const Bar&) override { ++bars; }
@@ -119,7 +149,8 @@ struct LagSamples final : app::LagRecorder {
 // of 100 (paced, or as fast as it can), PolygonFeed reads and parses them into the FeedQueue, the
 // engine thread applies them to the BarAggregator; per frame, the time from the frame's arrival
 // (after the WebSocket read) to its trades being applied to the bars.
-void latency_figure(const Config& c, const char* name, std::chrono::microseconds pause) {
+void latency_figure(const Config& c, const char* name, std::chrono::microseconds pause,
+                    bool with_backtest = false) {
   const std::size_t n = c.smoke ? 20'000 : 1'000'000;
   test::FakePolygonOptions so;
   so.trades = test::synthetic_trades(100, n);
@@ -145,6 +176,11 @@ void latency_figure(const Config& c, const char* name, std::chrono::microseconds
   app::ErrorReporter errors(log);
   app::PolygonFeed feed(o, symbols, conditions, wall, errors, log);
   std::atomic<bool> stop_feed{false}, stop_engine{false};
+  // A backtest job as serve runs one: on cores − 1 threads at nice +10, over and over.
+  std::atomic<bool> stop_job{false};
+  std::atomic<std::uint64_t> job_runs{0};
+  std::thread job;
+  if (with_backtest) job = std::thread([&] { backtest_until(stop_job, job_runs); });
   const auto t0 = std::chrono::steady_clock::now();
   std::thread feed_thread([&] { (void)feed.run(queue, stop_feed); });
   std::thread engine_thread([&] { engine.run(stop_engine); });
@@ -155,6 +191,8 @@ void latency_figure(const Config& c, const char* name, std::chrono::microseconds
   feed_thread.join();
   queue.close();
   engine_thread.join();
+  stop_job = true;
+  if (job.joinable()) job.join();
   std::sort(lag.ns.begin(), lag.ns.end());
   auto pct = [&](double p) {
     return static_cast<double>(
@@ -164,10 +202,12 @@ void latency_figure(const Config& c, const char* name, std::chrono::microseconds
   };
   std::printf(
       "{\"name\":\"%s\",\"frames\":%zu,\"trades\":%zu,"
-      "\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f,\"trades_per_s\":%.0f,\"dropped\":%llu}\n",
+      "\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f,\"trades_per_s\":%.0f,\"dropped\":%llu,"
+      "\"backtests_run\":%llu}\n",
       name, lag.ns.size(), n, pct(0.5), pct(0.99), static_cast<double>(lag.ns.back()) / 1000.0,
       static_cast<double>(n) / secs,
-      static_cast<unsigned long long>(feed.polygon_stats().dropped_items.load()));
+      static_cast<unsigned long long>(feed.polygon_stats().dropped_items.load()),
+      static_cast<unsigned long long>(job_runs.load()));
   std::fflush(stdout);
 }
 
@@ -177,6 +217,9 @@ void bench_polygon(const Config& c) {
   parse_figure(c);
   // 2,000 frames/s of 100 trades (200 k trades/s, a busy open for a few thousand symbols).
   latency_figure(c, "polygon_frame_to_bar_update_us", std::chrono::microseconds(500));
+  // The same while a backtest job runs beside it (serve's runner: nice +10, cores − 1 threads).
+  latency_figure(c, "polygon_frame_to_bar_update_us_with_backtest", std::chrono::microseconds(500),
+                 true);
   // As fast as the server can write: the queue's behaviour when the engine falls behind.
   latency_figure(c, "polygon_frame_to_bar_update_us_saturated", std::chrono::microseconds(0));
 }

@@ -1,11 +1,15 @@
 #include "jobs/job_runner.h"
 
 #include <cstdlib>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace tickstock::app {
 namespace {
 
 constexpr int kMaxAttempts = 3;
+constexpr int kJobNice = 10;
 
 }  // namespace
 
@@ -62,6 +66,11 @@ bool JobRunner::connect() {
 }
 
 void JobRunner::run() {
+  // Jobs give way to the live path: this thread and every thread a job starts (a new thread
+  // takes its creator's nice value) run at nice +10; the engine and the sinks keep theirs.
+  if (setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kJobNice) != 0)
+    log_.limited(kind_ + "-nice", label_ + "s: cannot lower the jobs' priority (nice " +
+                                      std::to_string(kJobNice) + "); they run at the engine's");
   bool requeued = false;
   while (!stop_) {
     if (!connect()) {
