@@ -87,6 +87,9 @@ std::vector<Bar> minute_walk(std::uint64_t seed, std::size_t n);
 
 // The backtest figures (bench_backtest.cpp): bars per second, and the ratio to the replay alone.
 void bench_backtest(const Config& c);
+// The largest allowed job from CSV.gz (bench_backtest_large.cpp), in a child process of its own
+// so that its peak memory is its own.
+void bench_backtest_large(const Config& c);
 // The Polygon figures (bench_polygon.cpp): messages parsed per second, frame-to-bar latency.
 void bench_polygon(const Config& c);
 

