@@ -26,7 +26,7 @@ Dashboard::Dashboard(DashboardOptions settings, const std::string& database_url,
                       : std::make_unique<MemoryAccountStore>(settings_.alert_history)),
       memory_market_(pool_ ? nullptr : std::make_unique<MemoryMarketData>()),
       pg_market_(pool_ ? std::make_unique<PgMarketData>(*pool_) : nullptr),
-      backtests_(pool_ ? std::make_unique<BacktestJobs>(*pool_) : nullptr),
+      backtests_(pool_ ? std::make_unique<BacktestJobs>(*pool_, database_url) : nullptr),
       workers_(settings_.workers, settings_.worker_queue),
       // A short queue: a login waits at most a few hashes' time, or is told to retry.
       hashing_(settings_.hash_workers, static_cast<std::size_t>(settings_.hash_workers) * 8),

@@ -201,8 +201,8 @@ function statsTable(job) {
     if (!append) body.replaceChildren();
     for (const c of r.items) {
       const symbol = c.symbol === 'ALL' ? firstSymbol : c.symbol;
-      body.append(h('tr', { class: 'link', title: `open the ${symbol} ${c.timeframe} chart`,
-        onclick: () => { history.pushState(null, '', `/chart${query({ symbol, timeframe: c.timeframe })}`); window.dispatchEvent(new PopStateEvent('popstate')); } },
+      body.append(h('tr', { class: 'link', title: `the ${symbol} ${c.timeframe} chart with this pattern's signals`,
+        onclick: () => { history.pushState(null, '', `/chart${query({ symbol, timeframe: c.timeframe, job: job.id, pattern: c.pattern })}`); window.dispatchEvent(new PopStateEvent('popstate')); } },
         h('td', {}, c.pattern.replace(/^CDL/, '')), h('td', { class: c.direction === 'bullish' ? 'up' : c.direction === 'bearish' ? 'down' : 'muted' }, c.direction),
         h('td', {}, c.symbol), h('td', {}, c.timeframe), h('td', { class: 'num' }, c.horizon),
         h('td', { class: 'num' }, c.n), h('td', { class: 'num' }, c.n_eff), h('td', { class: 'num' }, pct(c.hit_rate, 1)),

@@ -6,6 +6,7 @@ import { get, query } from './api.js';
 import * as live from './live.js';
 
 const TIMEFRAMES = ['1m', '5m', '15m', '30m', '1h', '4h', '1d'];
+const BAR_SECONDS = { '1m': 60, '5m': 300, '15m': 900, '30m': 1800, '1h': 3600, '4h': 14400, '1d': 86400 };
 const OVERLAYS = [['sma', '#f0b429'], ['ema', '#b58cff'], ['bbands_upper', '#5f7d95'],
                   ['bbands_middle', '#3f5a70'], ['bbands_lower', '#5f7d95'], ['vwap', '#4c9aff']];
 
@@ -61,19 +62,33 @@ export async function chartPage(root) {
   if (panes[2]) panes[2].setHeight(110);
   const markers = LW.createSeriesMarkers(candles, []);
 
-  const range = query({ symbol, timeframe, limit: 500 });
-  const [bars, ind, pats] = await Promise.all([get(`/api/bars${range}`), get(`/api/indicators${range}`),
-    get(`/api/patterns${query({ symbol, timeframe, limit: 500 })}`)]);
+  // ?job=N (&pattern=P): a backtest's signals of this series, as the job measured them, on
+  // the bars up to shortly after the newest of them; otherwise the newest bars and the stored
+  // live detections.
+  const job = params.get('job');
+  let range = query({ symbol, timeframe, limit: 500 });
+  let pats;
+  if (job) {
+    pats = await get(`/api/backtests/${encodeURIComponent(job)}/events${query({ symbol, timeframe, pattern: params.get('pattern') || '' })}`);
+    const lastSignal = pats.items.length ? pats.items[pats.items.length - 1].time : null;
+    if (lastSignal) range = query({ symbol, timeframe, limit: 1000, to: lastSignal + 50 * BAR_SECONDS[timeframe] });
+  } else {
+    pats = await get(`/api/patterns${query({ symbol, timeframe, limit: 500 })}`);
+  }
+  const [bars, ind] = await Promise.all([get(`/api/bars${range}`), get(`/api/indicators${range}`)]);
   candles.setData(bars.bars.map(({ time, open, high, low, close }) => ({ time, open, high, low, close })));
   for (const [name, series] of Object.entries(lines)) {
     series.setData(ind.items.filter((r) => r.values[name] !== undefined).map((r) => ({ time: r.time, value: r.values[name] })));
   }
   const marks = new Map();
-  for (const p of pats.items) marks.set(`${p.time}|${p.pattern}`, marker(p));
+  const firstBar = bars.bars.length ? bars.bars[0].time : 0;
+  for (const p of pats.items) if (p.time >= firstBar) marks.set(`${p.time}|${p.pattern}`, marker(p));
   const drawMarkers = () => markers.setMarkers([...marks.values()].sort((a, b) => a.time - b.time));
   drawMarkers();
   let last = bars.bars.length ? bars.bars[bars.bars.length - 1].time : 0;
-  fill(info, `${bars.bars.length} bars, ${marks.size} patterns`);
+  fill(info, job ? `Backtest #${job}: ${marks.size} of its ${pats.total} signals${params.get('pattern') ? ` of ${params.get('pattern')}` : ''} on ${bars.bars.length} bars`
+    : `${bars.bars.length} bars, ${marks.size} patterns`);
+  box.dataset.job = job || '';
   box.dataset.bars = String(bars.bars.length);
   box.dataset.markers = String(marks.size);
 

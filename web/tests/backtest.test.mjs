@@ -173,9 +173,13 @@ test('backtests: the form, a job with live progress, its results', { timeout: 18
     assert.deepEqual([...(await png.body()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
     await report.close();
 
-    // A row opens the chart of its symbol and timeframe.
+    // A row opens the chart of its symbol and timeframe with that pattern's signals of the job.
+    const rowPattern = await page.textContent('#stats-rows tr:first-child td:first-child');
     await page.click('#stats-rows tr:first-child');
-    await page.waitForSelector('#chart-main[data-symbol=AAA][data-timeframe="1d"]');
+    await page.waitForSelector('#chart-main[data-symbol=AAA][data-timeframe="1d"][data-job]');
+    await page.waitForFunction(() => Number(document.querySelector('#chart-main').dataset.markers) > 0);
+    assert.match(await page.textContent('#chart-info'), new RegExp(`Backtest #${jobId}: \\d+ of its \\d+ signals of CDL${rowPattern}`));
+    await shot('backtest-chart');
     assert.deepEqual(problems, []);
   } finally {
     if (browser) await browser.close();

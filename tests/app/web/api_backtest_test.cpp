@@ -272,6 +272,36 @@ TEST_CASE("dashboard: a finished backtest's statistics and files over REST",
   }
   CHECK(c.get(base + "/stats", auth(bob)).status == 404);
 
+  // A series' signals, re-scanned: as many as the cells counted (stats.csv's `events`, the
+  // same for every horizon), each with a return per horizon.
+  std::int64_t counted = 0;
+  {
+    std::istringstream in(read_file(dir + "/jobs/" + id + "/stats.csv"));
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line))
+      if (line.rfind("CDLDOJI,AAA,1d,", 0) == 0 && line.find(",1,") != std::string::npos) {
+        std::vector<std::string> f;
+        std::stringstream fields(line);
+        for (std::string x; std::getline(fields, x, ',');) f.push_back(x);
+        if (f[4] == "1") counted += std::stoll(f[5]);
+      }
+  }
+  REQUIRE(counted > 0);
+  const HttpReply signals =
+      c.get(base + "/events?symbol=AAA&timeframe=1d&pattern=CDLDOJI", auth(alice));
+  REQUIRE(signals.status == 200);
+  const Json sig(signals.body);
+  CHECK(std::int64_t(sig["total"]) == counted);
+  CHECK(simdjson::dom::array(sig["items"]).size() == static_cast<std::size_t>(counted));
+  for (auto e : simdjson::dom::array(sig["items"])) {
+    CHECK(std::string(std::string_view(e["pattern"])) == "CDLDOJI");
+    CHECK(simdjson::dom::array(e["r"]).size() == 2);
+  }
+  CHECK(c.get(base + "/events?symbol=ZZZ", auth(alice)).status == 400);
+  CHECK(c.get(base + "/events?timeframe=1m", auth(alice)).status == 400);
+  CHECK(c.get(base + "/events", auth(bob)).status == 404);
+
   // The files are the runner's, byte for byte.
   const std::string jobs = dir + "/jobs/" + id + "/";
   const HttpReply results = c.get(base + "/results.json", auth(alice));

@@ -140,7 +140,7 @@ HttpResponse api_delete_subscription(ApiContext&, ApiCall&);
 HttpResponse api_alerts(ApiContext&, ApiCall&);
 HttpResponse api_ack_alerts(ApiContext&, ApiCall&);
 HttpResponse api_openapi(ApiContext&, ApiCall&);
-// api_backtests.cpp, api_backtest_results.cpp.
+// api_backtests.cpp, api_backtest_results.cpp, api_backtest_events.cpp.
 HttpResponse api_backtest_config(ApiContext&, ApiCall&);
 HttpResponse api_backtest_list(ApiContext&, ApiCall&);
 HttpResponse api_backtest_submit(ApiContext&, ApiCall&);
@@ -148,6 +148,7 @@ HttpResponse api_backtest_get(ApiContext&, ApiCall&);
 HttpResponse api_backtest_stats(ApiContext&, ApiCall&);
 HttpResponse api_backtest_cancel(ApiContext&, ApiCall&);
 HttpResponse api_backtest_file(ApiContext&, ApiCall&);
+HttpResponse api_backtest_events(ApiContext&, ApiCall&);
 HttpResponse api_tickstockpl_stats(ApiContext&, ApiCall&);
 
 }  // namespace tickstock::app

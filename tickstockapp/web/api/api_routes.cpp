@@ -37,6 +37,7 @@ constexpr Route kRoutes[] = {
     {"POST", "/api/backtests", Access::kUser, api_backtest_submit},
     {"GET", "/api/backtests/{id}", Access::kUser, api_backtest_get},
     {"GET", "/api/backtests/{id}/stats", Access::kUser, api_backtest_stats},
+    {"GET", "/api/backtests/{id}/events", Access::kUser, api_backtest_events},
     {"POST", "/api/backtests/{id}/cancel", Access::kUser, api_backtest_cancel},
     {"GET", "/api/backtests/{id}/{file}", Access::kUser, api_backtest_file},
     // The original application's UI calls these.

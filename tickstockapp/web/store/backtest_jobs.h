@@ -77,9 +77,10 @@ struct StatsPage {
 
 class BacktestJobs {
  public:
-  // REQUIRES: pool outlives this.
-  explicit BacktestJobs(PgPool& pool, int max_queued = kMaxQueuedBacktestsPerUser)
-      : pool_(pool), max_queued_(max_queued) {}
+  // REQUIRES: pool outlives this. `database_url` is the pool's, for re-scanning a job's bars.
+  BacktestJobs(PgPool& pool, std::string database_url, int max_queued = kMaxQueuedBacktestsPerUser)
+      : pool_(pool), database_url_(std::move(database_url)), max_queued_(max_queued) {}
+  const std::string& database_url() const { return database_url_; }
 
   // Queues the request `params` (validated by the caller) for `user_id`: the job's id, or
   // nullopt when the user already has max_queued queued jobs.
@@ -103,6 +104,7 @@ class BacktestJobs {
 
  private:
   PgPool& pool_;
+  std::string database_url_;
   int max_queued_;
   std::mutex submit_mu_;  // the count and the insert of one user's submission go together
 };
