@@ -221,6 +221,46 @@ TEST_CASE("serve stores job requests from Redis in the jobs table when it has a 
   CHECK(app.err().find("jobs: 2 accepted (2 stored), 0 rejected") != std::string::npos);
 }
 
+TEST_CASE("serve keeps a Redis request's user_id only for a known user and bounds the queue",
+          "[app][serve][redis][db]") {
+  TICKSTOCK_SKIP_WITHOUT_REDIS();
+  TICKSTOCK_SKIP_WITHOUT_DATABASE();
+  tickstock::test::TestDatabase db;
+  REQUIRE(tickstock::test::run_app("migrate", db.env()).exit_code == 0);
+  REQUIRE(tickstock::test::run_app("user add alice", "printf 'alice-password-1\\n' | " + db.env())
+              .exit_code == 0);
+  const std::string alice = db.query("SELECT id FROM users WHERE username = 'alice'");
+  const std::string prefix = tickstock::test::unique_prefix("jobusers");
+  const RedisChannels ch(prefix);
+  tickstock::test::RedisCollector collector(tickstock::test::redis_host(),
+                                            tickstock::test::redis_port(), {ch.jobs_ack});
+  AppProcess app({"serve", "--feed", "redis", "--redis-prefix", prefix, "--no-backtests"},
+                 {{"REDIS_URL", redis_url()}, {"DATABASE_URL", db.url()}});
+  RedisCommands redis(tickstock::test::redis_host(), tickstock::test::redis_port());
+  REQUIRE(wait_for_subscribers(redis, {ch.jobs_backtest}));
+  auto original = [](const std::string& id, const std::string& user) {
+    return R"({"type":"backtest_job","job_id":")" + id + R"(","user_id":)" + user +
+           R"(,"symbols":["SPY"],"start_date":"2024-01-02","end_date":"2024-03-28",)"
+           R"("parameters":{"initial_capital":50000}})";
+  };
+  for (int i = 1; i <= 11; ++i)
+    redis.run({"PUBLISH", ch.jobs_backtest, original("o-" + std::to_string(i), alice)});
+  redis.run({"PUBLISH", ch.jobs_backtest, original("stranger", "999")});
+  REQUIRE(wait_for_messages(collector, 12));
+  app.signal(SIGTERM);
+  REQUIRE(app.wait() == 0);
+  const auto acks = collector.finish();
+  REQUIRE(acks.size() == 12);
+  for (std::size_t i = 0; i < 10; ++i) CHECK(Json(acks[i].payload).boolean("stored"));
+  const Json full(acks[10].payload);
+  CHECK_FALSE(full.boolean("accepted"));
+  CHECK_THAT(full.str("error"), Catch::Contains("the queue is full"));
+  CHECK(Json(acks[11].payload).boolean("stored"));
+  CHECK(db.query("SELECT count(*) FROM jobs WHERE user_id = " + alice) == "10");
+  CHECK(db.query("SELECT (user_id IS NULL)::text || ' ' || (params->>'user_id') FROM jobs WHERE "
+                 "params->>'job_id' = 'stranger'") == "true 999");
+}
+
 namespace {
 
 constexpr std::int64_t kBaseMs = 1'704'205'800'000;  // 2024-01-02 14:30 UTC
