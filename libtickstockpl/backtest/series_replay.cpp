@@ -295,7 +295,11 @@ SeriesOutcome replay_series(const BacktestPlan::Series& s, const BacktestOptions
   ScannerOptions scan = options.scanner;
   scan.indicators.reset();
   SeriesScanner scanner(scan);
-  DetectionSink sink(out.detections, patterns, options.min_confidence);
+  // Into the worker's buffer: a series' detections (27 MB for 5 years of minutes) are copied
+  // out only when the merge reads them, so no series leaves a grown-and-freed array behind.
+  std::vector<Detection>& detections = buffers.detections;
+  detections.clear();
+  DetectionSink sink(detections, patterns, options.min_confidence);
   std::uint64_t counted = 0;
   for (std::size_t i = 0; i < bars.size(); ++i) {
     if ((i + 1) % kReplayChunk == 0) {
@@ -317,24 +321,23 @@ SeriesOutcome replay_series(const BacktestPlan::Series& s, const BacktestOptions
   // Measured in group order, so that each group's windows are read in one sweep.
   GroupedDetections& grouped = buffers.grouped;
   SeriesWindows& windows = buffers.windows;
-  group_detections(out.detections, grouped);
-  measure_bars(out.detections, bars, options, bound, buffers.bar_windows);
+  group_detections(detections, grouped);
+  measure_bars(detections, bars, options, bound, buffers.bar_windows);
   measure_all(grouped, buffers.bar_windows, options.horizons.size(), windows);
   out.baseline = baseline_of(bars, options, bound);
   add_series_cells(out, grouped, windows, options);
   if (options.keep_signals) {
     out.windows = in_bar_order(windows, grouped.from, options.horizons.size());
-    out.detection_starts.reserve(out.detections.size());
-    for (const Detection& d : out.detections)
-      out.detection_starts.push_back(bars.bars[d.bar].start);
+    out.detection_starts.reserve(detections.size());
+    for (const Detection& d : detections) out.detection_starts.push_back(bars.bars[d.bar].start);
   }
-  out.events = out.detections.size();
-  if (options.strategy && s.timeframe == strategy_timeframe(options)) {
+  out.events = detections.size();
+  const bool trades = options.strategy && s.timeframe == strategy_timeframe(options);
+  if (trades) {
     out.strategy_bars.assign(bars.bars.begin() + static_cast<std::ptrdiff_t>(bars.first),
                              bars.bars.end());
-  } else if (!options.keep_signals) {
-    out.detections = {};  // nothing after the merge reads them
   }
+  if (trades || options.keep_signals) out.detections.assign(detections.begin(), detections.end());
   return out;
 }
 

@@ -78,7 +78,7 @@ struct SeriesOutcome {
   std::array<std::uint8_t, 32> digest{};
   Timestamp first_bar = 0, last_bar = 0;    // at or after start (when first < bars)
   std::uint64_t events = 0;                 // detections kept
-  std::vector<Detection> detections;        // by bar, then pattern (for signals, the strategy)
+  std::vector<Detection> detections;        // by bar, then pattern; only for signals, strategy
   std::vector<Timestamp> detection_starts;  // the bar start of each detection
   SeriesWindows windows;                    // kept with options.keep_signals only
   std::vector<Baseline> baseline;           // per horizon
@@ -110,6 +110,7 @@ inline constexpr std::size_t kReplayChunk = 4096;
 // mapped (a fresh 6 MB array per series cost its page faults every time).
 struct ReplayBuffers {
   SeriesBars bars;
+  std::vector<Detection> detections;  // the series' detections in bar order
   GroupedDetections grouped;
   SeriesWindows windows;
   BarWindows bar_windows;
