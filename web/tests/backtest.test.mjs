@@ -5,54 +5,14 @@
 // Screenshots at 1280×800 and 390×844; any browser console error fails the test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-
-const bin = process.env.TICKSTOCK_APP_BIN;
-const artifacts = process.env.TICKSTOCK_UI_ARTIFACTS || join(tmpdir(), 'tickstock-ui');
-mkdirSync(artifacts, { recursive: true });
-
-// 600 daily bars of a seeded random walk from 2019-01-02.
-function daysCsv(seed) {
-  let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  let close = 100;
-  const lines = ['ts,open,high,low,close,volume'];
-  for (let i = 0; i < 600; i++) {
-    const day = new Date(Date.UTC(2019, 0, 2) + i * 86400000).toISOString().slice(0, 10);
-    const open = close * (1 + (rnd() - 0.5) * 0.02);
-    close = open * (1 + (rnd() - 0.5) * 0.04);
-    const high = Math.max(open, close) * (1 + rnd() * 0.015);
-    const low = Math.min(open, close) * (1 - rnd() * 0.015);
-    lines.push(`${day},${open.toFixed(4)},${high.toFixed(4)},${low.toFixed(4)},${close.toFixed(4)},${1000 + Math.floor(rnd() * 9000)}`);
-  }
-  return lines.join('\n') + '\n';
-}
+import { artifacts, bin, dailyBarsCsv, launchChromium, startServe } from './support/harness.mjs';
 
 function run(args, env) {
   return execFileSync(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-}
-
-function startServe(dir, env) {
-  const pw = join(dir, 'admin-password');
-  writeFileSync(pw, 'ui-admin-password\n');
-  const child = spawn(bin, ['serve', '--http', '127.0.0.1:0', '--feed', 'synthetic', '--synthetic-symbols', '1',
-    '--no-bar-events', '--admin-password-file', pw, '--password-hash-cost', 'minimum', '--login-rate-ip', '0',
-    '--backtest-dir', join(dir, 'jobs'), '--backtest-threads', '1', '--no-data-loads', '--spill-dir', ''],
-  { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 30000);
-    child.stderr.on('data', (d) => {
-      err += d;
-      const m = err.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
-      if (m) { clearTimeout(timer); resolve({ child, port: Number(m[1]) }); }
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
 }
 
 test('backtests: the form, a job with live progress, its results', { timeout: 180000 }, async (t) => {
@@ -70,15 +30,17 @@ test('backtests: the form, a job with live progress, its results', { timeout: 18
   try {
     run(['migrate'], env);
     for (const [symbol, seed] of [['AAA', 1], ['BBB', 2]]) {
-      writeFileSync(join(dir, `${symbol}.csv`), daysCsv(seed));
+      writeFileSync(join(dir, `${symbol}.csv`), dailyBarsCsv(seed, 600, '2019-01-02', 100));
       run(['import', '--bars', join(dir, `${symbol}.csv`), '--timeframe', '1d', '--symbol', symbol], env);
     }
-    const started = await startServe(dir, env);
+    const pw = join(dir, 'admin-password');
+    writeFileSync(pw, 'ui-admin-password\n');
+    const started = await startServe(['--feed', 'synthetic', '--synthetic-symbols', '1', '--no-bar-events',
+      '--admin-password-file', pw, '--password-hash-cost', 'minimum', '--login-rate-ip', '0',
+      '--backtest-dir', join(dir, 'jobs'), '--backtest-threads', '1', '--no-data-loads', '--spill-dir', ''], env);
     child = started.child;
     const base = `http://127.0.0.1:${started.port}`;
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-             '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()} (${m.location().url})`); });

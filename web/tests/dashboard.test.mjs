@@ -4,15 +4,11 @@
 // TICKSTOCK_UI_ARTIFACTS; any error in the browser console fails the test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, request as http } from 'playwright-core';
-
-const bin = process.env.TICKSTOCK_APP_BIN;
-const artifacts = process.env.TICKSTOCK_UI_ARTIFACTS || join(tmpdir(), 'tickstock-ui');
-mkdirSync(artifacts, { recursive: true });
+import { request as http } from 'playwright-core';
+import { artifacts, bin, launchChromium, startServe } from './support/harness.mjs';
 
 // 400 one-minute bars of one symbol: a seeded random walk with some large candles, so that
 // candlestick patterns keep appearing.
@@ -34,36 +30,22 @@ function barsCsv() {
   return lines.join('\n') + '\n';
 }
 
-function startServe(dir) {
+function serveReplay(dir) {
   const csv = join(dir, 'bars.csv');
   writeFileSync(csv, barsCsv());
   const pw = join(dir, 'admin-password');
   writeFileSync(pw, 'ui-admin-password\n');
   const env = { ...process.env };
   for (const k of ['DATABASE_URL', 'REDIS_URL', 'REDIS_HOST', 'TICKSTOCK_HTTP']) delete env[k];
-  const child = spawn(bin, ['serve', '--http', '127.0.0.1:0', '--feed', `replay:${csv}`, '--speed', '120',
-    '--no-bar-events', '--admin-password-file', pw, '--password-hash-cost', 'minimum', '--ws-batch-ms', '100',
-    '--registration', '--login-rate-ip', '0'],
-  { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 30000);
-    child.stderr.on('data', (d) => {
-      err += d;
-      const m = err.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
-      if (m) { clearTimeout(timer); resolve({ child, port: Number(m[1]) }); }
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
+  return startServe(['--feed', `replay:${csv}`, '--speed', '120', '--no-bar-events', '--admin-password-file', pw,
+    '--password-hash-cost', 'minimum', '--ws-batch-ms', '100', '--registration', '--login-rate-ip', '0'], env);
 }
 
 test('log in, live chart, pattern alert, every page, log out', { timeout: 120000 }, async () => {
   assert.ok(bin, 'TICKSTOCK_APP_BIN must name the tickstockapp binary');
   const dir = mkdtempSync(join(tmpdir(), 'tickstock-ui-'));
-  const { child, port } = await startServe(dir);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const { child, port } = await serveReplay(dir);
+  const browser = await launchChromium();
   const problems = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

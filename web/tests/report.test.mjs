@@ -7,27 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-
-const bin = process.env.TICKSTOCK_APP_BIN;
-const artifacts = process.env.TICKSTOCK_UI_ARTIFACTS || join(tmpdir(), 'tickstock-ui');
-mkdirSync(artifacts, { recursive: true });
-
-function daysCsv(seed) {
-  let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  let close = 50;
-  const lines = ['ts,open,high,low,close,volume'];
-  for (let i = 0; i < 700; i++) {
-    const day = new Date(Date.UTC(2018, 0, 2) + i * 86400000).toISOString().slice(0, 10);
-    const open = close * (1 + (rnd() - 0.5) * 0.02);
-    close = open * (1 + (rnd() - 0.5) * 0.04);
-    const high = Math.max(open, close) * (1 + rnd() * 0.015);
-    const low = Math.min(open, close) * (1 - rnd() * 0.015);
-    lines.push(`${day},${open.toFixed(4)},${high.toFixed(4)},${low.toFixed(4)},${close.toFixed(4)},${1000 + Math.floor(rnd() * 9000)}`);
-  }
-  return lines.join('\n') + '\n';
-}
+import { artifacts, bin, dailyBarsCsv, launchChromium } from './support/harness.mjs';
 
 test('report.html offline: equity chart, sortable tables, no console error', { timeout: 60000 }, async () => {
   assert.ok(bin, 'TICKSTOCK_APP_BIN must name the tickstockapp binary');
@@ -36,13 +16,12 @@ test('report.html offline: equity chart, sortable tables, no console error', { t
   try {
     mkdirSync(join(dir, 'bars'));
     for (const [symbol, seed] of [['RPTA', 3], ['RPTB', 4], ['RPTC', 5]])
-      writeFileSync(join(dir, 'bars', `${symbol}.1d.csv`), daysCsv(seed));
+      writeFileSync(join(dir, 'bars', `${symbol}.1d.csv`), dailyBarsCsv(seed, 700, '2018-01-02', 50));
     execFileSync(bin, ['backtest', 'run', '--symbols', 'RPTA,RPTB,RPTC', '--from', '2018-06-01', '--to', '2019-11-29',
       '--timeframes', '1d', '--strategy', '--source', `csv:${join(dir, 'bars')}`, '--out', join(dir, 'out')],
     { stdio: ['ignore', 'ignore', 'pipe'] });
     assert.ok(existsSync(join(dir, 'out', 'equity.png')), 'equity.png is written beside it');
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, offline: true });
     const requests = [];
     await context.route('**/*', (route) => {
