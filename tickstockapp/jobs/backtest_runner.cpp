@@ -19,7 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr auto kEventEvery = std::chrono::milliseconds(250);  // at most 4 progress events a second
 constexpr std::size_t kTopCells = 5;
 
 // The result's summary (jobs.result and the Redis event's `results`): counts and the 5 cells
@@ -102,14 +101,12 @@ Result<void> write_files(const BacktestReport& r, const std::string& dir) {
 }  // namespace
 
 BacktestRunner::BacktestRunner(BacktestRunnerOptions options, RedisSink* events, Log& log)
-    : JobRunner("backtest", options.database_url, options.poll, events, log),
+    : JobRunner("backtest", options.database_url, options.poll, options.heartbeat, events, log),
       options_(std::move(options)) {}
 
 BacktestRunner::~BacktestRunner() { stop(); }
 
 void BacktestRunner::run_job(const Job& job) {
-  last_beat_ = last_event_ = std::chrono::steady_clock::now();
-  last_progress_ = 0;
   const std::string dir = options_.dir + "/" + std::to_string(job.id);
   auto options = backtest_options_from(job.params, options_.threads);
   if (!options) return end(job, "failed", options.error().message, nullptr, dir);
@@ -140,24 +137,16 @@ void BacktestRunner::run_job(const Job& job) {
   end(job, "done", "", &*report, dir);
 }
 
-// Publishes progress (at most 4 a second, never decreasing) and, every options.heartbeat, writes
-// it with the heartbeat to the row and reads cancel_requested.
+// Publishes the run's progress (JobRunner::progress paces it).
 void BacktestRunner::on_progress(const Job& job, const BacktestRunProgress& p) {
-  const auto now = std::chrono::steady_clock::now();
   const double share =
       p.bars_total > 0 ? static_cast<double>(p.bars_done) / static_cast<double>(p.bars_total) : 0;
-  last_progress_ = std::max(last_progress_, std::min(share, 1.0));
-  if (now - last_beat_ >= options_.heartbeat) {
-    last_beat_ = now;
-    heartbeat(job.id, last_progress_);
-  }
-  const bool first = p.bars_done == 0, last = p.bars_done >= p.bars_total;
-  if (!first && !last && now - last_event_ < kEventEvery) return;
-  last_event_ = now;
+  const auto now = progress(job, share, p.bars_done == 0 || p.bars_done >= p.bars_total);
+  if (!now) return;
   BacktestProgress e;
   e.job_id = job.id;
   e.request_id = job.request_id;
-  e.progress = last_progress_;
+  e.progress = *now;
   e.current_symbol = p.current_symbol;
   e.elapsed_s = p.elapsed_s;
   e.eta_s = p.eta_s;

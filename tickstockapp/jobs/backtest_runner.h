@@ -38,8 +38,6 @@ class BacktestRunner final : public JobRunner {
            const BacktestReport* report, const std::string& dir);
 
   BacktestRunnerOptions options_;
-  std::chrono::steady_clock::time_point last_beat_{}, last_event_{};
-  double last_progress_ = 0;
 };
 
 }  // namespace tickstock::app

@@ -12,8 +12,6 @@
 namespace tickstock::app {
 namespace {
 
-constexpr auto kEventEvery = std::chrono::milliseconds(250);  // at most 4 progress events a second
-
 std::string history_results(const HistoryReport& h, std::size_t symbols) {
   std::string out;
   JsonWriter w(out);
@@ -34,14 +32,12 @@ std::string history_results(const HistoryReport& h, std::size_t symbols) {
 }  // namespace
 
 DataLoadRunner::DataLoadRunner(DataLoadRunnerOptions options, RedisSink* events, Log& log)
-    : JobRunner("data_load", options.database_url, options.poll, events, log),
+    : JobRunner("data_load", options.database_url, options.poll, options.heartbeat, events, log),
       options_(std::move(options)) {}
 
 DataLoadRunner::~DataLoadRunner() { stop(); }
 
 void DataLoadRunner::run_job(const Job& job) {
-  started_ = last_beat_ = last_event_ = std::chrono::steady_clock::now();
-  last_progress_ = 0;
   auto request = data_load_request_from(job.params);
   if (!request) return end(job, "failed", request.error().message, "");
   on_progress(job, 0, "", "starting");
@@ -113,24 +109,17 @@ void DataLoadRunner::run_file(const Job& job, const DataLoadRequest& r) {
 
 void DataLoadRunner::on_progress(const Job& job, double share, const std::string& symbol,
                                  const std::string& message) {
-  const auto now = std::chrono::steady_clock::now();
-  last_progress_ = std::max(last_progress_, std::clamp(share, 0.0, 1.0));
-  if (now - last_beat_ >= options_.heartbeat) {
-    last_beat_ = now;
-    heartbeat(job.id, last_progress_);
-  }
-  const bool edge = share <= 0 || share >= 1;
-  if (!edge && now - last_event_ < kEventEvery) return;
-  last_event_ = now;
+  const auto now = progress(job, share, share <= 0 || share >= 1);
+  if (!now) return;
   BacktestProgress e;
   e.job_id = job.id;
   e.job_type = "data_load";
   e.request_id = job.request_id;
-  e.progress = last_progress_;
+  e.progress = *now;
   e.current_symbol = symbol;
   e.message = message;
-  e.elapsed_s = std::chrono::duration<double>(now - started_).count();
-  e.eta_s = last_progress_ >= 0.01 ? e.elapsed_s * (1 - last_progress_) / last_progress_ : -1;
+  e.elapsed_s = elapsed_s();
+  e.eta_s = *now >= 0.01 ? e.elapsed_s * (1 - *now) / *now : -1;
   emit(job, e);
 }
 

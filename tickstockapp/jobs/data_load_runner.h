@@ -38,7 +38,7 @@ class DataLoadRunner final : public JobRunner {
   void run_job(const Job& job) override;
   void run_polygon(const Job& job, const DataLoadRequest& r);
   void run_file(const Job& job, const DataLoadRequest& r);
-  // Heartbeat every options.heartbeat, an event at most 4 times a second (and at 0 and 1).
+  // Publishes the progress when JobRunner::progress says an event is due.
   void on_progress(const Job& job, double share, const std::string& symbol,
                    const std::string& message);
   // Stores the outcome and publishes the result event; `results` a JSON object or "".
@@ -46,8 +46,6 @@ class DataLoadRunner final : public JobRunner {
            const std::string& results, std::vector<std::pair<std::string, double>> metrics = {});
 
   DataLoadRunnerOptions options_;
-  std::chrono::steady_clock::time_point started_{}, last_beat_{}, last_event_{};
-  double last_progress_ = 0;
 };
 
 }  // namespace tickstock::app

@@ -1,5 +1,6 @@
 #include "jobs/job_runner.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -10,15 +11,17 @@ namespace {
 
 constexpr int kMaxAttempts = 3;
 constexpr int kJobNice = 10;
+constexpr auto kEventEvery = std::chrono::milliseconds(250);  // at most 4 progress events a second
 
 }  // namespace
 
 JobRunner::JobRunner(std::string kind, std::string database_url, std::chrono::milliseconds poll,
-                     RedisSink* events, Log& log)
+                     std::chrono::milliseconds heartbeat, RedisSink* events, Log& log)
     : kind_(std::move(kind)),
       label_(kind_),
       url_(std::move(database_url)),
       poll_(poll),
+      heartbeat_(heartbeat),
       events_(events),
       log_(log) {
   for (char& c : label_) c = c == '_' ? ' ' : c;  // data_load: "data loads: ..."
@@ -87,6 +90,8 @@ void JobRunner::run() {
       continue;
     }
     cancel_ = stop_.load();
+    started_ = last_beat_ = last_event_ = std::chrono::steady_clock::now();
+    last_progress_ = 0;
     log_.info(label_ + "s: job " + std::to_string(job->id) + " started");
     run_job(*job);
   }
@@ -133,6 +138,22 @@ std::optional<JobRunner::Job> JobRunner::claim() {
   job.request_id = PQgetvalue(r->get(), 0, 2);
   job.user_id = std::strtoll(PQgetvalue(r->get(), 0, 3), nullptr, 10);
   return job;
+}
+
+std::optional<double> JobRunner::progress(const Job& job, double share, bool edge) {
+  const auto now = std::chrono::steady_clock::now();
+  last_progress_ = std::max(last_progress_, std::clamp(share, 0.0, 1.0));
+  if (now - last_beat_ >= heartbeat_) {
+    last_beat_ = now;
+    heartbeat(job.id, last_progress_);
+  }
+  if (!edge && now - last_event_ < kEventEvery) return std::nullopt;
+  last_event_ = now;
+  return last_progress_;
+}
+
+double JobRunner::elapsed_s() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
 }
 
 void JobRunner::heartbeat(std::int64_t id, double progress) {

@@ -43,7 +43,7 @@ class JobRunner {
   // `kind`: the jobs.kind this runner takes; `events` may be null (no Redis). REQUIRES: events
   // and log outlive the runner.
   JobRunner(std::string kind, std::string database_url, std::chrono::milliseconds poll,
-            RedisSink* events, Log& log);
+            std::chrono::milliseconds heartbeat, RedisSink* events, Log& log);
   // REQUIRES: the derived class called stop() in its destructor.
   virtual ~JobRunner();
   JobRunner(const JobRunner&) = delete;
@@ -61,9 +61,13 @@ class JobRunner {
  protected:
   // Runs `job` and calls finish() once. `cancel()` becomes true when the job is to stop.
   virtual void run_job(const Job& job) = 0;
-  // Writes the heartbeat and `progress` (0..1) to the row and reads cancel_requested, which
-  // raises cancel(). Logged and rate-limited on failure.
-  void heartbeat(std::int64_t id, double progress);
+  // The job's progress is now `share` (0..1; what is published never decreases): the heartbeat
+  // and the progress go to the row every `heartbeat` (reading cancel_requested, which raises
+  // cancel()), and the progress to publish is returned when an event is due: at most 4 a
+  // second, and always when `edge` (the first and the last). nullopt: no event now.
+  std::optional<double> progress(const Job& job, double share, bool edge);
+  // Seconds since the job was claimed.
+  double elapsed_s() const;
   // Stores the outcome: status done, failed or cancelled, or queued (serve is stopping). Counts
   // it and logs it. `result`: a JSON object or "" (NULL); `dir` "" for none.
   void finish(const Job& job, const std::string& status, const std::string& error,
@@ -89,10 +93,13 @@ class JobRunner {
   void requeue_stale();
   std::optional<Job> claim();
   bool wait(std::chrono::milliseconds d);  // false when stopping
+  void heartbeat(std::int64_t id, double progress);
 
   std::string kind_, label_, url_;  // label_: kind_ with spaces, for the log
-  std::chrono::milliseconds poll_;
+  std::chrono::milliseconds poll_, heartbeat_;
   RedisSink* events_;
+  std::chrono::steady_clock::time_point started_{}, last_beat_{}, last_event_{};
+  double last_progress_ = 0;
   Log& log_;
   Notify notify_;
   JobRunnerStats stats_;
