@@ -133,7 +133,7 @@ function jobList(open) {
     return null;
   }
   const el = h('section', { class: 'panel' }, h('h2', {}, 'Your backtests'),
-    h('div', { class: 'scroll' }, h('table', {}, h('thead', {}, h('tr', {},
+    h('div', { class: 'scroll' }, h('table', { class: 'jobs' }, h('thead', {}, h('tr', {},
       ['Job', 'Status', 'Symbols', 'Range', 'Result', ''].map((t) => h('th', {}, t)))), body)));
   return { el, draw, update };
 }
