@@ -100,7 +100,8 @@ class PgSink final : public BarSink, public ScanSink {
   void on_alert(const AlertEvent& /*event*/) override {}
   // Waits until everything queued before the call is written or flush_timeout passes.
   void flush() override;
-  // The same with its own timeout; false if the backlog was not written in time.
+  // The same with its own timeout; false if the backlog was not written in time. When it
+  // returns true, what the sink said about those writes has reached options.log.
   bool flush_for(std::chrono::milliseconds timeout);
   // Writes what is queued (for up to flush_timeout), keeps the rest in the spill file and
   // stops; events given after it are refused. stats() then tells how it ended.

@@ -419,6 +419,7 @@ struct PgSink::Impl {
       }
       if (from_file) consume_spill();
       const bool refusals = keep_refused(parts);
+      pass_messages();  // a flush that waited for this batch finds what it said already logged
       {
         std::lock_guard lock(mu);
         if (refusals) {
